@@ -1,0 +1,194 @@
+//! `--format human`: miette's graphical renderer behind a small adapter, so miette stays a
+//! replaceable detail (it is the only file that names it).
+
+use super::{Diagnostic, Label, Report, Severity};
+use crate::source::{SourceFile, SourceMap};
+use miette::{
+    GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode, SourceSpan,
+};
+use std::fmt;
+use std::sync::Arc;
+
+#[derive(Clone, Copy, Debug)]
+pub struct HumanOptions {
+    pub color: bool,
+    pub width: usize,
+}
+
+pub fn render(report: &Report, sources: &SourceMap, opts: HumanOptions) -> String {
+    let theme = if opts.color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_width(opts.width)
+        .with_links(false)
+        .with_context_lines(1);
+    let mut out = String::new();
+    for d in &report.diagnostics {
+        let adapter = Adapter::new(d, sources);
+        if handler.render_report(&mut out, &adapter).is_err() {
+            out.push_str(&format!("{}: {}\n", d.rule, d.message));
+        }
+    }
+    out.push_str(&summary_line(report));
+    out
+}
+
+/// `2 errors, 1 warning (1 waived) in 12 files`, or `no findings in 12 files`.
+pub fn summary_line(report: &Report) -> String {
+    let s = report.summary();
+    let plural = |n: usize, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
+    let mut parts = Vec::new();
+    if s.errors > 0 {
+        parts.push(plural(s.errors, "error"));
+    }
+    if s.warnings > 0 {
+        parts.push(plural(s.warnings, "warning"));
+    }
+    if s.infos > 0 {
+        parts.push(plural(s.infos, "info"));
+    }
+    if s.waived > 0 {
+        parts.push(format!("{} waived", s.waived));
+    }
+    let head = if parts.is_empty() {
+        "no findings".to_string()
+    } else {
+        parts.join(", ")
+    };
+    format!("{head} in {}\n", plural(s.files, "file"))
+}
+
+/// A source file as miette sees it: named and shared, never copied.
+type Src = NamedSource<Arc<str>>;
+
+fn src(file: &SourceFile) -> Src {
+    NamedSource::new(file.path.clone(), file.text.clone())
+}
+
+/// One diagnostic as miette sees it. Labels in the primary's file are drawn together; labels in
+/// other files become related notes with their own snippet.
+struct Adapter {
+    message: String,
+    code: String,
+    severity: miette::Severity,
+    help: Option<String>,
+    url: Option<String>,
+    source: Option<Src>,
+    labels: Vec<LabeledSpan>,
+    related: Vec<Adapter>,
+}
+
+impl Adapter {
+    fn new(d: &Diagnostic, sources: &SourceMap) -> Adapter {
+        let severity = match d.severity {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+            Severity::Info => miette::Severity::Advice,
+        };
+        let mut message = d.message.clone();
+        if let Some(s) = &d.subject {
+            message = format!("{message} [{s}]");
+        }
+        let mut help = d.help.clone();
+        if let Some(w) = &d.waived {
+            let file = sources.get(w.span.file);
+            let at = file.line_col(w.span.start as usize);
+            let note = format!(
+                "waived until {} ({}:{}): {}",
+                w.expires, file.path, at.line, w.reason
+            );
+            help = Some(match help {
+                Some(h) => format!("{h}\n{note}"),
+                None => note,
+            });
+        }
+        let mut a = Adapter {
+            message,
+            code: d.rule.clone(),
+            severity,
+            help,
+            url: d.url.clone(),
+            source: None,
+            labels: Vec::new(),
+            related: Vec::new(),
+        };
+        let Some(primary) = &d.primary else {
+            return a;
+        };
+        let file = primary.span.file;
+        a.source = Some(src(&sources.get(file)));
+        a.labels.push(labeled(primary, true));
+        for l in &d.secondary {
+            if l.span.file == file {
+                a.labels.push(labeled(l, false));
+            } else {
+                a.related.push(Adapter {
+                    message: l.message.clone(),
+                    code: String::new(),
+                    severity: miette::Severity::Advice,
+                    help: None,
+                    url: None,
+                    source: Some(src(&sources.get(l.span.file))),
+                    labels: vec![labeled(l, true)],
+                    related: Vec::new(),
+                });
+            }
+        }
+        a
+    }
+}
+
+fn labeled(l: &Label, primary: bool) -> LabeledSpan {
+    let text = (!l.message.is_empty()).then(|| l.message.clone());
+    let span = SourceSpan::new((l.span.start as usize).into(), l.span.len());
+    if primary {
+        LabeledSpan::new_primary_with_span(text, span)
+    } else {
+        LabeledSpan::new_with_span(text, span)
+    }
+}
+
+impl fmt::Debug for Adapter {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl fmt::Display for Adapter {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Adapter {}
+
+impl miette::Diagnostic for Adapter {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        (!self.code.is_empty()).then(|| Box::new(&self.code) as Box<dyn fmt::Display>)
+    }
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(self.severity)
+    }
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
+    }
+    fn url<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.url.as_ref().map(|u| Box::new(u) as Box<dyn fmt::Display>)
+    }
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        self.source.as_ref().map(|s| s as &dyn SourceCode)
+    }
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        (!self.labels.is_empty()).then(|| Box::new(self.labels.iter().cloned()) as Box<_>)
+    }
+    fn related<'a>(&'a self) -> Option<Box<dyn Iterator<Item = &'a dyn miette::Diagnostic> + 'a>> {
+        (!self.related.is_empty()).then(|| {
+            Box::new(self.related.iter().map(|r| r as &dyn miette::Diagnostic)) as Box<_>
+        })
+    }
+}

@@ -1,0 +1,1 @@
+//! The Flink domain: memory units, the memory model, and configuration keys by version.

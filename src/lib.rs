@@ -1,0 +1,15 @@
+//! flinkform: a compiler and CI check for Apache Flink on Kubernetes.
+//!
+//! The pipeline, data flowing one way:
+//! discover → load (spanned YAML) → schema → resolve (defaults + overlays, with provenance)
+//! → render (objects + provenance) → policy (on rendered objects) → report / write / diff.
+//!
+//! The library never prints; the `flinkform` binary does.
+#![forbid(unsafe_code)]
+#![warn(clippy::print_stdout, clippy::print_stderr)]
+
+pub mod diag;
+pub mod flink;
+pub mod source;
+pub mod tree;
+pub mod yaml;

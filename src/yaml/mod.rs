@@ -1,0 +1,143 @@
+//! The only module that touches the YAML crate (serde-saphyr, pinned exactly).
+//!
+//! Loading turns text into a [`Node`] tree whose every key and value carries its byte span.
+//! The options are fixed here, once:
+//! * booleans are only `true`/`false` (YAML 1.2), so `yes`, `on`, `y` stay strings;
+//! * duplicate keys are errors;
+//! * merge keys (`<<`) are errors: a spec should say what it means in one place;
+//! * the parser's budgets (events, nodes, depth ≤ 64, alias expansion) bound time and memory
+//!   on hostile input such as alias bombs or deeply nested brackets.
+
+mod emit;
+mod raw;
+
+pub use emit::{emit, emit_all};
+
+use crate::diag::Diagnostic;
+use crate::source::{FileId, SourceFile, Span};
+use crate::tree::Node;
+
+/// Rule name of YAML syntax errors.
+pub const RULE: &str = "yaml-syntax";
+
+fn options() -> serde_saphyr::Options {
+    serde_saphyr::options! {
+        strict_booleans: true,
+        merge_keys: serde_saphyr::MergeKeyPolicy::Error,
+        duplicate_keys: serde_saphyr::DuplicateKeyPolicy::Error,
+        with_snippet: false,
+        budget: serde_saphyr::budget! {
+            max_depth: 64,
+            max_documents: 1000,
+        },
+    }
+}
+
+/// Loads a file that must hold exactly one document (a service spec, the platform config).
+/// An empty file or one holding only comments loads as `null`.
+pub fn load(id: FileId, file: &SourceFile) -> Result<Node, Diagnostic> {
+    serde_saphyr::from_str_with_options::<raw::Raw>(&file.text, options())
+        .map(|raw| raw.into_node(id, file))
+        .map_err(|e| error_diagnostic(&e, id, file))
+}
+
+/// Loads every document of a stream (hand-written manifests for `lint`). Empty documents are
+/// skipped.
+pub fn load_all(id: FileId, file: &SourceFile) -> Result<Vec<Node>, Diagnostic> {
+    serde_saphyr::from_str_multiple_with_options::<raw::Raw, Vec<_>>(&file.text, options())
+        .map(|docs| {
+            docs.into_iter()
+                .map(|raw| raw.into_node(id, file))
+                .filter(|n| !n.is_null())
+                .collect()
+        })
+        .map_err(|e| error_diagnostic(&e, id, file))
+}
+
+fn error_diagnostic(e: &serde_saphyr::Error, id: FileId, file: &SourceFile) -> Diagnostic {
+    let e = e.without_snippet();
+    let span = e.location().map_or(Span::new(id, 0, 0), |loc| {
+        let start = loc
+            .span()
+            .byte_offset()
+            .map(|b| b as usize)
+            .unwrap_or_else(|| file.offset_of(loc.line() as usize, loc.column() as usize));
+        let len = loc.span().byte_len().unwrap_or(0) as usize;
+        // Point at one character at least, so the snippet has something to underline.
+        let end = if len > 0 {
+            start + len
+        } else {
+            file.text[start.min(file.text.len())..]
+                .chars()
+                .next()
+                .map_or(start, |c| start + c.len_utf8())
+        };
+        Span::new(id, start, end)
+    });
+    let (message, help) = describe(e);
+    let mut d = Diagnostic::error(RULE, message).at(span, "here");
+    if let Some(h) = help {
+        d = d.with_help(h);
+    }
+    d
+}
+
+/// Our wording for the parser's errors: the message without the location suffix (the snippet
+/// shows it) and advice for the cases users meet.
+fn describe(e: &serde_saphyr::Error) -> (String, Option<String>) {
+    use serde_saphyr::Error as E;
+    match e {
+        E::DuplicateMappingKey { .. } => {
+            let key = strip_location(&e.to_string())
+                .trim_start_matches("duplicate mapping key: ")
+                .split(", set DuplicateKeyPolicy")
+                .next()
+                .unwrap_or_default()
+                .to_string();
+            (
+                format!("duplicate key `{key}`"),
+                Some("a key may appear once per mapping; remove or merge the repeated one".into()),
+            )
+        }
+        E::MergeKeyNotAllowed { .. } => (
+            "merge keys (`<<`) are not allowed".into(),
+            Some("write the values out, or use an anchor and alias for a whole value".into()),
+        ),
+        E::MultipleDocuments { .. } => (
+            "this file holds more than one YAML document".into(),
+            Some("a spec file holds exactly one document; remove the `---` separator or split the file".into()),
+        ),
+        E::Budget { .. } | E::AliasReplayLimitExceeded { .. } | E::AliasExpansionLimitExceeded { .. } | E::AliasReplayStackDepthExceeded { .. } => (
+            format!("document exceeds the parser's limits ({})", strip_location(&e.to_string())),
+            Some("nesting is limited to 64 levels and alias expansion is bounded; flatten the document or remove repeated aliases".into()),
+        ),
+        _ => {
+            let msg = strip_location(&e.to_string());
+            if msg.contains("budget breached") || msg.contains("alias") && msg.contains("limit") {
+                return (
+                    format!("document exceeds the parser's limits ({msg})"),
+                    Some("nesting is limited to 64 levels and alias expansion is bounded; flatten the document or remove repeated aliases".into()),
+                );
+            }
+            let help = if msg.contains("tab") {
+                Some("YAML indentation must use spaces, not tabs".to_string())
+            } else if msg.contains("recursion limit") {
+                Some("nesting is limited to 64 levels".to_string())
+            } else {
+                None
+            };
+            (msg, help)
+        }
+    }
+}
+
+fn strip_location(msg: &str) -> String {
+    let msg = msg.lines().next().unwrap_or_default();
+    match msg.find(" at line ") {
+        Some(i) => msg[..i].to_string(),
+        None => msg.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests;
