@@ -8,8 +8,14 @@
 #![forbid(unsafe_code)]
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
+pub mod compile;
 pub mod diag;
+pub mod error;
 pub mod flink;
+pub mod schema;
 pub mod source;
+pub mod spec;
+pub mod suggest;
 pub mod tree;
+pub mod workspace;
 pub mod yaml;

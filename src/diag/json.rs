@@ -8,84 +8,121 @@
 //!  "summary":{"errors":1,"warnings":0,"infos":0,"waived":0,"files":7}}
 //! ```
 //! Lines and columns are 1-based; columns count Unicode code points; `endColumn` is the column
-//! just past the last character (as in SARIF). Optional fields are omitted when empty.
+//! just past the last character (as in SARIF). Optional fields are omitted when empty. Fields
+//! are written in this order (structs, not maps), so the output reads well.
 
-use super::{Diagnostic, Label, Report};
-use crate::source::SourceMap;
-use serde_json::{Map, Value, json};
+use super::{Diagnostic, Label, Report, Summary};
+use crate::source::{SourceMap, Span};
+use serde::Serialize;
 
 pub const VERSION: u64 = 1;
 
+#[derive(Serialize)]
+struct Document<'a> {
+    version: u64,
+    diagnostics: Vec<JsonDiagnostic<'a>>,
+    summary: Summary,
+}
+
+/// A location: file, line, column, endLine, endColumn.
+#[derive(Serialize, Debug, Clone, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct Location {
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+    pub end_line: usize,
+    pub end_column: usize,
+}
+
+impl Location {
+    pub fn of(span: Span, sources: &SourceMap) -> Location {
+        let file = sources.get(span.file);
+        let start = file.line_col(span.start as usize);
+        let end = file.line_col(span.end as usize);
+        Location {
+            file: file.path.clone(),
+            line: start.line,
+            column: start.column,
+            end_line: end.line,
+            end_column: end.column,
+        }
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct JsonDiagnostic<'a> {
+    rule: &'a str,
+    severity: &'static str,
+    message: &'a str,
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    location: Option<Location>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    help: Option<&'a str>,
+    url: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    subject: Option<&'a str>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    related: Vec<Related<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    waived: Option<JsonWaived<'a>>,
+}
+
+#[derive(Serialize)]
+struct Related<'a> {
+    #[serde(flatten)]
+    location: Location,
+    message: &'a str,
+}
+
+#[derive(Serialize)]
+struct JsonWaived<'a> {
+    #[serde(flatten)]
+    location: Location,
+    reason: &'a str,
+    expires: &'a str,
+}
+
 pub fn render(report: &Report, sources: &SourceMap) -> String {
-    let diagnostics: Vec<Value> = report
-        .diagnostics
-        .iter()
-        .map(|d| diagnostic(d, sources))
-        .collect();
-    let doc = json!({
-        "version": VERSION,
-        "diagnostics": diagnostics,
-        "summary": report.summary(),
-    });
+    let doc = Document {
+        version: VERSION,
+        diagnostics: report
+            .diagnostics
+            .iter()
+            .map(|d| diagnostic(d, sources))
+            .collect(),
+        summary: report.summary(),
+    };
     let mut out = serde_json::to_string_pretty(&doc).unwrap_or_default();
     out.push('\n');
     out
 }
 
-/// Location fields of one label: file, line, column, endLine, endColumn.
-pub fn location(label: &Label, sources: &SourceMap) -> Map<String, Value> {
-    let file = sources.get(label.span.file);
-    let start = file.line_col(label.span.start as usize);
-    let end = file.line_col(label.span.end as usize);
-    let mut m = Map::new();
-    m.insert("file".into(), json!(file.path));
-    m.insert("line".into(), json!(start.line));
-    m.insert("column".into(), json!(start.column));
-    m.insert("endLine".into(), json!(end.line));
-    m.insert("endColumn".into(), json!(end.column));
-    m
-}
-
-fn diagnostic(d: &Diagnostic, sources: &SourceMap) -> Value {
-    let mut m = Map::new();
-    m.insert("rule".into(), json!(d.rule));
-    m.insert("severity".into(), json!(d.severity.as_str()));
-    m.insert("message".into(), json!(d.message));
-    if let Some(p) = &d.primary {
-        m.extend(location(p, sources));
-    }
-    if let Some(h) = &d.help {
-        m.insert("help".into(), json!(h));
-    }
-    if let Some(u) = &d.url {
-        m.insert("url".into(), json!(u));
-    }
-    if let Some(s) = &d.subject {
-        m.insert("subject".into(), json!(s));
-    }
-    if !d.secondary.is_empty() {
-        let related: Vec<Value> = d
+fn diagnostic<'a>(d: &'a Diagnostic, sources: &SourceMap) -> JsonDiagnostic<'a> {
+    JsonDiagnostic {
+        rule: &d.rule,
+        severity: d.severity.as_str(),
+        message: &d.message,
+        location: d
+            .primary
+            .as_ref()
+            .map(|l: &Label| Location::of(l.span, sources)),
+        help: d.help.as_deref(),
+        url: d.url(),
+        subject: d.subject.as_deref(),
+        related: d
             .secondary
             .iter()
-            .map(|l| {
-                let mut r = location(l, sources);
-                r.insert("message".into(), json!(l.message));
-                Value::Object(r)
+            .map(|l| Related {
+                location: Location::of(l.span, sources),
+                message: &l.message,
             })
-            .collect();
-        m.insert("related".into(), Value::Array(related));
+            .collect(),
+        waived: d.waived.as_ref().map(|w| JsonWaived {
+            location: Location::of(w.span, sources),
+            reason: &w.reason,
+            expires: &w.expires,
+        }),
     }
-    if let Some(w) = &d.waived {
-        let mut r = location(
-            &Label {
-                span: w.span,
-                message: String::new(),
-            },
-            sources,
-        );
-        r.insert("reason".into(), json!(w.reason));
-        r.insert("expires".into(), json!(w.expires));
-        m.insert("waived".into(), Value::Object(r));
-    }
-    Value::Object(m)
 }

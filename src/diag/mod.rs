@@ -58,27 +58,28 @@ pub struct Diagnostic {
     pub primary: Option<Label>,
     pub secondary: Vec<Label>,
     pub help: Option<String>,
-    pub url: Option<String>,
     /// What the finding is about, e.g. `fraud-detector (prod/prod-eu-1)`, for summaries.
     pub subject: Option<String>,
-    pub waived: Option<Waived>,
+    pub waived: Option<Box<Waived>>,
 }
 
 impl Diagnostic {
     pub fn new(rule: impl Into<String>, severity: Severity, message: impl Into<String>) -> Self {
-        let rule = rule.into();
-        let url = Some(rule_url(&rule));
         Diagnostic {
-            rule,
+            rule: rule.into(),
             severity,
             message: message.into(),
             primary: None,
             secondary: Vec::new(),
             help: None,
-            url,
             subject: None,
             waived: None,
         }
+    }
+
+    /// The documentation of this finding's rule.
+    pub fn url(&self) -> String {
+        rule_url(&self.rule)
     }
 
     pub fn error(rule: impl Into<String>, message: impl Into<String>) -> Self {

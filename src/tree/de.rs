@@ -411,11 +411,8 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Sp<T> {
                         SpField::Origin => {
                             let parts: Vec<u64> = a.next_value()?;
                             if let [f, s, e] = parts[..] {
-                                origin = Origin::at(Span::new(
-                                    FileId(f as u32),
-                                    s as usize,
-                                    e as usize,
-                                ));
+                                origin =
+                                    Origin::at(Span::new(FileId(f as u32), s as usize, e as usize));
                             }
                         }
                         SpField::Value => value = Some(a.next_value()?),
@@ -488,8 +485,7 @@ mod tests {
         let mut m = Map::new();
         m.insert_with_origin("k", at(5), Node::int(1, at(8)));
         let n = Node::map(m, at(1));
-        let parsed: std::collections::BTreeMap<Sp<String>, Sp<i64>> =
-            from_node(&n).expect("valid");
+        let parsed: std::collections::BTreeMap<Sp<String>, Sp<i64>> = from_node(&n).expect("valid");
         let (k, v) = parsed.into_iter().next().expect("one entry");
         assert_eq!((k.origin, v.origin), (at(5), at(8)));
     }

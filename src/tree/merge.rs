@@ -74,7 +74,10 @@ mod tests {
         assert_eq!(base.path(&["a", "x"]).and_then(Node::as_i64), Some(1));
         assert_eq!(base.path(&["a", "y"]).and_then(Node::as_i64), Some(3));
         assert_eq!(base.path(&["a", "z"]).and_then(Node::as_i64), Some(4));
-        assert_eq!(base.get("l").and_then(Node::as_seq).map(<[Node]>::len), Some(1));
+        assert_eq!(
+            base.get("l").and_then(Node::as_seq).map(<[Node]>::len),
+            Some(1)
+        );
         assert!(base.get("gone").is_none());
     }
 }

@@ -29,11 +29,7 @@ pub fn emit(node: &Node) -> String {
 
 /// Several documents separated by `---`.
 pub fn emit_all(nodes: &[Node]) -> String {
-    nodes
-        .iter()
-        .map(emit)
-        .collect::<Vec<_>>()
-        .join("---\n")
+    nodes.iter().map(emit).collect::<Vec<_>>().join("---\n")
 }
 
 fn normalize(out: &mut String) {
@@ -113,7 +109,11 @@ mod tests {
         let n = map_node! { "long" => long.trim_end(), "text" => "a=1\nb=2\n" };
         let out = emit(&n);
         assert!(out.contains("text: |\n  a=1\n  b=2\n"), "{out}");
-        assert!(out.lines().any(|l| l.starts_with("long: -Dsun") && l.len() > 150), "{out}");
+        assert!(
+            out.lines()
+                .any(|l| l.starts_with("long: -Dsun") && l.len() > 150),
+            "{out}"
+        );
     }
 
     #[test]

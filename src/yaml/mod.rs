@@ -74,6 +74,15 @@ fn error_diagnostic(e: &serde_saphyr::Error, id: FileId, file: &SourceFile) -> D
         };
         Span::new(id, start, end)
     });
+    let span = match e {
+        // The parser reports the second document's first node; the `---` before it is the
+        // text to remove.
+        serde_saphyr::Error::MultipleDocuments { .. } => {
+            separator_before(file, span.start as usize)
+                .map_or(span, |start| Span::new(id, start, start + 3))
+        }
+        _ => span,
+    };
     let (message, help) = describe(e);
     let mut d = Diagnostic::error(RULE, message).at(span, "here");
     if let Some(h) = help {
@@ -129,6 +138,15 @@ fn describe(e: &serde_saphyr::Error) -> (String, Option<String>) {
             (msg, help)
         }
     }
+}
+
+/// Byte offset of the last `---` document separator at a line start before `offset`.
+fn separator_before(file: &SourceFile, offset: usize) -> Option<usize> {
+    let head = file.text.get(..offset)?;
+    if head.starts_with("---") && !head[3..].contains("\n---") {
+        return Some(0);
+    }
+    head.rfind("\n---").map(|i| i + 1)
 }
 
 fn strip_location(msg: &str) -> String {

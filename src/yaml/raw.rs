@@ -116,7 +116,9 @@ fn convert(sp: Spanned<RawValue>, id: FileId, file: &SourceFile) -> Node {
         RawValue::Int(i) => Value::Int(i),
         RawValue::Float(f) => Value::Float(f),
         RawValue::Str(s) => Value::Str(s),
-        RawValue::Seq(items) => Value::Seq(items.into_iter().map(|i| convert(i, id, file)).collect()),
+        RawValue::Seq(items) => {
+            Value::Seq(items.into_iter().map(|i| convert(i, id, file)).collect())
+        }
         RawValue::Map(entries) => {
             let mut m = Map::new();
             for (k, v) in entries {

@@ -1,0 +1,83 @@
+//! `flinkform check [PATH...]`: load, validate and resolve everything; report findings.
+//! With paths (as pre-commit passes them) only findings involving those files are reported;
+//! naming `flinkform.yaml` or a folder widens that.
+
+use super::{EXIT_CLEAN, EXIT_FINDINGS, ReportArgs, output};
+use flinkform::compile::compile;
+use flinkform::error::Error;
+use std::path::{Path, PathBuf};
+
+#[derive(clap::Args, Debug)]
+pub struct CheckArgs {
+    /// Spec files or folders to report on (default: the whole repository).
+    pub paths: Vec<PathBuf>,
+
+    #[command(flatten)]
+    pub report: ReportArgs,
+}
+
+pub fn run(start: &Path, args: CheckArgs) -> Result<u8, Error> {
+    let root = super::root(start)?;
+    let mut c = compile(&root)?;
+    if !args.paths.is_empty() {
+        let focus = focus_paths(&root, start, &args.paths, &c.workspace.spec_paths)?;
+        c.focus(&focus);
+    }
+    output::report(&c.report, &c.workspace.sources, &args.report).map_err(|source| {
+        Error::Write {
+            path: "<stdout>".into(),
+            source,
+        }
+    })?;
+    Ok(if args.report.fail_on.fails(c.report.worst()) {
+        EXIT_FINDINGS
+    } else {
+        EXIT_CLEAN
+    })
+}
+
+/// Repository-relative spec paths for the given command-line paths (files or folders),
+/// relative to the directory the command runs in.
+pub fn focus_paths(
+    root: &Path,
+    start: &Path,
+    paths: &[PathBuf],
+    specs: &[String],
+) -> Result<Vec<String>, Error> {
+    let mut out = Vec::new();
+    for p in paths {
+        let full = if p.is_absolute() {
+            p.clone()
+        } else {
+            start.join(p)
+        };
+        let canonical = std::fs::canonicalize(&full).map_err(|source| Error::Read {
+            path: p.display().to_string(),
+            source,
+        })?;
+        let rel = flinkform::workspace::relative(root, &canonical).ok_or_else(|| {
+            Error::Usage(format!(
+                "{} is outside the repository {}",
+                p.display(),
+                root.display()
+            ))
+        })?;
+        if canonical.is_dir() {
+            let prefix = if rel.is_empty() {
+                String::new()
+            } else {
+                format!("{rel}/")
+            };
+            out.extend(specs.iter().filter(|s| s.starts_with(&prefix)).cloned());
+        } else if rel == flinkform::spec::platform::FILE_NAME || specs.contains(&rel) {
+            out.push(rel);
+        } else {
+            output::note(&format!(
+                "{rel} is not a service spec (see services.include in flinkform.yaml); ignored"
+            ));
+        }
+    }
+    out.sort();
+    out.dedup();
+    Ok(out)
+}

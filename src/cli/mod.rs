@@ -1,0 +1,108 @@
+//! The command line. Each command is one file; this one holds the shared options, the output
+//! plumbing and the exit-code contract:
+//! * 0 — clean (no finding at or above `--fail-on`);
+//! * 1 — findings at or above `--fail-on` (or drift, for `render --check`);
+//! * 2 — usage or operational error (no repository, unreadable file, bad flag).
+
+mod check;
+mod output;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use flinkform::diag::Severity;
+use flinkform::error::Error;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "flinkform",
+    version,
+    about = "Compile and check Apache Flink on Kubernetes: service specs in, FlinkDeployments and Flux objects out.",
+    long_about = None,
+    propagate_version = true
+)]
+pub struct Cli {
+    /// Run as if started in DIR (the repository is found by walking up from there).
+    #[arg(short = 'C', global = true, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Check the platform config and service specs: YAML, schema, resolution (and policy).
+    Check(check::CheckArgs),
+}
+
+/// Options shared by commands that report findings.
+#[derive(clap::Args, Debug, Clone)]
+pub struct ReportArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+
+    /// Lowest severity that makes the exit code 1.
+    #[arg(long, value_enum, default_value_t = FailOn::Error)]
+    pub fail_on: FailOn,
+
+    /// When to use colour in human output (also off when NO_COLOR is set).
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    /// Annotated source snippets for people.
+    Human,
+    /// Versioned JSON (see docs/output.md).
+    Json,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FailOn {
+    Error,
+    Warning,
+    Never,
+}
+
+impl FailOn {
+    pub fn fails(self, worst: Option<Severity>) -> bool {
+        match (self, worst) {
+            (FailOn::Never, _) | (_, None) => false,
+            (FailOn::Error, Some(s)) => s >= Severity::Error,
+            (FailOn::Warning, Some(s)) => s >= Severity::Warning,
+        }
+    }
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+pub const EXIT_CLEAN: u8 = 0;
+pub const EXIT_FINDINGS: u8 = 1;
+pub const EXIT_ERROR: u8 = 2;
+
+pub fn run(cli: Cli) -> ExitCode {
+    let start = cli.dir.clone().unwrap_or_else(|| PathBuf::from("."));
+    let result = match cli.command {
+        Command::Check(args) => check::run(&start, args),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            output::error(&e);
+            ExitCode::from(EXIT_ERROR)
+        }
+    }
+}
+
+/// The repository root for `start`, as an operational error if there is none.
+pub fn root(start: &std::path::Path) -> Result<PathBuf, Error> {
+    flinkform::workspace::find_root(start)
+}

@@ -1,0 +1,472 @@
+//! From a validator error to diagnostics at the right span:
+//! * unknown key → at the key, with "did you mean" from the schema's own property names;
+//! * missing required field → at the key of the mapping that lacks it;
+//! * wrong type or value → at the value, with a message that explains the trap where one
+//!   exists (memory units, names, durations: `x-flinkform-hint` in the schema);
+//! * `anyOf` → the errors of the branch the value was meant for.
+
+use super::{RULE, Schemas};
+use crate::diag::Diagnostic;
+use crate::flink::units;
+use crate::source::{FileId, Span};
+use crate::suggest::did_you_mean;
+use crate::tree::{Entry, Node, Value};
+use jsonschema::ValidationError;
+use jsonschema::error::{TypeKind, ValidationErrorKind as K};
+use jsonschema::paths::LocationSegment;
+use serde_json::Value as J;
+
+/// Where an instance path lands in the document.
+struct Located<'a> {
+    node: &'a Node,
+    /// The entry whose value `node` is, when `node` sits under a key.
+    entry: Option<&'a Entry>,
+    /// Whether the whole path exists (a `required` error names a missing child).
+    exact: bool,
+    /// Dotted path for messages, e.g. `spec.job.parallelism`.
+    dotted: String,
+}
+
+fn locate<'a>(doc: &'a Node, error: &ValidationError<'_>) -> Located<'a> {
+    let mut loc = Located {
+        node: doc,
+        entry: None,
+        exact: true,
+        dotted: String::new(),
+    };
+    for seg in error.instance_path().segments() {
+        let next = match (&seg, &loc.node.value) {
+            (LocationSegment::Property(k), Value::Map(m)) => {
+                m.entry(k).map(|e| (Some(e), &e.value))
+            }
+            (LocationSegment::Index(i), Value::Map(m)) => {
+                m.entry(&i.to_string()).map(|e| (Some(e), &e.value))
+            }
+            (LocationSegment::Index(i), Value::Seq(s)) => s.get(*i).map(|n| (None, n)),
+            _ => None,
+        };
+        let Some((entry, node)) = next else {
+            loc.exact = false;
+            break;
+        };
+        match &seg {
+            LocationSegment::Property(k) => push_key(&mut loc.dotted, k),
+            LocationSegment::Index(i) => match entry {
+                Some(_) => push_key(&mut loc.dotted, &i.to_string()),
+                None => loc.dotted.push_str(&format!("[{i}]")),
+            },
+        }
+        if entry.is_some() {
+            loc.entry = entry;
+        }
+        loc.node = node;
+    }
+    loc
+}
+
+fn push_key(dotted: &mut String, k: &str) {
+    if !dotted.is_empty() {
+        dotted.push('.');
+    }
+    dotted.push_str(k);
+}
+
+/// The span to blame for a value: the value itself, else its key, else the document start.
+fn value_span(loc: &Located<'_>, file: FileId) -> Span {
+    loc.node
+        .origin
+        .span()
+        .filter(|s| !s.is_empty())
+        .or_else(|| loc.entry.and_then(|e| e.key_origin.span()))
+        .or_else(|| loc.node.origin.span())
+        .unwrap_or(Span::new(file, 0, 0))
+}
+
+/// The span to blame for a whole mapping: the key it sits under (mapping nodes themselves have
+/// empty spans), else its first key.
+fn mapping_span(loc: &Located<'_>, file: FileId) -> Span {
+    loc.entry
+        .and_then(|e| e.key_origin.span())
+        .or_else(|| {
+            loc.node
+                .as_map()
+                .and_then(|m| m.iter().next())
+                .and_then(|e| e.key_origin.span())
+        })
+        .or_else(|| loc.node.origin.span())
+        .unwrap_or(Span::new(file, 0, 0))
+}
+
+fn field_name(loc: &Located<'_>) -> String {
+    match loc.dotted.rsplit('.').next() {
+        Some(last) if !last.is_empty() => format!("`{last}`"),
+        _ => "the document".to_string(),
+    }
+}
+
+/// The schema object that holds the failing keyword, read from the error's absolute location.
+fn schema_object<'s>(error: &ValidationError<'_>, schemas: &'s Schemas) -> Option<&'s J> {
+    let uri = error.absolute_keyword_location()?.as_str().to_string();
+    let (base, fragment) = uri.split_once('#').unwrap_or((&uri, ""));
+    let doc = schemas.doc(base)?;
+    let pointer = fragment.rsplit_once('/').map_or("", |(parent, _)| parent);
+    doc.pointer(pointer)
+}
+
+fn hint(error: &ValidationError<'_>, schemas: &Schemas) -> Option<String> {
+    schema_object(error, schemas)?
+        .get("x-flinkform-hint")?
+        .as_str()
+        .map(str::to_string)
+}
+
+/// Property names a schema object accepts, following `allOf`/`anyOf`/`$ref` within our two
+/// documents (bounded: our schemas nest refs only a few levels deep).
+fn known_properties(obj: &J, schemas: &Schemas, base: &str, depth: usize, out: &mut Vec<String>) {
+    if depth > 8 {
+        return;
+    }
+    if let Some(props) = obj.get("properties").and_then(J::as_object) {
+        out.extend(props.keys().cloned());
+    }
+    for key in ["allOf", "anyOf", "oneOf"] {
+        for sub in obj.get(key).and_then(J::as_array).into_iter().flatten() {
+            known_properties(sub, schemas, base, depth + 1, out);
+        }
+    }
+    if let Some(r) = obj.get("$ref").and_then(J::as_str) {
+        let (doc_part, frag) = r.split_once('#').unwrap_or((r, ""));
+        let target_base = if doc_part.is_empty() {
+            base.to_string()
+        } else {
+            format!("https://flinkform.dev/schemas/{doc_part}")
+        };
+        if let Some(target) = schemas.doc(&target_base).and_then(|d| d.pointer(frag)) {
+            known_properties(target, schemas, &target_base, depth + 1, out);
+        }
+    }
+}
+
+fn unknown_field_candidates(error: &ValidationError<'_>, schemas: &Schemas) -> Vec<String> {
+    let Some(uri) = error
+        .absolute_keyword_location()
+        .map(|u| u.as_str().to_string())
+    else {
+        return Vec::new();
+    };
+    let base = uri.split_once('#').map_or(uri.as_str(), |(b, _)| b);
+    let mut out = Vec::new();
+    if let Some(obj) = schema_object(error, schemas) {
+        known_properties(obj, schemas, base, 0, &mut out);
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+pub(super) fn diagnostics(
+    error: &ValidationError<'_>,
+    doc: &Node,
+    file: FileId,
+    schemas: &Schemas,
+    out: &mut Vec<Diagnostic>,
+) {
+    let loc = locate(doc, error);
+    match error.kind() {
+        K::AdditionalProperties { unexpected } | K::UnevaluatedProperties { unexpected } => {
+            let candidates = unknown_field_candidates(error, schemas);
+            // Under `unevaluatedProperties`, a failing `allOf` branch leaves all of its keys
+            // "unevaluated"; those keys are known, and their real error is reported on its own.
+            for key in unexpected.iter().filter(|k| !candidates.contains(k)) {
+                let entry = loc.node.as_map().and_then(|m| m.entry(key));
+                let span = entry
+                    .and_then(|e| e.key_origin.span())
+                    .unwrap_or_else(|| mapping_span(&loc, file));
+                let mut d = Diagnostic::error(RULE, format!("unknown field `{key}`"))
+                    .at(span, "unknown field");
+                d = match did_you_mean(key, candidates.iter().map(String::as_str)) {
+                    Some(s) => d.with_help(format!("did you mean `{s}`?")),
+                    None if !candidates.is_empty() => {
+                        d.with_help(format!("known fields here: {}", candidates.join(", ")))
+                    }
+                    None => d.with_help("remove this field"),
+                };
+                out.push(d);
+            }
+        }
+        K::Required { property } => {
+            let name = property.as_str().unwrap_or_default();
+            let span = mapping_span(&loc, file);
+            let whose = if loc.dotted.is_empty() {
+                "the document".to_string()
+            } else {
+                format!("`{}`", loc.dotted)
+            };
+            out.push(
+                Diagnostic::error(RULE, format!("missing required field `{name}`"))
+                    .at(span, format!("{whose} needs `{name}`"))
+                    .with_help(required_help(&loc.dotted, name)),
+            );
+        }
+        K::AnyOf { context } | K::OneOfNotValid { context } => {
+            any_of(error, context, &loc, doc, file, schemas, out);
+        }
+        K::PropertyNames { error: inner } => {
+            let key = inner.instance().as_str().unwrap_or_default().to_string();
+            let entry = loc.node.as_map().and_then(|m| m.entry(&key));
+            let span = entry
+                .and_then(|e| e.key_origin.span())
+                .unwrap_or_else(|| mapping_span(&loc, file));
+            let (message, help) = value_message(inner, &key, schemas, &format!("`{key}`"));
+            out.push(with_help(
+                Diagnostic::error(RULE, message).at(span, "this key"),
+                help,
+            ));
+        }
+        _ => {
+            let span = value_span(&loc, file);
+            let text = loc.node.scalar_text().unwrap_or_default();
+            let (message, help) = value_message(error, &text, schemas, &field_name(&loc));
+            out.push(with_help(
+                Diagnostic::error(RULE, message).at(span, "here"),
+                help,
+            ));
+        }
+    }
+}
+
+fn with_help(d: Diagnostic, help: Option<String>) -> Diagnostic {
+    match help {
+        Some(h) => d.with_help(h),
+        None => d,
+    }
+}
+
+fn required_help(parent: &str, name: &str) -> String {
+    match (parent, name) {
+        ("", "apiVersion") => "add `apiVersion: flinkform/v1`".into(),
+        ("", "kind") => "add `kind: FlinkService` (or `kind: Platform` in flinkform.yaml)".into(),
+        ("spec", "environments") => {
+            "list where the service runs, e.g. `environments: {staging: {}, prod: {}}`".into()
+        }
+        ("spec", "job") => "add `job:` with at least `jarURI`".into(),
+        _ => format!("add `{name}`"),
+    }
+}
+
+/// `anyOf`: report the errors of the branch whose type matched (the user meant that one);
+/// when no branch's type matched, say which types are accepted.
+fn any_of(
+    error: &ValidationError<'_>,
+    context: &[Vec<ValidationError<'static>>],
+    loc: &Located<'_>,
+    doc: &Node,
+    file: FileId,
+    schemas: &Schemas,
+    out: &mut Vec<Diagnostic>,
+) {
+    let own_path = error.instance_path().as_str();
+    let type_matched: Vec<&Vec<ValidationError<'static>>> = context
+        .iter()
+        .filter(|branch| {
+            !branch.iter().any(|e| {
+                e.instance_path().as_str() == own_path
+                    && matches!(e.kind(), K::Type { .. } | K::Constant { .. })
+            })
+        })
+        .collect();
+    if let Some(branch) = type_matched.first() {
+        for e in branch.iter() {
+            diagnostics(e, doc, file, schemas, out);
+        }
+        return;
+    }
+    let span = value_span(loc, file);
+    let text = loc.node.scalar_text().unwrap_or_default();
+    let (message, help) = match hint(error, schemas).as_deref() {
+        Some("cpu") => (
+            format!(
+                "{} must be a positive number of cores or millicores",
+                field_name(loc)
+            ),
+            Some("write `cpu: 2`, `cpu: 0.5` or `cpu: \"500m\"`".to_string()),
+        ),
+        _ => {
+            let mut expected: Vec<String> = context
+                .iter()
+                .flat_map(|b| b.iter())
+                .filter_map(|e| match e.kind() {
+                    K::Type { kind } => Some(type_names(kind)),
+                    _ => None,
+                })
+                .collect();
+            expected.sort();
+            expected.dedup();
+            (
+                format!(
+                    "{} must be {}, found {}",
+                    field_name(loc),
+                    expected.join(" or "),
+                    describe_found(loc.node)
+                ),
+                None,
+            )
+        }
+    };
+    let _ = text;
+    out.push(with_help(
+        Diagnostic::error(RULE, message).at(span, "here"),
+        help,
+    ));
+}
+
+fn type_names(kind: &TypeKind) -> String {
+    let name = |t: &jsonschema::JsonType| match t.to_string().as_str() {
+        "object" => "a mapping".to_string(),
+        "array" => "a list".to_string(),
+        "integer" => "an integer".to_string(),
+        "null" => "null".to_string(),
+        other => format!("a {other}"),
+    };
+    match kind {
+        TypeKind::Single(t) => name(t),
+        TypeKind::Multiple(set) => {
+            let names: Vec<String> = set.iter().map(|t| name(&t)).collect();
+            names.join(" or ")
+        }
+    }
+}
+
+fn describe_found(n: &Node) -> String {
+    match &n.value {
+        Value::Str(s) => format!("the string \"{s}\""),
+        Value::Int(i) => format!("the integer {i}"),
+        Value::Float(f) => format!("the number {f}"),
+        Value::Bool(b) => format!("the boolean {b}"),
+        Value::Null => "nothing (null)".into(),
+        Value::Seq(_) => "a list".into(),
+        Value::Map(_) => "a mapping".into(),
+    }
+}
+
+/// Message and help for an error about one value (or one key, for `propertyNames`).
+fn value_message(
+    error: &ValidationError<'_>,
+    text: &str,
+    schemas: &Schemas,
+    field: &str,
+) -> (String, Option<String>) {
+    let h = hint(error, schemas);
+    let value = error.instance();
+    match (error.kind(), h.as_deref()) {
+        (K::Type { kind }, hint) => {
+            let found = Node::from_json(value);
+            let mut help = None;
+            if hint == Some("flinkVersion") || (field == "`flinkVersion`") {
+                help = Some(format!(
+                    "quote the version: flinkVersion: \"{}\" (unquoted, 1.20 is the number 1.2)",
+                    found.scalar_text().unwrap_or_default()
+                ));
+            } else if hint == Some("memory") || field == "`memory`" {
+                help = Some("write memory as a quoted Kubernetes binary quantity, e.g. \"4Gi\" or \"4096Mi\"".into());
+            }
+            (
+                format!("{field} must be {}, found {}", type_names(kind), describe_found(&found)),
+                help,
+            )
+        }
+        (K::Pattern { .. } | K::MaxLength { .. }, Some("memory")) => match units::parse_spec_memory(text) {
+            Err(e) => (e.message, e.suggestion.map(|s| format!("write `{s}`"))),
+            Ok(_) => (format!("{field}: `{text}` is not a valid memory quantity"), None),
+        },
+        (K::MaxLength { limit }, Some("serviceName")) => (
+            format!(
+                "service name `{text}` is {} characters; the Flink operator allows at most {limit}",
+                text.chars().count()
+            ),
+            Some("shorten the name: it becomes the FlinkDeployment, namespace and service account name".into()),
+        ),
+        (K::Pattern { .. }, Some("serviceName")) => (
+            format!("`{text}` is not a valid service name"),
+            Some(format!(
+                "use lower-case letters, digits and '-', starting with a letter and ending with a letter or digit{}",
+                suggest_name(text).map(|s| format!(", e.g. `{s}`")).unwrap_or_default()
+            )),
+        ),
+        (K::Pattern { .. } | K::MaxLength { .. }, Some("dnsLabel" | "dnsSubdomain")) => (
+            format!("`{text}` is not a valid Kubernetes name"),
+            Some(format!(
+                "use lower-case letters, digits and '-' (at most 63 characters), starting and ending with a letter or digit{}",
+                suggest_name(text).map(|s| format!(", e.g. `{s}`")).unwrap_or_default()
+            )),
+        ),
+        (K::Pattern { .. }, Some("envName")) => (
+            format!("`{text}` is not a valid environment variable name"),
+            Some("use letters, digits and '_', not starting with a digit".into()),
+        ),
+        (K::Pattern { .. }, Some("duration")) => (
+            format!("{field}: `{text}` is not a duration"),
+            Some("write a whole number with a unit: ms, s, m or h, e.g. \"60s\" or \"5m\"".into()),
+        ),
+        (K::Pattern { .. }, Some("goDuration")) => (
+            format!("{field}: `{text}` is not a Go duration"),
+            Some("Flux expects e.g. \"10m\", \"1h30m\" or \"90s\"".into()),
+        ),
+        (K::Pattern { .. }, Some("flinkVersion")) => (
+            format!("{field}: `{text}` is not a Flink version"),
+            Some("write major.minor as a string, e.g. \"1.20\" or \"2.0\"".into()),
+        ),
+        (K::Pattern { .. }, Some("uriTemplate")) => (
+            format!("{field}: `{text}` is not a URI"),
+            Some("write a URI with a scheme, e.g. \"s3://flink-{env}/{service}/checkpoints\"".into()),
+        ),
+        (K::Pattern { pattern }, _) => (
+            format!("{field}: `{text}` does not match the pattern `{pattern}`"),
+            None,
+        ),
+        (K::Enum { options }, _) => {
+            let opts: Vec<String> = options
+                .as_array()
+                .map(|a| a.iter().map(|v| Node::from_json(v).scalar_text().unwrap_or_default()).collect())
+                .unwrap_or_default();
+            let shown = if text.is_empty() { describe_found(&Node::from_json(value)) } else { format!("`{text}`") };
+            let help = did_you_mean(text, opts.iter().map(String::as_str))
+                .map(|s| format!("did you mean `{s}`?"))
+                .or_else(|| Some(format!("use one of: {}", opts.join(", "))));
+            (format!("{field}: {shown} is not one of: {}", opts.join(", ")), help)
+        }
+        (K::Constant { expected_value }, _) => {
+            let expected = Node::from_json(expected_value).scalar_text().unwrap_or_default();
+            (
+                format!("{field} must be `{expected}`"),
+                Some(format!("write `{expected}`")),
+            )
+        }
+        (K::Minimum { limit }, _) => (format!("{field} must be at least {limit}"), None),
+        (K::Maximum { limit }, _) => (format!("{field} must be at most {limit}"), None),
+        (K::ExclusiveMinimum { limit }, _) => (format!("{field} must be greater than {limit}"), None),
+        (K::ExclusiveMaximum { limit }, _) => (format!("{field} must be less than {limit}"), None),
+        (K::MinLength { .. }, _) => (format!("{field} must not be empty"), None),
+        (K::MaxLength { limit }, _) => (format!("{field} must be at most {limit} characters"), None),
+        (K::MinItems { limit }, _) => (format!("{field} needs at least {limit} item(s)"), None),
+        (K::MaxItems { limit }, _) => (format!("{field} allows at most {limit} item(s)"), None),
+        (K::MinProperties { limit }, _) => (format!("{field} needs at least {limit} entr{}", if *limit == 1 { "y" } else { "ies" }), None),
+        (K::UniqueItems, _) => (format!("{field} has duplicate entries"), Some("list each entry once".into())),
+        _ => (format!("{field}: {}", error.masked()), None),
+    }
+}
+
+/// A DNS-label version of a name, when the fix is mechanical (case, underscores, dots).
+fn suggest_name(text: &str) -> Option<String> {
+    let s: String = text
+        .to_lowercase()
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect();
+    let s = s.trim_matches('-').to_string();
+    let valid = !s.is_empty()
+        && s.len() <= 45
+        && s.starts_with(|c: char| c.is_ascii_lowercase())
+        && !s.contains("--");
+    (valid && s != text).then_some(s)
+}

@@ -1,0 +1,106 @@
+//! JSON Schema validation of the spec formats, with every error mapped back to a source span.
+//!
+//! The schemas in `schemas/` are embedded, compiled once per process, and resolved offline:
+//! `platform.schema.json` refers to definitions in `service.schema.json` through a registry
+//! that holds both under their `$id`s. Schemas stay structural; the domain checks live in
+//! `policy`. Schema keywords carry `x-flinkform-hint` where a better message than "does not
+//! match pattern" is worth giving (memory units, names, durations).
+
+mod map;
+
+use crate::diag::Diagnostic;
+use crate::source::FileId;
+use crate::tree::Node;
+use jsonschema::Validator;
+use serde_json::Value;
+use std::sync::OnceLock;
+
+/// Rule name of schema violations.
+pub const RULE: &str = "schema";
+
+pub const SERVICE_SCHEMA: &str = include_str!("../../schemas/service.schema.json");
+pub const PLATFORM_SCHEMA: &str = include_str!("../../schemas/platform.schema.json");
+
+const SERVICE_ID: &str = "https://flinkform.dev/schemas/service.schema.json";
+const PLATFORM_ID: &str = "https://flinkform.dev/schemas/platform.schema.json";
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Service,
+    Platform,
+}
+
+pub(crate) struct Schemas {
+    service: Validator,
+    platform: Validator,
+    service_doc: Value,
+    platform_doc: Value,
+}
+
+impl Schemas {
+    /// The schema document with this id (for hints and "did you mean" lookups).
+    pub(crate) fn doc(&self, uri: &str) -> Option<&Value> {
+        match uri {
+            SERVICE_ID => Some(&self.service_doc),
+            PLATFORM_ID => Some(&self.platform_doc),
+            _ => None,
+        }
+    }
+}
+
+/// The compiled schemas. They are part of the binary and covered by tests, so failing to
+/// compile them is a build defect, not a user error.
+pub(crate) fn schemas() -> &'static Schemas {
+    static SCHEMAS: OnceLock<Schemas> = OnceLock::new();
+    SCHEMAS.get_or_init(|| {
+        let service_doc: Value =
+            serde_json::from_str(SERVICE_SCHEMA).expect("embedded service schema is JSON");
+        let platform_doc: Value =
+            serde_json::from_str(PLATFORM_SCHEMA).expect("embedded platform schema is JSON");
+        let registry = jsonschema::Registry::new()
+            .add(SERVICE_ID, service_doc.clone())
+            .and_then(|r| r.add(PLATFORM_ID, platform_doc.clone()))
+            .and_then(|r| r.prepare())
+            .expect("embedded schemas register");
+        let build = |doc: &Value| {
+            jsonschema::options()
+                .with_registry(&registry)
+                .offline()
+                .build(doc)
+                .expect("embedded schema compiles")
+        };
+        Schemas {
+            service: build(&service_doc),
+            platform: build(&platform_doc),
+            service_doc,
+            platform_doc,
+        }
+    })
+}
+
+/// Validates a loaded document; every violation becomes a `schema` diagnostic at the span of
+/// the offending key or value.
+pub fn validate(format: Format, doc: &Node, file: FileId) -> Vec<Diagnostic> {
+    let s = schemas();
+    let validator = match format {
+        Format::Service => &s.service,
+        Format::Platform => &s.platform,
+    };
+    let instance = doc.to_json();
+    let mut out = Vec::new();
+    for error in validator.iter_errors(&instance) {
+        map::diagnostics(&error, doc, file, s, &mut out);
+    }
+    out
+}
+
+/// The schema text for `flinkform schema`.
+pub fn text(format: Format) -> &'static str {
+    match format {
+        Format::Service => SERVICE_SCHEMA,
+        Format::Platform => PLATFORM_SCHEMA,
+    }
+}
+
+#[cfg(test)]
+mod tests;

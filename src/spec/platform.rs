@@ -1,0 +1,520 @@
+//! The platform config (`flinkform.yaml`) with every default filled in.
+//!
+//! Defaults (also in `docs/spec.md`):
+//! services `services/*/service.yaml`; output `rendered`; operator 1.15 in namespace
+//! `flink-operator`, installed by Flux Kustomization `flink-operator`; Flux namespace
+//! `flux-system`, source `GitRepository/flux-system`, interval `10m`, timeout `5m`; images from
+//! the official `flink` repository; monitoring namespace `monitoring`, port 9249; JVM DNS TTL at
+//! most 0; environments named `prod` or `production` require HA and stateful upgrades.
+
+use super::read;
+use crate::diag::Diagnostic;
+use crate::source::{FileId, Span};
+use crate::tree::{Node, Origin, Sp};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+pub const DEFAULT_SERVICES_GLOB: &str = "services/*/service.yaml";
+pub const DEFAULT_OUTPUT: &str = "rendered";
+pub const FILE_NAME: &str = "flinkform.yaml";
+
+#[derive(Debug, Clone)]
+pub struct Platform {
+    /// The config file, or `None` for the built-in defaults (`lint` outside a repository).
+    pub file: Option<FileId>,
+    pub name: Option<String>,
+    pub services_include: Vec<String>,
+    pub services_exclude: Vec<String>,
+    pub output: Sp<String>,
+    pub operator: Operator,
+    pub flux: Flux,
+    pub allowed_registries: Vec<Sp<String>>,
+    pub storage: Storage,
+    pub service_account_annotations: BTreeMap<String, Sp<String>>,
+    pub monitoring: Monitoring,
+    pub dns_max_ttl: Sp<i64>,
+    pub crds: Vec<Sp<String>>,
+    pub defaults: Option<Node>,
+    /// Sorted by name.
+    pub environments: Vec<Environment>,
+    pub policy: PolicyConfig,
+}
+
+#[derive(Debug, Clone)]
+pub struct Operator {
+    pub version: Sp<(u32, u32)>,
+    pub namespace: String,
+    pub flux_kustomization: FluxRef,
+}
+
+impl Operator {
+    /// Operators after 1.15 have the `resources` field on JobManager and TaskManager.
+    pub fn has_resources_field(&self) -> bool {
+        self.version.value > (1, 15)
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct FluxRef {
+    pub name: String,
+    pub namespace: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Flux {
+    pub namespace: String,
+    pub source_kind: String,
+    pub source_name: String,
+    pub source_namespace: Option<String>,
+    pub interval: String,
+    pub retry_interval: Option<String>,
+    pub timeout: String,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Storage {
+    pub checkpoints: Option<Sp<String>>,
+    pub savepoints: Option<Sp<String>>,
+    pub high_availability: Option<Sp<String>>,
+}
+
+impl Storage {
+    /// `self`, with unset templates taken from `base`.
+    fn over(&self, base: &Storage) -> Storage {
+        Storage {
+            checkpoints: self
+                .checkpoints
+                .clone()
+                .or_else(|| base.checkpoints.clone()),
+            savepoints: self.savepoints.clone().or_else(|| base.savepoints.clone()),
+            high_availability: self
+                .high_availability
+                .clone()
+                .or_else(|| base.high_availability.clone()),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Monitoring {
+    pub namespace: String,
+    pub pod_monitor_labels: BTreeMap<String, String>,
+    pub port: i64,
+}
+
+#[derive(Debug, Clone)]
+pub struct Environment {
+    pub name: Sp<String>,
+    pub clusters: Vec<Sp<String>>,
+    pub require_ha: Sp<bool>,
+    pub require_stateful_upgrade: Sp<bool>,
+    /// The platform's storage templates with this environment's overrides.
+    pub storage: Storage,
+    pub defaults: Option<Node>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SeveritySetting {
+    Error,
+    Warning,
+    Info,
+    Off,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct PolicyConfig {
+    pub rules: BTreeMap<Sp<String>, Sp<SeveritySetting>>,
+    pub environments: BTreeMap<String, BTreeMap<Sp<String>, Sp<SeveritySetting>>>,
+    pub preview_pools: Vec<Sp<String>>,
+    pub waivers: Vec<Waiver>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Waiver {
+    pub rule: Sp<String>,
+    pub service: Sp<String>,
+    pub environment: Option<Sp<String>>,
+    pub reason: Sp<String>,
+    pub expires: Sp<String>,
+}
+
+impl Waiver {
+    /// Where a finding about the waiver itself points: its `rule` value.
+    pub fn span(&self) -> Option<Span> {
+        self.rule.origin.span()
+    }
+}
+
+// ---- raw shapes, as written ----
+
+// `defaults` stays a tree, so serde skips it; the schema has rejected unknown keys already.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Raw {
+    #[serde(default)]
+    services: RawServices,
+    output: Option<Sp<String>>,
+    #[serde(default)]
+    operator: RawOperator,
+    #[serde(default)]
+    flux: RawFlux,
+    #[serde(default)]
+    images: RawImages,
+    #[serde(default)]
+    storage: Storage,
+    #[serde(default)]
+    service_account: RawServiceAccount,
+    #[serde(default)]
+    monitoring: RawMonitoring,
+    #[serde(default)]
+    dns: RawDns,
+    #[serde(default)]
+    crds: Vec<Sp<String>>,
+    #[serde(default)]
+    environments: BTreeMap<Sp<String>, RawEnvironment>,
+    #[serde(default)]
+    policy: RawPolicy,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawServices {
+    include: Option<Vec<String>>,
+    #[serde(default)]
+    exclude: Vec<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct RawOperator {
+    version: Option<Sp<String>>,
+    namespace: Option<String>,
+    flux_kustomization: Option<FluxRef>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct RawFlux {
+    namespace: Option<String>,
+    source_ref: Option<RawSourceRef>,
+    interval: Option<String>,
+    retry_interval: Option<String>,
+    timeout: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSourceRef {
+    kind: String,
+    name: String,
+    namespace: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct RawImages {
+    allowed_registries: Option<Vec<Sp<String>>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawServiceAccount {
+    #[serde(default)]
+    annotations: BTreeMap<String, Sp<String>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct RawMonitoring {
+    namespace: Option<String>,
+    #[serde(default)]
+    pod_monitor_labels: BTreeMap<String, String>,
+    port: Option<i64>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct RawDns {
+    max_ttl: Option<Sp<i64>>,
+}
+
+// `defaults` stays a tree; serde only skips it.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct RawEnvironment {
+    clusters: Vec<Sp<String>>,
+    #[serde(default)]
+    require: RawRequire,
+    #[serde(default)]
+    storage: Storage,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct RawRequire {
+    high_availability: Option<Sp<bool>>,
+    stateful_upgrade: Option<Sp<bool>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct RawPolicy {
+    #[serde(default)]
+    rules: BTreeMap<Sp<String>, Sp<SeveritySetting>>,
+    #[serde(default)]
+    environments: BTreeMap<String, RawPolicyEnv>,
+    #[serde(default)]
+    preview_pools: Vec<Sp<String>>,
+    #[serde(default)]
+    waivers: Vec<Waiver>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPolicyEnv {
+    #[serde(default)]
+    rules: BTreeMap<Sp<String>, Sp<SeveritySetting>>,
+}
+
+/// Whether an environment of this name requires HA and stateful upgrades by default.
+fn is_production(name: &str) -> bool {
+    matches!(name, "prod" | "production")
+}
+
+impl Platform {
+    /// The built-in platform: what `lint` uses outside a repository.
+    pub fn builtin() -> Platform {
+        Platform::from_raw(Raw::default(), None, None, &Node::null())
+            .expect("the built-in defaults are valid")
+    }
+
+    /// Reads a schema-valid platform document. Cross-field problems (a cluster in two
+    /// environments, an output folder outside the repository) become diagnostics.
+    pub fn read(doc: &Node, file: FileId) -> (Option<Platform>, Vec<Diagnostic>) {
+        let empty = Node::null();
+        let spec = doc.get("spec").unwrap_or(&empty);
+        let raw: Raw = match read(spec, file) {
+            Ok(r) => r,
+            Err(d) => return (None, vec![d]),
+        };
+        let name = doc
+            .path(&["metadata", "name"])
+            .and_then(Node::as_str)
+            .map(str::to_string);
+        match Platform::from_raw(raw, Some(file), name, spec) {
+            Ok(p) => {
+                let diags = p.check();
+                (Some(p), diags)
+            }
+            Err(d) => (None, vec![d]),
+        }
+    }
+
+    fn from_raw(
+        raw: Raw,
+        file: Option<FileId>,
+        name: Option<String>,
+        spec: &Node,
+    ) -> Result<Platform, Diagnostic> {
+        let flux_ns = raw.flux.namespace.unwrap_or_else(|| "flux-system".into());
+        let version = match raw.operator.version {
+            Some(v) => {
+                let parsed = parse_major_minor(&v.value).ok_or_else(|| {
+                    Diagnostic::error(
+                        crate::schema::RULE,
+                        format!("`{}` is not a version", v.value),
+                    )
+                    .at_opt(v.origin.span(), "here")
+                })?;
+                Sp::new(parsed, v.origin)
+            }
+            None => Sp::made((1, 15)),
+        };
+        let source = raw.flux.source_ref.unwrap_or(RawSourceRef {
+            kind: "GitRepository".into(),
+            name: "flux-system".into(),
+            namespace: None,
+        });
+        let mut environments = Vec::new();
+        for (env_name, env) in raw.environments {
+            let prod = is_production(&env_name.value);
+            let defaults = spec
+                .path(&["environments", &env_name.value, "defaults"])
+                .cloned();
+            environments.push(Environment {
+                require_ha: env.require.high_availability.unwrap_or(Sp::made(prod)),
+                require_stateful_upgrade: env.require.stateful_upgrade.unwrap_or(Sp::made(prod)),
+                storage: env.storage.over(&raw.storage),
+                clusters: env.clusters,
+                defaults,
+                name: env_name,
+            });
+        }
+        Ok(Platform {
+            file,
+            name,
+            services_include: raw
+                .services
+                .include
+                .unwrap_or_else(|| vec![DEFAULT_SERVICES_GLOB.to_string()]),
+            services_exclude: raw.services.exclude,
+            output: raw.output.unwrap_or(Sp::made(DEFAULT_OUTPUT.to_string())),
+            operator: Operator {
+                version,
+                namespace: raw
+                    .operator
+                    .namespace
+                    .unwrap_or_else(|| "flink-operator".into()),
+                flux_kustomization: raw.operator.flux_kustomization.unwrap_or(FluxRef {
+                    name: "flink-operator".into(),
+                    namespace: None,
+                }),
+            },
+            flux: Flux {
+                namespace: flux_ns,
+                source_kind: source.kind,
+                source_name: source.name,
+                source_namespace: source.namespace,
+                interval: raw.flux.interval.unwrap_or_else(|| "10m".into()),
+                retry_interval: raw.flux.retry_interval,
+                timeout: raw.flux.timeout.unwrap_or_else(|| "5m".into()),
+            },
+            allowed_registries: raw
+                .images
+                .allowed_registries
+                .unwrap_or_else(|| vec![Sp::made("flink".to_string())]),
+            storage: raw.storage,
+            service_account_annotations: raw.service_account.annotations,
+            monitoring: Monitoring {
+                namespace: raw
+                    .monitoring
+                    .namespace
+                    .unwrap_or_else(|| "monitoring".into()),
+                pod_monitor_labels: raw.monitoring.pod_monitor_labels,
+                port: raw.monitoring.port.unwrap_or(9249),
+            },
+            dns_max_ttl: raw.dns.max_ttl.unwrap_or(Sp::made(0)),
+            crds: raw.crds,
+            defaults: spec.get("defaults").cloned(),
+            environments,
+            policy: PolicyConfig {
+                rules: raw.policy.rules,
+                environments: raw
+                    .policy
+                    .environments
+                    .into_iter()
+                    .map(|(k, v)| (k, v.rules))
+                    .collect(),
+                preview_pools: raw.policy.preview_pools,
+                waivers: raw.policy.waivers,
+            },
+        })
+    }
+
+    pub fn environment(&self, name: &str) -> Option<&Environment> {
+        self.environments.iter().find(|e| e.name.value == name)
+    }
+
+    /// The environment a cluster belongs to.
+    pub fn environment_of_cluster(&self, cluster: &str) -> Option<&Environment> {
+        self.environments
+            .iter()
+            .find(|e| e.clusters.iter().any(|c| c.value == cluster))
+    }
+
+    /// The output folder as a clean relative path, or why it is not one.
+    pub fn output_dir(&self) -> Result<String, String> {
+        clean_relative(&self.output.value)
+    }
+
+    /// Cross-field checks the schema cannot express.
+    fn check(&self) -> Vec<Diagnostic> {
+        let mut out = Vec::new();
+        let mut seen: BTreeMap<&str, &Sp<String>> = BTreeMap::new();
+        for env in &self.environments {
+            for c in &env.clusters {
+                if let Some(first) = seen.insert(&c.value, c) {
+                    let mut d = Diagnostic::error(
+                        crate::schema::RULE,
+                        format!("cluster `{}` is listed in more than one environment", c.value),
+                    )
+                    .at_opt(c.origin.span(), "listed again here")
+                    .with_help("a cluster belongs to exactly one environment; its folder under the output holds that environment's services");
+                    if let Some(s) = first.origin.span() {
+                        d = d.with_secondary(s, "first listed here");
+                    }
+                    out.push(d);
+                }
+            }
+        }
+        if let Err(why) = self.output_dir() {
+            out.push(
+                Diagnostic::error(
+                    crate::schema::RULE,
+                    format!("output folder `{}` {why}", self.output.value),
+                )
+                .at_opt(self.output.origin.span(), "here")
+                .with_help("use a folder inside the repository, e.g. `output: rendered`"),
+            );
+        }
+        out
+    }
+}
+
+/// `a/b` from `./a//b/`; errors for absolute paths, `..`, and the repository root itself.
+pub fn clean_relative(path: &str) -> Result<String, String> {
+    if path.starts_with('/') || path.starts_with('\\') || path.contains(':') {
+        return Err("is absolute; it must be inside the repository".into());
+    }
+    let mut parts = Vec::new();
+    for part in path.split(['/', '\\']) {
+        match part {
+            "" | "." => {}
+            ".." => return Err("leaves the repository (`..`)".into()),
+            p => parts.push(p),
+        }
+    }
+    if parts.is_empty() {
+        return Err("is the repository root; render would overwrite the repository".into());
+    }
+    Ok(parts.join("/"))
+}
+
+fn parse_major_minor(s: &str) -> Option<(u32, u32)> {
+    let (a, b) = s.split_once('.')?;
+    Some((a.parse().ok()?, b.parse().ok()?))
+}
+
+impl Environment {
+    pub fn origin(&self) -> Origin {
+        self.name.origin
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn output_must_stay_inside() {
+        assert_eq!(clean_relative("./rendered//x/"), Ok("rendered/x".into()));
+        assert!(clean_relative("/tmp/out").is_err());
+        assert!(clean_relative("../out").is_err());
+        assert!(clean_relative("a/../../b").is_err());
+        assert!(clean_relative(".").is_err());
+        assert!(clean_relative("").is_err());
+    }
+
+    #[test]
+    fn builtin_defaults() {
+        let p = Platform::builtin();
+        assert_eq!(p.output.value, "rendered");
+        assert_eq!(p.operator.version.value, (1, 15));
+        assert!(!p.operator.has_resources_field());
+        assert_eq!(p.allowed_registries[0].value, "flink");
+    }
+}

@@ -1,0 +1,40 @@
+//! File-driven `check` cases: every repository under `tests/fixtures/check/` is checked; the
+//! findings must be exactly the `# expect: RULE` comments in its files (same file, same line,
+//! nothing more), and their exact positions and messages are pinned by a JSON snapshot.
+
+mod common;
+
+use common::{actual, expectations, flinkform, manifest_dir};
+
+fn run_case(name: &str) {
+    let dir = manifest_dir().join("tests/fixtures/check").join(name);
+    let expected = expectations(&dir);
+    let out = flinkform()
+        .current_dir(&dir)
+        .args(["check", "--format", "json"])
+        .output()
+        .expect("run flinkform");
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "{name}: stdout is not JSON ({e}): {}",
+            String::from_utf8_lossy(&out.stdout)
+        )
+    });
+    assert_eq!(
+        actual(&json),
+        expected,
+        "{name}: findings differ from # expect comments"
+    );
+    let has_error = json["summary"]["errors"].as_u64().unwrap_or(0) > 0;
+    assert_eq!(
+        out.status.code(),
+        Some(if has_error { 1 } else { 0 }),
+        "{name}: exit code"
+    );
+    insta::assert_json_snapshot!(name, json);
+}
+
+#[test]
+fn schema_errors() {
+    run_case("schema-errors");
+}

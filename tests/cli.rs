@@ -1,0 +1,326 @@
+//! The command line's contract: exit codes, output formats, and path focusing.
+
+mod common;
+
+use common::{example, flinkform};
+use predicates::prelude::*;
+use std::fs;
+
+/// A copy of the example repository to break things in.
+fn example_copy() -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    copy_dir(&example(), tmp.path());
+    tmp
+}
+
+fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.expect("walk");
+        let rel = entry.path().strip_prefix(from).expect("prefix");
+        let dest = to.join(rel);
+        if entry.file_type().is_dir() {
+            fs::create_dir_all(&dest).expect("mkdir");
+        } else {
+            fs::copy(entry.path(), &dest).expect("copy");
+        }
+    }
+}
+
+fn edit(path: &std::path::Path, from: &str, to: &str) {
+    let text = fs::read_to_string(path).expect("read");
+    assert!(text.contains(from), "{} lacks {from:?}", path.display());
+    fs::write(path, text.replacen(from, to, 1)).expect("write");
+}
+
+#[test]
+fn clean_example_exits_0() {
+    flinkform()
+        .current_dir(example())
+        .arg("check")
+        .assert()
+        .code(0)
+        .stdout("no findings in 8 files\n");
+}
+
+#[test]
+fn dash_c_finds_the_repository_from_a_subfolder() {
+    flinkform()
+        .arg("-C")
+        .arg(example().join("services/fraud-detector"))
+        .arg("check")
+        .assert()
+        .code(0);
+}
+
+#[test]
+fn findings_exit_1_with_human_snippet() {
+    let repo = example_copy();
+    edit(
+        &repo.path().join("services/fraud-detector/service.yaml"),
+        "    parallelism: 8",
+        "    parallelsim: 8",
+    );
+    let out = flinkform()
+        .current_dir(repo.path())
+        .arg("check")
+        .assert()
+        .code(1);
+    let stdout = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    insta::assert_snapshot!("human_unknown_field", stdout);
+}
+
+#[test]
+fn json_format_is_versioned_with_locations() {
+    let repo = example_copy();
+    edit(
+        &repo.path().join("services/inventory-sync/service.yaml"),
+        "memory: 2Gi",
+        "memory: 2G",
+    );
+    let out = flinkform()
+        .current_dir(repo.path())
+        .args(["check", "--format", "json"])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(json["version"], 1);
+    let d = &json["diagnostics"][0];
+    assert_eq!(d["rule"], "schema");
+    assert_eq!(d["severity"], "error");
+    assert_eq!(d["file"], "services/inventory-sync/service.yaml");
+    assert_eq!(
+        (d["line"].as_u64(), d["column"].as_u64()),
+        (Some(15), Some(34))
+    );
+    assert_eq!(
+        (d["endLine"].as_u64(), d["endColumn"].as_u64()),
+        (Some(15), Some(36))
+    );
+    assert!(d["message"].as_str().is_some_and(|m| m.contains("2G")));
+    assert!(
+        d["url"]
+            .as_str()
+            .is_some_and(|u| u.ends_with("rules.md#schema"))
+    );
+    assert_eq!(json["summary"]["errors"], 1);
+    assert_eq!(json["summary"]["files"], 8);
+    assert!(
+        out.stderr.is_empty(),
+        "nothing on stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn fail_on_controls_exit_code() {
+    let repo = example_copy();
+    edit(
+        &repo.path().join("services/fraud-detector/service.yaml"),
+        "    parallelism: 8",
+        "    parallelsim: 8",
+    );
+    flinkform()
+        .current_dir(repo.path())
+        .args(["check", "--fail-on", "never"])
+        .assert()
+        .code(0);
+    flinkform()
+        .current_dir(repo.path())
+        .args(["check", "--fail-on", "warning"])
+        .assert()
+        .code(1);
+}
+
+#[test]
+fn paths_focus_the_report() {
+    let repo = example_copy();
+    edit(
+        &repo.path().join("services/fraud-detector/service.yaml"),
+        "    parallelism: 8",
+        "    parallelsim: 8",
+    );
+    flinkform()
+        .current_dir(repo.path())
+        .args(["check", "services/inventory-sync/service.yaml"])
+        .assert()
+        .code(0)
+        .stdout("no findings in 1 file\n");
+    flinkform()
+        .current_dir(repo.path())
+        .args(["check", "services/fraud-detector/service.yaml"])
+        .assert()
+        .code(1);
+    // A folder covers the specs under it; the platform config covers everything.
+    flinkform()
+        .current_dir(repo.path())
+        .args(["check", "services"])
+        .assert()
+        .code(1);
+    flinkform()
+        .current_dir(repo.path())
+        .args(["check", "flinkform.yaml"])
+        .assert()
+        .code(1);
+}
+
+#[test]
+fn a_path_that_is_not_a_spec_is_noted_and_ignored() {
+    flinkform()
+        .current_dir(example())
+        .args(["check", "services/../flinkform.yaml", "README.md"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("cannot read README.md"));
+    let repo = example_copy();
+    fs::write(repo.path().join("services/fraud-detector/notes.txt"), "hi").expect("write");
+    flinkform()
+        .current_dir(repo.path())
+        .args(["check", "services/fraud-detector/notes.txt"])
+        .assert()
+        .code(0)
+        .stderr(predicate::str::contains("is not a service spec"));
+}
+
+#[test]
+fn no_repository_exits_2() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    flinkform()
+        .current_dir(tmp.path())
+        .arg("check")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no flinkform.yaml found"));
+}
+
+#[test]
+fn bad_flag_exits_2() {
+    flinkform()
+        .current_dir(example())
+        .args(["check", "--format", "xml"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("invalid value 'xml'"));
+}
+
+#[test]
+fn unreadable_spec_exits_2() {
+    let repo = example_copy();
+    let spec = repo.path().join("services/fraud-detector/service.yaml");
+    fs::remove_file(&spec).expect("rm");
+    fs::create_dir(&spec).expect("a folder where a file should be");
+    fs::write(spec.join("x"), "").expect("write");
+    // A folder named service.yaml is not a file: discovery skips it, so the run is clean.
+    flinkform()
+        .current_dir(repo.path())
+        .arg("check")
+        .assert()
+        .code(0);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let other = repo.path().join("services/order-audit/service.yaml");
+        fs::set_permissions(&other, fs::Permissions::from_mode(0o000)).expect("chmod");
+        if fs::read(&other).is_err() {
+            flinkform()
+                .current_dir(repo.path())
+                .arg("check")
+                .assert()
+                .code(2)
+                .stderr(predicate::str::contains(
+                    "cannot read services/order-audit/service.yaml",
+                ));
+        }
+    }
+}
+
+#[test]
+fn platform_errors_are_reported_and_services_still_checked() {
+    let repo = example_copy();
+    edit(
+        &repo.path().join("flinkform.yaml"),
+        "  output: rendered",
+        "  output: ../elsewhere",
+    );
+    edit(
+        &repo.path().join("services/fraud-detector/service.yaml"),
+        "    parallelism: 8",
+        "    parallelsim: 8",
+    );
+    let out = flinkform()
+        .current_dir(repo.path())
+        .args(["check", "--format", "json"])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let messages: Vec<&str> = json["diagnostics"]
+        .as_array()
+        .expect("array")
+        .iter()
+        .filter_map(|d| d["message"].as_str())
+        .collect();
+    assert!(
+        messages.contains(&"output folder `../elsewhere` leaves the repository (`..`)"),
+        "{messages:?}"
+    );
+    assert!(
+        messages.contains(&"unknown field `parallelsim`"),
+        "{messages:?}"
+    );
+}
+
+#[test]
+fn no_color_and_version() {
+    flinkform()
+        .current_dir(example())
+        .env("NO_COLOR", "1")
+        .arg("check")
+        .assert()
+        .stdout(predicate::str::contains("\u{1b}[").not());
+    flinkform()
+        .arg("--version")
+        .assert()
+        .code(0)
+        .stdout(predicate::str::starts_with("flinkform "));
+}
+
+#[test]
+fn every_schema_field_is_documented() {
+    let doc =
+        fs::read_to_string(common::manifest_dir().join("docs/spec.md")).expect("docs/spec.md");
+    for schema in [
+        "schemas/service.schema.json",
+        "schemas/platform.schema.json",
+    ] {
+        let text = fs::read_to_string(common::manifest_dir().join(schema)).expect("schema");
+        let json: serde_json::Value = serde_json::from_str(&text).expect("json");
+        let mut missing = Vec::new();
+        collect_properties(&json, &mut |name| {
+            if !doc.contains(&format!("`{name}`")) {
+                missing.push(name.to_string());
+            }
+        });
+        assert!(
+            missing.is_empty(),
+            "{schema}: fields not documented in docs/spec.md: {missing:?}"
+        );
+    }
+}
+
+fn collect_properties(v: &serde_json::Value, f: &mut dyn FnMut(&str)) {
+    match v {
+        serde_json::Value::Object(m) => {
+            if let Some(props) = m.get("properties").and_then(|p| p.as_object()) {
+                for k in props.keys() {
+                    f(k);
+                }
+            }
+            for child in m.values() {
+                collect_properties(child, f);
+            }
+        }
+        serde_json::Value::Array(a) => a.iter().for_each(|c| collect_properties(c, f)),
+        _ => {}
+    }
+}

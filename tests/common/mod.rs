@@ -1,0 +1,84 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code)]
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+pub fn manifest_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub fn example() -> PathBuf {
+    manifest_dir().join("fixtures/example-platform")
+}
+
+/// `../shared/reference`, the public inputs tests read. When it is missing, tests that need it
+/// are skipped with a message, unless FLINKFORM_REQUIRE_SHARED=1 (as `.ci/run` sets), where
+/// its absence fails them.
+pub fn shared_reference() -> Option<PathBuf> {
+    let dir = manifest_dir().join("../shared/reference");
+    if dir.is_dir() {
+        return Some(dir);
+    }
+    if std::env::var("FLINKFORM_REQUIRE_SHARED").as_deref() == Ok("1") {
+        panic!(
+            "{} is missing and FLINKFORM_REQUIRE_SHARED=1",
+            dir.display()
+        );
+    }
+    eprintln!(
+        "skipping: {} not found (set FLINKFORM_REQUIRE_SHARED=1 to fail instead)",
+        dir.display()
+    );
+    None
+}
+
+pub fn flinkform() -> assert_cmd::Command {
+    let mut c = assert_cmd::Command::new(env!("CARGO_BIN_EXE_flinkform"));
+    c.env_remove("NO_COLOR").env("COLUMNS", "100");
+    c
+}
+
+/// Every `# expect: rule[, rule…]` comment in the YAML files under `dir`, as
+/// (repository-relative file, line, rule).
+pub fn expectations(dir: &Path) -> BTreeSet<(String, usize, String)> {
+    let mut out = BTreeSet::new();
+    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+        let entry = entry.expect("walk fixtures");
+        let path = entry.path();
+        if !path.extension().is_some_and(|e| e == "yaml" || e == "yml") {
+            continue;
+        }
+        let rel = path
+            .strip_prefix(dir)
+            .expect("under dir")
+            .to_string_lossy()
+            .replace('\\', "/");
+        let bytes = std::fs::read(path).expect("read fixture");
+        let text = String::from_utf8_lossy(&bytes);
+        for (i, line) in text.lines().enumerate() {
+            if let Some((_, rules)) = line.split_once("# expect: ") {
+                for rule in rules.split(',') {
+                    out.insert((rel.clone(), i + 1, rule.trim().to_string()));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// (file, line, rule) of each diagnostic in a `--format json` document.
+pub fn actual(json: &serde_json::Value) -> BTreeSet<(String, usize, String)> {
+    json["diagnostics"]
+        .as_array()
+        .expect("diagnostics array")
+        .iter()
+        .map(|d| {
+            (
+                d["file"].as_str().unwrap_or("").to_string(),
+                d["line"].as_u64().unwrap_or(0) as usize,
+                d["rule"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect()
+}
