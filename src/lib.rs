@@ -8,6 +8,7 @@
 #![forbid(unsafe_code)]
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
+pub mod crd;
 pub mod diag;
 pub mod flink;
 pub mod source;
