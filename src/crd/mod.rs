@@ -295,3 +295,5 @@ impl CrdCatalog {
     }
 }
 
+#[cfg(test)]
+mod tests;
