@@ -9,6 +9,7 @@
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod compile;
+pub mod crd;
 pub mod diag;
 pub mod error;
 pub mod flink;

@@ -1,0 +1,299 @@
+//! Offline validation of objects against CustomResourceDefinition schemas.
+//!
+//! A [`CrdCatalog`] maps `(apiVersion, kind)` to a JSON-Schema validator compiled from the
+//! `openAPIV3Schema` of one version of a CRD. [`CrdCatalog::builtin`] holds the CRDs embedded in
+//! the binary (`schemas/crds/`: Flink Kubernetes Operator **1.15.0** FlinkDeployment and
+//! FlinkSessionJob, Flux Kustomization v1); [`CrdCatalog::from_texts`] reads a user's CRD files
+//! and [`CrdCatalog::extend`] lets them override the built-in ones.
+//!
+//! This module is pure: it reads no files and prints nothing.
+//!
+//! # How a structural schema becomes a JSON Schema (draft 2020-12)
+//!
+//! * Translated faithfully: `type`, `properties`, `required`, `items`, `enum`, `minimum`,
+//!   `maximum`, `exclusiveMinimum`/`exclusiveMaximum` (OpenAPI 3.0 booleans that modify
+//!   `minimum`/`maximum` become 2020-12 numeric bounds), `multipleOf`, `minLength`,
+//!   `maxLength`, `pattern`, `minItems`, `maxItems`, `minProperties`, `maxProperties`,
+//!   `additionalProperties` (boolean or schema), `anyOf`, `allOf`, `oneOf`, `not`.
+//! * `nullable: true` also allows `null` (and adds `null` to an `enum`). Without it a `null`
+//!   is reported: the API server would drop the field, which is rarely what the author meant.
+//! * `x-kubernetes-int-or-string: true` allows an integer or a string (the generated
+//!   `anyOf: [{type: integer}, {type: string}]` next to it is folded into that type, which keeps
+//!   error messages short).
+//! * `x-kubernetes-preserve-unknown-fields: true` allows unknown fields at that node; without a
+//!   `type` it allows any value (Flink's `flinkConfiguration`).
+//! * `x-kubernetes-embedded-resource: true` requires non-empty `apiVersion` and `kind` and
+//!   checks `metadata` minimally (see below).
+//! * `x-kubernetes-list-type: set` requires unique items.
+//! * `format` (`int32`, `int64`, `date-time`, …) is an annotation only and is never asserted.
+//!   `type: integer` itself is strict: strings such as `"2"` and fractional numbers are
+//!   rejected. A number with a zero fraction (`2.0`) is accepted, as JSON Schema says and as
+//!   the API server sees it after `kubectl`/kustomize convert YAML to JSON.
+//! * Ignored: `x-kubernetes-validations` (CEL rules need a CEL engine; the API server checks
+//!   them on apply), `default` (defaulting changes objects, it does not reject them),
+//!   `x-kubernetes-list-type: map` / `x-kubernetes-list-map-keys` (key uniqueness),
+//!   `x-kubernetes-map-type`, `description`, `example` and other annotations.
+//!
+//! # Strictness: unknown fields are errors
+//!
+//! An object schema that has `properties`, no `additionalProperties` and no
+//! `x-kubernetes-preserve-unknown-fields` gets `additionalProperties: false`, so every unknown
+//! field is reported (like `kubeconform -strict`). The API server would instead *prune* such a
+//! field silently: a misspelt `parralelism` or a field the installed operator version does not
+//! know yet would be accepted and then lost. Catching that silent data loss is the point of this
+//! check. The rule is not applied inside `anyOf`/`allOf`/`oneOf`/`not`, where a schema
+//! describes a value and not its shape.
+//!
+//! # The top level
+//!
+//! `apiVersion` and `kind` (strings) and `metadata` are always allowed at the root, whatever
+//! the CRD's schema says about them. `metadata` is required and checked minimally: an object
+//! with a string `name` (required), optional string `namespace` and `generateName`, and
+//! `labels` / `annotations` that map strings to strings. Other ObjectMeta fields are not
+//! checked. `name` is required even next to `generateName`: `kubectl apply` and Flux (the
+//! GitOps appliers flinkform targets) cannot apply an object without a name.
+//!
+//! CRD versions without a schema are left out of the catalogue (their objects are "not
+//! covered"), as are documents that are not CRDs.
+//!
+//! Regular expressions (`pattern`) are compiled with the linear-time `regex` engine, which like
+//! the API server's RE2 has no backtracking features.
+
+mod convert;
+mod report;
+
+use crate::source::{FileId, SourceFile};
+use crate::tree::Seg;
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::OnceLock;
+
+/// One step of the path to a violation: a field name or a list index.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum PathSeg {
+    Key(String),
+    Index(usize),
+}
+
+impl PathSeg {
+    /// The same step as a [`Seg`], to look the value up in a [`crate::tree::Node`].
+    pub fn as_seg(&self) -> Seg<'_> {
+        match self {
+            PathSeg::Key(k) => Seg::Key(k),
+            PathSeg::Index(i) => Seg::Index(*i),
+        }
+    }
+}
+
+/// One way an object does not match its CRD schema.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct CrdViolation {
+    /// Path from the object root to the offending value. For an unknown field, the path of
+    /// that field; for a missing required field, the path of the object that lacks it.
+    pub path: Vec<PathSeg>,
+    /// The same path as a JSON pointer, e.g. `/spec/job/parallelism` (`""` for the root).
+    pub pointer: String,
+    /// What is wrong, for humans, e.g. ``unknown field `foo` (allowed: a, b, c)``.
+    pub message: String,
+}
+
+impl fmt::Display for CrdViolation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let pointer = if self.pointer.is_empty() {
+            "/"
+        } else {
+            &self.pointer
+        };
+        write!(f, "{pointer}: {}", self.message)
+    }
+}
+
+/// A compiled schema for one group/version/kind.
+struct Entry {
+    validator: jsonschema::Validator,
+    /// The converted JSON Schema, kept to name the allowed fields in unknown-field messages.
+    schema: Value,
+}
+
+/// CRD schemas by `apiVersion` (`group/version`) and `kind`, compiled for validation.
+#[derive(Default)]
+pub struct CrdCatalog {
+    entries: BTreeMap<String, BTreeMap<String, Entry>>,
+}
+
+impl fmt::Debug for CrdCatalog {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CrdCatalog")
+            .field("kinds", &self.kinds())
+            .finish()
+    }
+}
+
+/// The embedded CRD files, as `(path, text)`.
+const BUILTIN: [(&str, &str); 3] = [
+    (
+        "schemas/crds/flinkdeployments.flink.apache.org-v1.yml",
+        include_str!("../../schemas/crds/flinkdeployments.flink.apache.org-v1.yml"),
+    ),
+    (
+        "schemas/crds/flinksessionjobs.flink.apache.org-v1.yml",
+        include_str!("../../schemas/crds/flinksessionjobs.flink.apache.org-v1.yml"),
+    ),
+    (
+        "schemas/crds/kustomize.toolkit.fluxcd.io_kustomizations.yaml",
+        include_str!("../../schemas/crds/kustomize.toolkit.fluxcd.io_kustomizations.yaml"),
+    ),
+];
+
+impl CrdCatalog {
+    /// An empty catalogue.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The embedded operator 1.15.0 and Flux Kustomization CRDs, parsed and compiled once.
+    pub fn builtin() -> &'static CrdCatalog {
+        static BUILTIN_CATALOG: OnceLock<CrdCatalog> = OnceLock::new();
+        BUILTIN_CATALOG.get_or_init(|| {
+            let files: Vec<(String, String)> = BUILTIN
+                .iter()
+                .map(|(p, t)| ((*p).to_string(), (*t).to_string()))
+                .collect();
+            // The embedded files are fixed at build time and covered by tests.
+            CrdCatalog::from_texts(&files).expect("embedded CRDs compile")
+        })
+    }
+
+    /// Parses CRD files, each of which may hold several YAML documents. Documents that are not
+    /// `apiextensions.k8s.io` CustomResourceDefinitions are skipped. When two documents define
+    /// the same group/version/kind, the later one wins. Errors (bad YAML, a malformed CRD, a
+    /// schema that does not compile) name the file.
+    pub fn from_texts(files: &[(String, String)]) -> Result<CrdCatalog, String> {
+        let mut catalog = CrdCatalog::new();
+        for (n, (path, text)) in files.iter().enumerate() {
+            let file = SourceFile::new(path.as_str(), text);
+            let id = FileId(u32::try_from(n).unwrap_or(u32::MAX));
+            let docs = crate::yaml::load_all(id, &file).map_err(|d| {
+                let at = d.primary.as_ref().map_or_else(String::new, |l| {
+                    let lc = file.line_col(l.span.start as usize);
+                    format!(":{}:{}", lc.line, lc.column)
+                });
+                format!("{path}{at}: {}", d.message)
+            })?;
+            for doc in docs {
+                catalog
+                    .add_crd(&doc.to_json())
+                    .map_err(|e| format!("{path}: {e}"))?;
+            }
+        }
+        Ok(catalog)
+    }
+
+    /// Adds one CRD document; does nothing if it is not a CRD.
+    fn add_crd(&mut self, doc: &Value) -> Result<(), String> {
+        let is_crd = doc
+            .get("apiVersion")
+            .and_then(Value::as_str)
+            .is_some_and(|v| v.starts_with("apiextensions.k8s.io/"))
+            && doc.get("kind").and_then(Value::as_str) == Some("CustomResourceDefinition");
+        if !is_crd {
+            return Ok(());
+        }
+        let name = doc
+            .pointer("/metadata/name")
+            .and_then(Value::as_str)
+            .unwrap_or("<unnamed>");
+        let spec = doc.get("spec");
+        let str_at = |p: &str| spec.and_then(|s| s.pointer(p)).and_then(Value::as_str);
+        let (Some(group), Some(kind)) = (str_at("/group"), str_at("/names/kind")) else {
+            return Err(format!(
+                "CustomResourceDefinition `{name}` has no spec.group or spec.names.kind"
+            ));
+        };
+        // apiextensions.k8s.io/v1: a schema per version. v1beta1: possibly one shared
+        // `spec.validation` schema and a `spec.version`.
+        let shared = spec.and_then(|s| s.pointer("/validation/openAPIV3Schema"));
+        let mut versions: Vec<(&str, &Value)> = Vec::new();
+        match spec.and_then(|s| s.get("versions")) {
+            Some(Value::Array(vs)) => {
+                for v in vs {
+                    let Some(vname) = v.get("name").and_then(Value::as_str) else {
+                        return Err(format!("CRD `{name}`: a version has no name"));
+                    };
+                    if let Some(schema) = v.pointer("/schema/openAPIV3Schema").or(shared) {
+                        versions.push((vname, schema));
+                    }
+                }
+            }
+            Some(_) => return Err(format!("CRD `{name}`: spec.versions is not a list")),
+            None => {
+                if let (Some(v), Some(schema)) = (str_at("/version"), shared) {
+                    versions.push((v, schema));
+                }
+            }
+        }
+        for (version, openapi) in versions {
+            let at = format!("CRD `{name}` version `{version}`");
+            let schema = convert::object_schema(openapi).map_err(|e| format!("{at}: {e}"))?;
+            let validator = jsonschema::options()
+                .with_draft(jsonschema::Draft::Draft202012)
+                .should_validate_formats(false)
+                .with_pattern_options(jsonschema::PatternOptions::regex())
+                .build(&schema)
+                .map_err(|e| format!("{at}: the schema does not compile: {e}"))?;
+            self.entries
+                .entry(format!("{group}/{version}"))
+                .or_default()
+                .insert(kind.to_string(), Entry { validator, schema });
+        }
+        Ok(())
+    }
+
+    /// Adds the entries of `other`, replacing those of this catalogue for the same
+    /// group/version/kind (a user's `--crd DIR` over the built-in CRDs).
+    pub fn extend(&mut self, other: CrdCatalog) {
+        for (api_version, kinds) in other.entries {
+            self.entries.entry(api_version).or_default().extend(kinds);
+        }
+    }
+
+    /// The kinds covered, as `"<apiVersion> <kind>"`, sorted, e.g.
+    /// `"flink.apache.org/v1beta1 FlinkDeployment"`.
+    pub fn kinds(&self) -> Vec<String> {
+        self.entries
+            .iter()
+            .flat_map(|(v, kinds)| kinds.keys().map(move |k| format!("{v} {k}")))
+            .collect()
+    }
+
+    /// Whether a CRD covers this `apiVersion` and `kind`.
+    pub fn covers(&self, api_version: &str, kind: &str) -> bool {
+        self.entry(api_version, kind).is_some()
+    }
+
+    fn entry(&self, api_version: &str, kind: &str) -> Option<&Entry> {
+        self.entries.get(api_version)?.get(kind)
+    }
+
+    /// Validates one object. `None` when no CRD covers its `apiVersion`/`kind` (or it has
+    /// none); otherwise every violation, sorted by path (empty when the object is valid).
+    pub fn validate(&self, object: &Value) -> Option<Vec<CrdViolation>> {
+        let api_version = object.get("apiVersion")?.as_str()?;
+        let kind = object.get("kind")?.as_str()?;
+        let entry = self.entry(api_version, kind)?;
+        if entry.validator.is_valid(object) {
+            return Some(Vec::new());
+        }
+        let mut out = Vec::new();
+        for error in entry.validator.iter_errors(object) {
+            report::push(&mut out, &error, object, &entry.schema);
+        }
+        out.sort();
+        out.dedup();
+        Some(out)
+    }
+}
+
+#[cfg(test)]
+mod tests;
