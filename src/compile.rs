@@ -1,26 +1,45 @@
-//! The pipeline as one call: load the workspace, resolve every service, and collect findings.
-//! Later stages (render, policy) extend [`Compilation`]; the CLI only chooses what to do with it.
+//! The pipeline as one call: load the workspace, resolve every service, render in memory,
+//! validate what was rendered, and collect findings. The CLI only chooses what to do with the
+//! result (report it, write it, diff it).
 
 use crate::diag::{Diagnostic, Report};
 use crate::error::Result;
+use crate::render::{Rendered, render};
 use crate::spec::{Resolved, resolve};
+use crate::tree::Origin;
+use crate::validate::{self, Catalogs};
 use crate::workspace::Workspace;
 use rayon::prelude::*;
-use std::path::Path;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Default, Clone)]
+pub struct Options {
+    /// CRD folders from the command line, in addition to the platform's `crds`.
+    pub crd_dirs: Vec<PathBuf>,
+    /// Output folder (repository-relative) instead of the platform's `output` (`--out`).
+    pub output: Option<String>,
+}
 
 #[derive(Debug)]
 pub struct Compilation {
     pub workspace: Workspace,
     /// One per (service, environment, cluster), sorted by service path, environment, cluster.
     pub resolved: Vec<Resolved>,
+    /// What `render` writes, in memory. Empty when the platform config has errors.
+    pub rendered: Rendered,
     pub report: Report,
 }
 
-/// Loads and resolves the repository at `root`.
-pub fn compile(root: &Path) -> Result<Compilation> {
-    let workspace = Workspace::load(root)?;
+/// Loads, resolves, renders and validates the repository at `root`.
+pub fn compile(root: &Path, options: &Options) -> Result<Compilation> {
+    let mut workspace = Workspace::load(root)?;
+    if let (Some(out), Some(platform)) = (&options.output, workspace.platform.as_mut()) {
+        platform.output = crate::tree::Sp::made(out.clone());
+    }
     let mut diagnostics: Vec<Diagnostic> = workspace.diagnostics.clone();
     let mut resolved = Vec::new();
+    let mut rendered = Rendered::default();
     if let Some(platform) = &workspace.platform {
         let per_service: Vec<_> = workspace
             .services
@@ -31,16 +50,32 @@ pub fn compile(root: &Path) -> Result<Compilation> {
             resolved.extend(r);
             diagnostics.extend(d);
         }
+        if let Ok(output) = platform.output_dir() {
+            rendered = render(platform, &resolved, &output);
+            diagnostics.append(&mut rendered.diagnostics);
+            let mut dirs: Vec<PathBuf> =
+                platform.crds.iter().map(|d| root.join(&d.value)).collect();
+            dirs.extend(options.crd_dirs.iter().cloned());
+            let catalogs = Catalogs::load(&dirs)?;
+            let blame: HashMap<&str, Origin> = workspace
+                .services
+                .iter()
+                .map(|s| (s.name.value.as_str(), s.blame()))
+                .collect();
+            diagnostics.extend(validate::check(&rendered.objects, &catalogs, &|o| {
+                blame.get(o.service.as_str()).copied().unwrap_or_default()
+            }));
+        }
     }
     let mut report = Report {
         diagnostics,
-        files: workspace.sources.len(),
+        files: 1 + workspace.spec_paths.len(),
     };
-    report.files = 1 + workspace.spec_paths.len();
     report.finish(&workspace.sources);
     Ok(Compilation {
         workspace,
         resolved,
+        rendered,
         report,
     })
 }
@@ -62,5 +97,16 @@ impl Compilation {
         };
         self.report.diagnostics.retain(involved);
         self.report.files = paths.len();
+    }
+
+    /// Whether any finding means there is nothing sound to render (YAML, schema or CRD
+    /// errors): those block `render` whatever `--fail-on` says.
+    pub fn has_blocking_errors(&self) -> bool {
+        self.report.diagnostics.iter().any(|d| {
+            d.severity == crate::diag::Severity::Error
+                && d.is_active()
+                && [crate::yaml::RULE, crate::schema::RULE, validate::RULE]
+                    .contains(&d.rule.as_str())
+        }) || self.workspace.platform.is_none()
     }
 }

@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{example, flinkform};
+use common::{copy_dir, example, flinkform};
 use predicates::prelude::*;
 use std::fs;
 
@@ -11,19 +11,6 @@ fn example_copy() -> tempfile::TempDir {
     let tmp = tempfile::tempdir().expect("tempdir");
     copy_dir(&example(), tmp.path());
     tmp
-}
-
-fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
-    for entry in walkdir::WalkDir::new(from) {
-        let entry = entry.expect("walk");
-        let rel = entry.path().strip_prefix(from).expect("prefix");
-        let dest = to.join(rel);
-        if entry.file_type().is_dir() {
-            fs::create_dir_all(&dest).expect("mkdir");
-        } else {
-            fs::copy(entry.path(), &dest).expect("copy");
-        }
-    }
 }
 
 fn edit(path: &std::path::Path, from: &str, to: &str) {

@@ -18,7 +18,7 @@ pub struct CheckArgs {
 
 pub fn run(start: &Path, args: CheckArgs) -> Result<u8, Error> {
     let root = super::root(start)?;
-    let mut c = compile(&root)?;
+    let mut c = compile(&root, &flinkform::compile::Options::default())?;
     if !args.paths.is_empty() {
         let focus = focus_paths(&root, start, &args.paths, &c.workspace.spec_paths)?;
         c.focus(&focus);

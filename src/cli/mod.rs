@@ -6,6 +6,7 @@
 
 mod check;
 mod output;
+mod render;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use flinkform::diag::Severity;
@@ -34,6 +35,8 @@ pub struct Cli {
 pub enum Command {
     /// Check the platform config and service specs: YAML, schema, resolution (and policy).
     Check(check::CheckArgs),
+    /// Render the manifests Flux syncs into the output folder (or check it is up to date).
+    Render(render::RenderArgs),
 }
 
 /// Options shared by commands that report findings.
@@ -92,6 +95,7 @@ pub fn run(cli: Cli) -> ExitCode {
     let start = cli.dir.clone().unwrap_or_else(|| PathBuf::from("."));
     let result = match cli.command {
         Command::Check(args) => check::run(&start, args),
+        Command::Render(args) => render::run(&start, args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

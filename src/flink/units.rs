@@ -34,3 +34,9 @@ pub fn parse_spec_memory(text: &str) -> Result<u64, SpecMemoryError> {
         suggestion: None,
     })
 }
+
+pub const MIB: u64 = 1 << 20;
+
+pub fn flink_mebibytes(bytes: u64) -> String {
+    format!("{}m", bytes / MIB)
+}

@@ -437,6 +437,13 @@ impl Platform {
         let mut seen: BTreeMap<&str, &Sp<String>> = BTreeMap::new();
         for env in &self.environments {
             for c in &env.clusters {
+                if c.value == crate::render::FLUX_DIR {
+                    out.push(
+                        Diagnostic::error(crate::schema::RULE, "a cluster may not be called `flux`")
+                            .at_opt(c.origin.span(), "reserved name")
+                            .with_help("the output's `flux/` folder holds the Flux Kustomizations; rename the cluster"),
+                    );
+                }
                 if let Some(first) = seen.insert(&c.value, c) {
                     let mut d = Diagnostic::error(
                         crate::schema::RULE,

@@ -1,0 +1,353 @@
+//! The FlinkDeployment: application mode, one job, for the operator version the platform runs.
+//!
+//! What flinkform decides (and why):
+//! * memory: the spec's one quantity becomes `resource.memory` in Flink's syntax (`8Gi` →
+//!   `"8192m"`), so Flink's process size, the pod's request and its limit are the same number;
+//!   no second process-size key and no limit factor are written. On operators after 1.15 the
+//!   `resources` field carries the same quantity as request and limit.
+//! * the JVM DNS cache is disabled for both JVMs by appending `-Dsun.net.inetaddr.ttl=0
+//!   -Dsun.net.inetaddr.negative.ttl=0` to `env.java.opts.jobmanager` / `.taskmanager`, after
+//!   what the service set there (a flag the service sets itself is left alone). Never
+//!   `env.java.opts.all` or `env.java.default-opts.*`, which would replace the operator's JDK 17
+//!   module flags.
+//! * checkpoint, savepoint and HA directories come from the platform's storage templates, under
+//!   the key names of the service's Flink version; HA is on where the service asks for it or,
+//!   if it says nothing, where the environment requires it.
+//! * the Prometheus reporter is always configured; the PodMonitor scrapes its port.
+//! * values in `flinkConfiguration` set by the service win over the ones flinkform derives:
+//!   the policy then judges what will actually run.
+
+use super::context::Ctx;
+use super::pod_template;
+use crate::diag::Diagnostic;
+use crate::flink::units;
+use crate::flink::version::{CHECKPOINT_INTERVAL_KEY, FlinkVersion, HA_STORAGE_KEY};
+use crate::spec::fields::JobState;
+use crate::tree::{Map, Node, Origin, Sp, Value};
+
+pub const DNS_FLAGS: [(&str, &str); 2] = [
+    ("sun.net.inetaddr.ttl", "0"),
+    ("sun.net.inetaddr.negative.ttl", "0"),
+];
+pub const PROMETHEUS_FACTORY: &str =
+    "org.apache.flink.metrics.prometheus.PrometheusReporterFactory";
+
+pub fn build(ctx: &Ctx<'_>, diags: &mut Vec<Diagnostic>) -> Node {
+    let spec = &ctx.resolved.spec;
+    let version = spec
+        .flink_version
+        .as_ref()
+        .and_then(|v| FlinkVersion::parse(&v.value).map(|f| Sp::new(f, v.origin)));
+
+    let mut s = Map::new();
+    if let Some(image) = &spec.image {
+        s.insert("image", Node::str(image.value.clone(), image.origin));
+    }
+    if let Some(p) = &spec.image_pull_policy {
+        s.insert("imagePullPolicy", Node::str(p.value.clone(), p.origin));
+    }
+    if let Some(v) = &version {
+        s.insert(
+            "flinkVersion",
+            Node::str(v.value.operator_label(), v.origin),
+        );
+    }
+    s.insert("serviceAccount", ctx.name_node());
+    s.insert("mode", Node::str("native", Origin::NONE));
+    s.insert(
+        "flinkConfiguration",
+        flink_configuration(ctx, version.as_ref().map(|v| v.value), diags),
+    );
+    s.insert("jobManager", job_manager(ctx));
+    s.insert("taskManager", task_manager(ctx));
+    if let Some(pt) = pod_template::build(ctx) {
+        s.insert("podTemplate", pt);
+    }
+    if !spec.log_configuration.is_empty() {
+        let mut m = Map::new();
+        for (k, v) in &spec.log_configuration {
+            m.insert(k.clone(), Node::str(v.value.clone(), v.origin));
+        }
+        s.insert("logConfiguration", Node::map(m, Origin::NONE));
+    }
+    s.insert("job", job(ctx));
+
+    let mut obj = Map::new();
+    obj.insert(
+        "apiVersion",
+        Node::str("flink.apache.org/v1beta1", Origin::NONE),
+    );
+    obj.insert("kind", Node::str("FlinkDeployment", Origin::NONE));
+    obj.insert("metadata", Node::map(ctx.metadata(ctx.name), Origin::NONE));
+    obj.insert("spec", Node::map(s, Origin::NONE));
+    Node::map(obj, Origin::NONE)
+}
+
+fn put(m: &mut Map, key: &str, value: impl Into<String>, origin: Origin) {
+    m.insert(key, Node::str(value, origin));
+}
+
+fn flink_configuration(
+    ctx: &Ctx<'_>,
+    version: Option<FlinkVersion>,
+    diags: &mut Vec<Diagnostic>,
+) -> Node {
+    let spec = &ctx.resolved.spec;
+    let platform = ctx.platform;
+    let mut c = Map::new();
+    if let Some(slots) = &spec.task_manager.slots {
+        put(
+            &mut c,
+            "taskmanager.numberOfTaskSlots",
+            slots.value.to_string(),
+            slots.origin,
+        );
+    }
+    if let (Some(v), Some(sb)) = (version, &spec.state_backend) {
+        put(&mut c, v.state_backend_key(), sb.value.as_str(), sb.origin);
+    }
+    let cp = &spec.checkpointing;
+    if let Some(i) = &cp.interval {
+        put(&mut c, CHECKPOINT_INTERVAL_KEY, i.value.clone(), i.origin);
+    }
+    if let Some(m) = &cp.mode {
+        put(
+            &mut c,
+            "execution.checkpointing.mode",
+            m.value.flink_value(),
+            m.origin,
+        );
+    }
+    if let Some(t) = &cp.timeout {
+        put(
+            &mut c,
+            "execution.checkpointing.timeout",
+            t.value.clone(),
+            t.origin,
+        );
+    }
+    if let Some(p) = &cp.min_pause {
+        put(
+            &mut c,
+            "execution.checkpointing.min-pause",
+            p.value.clone(),
+            p.origin,
+        );
+    }
+    if let (Some(v), Some(inc)) = (version, &cp.incremental) {
+        put(
+            &mut c,
+            v.incremental_key(),
+            inc.value.to_string(),
+            inc.origin,
+        );
+    }
+    let storage = &ctx.env.storage;
+    let mut dir = |c: &mut Map, key: Option<&str>, template: &Option<Sp<String>>| {
+        if let (Some(key), Some(t)) = (key, template) {
+            match ctx.expand(t) {
+                Ok(v) => put(c, key, v.value, v.origin),
+                Err(d) => diags.push(d),
+            }
+        }
+    };
+    dir(
+        &mut c,
+        version.map(FlinkVersion::checkpoint_dir_key),
+        &storage.checkpoints,
+    );
+    dir(
+        &mut c,
+        version.map(FlinkVersion::savepoint_dir_key),
+        &storage.savepoints,
+    );
+    let ha = spec
+        .high_availability
+        .clone()
+        .unwrap_or_else(|| ctx.env.require_ha.clone());
+    if ha.value {
+        if let Some(v) = version {
+            put(&mut c, v.ha_type_key(), "kubernetes", ha.origin);
+        }
+        dir(&mut c, Some(HA_STORAGE_KEY), &storage.high_availability);
+    }
+    put(
+        &mut c,
+        "metrics.reporter.prom.factory.class",
+        PROMETHEUS_FACTORY,
+        Origin::NONE,
+    );
+    put(
+        &mut c,
+        "metrics.reporter.prom.port",
+        platform.monitoring.port.to_string(),
+        Origin::NONE,
+    );
+    if let Some(i) = &spec.savepoints.interval {
+        put(
+            &mut c,
+            "kubernetes.operator.periodic.savepoint.interval",
+            i.value.clone(),
+            i.origin,
+        );
+    }
+    // The service's own configuration, as strings (Flink reads every value as text).
+    if let Some(Value::Map(user)) = spec.flink_configuration.as_ref().map(|n| &n.value) {
+        for e in user.iter() {
+            if let Some(text) = e.value.scalar_text() {
+                c.insert_with_origin(e.key.clone(), e.key_origin, Node::str(text, e.value.origin));
+            }
+        }
+    }
+    for key in ["env.java.opts.jobmanager", "env.java.opts.taskmanager"] {
+        let (current, origin) = c
+            .get(key)
+            .and_then(|n| n.as_str().map(|s| (s.to_string(), n.origin)))
+            .unwrap_or_default();
+        put(&mut c, key, with_dns_flags(&current), origin);
+    }
+    Node::map(c, Origin::NONE)
+}
+
+/// JVM options with the DNS-cache flags added unless already set.
+pub fn with_dns_flags(opts: &str) -> String {
+    let mut out = opts.trim().to_string();
+    for (prop, value) in DNS_FLAGS {
+        let already = opts.split_whitespace().any(|o| {
+            o.strip_prefix("-D")
+                .is_some_and(|d| d.split('=').next() == Some(prop))
+        });
+        if !already {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(&format!("-D{prop}={value}"));
+        }
+    }
+    out
+}
+
+fn resource(
+    ctx: &Ctx<'_>,
+    cpu: Option<&Sp<crate::spec::fields::Cpu>>,
+    memory: Option<&Sp<String>>,
+) -> (&'static str, Node) {
+    let bytes = memory.and_then(|m| {
+        units::parse_spec_memory(&m.value)
+            .ok()
+            .map(|b| Sp::new(b, m.origin))
+    });
+    if ctx.platform.operator.has_resources_field() {
+        let mut q = Map::new();
+        if let Some(c) = cpu {
+            q.insert("cpu", Node::new(Value::Float(c.value.0), c.origin));
+        }
+        if let Some(m) = memory {
+            q.insert("memory", Node::str(m.value.clone(), m.origin));
+        }
+        let mut r = Map::new();
+        r.insert("requests", Node::map(q.clone(), Origin::NONE));
+        r.insert("limits", Node::map(q, Origin::NONE));
+        ("resources", Node::map(r, Origin::NONE))
+    } else {
+        let mut r = Map::new();
+        if let Some(c) = cpu {
+            r.insert("cpu", Node::new(Value::Float(c.value.0), c.origin));
+        }
+        if let Some(b) = bytes {
+            r.insert(
+                "memory",
+                Node::str(units::flink_mebibytes(b.value), b.origin),
+            );
+        }
+        ("resource", Node::map(r, Origin::NONE))
+    }
+}
+
+fn job_manager(ctx: &Ctx<'_>) -> Node {
+    let jm = &ctx.resolved.spec.job_manager;
+    let mut m = Map::new();
+    let (key, res) = resource(ctx, jm.cpu.as_ref(), jm.memory.as_ref());
+    m.insert(key, res);
+    if let Some(r) = &jm.replicas {
+        m.insert("replicas", Node::int(r.value, r.origin));
+    }
+    Node::map(m, Origin::NONE)
+}
+
+fn task_manager(ctx: &Ctx<'_>) -> Node {
+    let tm = &ctx.resolved.spec.task_manager;
+    let mut m = Map::new();
+    let (key, res) = resource(ctx, tm.cpu.as_ref(), tm.memory.as_ref());
+    m.insert(key, res);
+    if let Some(r) = &tm.replicas {
+        m.insert("replicas", Node::int(r.value, r.origin));
+    }
+    Node::map(m, Origin::NONE)
+}
+
+fn job(ctx: &Ctx<'_>) -> Node {
+    let j = &ctx.resolved.spec.job;
+    let mut m = Map::new();
+    if let Some(v) = &j.jar_uri {
+        put(&mut m, "jarURI", v.value.clone(), v.origin);
+    }
+    if let Some(v) = &j.entry_class {
+        put(&mut m, "entryClass", v.value.clone(), v.origin);
+    }
+    if let Some(args) = &j.args {
+        let items = args
+            .iter()
+            .map(|a| Node::str(a.value.clone(), a.origin))
+            .collect();
+        m.insert("args", Node::seq(items, Origin::NONE));
+    }
+    if let Some(p) = &j.parallelism {
+        m.insert("parallelism", Node::int(p.value, p.origin));
+    }
+    // Written out even when defaulted, so the rendered object says what will happen.
+    let mode = j
+        .upgrade_mode
+        .as_ref()
+        .map_or(("stateless", Origin::NONE), |u| {
+            (u.value.as_str(), u.origin)
+        });
+    put(&mut m, "upgradeMode", mode.0, mode.1);
+    let state = j
+        .state
+        .as_ref()
+        .map_or((JobState::Running.as_str(), Origin::NONE), |s| {
+            (s.value.as_str(), s.origin)
+        });
+    put(&mut m, "state", state.0, state.1);
+    if let Some(v) = &j.allow_non_restored_state {
+        m.insert("allowNonRestoredState", Node::bool(v.value, v.origin));
+    }
+    if let Some(v) = &j.initial_savepoint_path {
+        put(&mut m, "initialSavepointPath", v.value.clone(), v.origin);
+    }
+    Node::map(m, Origin::NONE)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dns_flags_are_appended_once() {
+        assert_eq!(
+            with_dns_flags(""),
+            "-Dsun.net.inetaddr.ttl=0 -Dsun.net.inetaddr.negative.ttl=0"
+        );
+        assert_eq!(
+            with_dns_flags("-XX:+UseG1GC"),
+            "-XX:+UseG1GC -Dsun.net.inetaddr.ttl=0 -Dsun.net.inetaddr.negative.ttl=0"
+        );
+        assert_eq!(
+            with_dns_flags("-Dsun.net.inetaddr.ttl=5"),
+            "-Dsun.net.inetaddr.ttl=5 -Dsun.net.inetaddr.negative.ttl=0"
+        );
+        let once = with_dns_flags("-Xss1m");
+        assert_eq!(with_dns_flags(&once), once);
+    }
+}

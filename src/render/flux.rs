@@ -1,0 +1,96 @@
+//! The Flux Kustomization of one service on one cluster.
+//!
+//! One per service, so a broken service cannot block the others. It prunes what it applied,
+//! depends on the Kustomization that installs the operator (so the FlinkDeployment CRD exists),
+//! and gates on the job itself: generic health checks call a FlinkDeployment healthy as soon as
+//! the operator has seen it, so `healthCheckExprs` read `status.lifecycleState` (STABLE is
+//! healthy, FAILED is failed; a suspended job is healthy when SUSPENDED).
+
+use super::context::Ctx;
+use crate::spec::fields::JobState;
+use crate::tree::{Map, Node, Origin};
+
+pub fn build(ctx: &Ctx<'_>, service_path: &str) -> Node {
+    let platform = ctx.platform;
+    let flux = &platform.flux;
+    let mut meta = Map::new();
+    meta.insert("name", ctx.name_node());
+    meta.insert("namespace", Node::str(flux.namespace.clone(), Origin::NONE));
+    meta.insert("labels", ctx.labels());
+
+    let mut source = Map::new();
+    source.insert("kind", Node::str(flux.source_kind.clone(), Origin::NONE));
+    source.insert("name", Node::str(flux.source_name.clone(), Origin::NONE));
+    if let Some(ns) = &flux.source_namespace {
+        source.insert("namespace", Node::str(ns.clone(), Origin::NONE));
+    }
+    let dep = &platform.operator.flux_kustomization;
+    let mut depends = Map::new();
+    depends.insert("name", Node::str(dep.name.clone(), Origin::NONE));
+    if let Some(ns) = &dep.namespace {
+        depends.insert("namespace", Node::str(ns.clone(), Origin::NONE));
+    }
+    let mut target = Map::new();
+    target.insert(
+        "apiVersion",
+        Node::str("flink.apache.org/v1beta1", Origin::NONE),
+    );
+    target.insert("kind", Node::str("FlinkDeployment", Origin::NONE));
+    target.insert("name", ctx.name_node());
+    target.insert("namespace", ctx.name_node());
+    let suspended = ctx
+        .resolved
+        .spec
+        .job
+        .state
+        .as_ref()
+        .is_some_and(|s| s.value == JobState::Suspended);
+    let current = if suspended {
+        "status.lifecycleState == 'SUSPENDED'"
+    } else {
+        "status.lifecycleState == 'STABLE'"
+    };
+    let mut expr = Map::new();
+    expr.insert(
+        "apiVersion",
+        Node::str("flink.apache.org/v1beta1", Origin::NONE),
+    );
+    expr.insert("kind", Node::str("FlinkDeployment", Origin::NONE));
+    expr.insert("current", Node::str(current, Origin::NONE));
+    expr.insert(
+        "failed",
+        Node::str("status.lifecycleState == 'FAILED'", Origin::NONE),
+    );
+
+    let mut spec = Map::new();
+    spec.insert("interval", Node::str(flux.interval.clone(), Origin::NONE));
+    if let Some(r) = &flux.retry_interval {
+        spec.insert("retryInterval", Node::str(r.clone(), Origin::NONE));
+    }
+    spec.insert("timeout", Node::str(flux.timeout.clone(), Origin::NONE));
+    spec.insert("prune", Node::bool(true, Origin::NONE));
+    spec.insert("sourceRef", Node::map(source, Origin::NONE));
+    spec.insert("path", Node::str(format!("./{service_path}"), Origin::NONE));
+    spec.insert(
+        "dependsOn",
+        Node::seq(vec![Node::map(depends, Origin::NONE)], Origin::NONE),
+    );
+    spec.insert(
+        "healthChecks",
+        Node::seq(vec![Node::map(target, Origin::NONE)], Origin::NONE),
+    );
+    spec.insert(
+        "healthCheckExprs",
+        Node::seq(vec![Node::map(expr, Origin::NONE)], Origin::NONE),
+    );
+
+    let mut m = Map::new();
+    m.insert(
+        "apiVersion",
+        Node::str("kustomize.toolkit.fluxcd.io/v1", Origin::NONE),
+    );
+    m.insert("kind", Node::str("Kustomization", Origin::NONE));
+    m.insert("metadata", Node::map(meta, Origin::NONE));
+    m.insert("spec", Node::map(spec, Origin::NONE));
+    Node::map(m, Origin::NONE)
+}

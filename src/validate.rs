@@ -1,0 +1,135 @@
+//! Validation of rendered custom resources against CRD schemas: the operator's and Flux's
+//! built into the binary, plus any CRD folders the platform (`crds`) or the command line
+//! (`--crd DIR`) names, which take precedence for the kinds they define.
+//!
+//! A violation is a compiler error (rule `crd-schema`): flinkform produced, or let through from
+//! an escape hatch, an object the cluster would reject or silently prune. It points at the
+//! value's origin when there is one (a `podTemplate` typo in the spec), otherwise at the
+//! service.
+
+use crate::crd::CrdCatalog;
+use crate::diag::Diagnostic;
+use crate::error::{Error, Result};
+use crate::render::RenderedObject;
+use crate::tree::{Node, Origin, Seg};
+use rayon::prelude::*;
+
+pub const RULE: &str = "crd-schema";
+
+pub struct Catalogs {
+    user: Option<CrdCatalog>,
+}
+
+impl Catalogs {
+    /// The built-in CRDs plus those in `dirs` (YAML or JSON files, searched recursively).
+    pub fn load(dirs: &[std::path::PathBuf]) -> Result<Catalogs> {
+        if dirs.is_empty() {
+            return Ok(Catalogs { user: None });
+        }
+        let mut files = Vec::new();
+        for dir in dirs {
+            if !dir.is_dir() {
+                return Err(Error::Usage(format!(
+                    "CRD folder {} does not exist",
+                    dir.display()
+                )));
+            }
+            for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+                let entry = entry
+                    .map_err(|e| Error::Other(format!("cannot read {}: {e}", dir.display())))?;
+                let name = entry.file_name().to_string_lossy();
+                if !entry.file_type().is_file()
+                    || !(name.ends_with(".yaml")
+                        || name.ends_with(".yml")
+                        || name.ends_with(".json"))
+                {
+                    continue;
+                }
+                let text = std::fs::read_to_string(entry.path()).map_err(|source| Error::Read {
+                    path: entry.path().display().to_string(),
+                    source,
+                })?;
+                files.push((entry.path().display().to_string(), text));
+            }
+        }
+        let user = CrdCatalog::from_texts(&files)
+            .map_err(|e| Error::Other(format!("invalid CRD: {e}")))?;
+        Ok(Catalogs { user: Some(user) })
+    }
+
+    fn validate(&self, object: &serde_json::Value) -> Option<Vec<crate::crd::CrdViolation>> {
+        let api = object
+            .get("apiVersion")
+            .and_then(|v| v.as_str())
+            .unwrap_or_default();
+        let kind = object
+            .get("kind")
+            .and_then(|v| v.as_str())
+            .unwrap_or_default();
+        match &self.user {
+            Some(u) if u.covers(api, kind) => u.validate(object),
+            _ => CrdCatalog::builtin().validate(object),
+        }
+    }
+}
+
+/// Validates every rendered object a catalogue covers. `blame` gives, for an object, where to
+/// point when the offending value has no origin of its own.
+pub fn check(
+    objects: &[RenderedObject],
+    catalogs: &Catalogs,
+    blame: &(dyn Fn(&RenderedObject) -> Origin + Sync),
+) -> Vec<Diagnostic> {
+    objects
+        .par_iter()
+        .flat_map_iter(|o| {
+            let violations = catalogs.validate(&o.node.to_json()).unwrap_or_default();
+            violations.into_iter().map(move |v| {
+                let segs: Vec<Seg<'_>> = v.path.iter().map(|s| s.as_seg()).collect();
+                // An unknown field is fixed at its key; any other violation at its value.
+                let at_key = v.message.starts_with("unknown field");
+                let origin = origin_along(&o.node, &segs, at_key).or(blame(o));
+                let name = o.node.path(&["metadata", "name"]).and_then(Node::as_str).unwrap_or_default();
+                Diagnostic::error(RULE, format!("{} `{name}` does not match its CRD: {}: {}", o.kind(), display_pointer(&v.pointer), v.message))
+                    .at_opt(origin.span(), "rendered from here")
+                    .with_help("the cluster would reject this object or silently drop the field; fix the value in the spec (often in podTemplate or flinkConfiguration)")
+                    .with_subject(format!("{} {}/{}", o.file, o.cluster, o.service))
+            })
+        })
+        .collect()
+}
+
+fn display_pointer(p: &str) -> &str {
+    if p.is_empty() { "/" } else { p }
+}
+
+/// The origin of the deepest node on `segs` that has one; with `at_key`, the last step's key
+/// rather than its value.
+fn origin_along(root: &Node, segs: &[Seg<'_>], at_key: bool) -> Origin {
+    let mut best = root.origin;
+    let mut cur = root;
+    for (i, seg) in segs.iter().enumerate() {
+        if at_key
+            && i + 1 == segs.len()
+            && let Seg::Key(k) = seg
+            && let Some(e) = cur.as_map().and_then(|m| m.entry(k))
+        {
+            return e.key_origin.or(best);
+        }
+        let next = match seg {
+            Seg::Key(k) => cur.as_map().and_then(|m| m.entry(k)).map(|e| {
+                if e.key_origin.span().is_some() {
+                    best = e.key_origin;
+                }
+                &e.value
+            }),
+            Seg::Index(i) => cur.as_seq().and_then(|s| s.get(*i)),
+        };
+        let Some(n) = next else { break };
+        if n.origin.span().is_some() {
+            best = n.origin;
+        }
+        cur = n;
+    }
+    best
+}
