@@ -1,1 +1,2 @@
 //! The Flink domain: memory units, the memory model, and configuration keys by version.
+pub mod config_keys;
