@@ -44,7 +44,7 @@ const MAX_SUGGEST_LEN: usize = 256;
 /// Keys with more tokens than this get no suggestion.
 const MAX_SUGGEST_TOKENS: usize = 32;
 /// The lowest similarity (0..=1) at which a suggestion is convincing.
-const SUGGEST_THRESHOLD: f64 = 0.75;
+const SUGGEST_THRESHOLD: f64 = 0.78;
 /// Whole-string similarity is discounted by this much, so that a key sharing most tokens wins
 /// over one that merely looks alike (`pipeline.default-parallelism` → `parallelism.default`,
 /// not `pipeline.max-parallelism`).
@@ -469,6 +469,12 @@ mod tests {
             "foo",
             "kafka.bootstrap.servers",
             "log4j.logger.org.apache.kafka",
+            // Near misses that would only be noise.
+            "taskmanager.slots",
+            "kubernetes.taskmanager.memory",
+            "state.ttl",
+            "checkpointing",
+            "parallelism",
         ] {
             assert_eq!(unknown(key), None, "`{key}` should get no suggestion");
         }
