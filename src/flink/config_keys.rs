@@ -747,6 +747,23 @@ mod tests {
         assert_eq!(suggest(" parallelism.default"), Some("parallelism.default"));
     }
 
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+
+        /// Any input: no panic, and a suggestion is always a documented key.
+        #[test]
+        fn never_panics(key in "\\PC{0,80}", dotted in "[a-zA-Z.$_-]{0,60}") {
+            for k in [key.as_str(), dotted.as_str()] {
+                if let KeyStatus::Unknown { suggestion: Some(s) } = lookup(k) {
+                    proptest::prop_assert!(catalogue().documented(s).is_some(), "{s}");
+                }
+                if let Some(s) = suggest(k) {
+                    proptest::prop_assert!(catalogue().documented(s).is_some(), "{s}");
+                }
+            }
+        }
+    }
+
     // ---- the data files ----------------------------------------------------------------------
 
     fn check_sorted_unique(name: &str, text: &'static str) {
