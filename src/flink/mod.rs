@@ -1,3 +1,4 @@
 //! The Flink domain: memory units, the memory model, and configuration keys by version.
+pub mod config_keys;
 pub mod units;
 pub mod version;
