@@ -1,1 +1,3 @@
 //! The Flink domain: memory units, the memory model, and configuration keys by version.
+
+pub mod units;
