@@ -1,4 +1,5 @@
 //! The Flink domain: memory units, the memory model, and configuration keys by version.
 pub mod config_keys;
+pub mod memory;
 pub mod units;
 pub mod version;
