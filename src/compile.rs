@@ -4,7 +4,12 @@
 
 use crate::diag::{Diagnostic, Report};
 use crate::error::Result;
+use crate::policy::target::requirements;
+use crate::policy::view::FlinkView;
+use crate::policy::{self, Mode, Target};
+use crate::render::RenderedObject;
 use crate::render::{Rendered, render};
+use crate::spec::platform::Platform;
 use crate::spec::{Resolved, resolve};
 use crate::tree::Origin;
 use crate::validate::{self, Catalogs};
@@ -63,8 +68,11 @@ pub fn compile(root: &Path, options: &Options) -> Result<Compilation> {
                 .map(|s| (s.name.value.as_str(), s.blame()))
                 .collect();
             diagnostics.extend(validate::check(&rendered.objects, &catalogs, &|o| {
-                blame.get(o.service.as_str()).copied().unwrap_or_default()
+                let origin = blame.get(o.service.as_str()).copied().unwrap_or_default();
+                (origin, format!("{} ({}/{})", o.service, o.env, o.cluster))
             }));
+            let targets = policy_targets(platform, &resolved, &rendered);
+            diagnostics.extend(policy::run(&targets, platform, &policy::date::today()));
         }
     }
     let mut report = Report {
@@ -78,6 +86,48 @@ pub fn compile(root: &Path, options: &Options) -> Result<Compilation> {
         rendered,
         report,
     })
+}
+
+/// One policy target per rendered FlinkDeployment, with the other objects of its service on
+/// its cluster as neighbours (grouped once: rendered objects are sorted by cluster, service).
+fn policy_targets<'a>(
+    platform: &'a Platform,
+    resolved: &'a [Resolved],
+    rendered: &'a Rendered,
+) -> Vec<Target<'a>> {
+    let by_key: HashMap<(&str, &str), &Resolved> = resolved
+        .iter()
+        .map(|r| ((r.service.name.value.as_str(), r.cluster.value.as_str()), r))
+        .collect();
+    let mut targets = Vec::new();
+    for group in rendered
+        .objects
+        .chunk_by(|a, b| a.cluster == b.cluster && a.service == b.service)
+    {
+        for obj in group.iter().filter(|o| o.kind() == "FlinkDeployment") {
+            let Some(r) = by_key.get(&(obj.service.as_str(), obj.cluster.as_str())) else {
+                continue;
+            };
+            targets.push(Target {
+                view: FlinkView::new(&obj.node),
+                mode: Mode::Render,
+                platform,
+                env: obj.env.clone(),
+                cluster: obj.cluster.clone(),
+                service: obj.service.clone(),
+                requirements: requirements(platform, &obj.env),
+                neighbours: group
+                    .iter()
+                    .filter(|o| !std::ptr::eq(*o, obj))
+                    .map(|o: &RenderedObject| &o.node)
+                    .collect(),
+                blame: r.service.blame(),
+                source: Some(&r.tree),
+                subject: r.subject(),
+            });
+        }
+    }
+    targets
 }
 
 impl Compilation {

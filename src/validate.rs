@@ -73,12 +73,15 @@ impl Catalogs {
     }
 }
 
-/// Validates every rendered object a catalogue covers. `blame` gives, for an object, where to
-/// point when the offending value has no origin of its own.
+/// For an object: where to point when the offending value has no origin of its own, and what
+/// findings about it are about (their subject).
+pub type Describe<'a> = dyn Fn(&RenderedObject) -> (Origin, String) + Sync + 'a;
+
+/// Validates every rendered object a catalogue covers.
 pub fn check(
     objects: &[RenderedObject],
     catalogs: &Catalogs,
-    blame: &(dyn Fn(&RenderedObject) -> Origin + Sync),
+    describe: &Describe<'_>,
 ) -> Vec<Diagnostic> {
     objects
         .par_iter()
@@ -88,12 +91,13 @@ pub fn check(
                 let segs: Vec<Seg<'_>> = v.path.iter().map(|s| s.as_seg()).collect();
                 // An unknown field is fixed at its key; any other violation at its value.
                 let at_key = v.message.starts_with("unknown field");
-                let origin = origin_along(&o.node, &segs, at_key).or(blame(o));
+                let (blame, subject) = describe(o);
+                let origin = origin_along(&o.node, &segs, at_key).or(blame);
                 let name = o.node.path(&["metadata", "name"]).and_then(Node::as_str).unwrap_or_default();
                 Diagnostic::error(RULE, format!("{} `{name}` does not match its CRD: {}: {}", o.kind(), display_pointer(&v.pointer), v.message))
-                    .at_opt(origin.span(), "rendered from here")
+                    .at_opt(origin.span(), "here")
                     .with_help("the cluster would reject this object or silently drop the field; fix the value in the spec (often in podTemplate or flinkConfiguration)")
-                    .with_subject(format!("{} {}/{}", o.file, o.cluster, o.service))
+                    .with_subject(subject)
             })
         })
         .collect()

@@ -290,28 +290,39 @@ pub fn relative(root: &Path, path: &Path) -> Option<String> {
     Some(parts.join("/"))
 }
 
+/// Loads `flinkform.yaml` from `root` into `sources`: the platform if it is sound, and its
+/// findings (including those about its policy settings).
+pub fn load_platform(
+    root: &Path,
+    sources: &mut SourceMap,
+) -> Result<(FileId, Option<Platform>, Vec<Diagnostic>)> {
+    let mut diagnostics = Vec::new();
+    let (pfile, pdiag) = read_source(root, FILE_NAME)?;
+    let platform_file = sources.add(pfile);
+    diagnostics.extend(pdiag.map(|d| attach(d, platform_file)));
+    let file = sources.get(platform_file);
+    let loaded = load_document(platform_file, &file, Format::Platform);
+    let clean = loaded.diagnostics.is_empty() && diagnostics.is_empty();
+    diagnostics.extend(loaded.diagnostics);
+    let platform = match (loaded.doc, clean) {
+        (Some(doc), true) => {
+            let (p, d) = Platform::read(&doc, platform_file);
+            diagnostics.extend(d);
+            if let Some(p) = &p {
+                diagnostics.extend(crate::policy::check_config(p));
+            }
+            p
+        }
+        _ => None,
+    };
+    Ok((platform_file, platform, diagnostics))
+}
+
 impl Workspace {
     /// Loads the repository at `root` (which holds `flinkform.yaml`).
     pub fn load(root: &Path) -> Result<Workspace> {
         let mut sources = SourceMap::new();
-        let mut diagnostics = Vec::new();
-        let (pfile, pdiag) = read_source(root, FILE_NAME)?;
-        let platform_file = sources.add(pfile);
-        diagnostics.extend(pdiag.map(|d| attach(d, platform_file)));
-        let platform = {
-            let file = sources.get(platform_file);
-            let loaded = load_document(platform_file, &file, Format::Platform);
-            let clean = loaded.diagnostics.is_empty() && diagnostics.is_empty();
-            diagnostics.extend(loaded.diagnostics);
-            match (loaded.doc, clean) {
-                (Some(doc), true) => {
-                    let (p, d) = Platform::read(&doc, platform_file);
-                    diagnostics.extend(d);
-                    p
-                }
-                _ => None,
-            }
-        };
+        let (platform_file, platform, mut diagnostics) = load_platform(root, &mut sources)?;
         // With a broken platform config, still check every spec's own schema using the
         // default discovery, so one run shows all the problems.
         let discovery = platform.clone().unwrap_or_else(Platform::builtin);

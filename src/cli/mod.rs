@@ -5,8 +5,10 @@
 //! * 2 — usage or operational error (no repository, unreadable file, bad flag).
 
 mod check;
+mod lint;
 mod output;
 mod render;
+mod rules;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use flinkform::diag::Severity;
@@ -37,6 +39,12 @@ pub enum Command {
     Check(check::CheckArgs),
     /// Render the manifests Flux syncs into the output folder (or check it is up to date).
     Render(render::RenderArgs),
+    /// Check hand-written FlinkDeployment and FlinkSessionJob manifests against the policy.
+    Lint(lint::LintArgs),
+    /// List every rule with its default severity.
+    Rules(rules::RulesArgs),
+    /// Explain a rule: what it checks, why, an example, and the fix.
+    Explain(rules::ExplainArgs),
 }
 
 /// Options shared by commands that report findings.
@@ -96,6 +104,9 @@ pub fn run(cli: Cli) -> ExitCode {
     let result = match cli.command {
         Command::Check(args) => check::run(&start, args),
         Command::Render(args) => render::run(&start, args),
+        Command::Lint(args) => lint::run(&start, args),
+        Command::Rules(args) => rules::list(args),
+        Command::Explain(args) => rules::explain(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -1,0 +1,95 @@
+//! `flinkform lint FILE...`: the policy over hand-written FlinkDeployment and FlinkSessionJob
+//! manifests. Folders are searched for `*.yaml`/`*.yml`. The platform config is the nearest
+//! `flinkform.yaml` above the current directory, or flinkform's built-in defaults.
+
+use super::{EXIT_CLEAN, EXIT_FINDINGS, ReportArgs, output};
+use flinkform::error::Error;
+use flinkform::source::SourceMap;
+use flinkform::spec::platform::Platform;
+use std::path::{Path, PathBuf};
+
+#[derive(clap::Args, Debug)]
+pub struct LintArgs {
+    /// Manifest files or folders.
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+
+    /// Environment whose requirements apply (HA, stateful upgrades).
+    #[arg(long, default_value = "prod", value_name = "NAME")]
+    pub env: String,
+
+    /// Also validate against the CRDs in DIR (repeatable).
+    #[arg(long = "crd", value_name = "DIR")]
+    pub crd: Vec<PathBuf>,
+
+    #[command(flatten)]
+    pub report: ReportArgs,
+}
+
+pub fn run(start: &Path, args: LintArgs) -> Result<u8, Error> {
+    let mut sources = SourceMap::new();
+    let mut platform_findings = Vec::new();
+    let platform = match flinkform::workspace::find_root(start) {
+        Ok(root) => {
+            let (_, p, d) = flinkform::workspace::load_platform(&root, &mut sources)?;
+            platform_findings = d;
+            p.unwrap_or_else(Platform::builtin)
+        }
+        Err(Error::NoPlatform { .. }) => Platform::builtin(),
+        Err(e) => return Err(e),
+    };
+    let files = expand(start, &args.files)?;
+    let options = flinkform::lint::Options {
+        env: args.env.clone(),
+        crd_dirs: args
+            .crd
+            .iter()
+            .map(|d| {
+                if d.is_absolute() {
+                    d.clone()
+                } else {
+                    start.join(d)
+                }
+            })
+            .collect(),
+    };
+    let mut report = flinkform::lint::lint(&files, &platform, &options, &mut sources)?;
+    report.diagnostics.extend(platform_findings);
+    report.finish(&sources);
+    output::report(&report, &sources, &args.report).map_err(|source| Error::Write {
+        path: "<stdout>".into(),
+        source,
+    })?;
+    Ok(if args.report.fail_on.fails(report.worst()) {
+        EXIT_FINDINGS
+    } else {
+        EXIT_CLEAN
+    })
+}
+
+/// Files to lint: each argument, or the YAML files under it when it is a folder (sorted).
+/// Paths are shown as given, with `/` separators.
+fn expand(start: &Path, args: &[PathBuf]) -> Result<Vec<(String, PathBuf)>, Error> {
+    let mut out = Vec::new();
+    for a in args {
+        let full = if a.is_absolute() {
+            a.clone()
+        } else {
+            start.join(a)
+        };
+        if full.is_dir() {
+            for e in walkdir::WalkDir::new(&full).sort_by_file_name() {
+                let e = e.map_err(|e| Error::Other(format!("cannot read {}: {e}", a.display())))?;
+                let name = e.file_name().to_string_lossy();
+                if e.file_type().is_file() && (name.ends_with(".yaml") || name.ends_with(".yml")) {
+                    let rel = e.path().strip_prefix(&full).unwrap_or(e.path());
+                    let shown = a.join(rel).to_string_lossy().replace('\\', "/");
+                    out.push((shown, e.path().to_path_buf()));
+                }
+            }
+        } else {
+            out.push((a.to_string_lossy().replace('\\', "/"), full));
+        }
+    }
+    Ok(out)
+}

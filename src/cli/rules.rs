@@ -1,0 +1,86 @@
+//! `flinkform rules` lists every rule; `flinkform explain RULE` prints one rule's documentation.
+
+use super::{EXIT_CLEAN, EXIT_ERROR, output};
+use flinkform::error::Error;
+use flinkform::policy;
+use std::io::Write;
+
+#[derive(clap::Args, Debug)]
+pub struct RulesArgs {
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct ExplainArgs {
+    /// The rule's name, e.g. memory-matches-limit.
+    pub rule: String,
+}
+
+fn write(text: &str) -> Result<(), Error> {
+    std::io::stdout()
+        .lock()
+        .write_all(text.as_bytes())
+        .map_err(|source| Error::Write {
+            path: "<stdout>".into(),
+            source,
+        })
+}
+
+pub fn list(args: RulesArgs) -> Result<u8, Error> {
+    let rules = policy::registry();
+    if args.json {
+        let items: Vec<serde_json::Value> = rules
+            .iter()
+            .map(|r| {
+                let m = r.meta();
+                serde_json::json!({"name": m.name, "severity": m.severity.as_str(), "summary": m.summary(), "url": flinkform::diag::rule_url(m.name)})
+            })
+            .collect();
+        let mut text = serde_json::to_string_pretty(&items).unwrap_or_default();
+        text.push('\n');
+        write(&text)?;
+        return Ok(EXIT_CLEAN);
+    }
+    let width = rules.iter().map(|r| r.meta().name.len()).max().unwrap_or(0);
+    let mut text = String::new();
+    for r in rules {
+        let m = r.meta();
+        text.push_str(&format!(
+            "{:<width$}  {:<7}  {}\n",
+            m.name,
+            m.severity.as_str(),
+            m.summary()
+        ));
+    }
+    write(&text)?;
+    Ok(EXIT_CLEAN)
+}
+
+pub fn explain(args: ExplainArgs) -> Result<u8, Error> {
+    match policy::find(&args.rule) {
+        Some(r) => {
+            let m = r.meta();
+            write(&format!(
+                "{} (default severity: {})\n\n{}\n\n{}\n",
+                m.name,
+                m.severity.as_str(),
+                m.explain(),
+                flinkform::diag::rule_url(m.name)
+            ))?;
+            Ok(EXIT_CLEAN)
+        }
+        None => {
+            let names = policy::registry().iter().map(|r| r.meta().name);
+            let hint = flinkform::suggest::did_you_mean(&args.rule, names)
+                .map(|s| format!("; did you mean `{s}`?"))
+                .unwrap_or_default();
+            output::error(&Error::Usage(format!(
+                "there is no rule `{}`{hint} (`flinkform rules` lists them)",
+                args.rule
+            )));
+            Ok(EXIT_ERROR)
+        }
+    }
+}

@@ -1,0 +1,118 @@
+use crate::flink::version::{HA_STORAGE_KEY, HA_TYPE_KEYS};
+use crate::policy::view::Kind;
+use crate::policy::{Finding, Rule, RuleMeta, Target};
+
+crate::declare_rule! {
+    /// High availability must be on where the environment requires it, with durable storage.
+    ///
+    /// ## What it checks
+    /// In an environment whose `require.highAvailability` is true (by default `prod` and
+    /// `production`), the job's JobManager runs with Kubernetes HA (`high-availability.type:
+    /// kubernetes`) and `high-availability.storageDir` on durable storage (not `file://` or a
+    /// local path). Wherever HA is on, its storage must be durable.
+    ///
+    /// ## Why
+    /// Without HA, a JobManager restart loses the job's running state: the operator falls back
+    /// to the last completed checkpoint it knows of, or to nothing. HA metadata on a pod's
+    /// local disk disappears with the pod.
+    ///
+    /// ## Example
+    /// ```yaml,fires
+    /// apiVersion: flink.apache.org/v1beta1
+    /// kind: FlinkDeployment
+    /// metadata: { name: orders, namespace: orders }
+    /// spec:
+    ///   flinkVersion: v1_20
+    ///   flinkConfiguration:
+    ///     high-availability.type: kubernetes
+    ///     high-availability.storageDir: file:///tmp/ha
+    /// ```
+    ///
+    /// ## Fix
+    /// ```yaml,passes
+    /// apiVersion: flink.apache.org/v1beta1
+    /// kind: FlinkDeployment
+    /// metadata: { name: orders, namespace: orders }
+    /// spec:
+    ///   flinkVersion: v1_20
+    ///   flinkConfiguration:
+    ///     high-availability.type: kubernetes
+    ///     high-availability.storageDir: s3://flink-prod/orders/ha
+    /// ```
+    /// In a service spec, leave `highAvailability` unset (the environment decides) or set it
+    /// to `true`, and give the platform a `storage.highAvailability` template.
+    pub struct HaEnabled { name: "ha-enabled", severity: Error }
+}
+
+/// Whether a storage URI survives the pod: a scheme other than `file`, and not a bare path.
+pub fn is_durable(uri: &str) -> bool {
+    match uri.split_once("://") {
+        Some((scheme, _)) => !scheme.eq_ignore_ascii_case("file") && !scheme.is_empty(),
+        None => false,
+    }
+}
+
+impl Rule for HaEnabled {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, t: &Target<'_>, out: &mut Vec<Finding>) {
+        let v = &t.view;
+        if v.kind() != Kind::Deployment {
+            return;
+        }
+        if !v.ha_enabled() {
+            if t.requirements.high_availability {
+                let set = v.get_any(HA_TYPE_KEYS).map(|e| e.origin());
+                let at = set.unwrap_or_else(|| {
+                    if t.is_render() {
+                        t.anchor(&["highAvailability"])
+                    } else {
+                        t.anchor(&["flinkConfiguration"])
+                    }
+                });
+                let mut f = Finding::new(at, format!("high availability is off, but environment `{}` requires it", t.env))
+                    .label("HA off")
+                    .help(if t.is_render() {
+                        "remove `highAvailability: false` (the environment turns HA on), or waive this finding in flinkform.yaml"
+                    } else {
+                        "set high-availability.type: kubernetes and high-availability.storageDir to durable storage"
+                    });
+                if t.requirements.ha_origin.span().is_some() {
+                    f = f.also(t.requirements.ha_origin, "required here");
+                }
+                out.push(f);
+            }
+            return;
+        }
+        match v.get(HA_STORAGE_KEY) {
+            None => out.push(
+                Finding::new(v.get_any(HA_TYPE_KEYS).map_or(t.anchor(&["flinkConfiguration"]), |e| e.origin()), "high availability is on without high-availability.storageDir")
+                    .label("HA without storage")
+                    .help(if t.is_render() {
+                        "give the platform a storage.highAvailability template in flinkform.yaml"
+                    } else {
+                        "set high-availability.storageDir to durable storage, e.g. s3://bucket/<job>/ha"
+                    }),
+            ),
+            Some(e) if !is_durable(&e.value) => out.push(
+                Finding::new(e.origin(), format!("HA metadata is stored at `{}`, which does not survive the pod", e.value))
+                    .label("not durable")
+                    .help("use object storage or a distributed file system (s3://, gs://, abfss://, hdfs://)"),
+            ),
+            Some(_) => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn durability() {
+        assert!(super::is_durable("s3://b/x"));
+        assert!(super::is_durable("abfss://c@a.dfs.core.windows.net/x"));
+        assert!(!super::is_durable("file:///tmp/ha"));
+        assert!(!super::is_durable("/flink/ha"));
+    }
+}

@@ -1,0 +1,31 @@
+//! The rule registry: one file per rule, one line per rule here (sorted by name).
+
+mod jvm;
+
+pub mod crd_schema;
+pub mod dns_cache_disabled;
+pub mod ha_enabled;
+pub mod official_image;
+pub mod one_job_per_cluster;
+pub mod policy_config;
+pub mod schema;
+pub mod stateful_upgrade_mode;
+pub mod waiver_expired;
+pub mod waiver_unused;
+pub mod yaml_syntax;
+
+use super::Rule;
+
+pub static ALL: &[&dyn Rule] = &[
+    &crd_schema::CrdSchema,
+    &dns_cache_disabled::DnsCacheDisabled,
+    &ha_enabled::HaEnabled,
+    &official_image::OfficialImage,
+    &one_job_per_cluster::OneJobPerCluster,
+    &policy_config::PolicyConfig,
+    &schema::Schema,
+    &stateful_upgrade_mode::StatefulUpgradeMode,
+    &waiver_expired::WaiverExpired,
+    &waiver_unused::WaiverUnused,
+    &yaml_syntax::YamlSyntax,
+];

@@ -1,0 +1,114 @@
+use crate::policy::view::Kind;
+use crate::policy::{Finding, Rule, RuleMeta, Target};
+use crate::tree::Node;
+use std::collections::HashMap;
+
+crate::declare_rule! {
+    /// One job per Flink cluster: application mode only, one deployment per namespace.
+    ///
+    /// ## What it checks
+    /// * a FlinkDeployment without a `job` (a session cluster) and every FlinkSessionJob are
+    ///   errors, unless the platform lists the service in `policy.previewPools`;
+    /// * two FlinkDeployments in one namespace on one cluster are errors.
+    ///
+    /// ## Why
+    /// Jobs sharing a session cluster share uniformly sized TaskManagers, so the heaviest job
+    /// sizes everyone; upgrades become all-or-nothing; a fault in one job takes down the
+    /// others. Production runs one job per application-mode cluster, in its own namespace.
+    ///
+    /// ## Example
+    /// ```yaml,fires
+    /// apiVersion: flink.apache.org/v1beta1
+    /// kind: FlinkDeployment
+    /// metadata: { name: shared-session, namespace: analytics }
+    /// spec:
+    ///   flinkVersion: v1_20
+    ///   serviceAccount: flink
+    /// ```
+    ///
+    /// ## Fix
+    /// Give each job its own FlinkDeployment with a `job`:
+    /// ```yaml,passes
+    /// apiVersion: flink.apache.org/v1beta1
+    /// kind: FlinkDeployment
+    /// metadata: { name: orders, namespace: orders }
+    /// spec:
+    ///   flinkVersion: v1_20
+    ///   serviceAccount: orders
+    ///   job: { jarURI: local:///opt/flink/usrlib/orders.jar, parallelism: 2 }
+    /// ```
+    /// Short-lived previews may use a session cluster deliberately: list them in
+    /// `policy.previewPools` in flinkform.yaml.
+    pub struct OneJobPerCluster { name: "one-job-per-cluster", severity: Error }
+}
+
+impl Rule for OneJobPerCluster {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, t: &Target<'_>, out: &mut Vec<Finding>) {
+        let v = &t.view;
+        let preview = |name: &str| {
+            t.platform
+                .policy
+                .preview_pools
+                .iter()
+                .any(|p| p.value == name)
+        };
+        match v.kind() {
+            Kind::Deployment if !v.has_job() && !preview(v.name()) => out.push(
+                Finding::new(t.anchor(&["job"]).or(v.object.get("kind").map(|k| k.origin).unwrap_or_default()), format!("`{}` is a session cluster (no `job`)", v.name()))
+                    .label("no job")
+                    .help("run each job in its own application-mode FlinkDeployment, or list this preview cluster in policy.previewPools"),
+            ),
+            Kind::SessionJob => {
+                let target = v.spec_str(&["deploymentName"]).unwrap_or_default();
+                if !preview(target) && !preview(v.name()) {
+                    out.push(
+                        Finding::new(v.object.get("kind").map(|k| k.origin).unwrap_or_default(), format!("`{}` is a session job on the shared cluster `{target}`", v.name()))
+                            .label("session job")
+                            .help("deploy the job as its own application-mode FlinkDeployment, or list the session cluster in policy.previewPools"),
+                    );
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn check_all(&self, targets: &[Target<'_>], out: &mut Vec<(usize, Finding)>) {
+        let mut by_ns: HashMap<(&str, &str), Vec<usize>> = HashMap::new();
+        for (i, t) in targets.iter().enumerate() {
+            if t.view.kind() != Kind::Deployment {
+                continue;
+            }
+            let ns = t
+                .view
+                .namespace()
+                .and_then(Node::as_str)
+                .unwrap_or("default");
+            by_ns.entry((t.cluster.as_str(), ns)).or_default().push(i);
+        }
+        let mut groups: Vec<_> = by_ns.into_iter().filter(|(_, v)| v.len() > 1).collect();
+        groups.sort();
+        for ((_, ns), members) in groups {
+            for &i in &members {
+                let t = &targets[i];
+                let mut f = Finding::new(
+                    t.view.namespace().map_or(t.blame, |n| n.origin),
+                    format!("namespace `{ns}` holds {} Flink deployments; each job needs its own namespace", members.len()),
+                )
+                .label("shared namespace")
+                .help("give every job its own namespace (and service account)");
+                for &j in members.iter().filter(|&&j| j != i) {
+                    let other = &targets[j];
+                    f = f.also(
+                        other.view.namespace().map_or(other.blame, |n| n.origin),
+                        format!("`{}` is here too", other.view.name()),
+                    );
+                }
+                out.push((i, f));
+            }
+        }
+    }
+}
