@@ -85,8 +85,11 @@ impl Rule for DnsCacheDisabled {
                     }
                 }
                 None => {
+                    // Point where the flag belongs: the role's options, else any options this
+                    // JVM gets, else the configuration.
                     let at = v
                         .get(&format!("env.java.opts.{role}"))
+                        .or_else(|| entries.last().copied())
                         .map_or_else(|| t.anchor(&["flinkConfiguration"]), |e| e.origin());
                     out.push(
                         Finding::new(at, format!("the {who} JVM caches DNS lookups: no -Dsun.net.inetaddr.ttl"))

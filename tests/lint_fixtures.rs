@@ -1,0 +1,125 @@
+//! Per-rule fixtures for `lint`: every YAML file under `tests/fixtures/lint/<rule>/` is linted
+//! on its own (environment `prod`, or the one a `# lint-env: NAME` line names); the lines where
+//! `<rule>` fires must be exactly the lines marked `# expect: <rule>`. A file without such
+//! marks is a fixture where the rule must not fire. `compliant.yaml` must yield no finding from
+//! any rule.
+
+mod common;
+
+use common::manifest_dir;
+use flinkform::source::SourceMap;
+use flinkform::spec::platform::Platform;
+use std::collections::BTreeSet;
+use std::path::Path;
+
+fn lint(path: &Path) -> (flinkform::diag::Report, SourceMap) {
+    let text = std::fs::read_to_string(path).expect("read fixture");
+    let env = text
+        .lines()
+        .find_map(|l| l.strip_prefix("# lint-env: "))
+        .unwrap_or("prod")
+        .trim()
+        .to_string();
+    let mut sources = SourceMap::new();
+    let options = flinkform::lint::Options {
+        env,
+        crd_dirs: Vec::new(),
+    };
+    let shown = path
+        .file_name()
+        .expect("name")
+        .to_string_lossy()
+        .into_owned();
+    let report = flinkform::lint::lint(
+        &[(shown, path.to_path_buf())],
+        &Platform::builtin(),
+        &options,
+        &mut sources,
+    )
+    .expect("lint runs");
+    (report, sources)
+}
+
+fn lines_of(report: &flinkform::diag::Report, sources: &SourceMap, rule: &str) -> BTreeSet<usize> {
+    report
+        .diagnostics
+        .iter()
+        .filter(|d| d.rule == rule)
+        .filter_map(|d| d.primary.as_ref())
+        .map(|p| {
+            sources
+                .get(p.span.file)
+                .line_col(p.span.start as usize)
+                .line
+        })
+        .collect()
+}
+
+#[test]
+fn rule_fixtures() {
+    let base = manifest_dir().join("tests/fixtures/lint");
+    let mut cases = 0;
+    for dir in std::fs::read_dir(&base)
+        .expect("fixtures")
+        .map(|e| e.expect("entry").path())
+    {
+        if !dir.is_dir() {
+            continue;
+        }
+        let rule = dir
+            .file_name()
+            .expect("name")
+            .to_string_lossy()
+            .into_owned();
+        assert!(
+            flinkform::policy::find(&rule).is_some(),
+            "fixture folder {rule} names no rule"
+        );
+        let mut files: Vec<_> = std::fs::read_dir(&dir)
+            .expect("dir")
+            .map(|e| e.expect("entry").path())
+            .collect();
+        files.sort();
+        for file in files {
+            let text = std::fs::read_to_string(&file).expect("read");
+            let expected: BTreeSet<usize> = text
+                .lines()
+                .enumerate()
+                .filter(|(_, l)| {
+                    l.split_once("# expect: ")
+                        .is_some_and(|(_, r)| r.split(',').any(|r| r.trim() == rule))
+                })
+                .map(|(i, _)| i + 1)
+                .collect();
+            let (report, sources) = lint(&file);
+            let got = lines_of(&report, &sources, &rule);
+            assert_eq!(
+                got,
+                expected,
+                "{}: lines where `{rule}` fires",
+                file.display()
+            );
+            cases += 1;
+        }
+    }
+    assert!(cases >= 3, "found {cases} fixture files");
+}
+
+#[test]
+fn a_compliant_deployment_yields_no_finding() {
+    let (report, sources) = lint(&manifest_dir().join("tests/fixtures/lint/compliant.yaml"));
+    let found: Vec<String> = report
+        .diagnostics
+        .iter()
+        .map(|d| {
+            let line = d.primary.as_ref().map_or(0, |p| {
+                sources
+                    .get(p.span.file)
+                    .line_col(p.span.start as usize)
+                    .line
+            });
+            format!("{}:{line} {}", d.rule, d.message)
+        })
+        .collect();
+    assert!(found.is_empty(), "{found:#?}");
+}
