@@ -11,6 +11,7 @@ fn run_case(name: &str) {
     let expected = expectations(&dir);
     let out = flinkform()
         .current_dir(&dir)
+        .env("FLINKFORM_TODAY", "2026-11-21")
         .args(["check", "--format", "json"])
         .output()
         .expect("run flinkform");
@@ -37,4 +38,10 @@ fn run_case(name: &str) {
 #[test]
 fn schema_errors() {
     run_case("schema-errors");
+}
+
+/// Severities per environment, `off`, waivers (active, expired, unused) and a misspelled rule.
+#[test]
+fn policy_settings_and_waivers() {
+    run_case("policy");
 }

@@ -118,6 +118,16 @@ impl Adapter {
         let Some(primary) = &d.primary else {
             return a;
         };
+        if d.redact {
+            // The location, but not the text there: it holds a secret.
+            let file = sources.get(primary.span.file);
+            let at = file.line_col(primary.span.start as usize);
+            a.message = format!(
+                "{} (at {}:{}:{}; snippet not shown)",
+                a.message, file.path, at.line, at.column
+            );
+            return a;
+        }
         let file = primary.span.file;
         a.source = Some(src(&sources.get(file)));
         a.labels.push(labeled(primary, true));

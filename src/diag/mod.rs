@@ -61,6 +61,9 @@ pub struct Diagnostic {
     /// What the finding is about, e.g. `fraud-detector (prod/prod-eu-1)`, for summaries.
     pub subject: Option<String>,
     pub waived: Option<Box<Waived>>,
+    /// The source text at the location must not be shown (it holds a secret): renderers report
+    /// the location without a snippet.
+    pub redact: bool,
 }
 
 impl Diagnostic {
@@ -74,6 +77,7 @@ impl Diagnostic {
             help: None,
             subject: None,
             waived: None,
+            redact: false,
         }
     }
 
@@ -118,6 +122,11 @@ impl Diagnostic {
 
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
+        self
+    }
+
+    pub fn redacted(mut self) -> Self {
+        self.redact = true;
         self
     }
 

@@ -126,6 +126,9 @@ fn to_diagnostic(
     if let Some(h) = f.help {
         d = d.with_help(h);
     }
+    if f.redact {
+        d = d.redacted();
+    }
     d
 }
 

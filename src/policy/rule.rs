@@ -58,6 +58,8 @@ pub struct Finding {
     /// A lower severity than the rule's for this finding (e.g. a deprecated rather than an
     /// unsupported version). Used only while the platform does not set the rule's severity.
     pub severity: Option<Severity>,
+    /// The text at `at` is secret: report the location without showing it.
+    pub redact: bool,
 }
 
 impl Finding {
@@ -69,6 +71,7 @@ impl Finding {
             secondary: Vec::new(),
             help: None,
             severity: None,
+            redact: false,
         }
     }
 
@@ -84,6 +87,11 @@ impl Finding {
 
     pub fn also(mut self, at: Origin, label: impl Into<String>) -> Self {
         self.secondary.push((at, label.into()));
+        self
+    }
+
+    pub fn redacted(mut self) -> Self {
+        self.redact = true;
         self
     }
 

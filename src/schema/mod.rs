@@ -86,12 +86,43 @@ pub fn validate(format: Format, doc: &Node, file: FileId) -> Vec<Diagnostic> {
         Format::Service => &s.service,
         Format::Platform => &s.platform,
     };
-    let instance = doc.to_json();
+    // `key: null` in a map removes the key from lower layers (merge rules): it is always
+    // structurally valid, so the schema does not see it. Under `environments` a null value
+    // means "no overrides" and stays.
+    let instance = without_null_entries(doc, &mut Vec::new());
     let mut out = Vec::new();
     for error in validator.iter_errors(&instance) {
         map::diagnostics(&error, doc, file, s, &mut out);
     }
     out
+}
+
+/// The document as JSON, without map entries whose value is null, except the direct entries of
+/// `spec.environments`.
+fn without_null_entries(n: &Node, path: &mut Vec<String>) -> Value {
+    use crate::tree::Value as V;
+    match &n.value {
+        V::Map(m) => {
+            let keep_nulls = path.len() == 2 && path[0] == "spec" && path[1] == "environments";
+            let mut out = serde_json::Map::new();
+            for e in m.iter() {
+                if e.value.is_null() && !keep_nulls {
+                    continue;
+                }
+                path.push(e.key.clone());
+                out.insert(e.key.clone(), without_null_entries(&e.value, path));
+                path.pop();
+            }
+            Value::Object(out)
+        }
+        V::Seq(items) => Value::Array(
+            items
+                .iter()
+                .map(|i| without_null_entries(i, path))
+                .collect(),
+        ),
+        _ => n.to_json(),
+    }
 }
 
 /// The schema text for `flinkform schema`.

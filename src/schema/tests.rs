@@ -222,6 +222,20 @@ fn bad_environment_name_points_at_key() {
 }
 
 #[test]
+fn null_removes_and_is_not_a_type_error() {
+    let text = with(
+        "    parallelism: 4",
+        "    parallelism: 4\n    entryClass: null\n  checkpointing: null",
+    );
+    assert_eq!(check(Format::Service, &text), vec![]);
+    // But a required field that is null is missing.
+    let text = with("  team: risk", "  team: null");
+    let got = check(Format::Service, &text);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(got[0].0, "missing required field `team`");
+}
+
+#[test]
 fn platform_schema_refers_to_service_definitions() {
     let text = "apiVersion: flinkform/v1\nkind: Platform\nspec:\n  environments:\n    prod:\n      clusters: [prod-1]\n      defaults:\n        taskManager: { memory: 4G }\n";
     let got = check(Format::Platform, text);

@@ -2,9 +2,13 @@
 
 mod jvm;
 
+pub mod checkpointing_enabled;
 pub mod crd_schema;
 pub mod dns_cache_disabled;
 pub mod ha_enabled;
+pub mod metrics_enabled;
+pub mod namespace_isolation;
+pub mod no_plaintext_secrets;
 pub mod official_image;
 pub mod one_job_per_cluster;
 pub mod policy_config;
@@ -17,9 +21,13 @@ pub mod yaml_syntax;
 use super::Rule;
 
 pub static ALL: &[&dyn Rule] = &[
+    &checkpointing_enabled::CheckpointingEnabled,
     &crd_schema::CrdSchema,
     &dns_cache_disabled::DnsCacheDisabled,
     &ha_enabled::HaEnabled,
+    &metrics_enabled::MetricsEnabled,
+    &namespace_isolation::NamespaceIsolation,
+    &no_plaintext_secrets::NoPlaintextSecrets,
     &official_image::OfficialImage,
     &one_job_per_cluster::OneJobPerCluster,
     &policy_config::PolicyConfig,

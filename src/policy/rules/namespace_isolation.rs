@@ -1,0 +1,110 @@
+use crate::policy::{Finding, Rule, RuleMeta, Target};
+use crate::tree::Node;
+
+crate::declare_rule! {
+    /// Each job runs in its own namespace with its own service account.
+    ///
+    /// ## What it checks
+    /// A FlinkDeployment or FlinkSessionJob names its namespace (`metadata.namespace`), which
+    /// is not `default` or a `kube-*` system namespace; a FlinkDeployment's `serviceAccount` is
+    /// not the namespace's `default` account. Where flinkform renders the job, its Namespace,
+    /// ServiceAccount and RoleBinding must be among its objects. (Two deployments sharing a
+    /// namespace are `one-job-per-cluster`.)
+    ///
+    /// ## Why
+    /// The namespace and its service account are the tenant boundary: RBAC, quotas, network
+    /// policy and cloud IAM roles attach to them. In `default`, or with the `default` account,
+    /// every job gets what every other workload there has.
+    ///
+    /// ## Example
+    /// ```yaml,fires
+    /// apiVersion: flink.apache.org/v1beta1
+    /// kind: FlinkDeployment
+    /// metadata: { name: orders, namespace: default }
+    /// spec:
+    ///   flinkVersion: v1_20
+    ///   serviceAccount: default
+    /// ```
+    ///
+    /// ## Fix
+    /// ```yaml,passes
+    /// apiVersion: flink.apache.org/v1beta1
+    /// kind: FlinkDeployment
+    /// metadata: { name: orders, namespace: orders }
+    /// spec:
+    ///   flinkVersion: v1_20
+    ///   serviceAccount: orders
+    /// ```
+    /// flinkform gives every service a namespace and service account named after it.
+    pub struct NamespaceIsolation { name: "namespace-isolation", severity: Error }
+}
+
+impl Rule for NamespaceIsolation {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, t: &Target<'_>, out: &mut Vec<Finding>) {
+        let v = &t.view;
+        match v.namespace() {
+            None => {
+                // At the `metadata` key: where the namespace belongs.
+                let at = v
+                    .object
+                    .as_map()
+                    .and_then(|m| m.entry("metadata"))
+                    .map_or(t.blame, |e| e.key_origin);
+                out.push(
+                    Finding::new(at, format!("`{}` names no namespace: it lands wherever it is applied, usually `default`", v.name()))
+                        .label("no namespace")
+                        .help("set metadata.namespace to the job's own namespace"),
+                );
+            }
+            Some(ns) => {
+                let name = ns.as_str().unwrap_or_default();
+                if name == "default" || name.starts_with("kube-") {
+                    out.push(
+                        Finding::new(
+                            ns.origin,
+                            format!("`{}` runs in the shared namespace `{name}`", v.name()),
+                        )
+                        .label("shared namespace")
+                        .help("give the job its own namespace"),
+                    );
+                }
+            }
+        }
+        if let Some(sa) = v.spec(&["serviceAccount"])
+            && sa.as_str() == Some("default")
+        {
+            out.push(
+                Finding::new(sa.origin, "the job runs as the namespace's `default` service account")
+                    .label("default account")
+                    .help("create a service account for the job (with the Role native mode needs) and name it here"),
+            );
+        }
+        if t.is_render() {
+            for kind in ["Namespace", "ServiceAccount", "RoleBinding"] {
+                if !t.has_neighbour(kind) {
+                    out.push(
+                        Finding::new(t.blame, format!("no {kind} is rendered for this service"))
+                            .help(
+                                "flinkform renders one for every service; this is a flinkform bug",
+                            ),
+                    );
+                }
+            }
+            let sa = v.spec_str(&["serviceAccount"]);
+            let own = t.neighbours.iter().any(|n| {
+                n.get("kind").and_then(Node::as_str) == Some("ServiceAccount")
+                    && n.path(&["metadata", "name"]).and_then(Node::as_str) == sa
+            });
+            if !own {
+                out.push(
+                    Finding::new(t.blame, "the job's service account is not the one rendered for it")
+                        .help("flinkform sets serviceAccount to the service's own account; this is a flinkform bug"),
+                );
+            }
+        }
+    }
+}
