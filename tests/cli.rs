@@ -314,13 +314,27 @@ fn collect_properties(v: &serde_json::Value, f: &mut dyn FnMut(&str)) {
 
 #[test]
 fn secret_findings_never_show_the_secret() {
-    let fixture = common::manifest_dir().join("tests/fixtures/lint/no-plaintext-secrets/cases.yaml");
+    let fixture =
+        common::manifest_dir().join("tests/fixtures/lint/no-plaintext-secrets/cases.yaml");
     for format in ["human", "json"] {
-        let out = flinkform().args(["lint", "--format", format]).arg(&fixture).output().expect("run");
+        let out = flinkform()
+            .args(["lint", "--format", format])
+            .arg(&fixture)
+            .output()
+            .expect("run");
         assert_eq!(out.status.code(), Some(1));
         let stdout = String::from_utf8_lossy(&out.stdout);
-        assert!(stdout.contains("no-plaintext-secrets"), "{format}: {stdout}");
-        for secret in ["minio123", "s3cr3t", "letmein", "AKIAIOSFODNN7EXAMPLE", "abc123"] {
+        assert!(
+            stdout.contains("no-plaintext-secrets"),
+            "{format}: {stdout}"
+        );
+        for secret in [
+            "minio123",
+            "s3cr3t",
+            "letmein",
+            "AKIAIOSFODNN7EXAMPLE",
+            "abc123",
+        ] {
             assert!(!stdout.contains(secret), "{format} output shows `{secret}`");
         }
     }

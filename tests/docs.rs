@@ -100,6 +100,7 @@ fn every_documented_example_behaves_as_documented() {
             "waiver-expired",
             "waiver-unused",
             "policy-config",
+            "render-drift",
         ]
         .contains(&name)
         {

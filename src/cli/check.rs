@@ -23,12 +23,7 @@ pub fn run(start: &Path, args: CheckArgs) -> Result<u8, Error> {
         let focus = focus_paths(&root, start, &args.paths, &c.workspace.spec_paths)?;
         c.focus(&focus);
     }
-    output::report(&c.report, &c.workspace.sources, &args.report).map_err(|source| {
-        Error::Write {
-            path: "<stdout>".into(),
-            source,
-        }
-    })?;
+    output::report(&c.report, &c.workspace.sources, &args.report)?;
     Ok(if args.report.fail_on.fails(c.report.worst()) {
         EXIT_FINDINGS
     } else {

@@ -56,10 +56,7 @@ pub fn run(start: &Path, args: LintArgs) -> Result<u8, Error> {
     let mut report = flinkform::lint::lint(&files, &platform, &options, &mut sources)?;
     report.diagnostics.extend(platform_findings);
     report.finish(&sources);
-    output::report(&report, &sources, &args.report).map_err(|source| Error::Write {
-        path: "<stdout>".into(),
-        source,
-    })?;
+    output::report(&report, &sources, &args.report)?;
     Ok(if args.report.fail_on.fails(report.worst()) {
         EXIT_FINDINGS
     } else {

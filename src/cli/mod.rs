@@ -50,9 +50,14 @@ pub enum Command {
 /// Options shared by commands that report findings.
 #[derive(clap::Args, Debug, Clone)]
 pub struct ReportArgs {
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    pub format: Format,
+    /// Output format. Repeat it, each followed by `--output FILE`, to write several reports in
+    /// one run; at most one format goes to stdout.
+    #[arg(long, value_enum, default_values_t = [Format::Human])]
+    pub format: Vec<Format>,
+
+    /// Write the report of the preceding `--format` to FILE (pairs in order).
+    #[arg(long, value_name = "FILE")]
+    pub output: Vec<PathBuf>,
 
     /// Lowest severity that makes the exit code 1.
     #[arg(long, value_enum, default_value_t = FailOn::Error)]
@@ -69,6 +74,14 @@ pub enum Format {
     Human,
     /// Versioned JSON (see docs/output.md).
     Json,
+    /// SARIF 2.1.0, for GitHub code scanning.
+    Sarif,
+    /// GitHub Actions workflow commands: annotations on the pull request.
+    Github,
+    /// A Markdown summary, for $GITHUB_STEP_SUMMARY or a pull request comment.
+    Markdown,
+    /// JUnit XML, for CI test reports.
+    Junit,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]

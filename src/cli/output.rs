@@ -1,19 +1,92 @@
 //! Writing reports and errors. The only place that decides colour and width.
 
 use super::{ColorChoice, Format, ReportArgs};
-use flinkform::diag::{Report, human, json};
+use flinkform::diag::{Report, github, human, json, junit, markdown, sarif};
+use flinkform::error::Error;
 use flinkform::source::SourceMap;
 use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
 
-/// Writes the report to stdout in the chosen format.
-pub fn report(report: &Report, sources: &SourceMap, args: &ReportArgs) -> std::io::Result<()> {
-    let text = match args.format {
-        Format::Human => human::render(report, sources, human_options(args.color)),
+/// The report in one format.
+pub fn render(
+    format: Format,
+    report: &Report,
+    sources: &SourceMap,
+    args: &ReportArgs,
+    to_stdout: bool,
+) -> String {
+    match format {
+        Format::Human => {
+            let mut opts = human_options(args.color);
+            opts.color &= to_stdout;
+            human::render(report, sources, opts)
+        }
         Format::Json => json::render(report, sources),
-    };
-    let mut out = std::io::stdout().lock();
-    out.write_all(text.as_bytes())?;
-    out.flush()
+        Format::Sarif => sarif::render(report, sources, &rule_infos(), env!("CARGO_PKG_VERSION")),
+        Format::Github => github::render(report, sources),
+        Format::Markdown => markdown::render(report, sources, "flinkform"),
+        Format::Junit => junit::render(report, sources, "flinkform"),
+    }
+}
+
+/// Every rule, as SARIF describes it.
+fn rule_infos() -> Vec<sarif::RuleInfo> {
+    flinkform::policy::registry()
+        .iter()
+        .map(|r| {
+            let m = r.meta();
+            sarif::RuleInfo {
+                id: m.name.to_string(),
+                summary: m.summary(),
+                help: m.explain(),
+                level: m.severity,
+            }
+        })
+        .collect()
+}
+
+/// Pairs `--format` with `--output`: formats without a file go to stdout (at most one).
+pub fn destinations(args: &ReportArgs) -> Result<Vec<(Format, Option<PathBuf>)>, Error> {
+    if args.output.len() > args.format.len() {
+        return Err(Error::Usage(
+            "each --output needs a --format before it".into(),
+        ));
+    }
+    let pairs: Vec<(Format, Option<PathBuf>)> = args
+        .format
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (*f, args.output.get(i).cloned()))
+        .collect();
+    if pairs.iter().filter(|(_, o)| o.is_none()).count() > 1 {
+        return Err(Error::Usage(
+            "only one --format can go to stdout: give the others an --output FILE".into(),
+        ));
+    }
+    Ok(pairs)
+}
+
+/// Writes the report in every requested format: to its file, or to stdout.
+pub fn report(report: &Report, sources: &SourceMap, args: &ReportArgs) -> Result<(), Error> {
+    for (format, dest) in destinations(args)? {
+        let text = render(format, report, sources, args, dest.is_none());
+        match dest {
+            Some(path) => std::fs::write(&path, text).map_err(|source| Error::Write {
+                path: path.display().to_string(),
+                source,
+            })?,
+            None => {
+                let mut out = std::io::stdout().lock();
+                out.write_all(text.as_bytes())
+                    .and_then(|()| out.flush())
+                    .map_err(|source| Error::Write {
+                        path: "<stdout>".into(),
+                        source,
+                    })?;
+            }
+        }
+    }
+    Ok(())
 }
 
 pub fn human_options(choice: ColorChoice) -> human::HumanOptions {

@@ -43,7 +43,7 @@ pub fn run(start: &Path, args: RenderArgs) -> Result<u8, Error> {
     let blocked = c.has_blocking_errors() || args.report.fail_on.fails(c.report.worst());
     let has_findings = !c.report.diagnostics.is_empty();
     if blocked || has_findings {
-        output::report(&c.report, &c.workspace.sources, &args.report).map_err(stdout_error)?;
+        output::report(&c.report, &c.workspace.sources, &args.report)?;
     }
     if blocked {
         output::note(
@@ -64,9 +64,29 @@ pub fn run(start: &Path, args: RenderArgs) -> Result<u8, Error> {
         ));
     }
     if args.check {
-        let text = drift_report(&plan, &rel_out);
-        let mut stdout = std::io::stdout().lock();
-        stdout.write_all(text.as_bytes()).map_err(stdout_error)?;
+        let human_only = args
+            .report
+            .format
+            .iter()
+            .all(|f| *f == super::Format::Human)
+            && args.report.output.is_empty();
+        if human_only {
+            let text = drift_report(&plan, &rel_out);
+            let mut stdout = std::io::stdout().lock();
+            stdout.write_all(text.as_bytes()).map_err(stdout_error)?;
+        } else {
+            // Machine formats: drift as findings, beside the compiler's own.
+            let mut sources = c.workspace.sources;
+            let mut report = c.report;
+            report.diagnostics.extend(out::drift_diagnostics(
+                &plan,
+                &existing,
+                &rel_out,
+                &mut sources,
+            ));
+            report.finish(&sources);
+            output::report(&report, &sources, &args.report)?;
+        }
         return Ok(if plan.is_fresh() {
             EXIT_CLEAN
         } else {

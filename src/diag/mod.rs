@@ -4,8 +4,12 @@
 //! secondary spans, help and a docs URL. Renderers (`human`, `json`, …) turn a [`Report`] into
 //! text; nothing here prints.
 
+pub mod github;
 pub mod human;
 pub mod json;
+pub mod junit;
+pub mod markdown;
+pub mod sarif;
 
 use crate::source::{SourceMap, Span};
 use serde::Serialize;

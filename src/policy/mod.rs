@@ -38,10 +38,11 @@ pub fn find(name: &str) -> Option<&'static dyn Rule> {
 
 /// Rules about the input itself, reported by the loading stages; their severity is not
 /// configurable.
-pub const CORE_RULES: [&str; 3] = [
+pub const CORE_RULES: [&str; 4] = [
     crate::yaml::RULE,
     crate::schema::RULE,
     crate::validate::RULE,
+    crate::output::DRIFT_RULE,
 ];
 
 /// The configured severity of a rule in an environment: `None` when the platform does not set

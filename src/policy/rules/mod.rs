@@ -12,6 +12,7 @@ pub mod no_plaintext_secrets;
 pub mod official_image;
 pub mod one_job_per_cluster;
 pub mod policy_config;
+pub mod render_drift;
 pub mod schema;
 pub mod stateful_upgrade_mode;
 pub mod waiver_expired;
@@ -31,6 +32,7 @@ pub static ALL: &[&dyn Rule] = &[
     &official_image::OfficialImage,
     &one_job_per_cluster::OneJobPerCluster,
     &policy_config::PolicyConfig,
+    &render_drift::RenderDrift,
     &schema::Schema,
     &stateful_upgrade_mode::StatefulUpgradeMode,
     &waiver_expired::WaiverExpired,
