@@ -11,6 +11,7 @@
 pub mod compile;
 pub mod crd;
 pub mod diag;
+pub mod diff;
 pub mod error;
 pub mod flink;
 pub mod lint;

@@ -5,6 +5,7 @@
 //! * 2 — usage or operational error (no repository, unreadable file, bad flag).
 
 mod check;
+mod diff;
 mod lint;
 mod output;
 mod render;
@@ -39,6 +40,8 @@ pub enum Command {
     Check(check::CheckArgs),
     /// Render the manifests Flux syncs into the output folder (or check it is up to date).
     Render(render::RenderArgs),
+    /// Show what a change does to the clusters, object by object, and which jobs it restarts.
+    Diff(diff::DiffArgs),
     /// Check hand-written FlinkDeployment and FlinkSessionJob manifests against the policy.
     Lint(lint::LintArgs),
     /// List every rule with its default severity.
@@ -118,6 +121,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Check(args) => check::run(&start, args),
         Command::Render(args) => render::run(&start, args),
         Command::Lint(args) => lint::run(&start, args),
+        Command::Diff(args) => diff::run(&start, args),
         Command::Rules(args) => rules::list(args),
         Command::Explain(args) => rules::explain(args),
     };

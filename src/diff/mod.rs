@@ -1,0 +1,383 @@
+//! `diff`: what a change does to the clusters. Two renders (the base revision and the working
+//! tree) are compared object by object, per cluster: added, removed, changed (with field
+//! paths, old → new). For each FlinkDeployment the diff says what happens to the running job.
+//!
+//! The job impact follows the operator's reconciliation:
+//! * only metadata (labels, annotations) changed → **none**;
+//! * `job.state` running → suspended → **suspend** (how depends on the upgrade mode), and back
+//!   → **resume**;
+//! * only `job.parallelism` / `taskManager.replicas` changed → **rescale** (the operator
+//!   redeploys the job with its upgrade mode);
+//! * any other spec change → a **restart**, carried out with the new spec's upgrade mode:
+//!   `savepoint` (stop with a savepoint, restore from it), `last-state` (restore from the
+//!   latest checkpoint), `stateless` (state lost). A job that was deployed `stateless` cannot
+//!   carry state into the upgrade, whatever the new mode says;
+//! * a new FlinkDeployment → **new job**, a removed one → **job deleted** (Flux prunes it and
+//!   the operator cancels the job; checkpoints stay in storage).
+
+pub mod report;
+
+use crate::render::{Rendered, RenderedObject};
+use serde::Serialize;
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct ObjectKey {
+    pub cluster: String,
+    pub service: String,
+    pub kind: String,
+    pub namespace: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FieldChange {
+    /// `spec.job.parallelism`, `spec.flinkConfiguration["state.backend.type"]`, `spec.job.args[1]`.
+    pub path: String,
+    pub old: Option<Value>,
+    pub new: Option<Value>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Impact {
+    None,
+    Rescale,
+    RestartSavepoint,
+    RestartLastState,
+    RestartStateLost,
+    Suspend,
+    Resume,
+    NewJob,
+    JobDeleted,
+}
+
+impl Impact {
+    pub fn describe(self) -> &'static str {
+        match self {
+            Impact::None => "no effect on the job (metadata only)",
+            Impact::Rescale => "rescale: the job is redeployed with a new parallelism",
+            Impact::RestartSavepoint => {
+                "restart with savepoint upgrade: stopped with a savepoint, restored from it"
+            }
+            Impact::RestartLastState => {
+                "restart from last state: restored from the latest checkpoint"
+            }
+            Impact::RestartStateLost => "restart with state lost: the job starts from empty state",
+            Impact::Suspend => "suspend: the job is stopped",
+            Impact::Resume => "resume: the job is started again",
+            Impact::NewJob => "new job: first deployment",
+            Impact::JobDeleted => "job deleted: the job is cancelled and removed",
+        }
+    }
+
+    /// Whether the job stops running for a while (or for good).
+    pub fn interrupts(self) -> bool {
+        !matches!(self, Impact::None)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase", tag = "change")]
+pub enum Change {
+    Added,
+    Removed,
+    Changed { fields: Vec<FieldChange> },
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ObjectDiff {
+    #[serde(flatten)]
+    pub key: ObjectKey,
+    #[serde(flatten)]
+    pub change: Change,
+    /// For FlinkDeployments: what happens to the running job.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub impact: Option<Impact>,
+    /// Extra detail for the impact, e.g. `parallelism 4 → 8`, `upgrade mode savepoint`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+}
+
+fn key_of(o: &RenderedObject) -> ObjectKey {
+    let meta = |k: &str| {
+        o.node
+            .path(&["metadata", k])
+            .and_then(crate::tree::Node::as_str)
+            .unwrap_or_default()
+            .to_string()
+    };
+    ObjectKey {
+        cluster: o.cluster.clone(),
+        service: o.service.clone(),
+        kind: o.kind().to_string(),
+        namespace: meta("namespace"),
+        name: meta("name"),
+    }
+}
+
+/// Compares two renders. The result is sorted by cluster, service, kind, namespace, name.
+pub fn diff(base: &Rendered, head: &Rendered) -> Vec<ObjectDiff> {
+    let index = |r: &Rendered| -> BTreeMap<ObjectKey, Value> {
+        r.objects
+            .iter()
+            .map(|o| (key_of(o), o.node.to_json()))
+            .collect()
+    };
+    let (old, new) = (index(base), index(head));
+    let mut out = Vec::new();
+    for (key, before) in &old {
+        match new.get(key) {
+            None => out.push(finish(key.clone(), Change::Removed, Some(before), None)),
+            Some(after) if after != before => {
+                let mut fields = Vec::new();
+                compare(String::new(), Some(before), Some(after), &mut fields);
+                out.push(finish(
+                    key.clone(),
+                    Change::Changed { fields },
+                    Some(before),
+                    Some(after),
+                ));
+            }
+            Some(_) => {}
+        }
+    }
+    for (key, after) in &new {
+        if !old.contains_key(key) {
+            out.push(finish(key.clone(), Change::Added, None, Some(after)));
+        }
+    }
+    out.sort_by(|a, b| a.key.cmp(&b.key));
+    out
+}
+
+fn finish(
+    key: ObjectKey,
+    change: Change,
+    before: Option<&Value>,
+    after: Option<&Value>,
+) -> ObjectDiff {
+    let (impact, detail) = if key.kind == "FlinkDeployment" {
+        let (i, d) = impact(before, after);
+        (Some(i), d)
+    } else {
+        (None, None)
+    };
+    ObjectDiff {
+        key,
+        change,
+        impact,
+        detail,
+    }
+}
+
+fn at<'a>(v: Option<&'a Value>, path: &[&str]) -> Option<&'a Value> {
+    path.iter().try_fold(v?, |cur, k| cur.get(k))
+}
+
+fn text(v: Option<&Value>) -> Option<&str> {
+    v.and_then(Value::as_str)
+}
+
+/// The job impact of a FlinkDeployment going from `before` to `after`.
+pub fn impact(before: Option<&Value>, after: Option<&Value>) -> (Impact, Option<String>) {
+    let (Some(b), Some(a)) = (before, after) else {
+        return if after.is_some() {
+            (Impact::NewJob, None)
+        } else {
+            (Impact::JobDeleted, None)
+        };
+    };
+    let (bs, as_) = (b.get("spec"), a.get("spec"));
+    if bs == as_ {
+        return (Impact::None, None);
+    }
+    let state = |v| text(at(v, &["job", "state"])).unwrap_or("running");
+    let mode_of = |v| text(at(v, &["job", "upgradeMode"])).unwrap_or("stateless");
+    let (old_mode, new_mode) = (mode_of(bs), mode_of(as_));
+    match (state(bs), state(as_)) {
+        ("running", "suspended") => {
+            return (Impact::Suspend, Some(format!("upgrade mode {new_mode}")));
+        }
+        ("suspended", "running") => {
+            return (Impact::Resume, Some(format!("upgrade mode {new_mode}")));
+        }
+        ("suspended", "suspended") => {
+            return (Impact::None, Some("the job stays suspended".into()));
+        }
+        _ => {}
+    }
+    // Which spec fields changed?
+    let mut fields = Vec::new();
+    compare(String::new(), bs, as_, &mut fields);
+    let rescale_only = fields
+        .iter()
+        .all(|f| f.path == "job.parallelism" || f.path == "taskManager.replicas");
+    if rescale_only {
+        let p = |v| {
+            at(v, &["job", "parallelism"])
+                .map(|p| p.to_string())
+                .unwrap_or_else(|| "?".into())
+        };
+        return (
+            Impact::Rescale,
+            Some(format!(
+                "parallelism {} → {}, upgrade mode {new_mode}",
+                p(bs),
+                p(as_)
+            )),
+        );
+    }
+    if old_mode == "stateless" {
+        let detail = if new_mode == "stateless" {
+            None
+        } else {
+            Some(format!(
+                "the running job was deployed stateless; `{new_mode}` applies from the next upgrade"
+            ))
+        };
+        return (Impact::RestartStateLost, detail);
+    }
+    match new_mode {
+        "savepoint" => (Impact::RestartSavepoint, None),
+        "last-state" => (Impact::RestartLastState, None),
+        _ => (
+            Impact::RestartStateLost,
+            Some(format!("upgrade mode changes from {old_mode} to stateless")),
+        ),
+    }
+}
+
+/// A readable path step: `.key`, `["dotted.key"]` or `[3]`.
+fn step(path: &str, key: &str) -> String {
+    let plain = !key.is_empty()
+        && key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    match (path.is_empty(), plain) {
+        (true, true) => key.to_string(),
+        (false, true) => format!("{path}.{key}"),
+        (_, false) => format!("{path}[{}]", serde_json::to_string(key).unwrap_or_default()),
+    }
+}
+
+fn compare(path: String, old: Option<&Value>, new: Option<&Value>, out: &mut Vec<FieldChange>) {
+    match (old, new) {
+        (Some(Value::Object(a)), Some(Value::Object(b))) => {
+            let keys: std::collections::BTreeSet<&String> = a.keys().chain(b.keys()).collect();
+            for k in keys {
+                compare(step(&path, k), a.get(k), b.get(k), out);
+            }
+        }
+        (Some(Value::Array(a)), Some(Value::Array(b))) if a.len() == b.len() => {
+            for (i, (x, y)) in a.iter().zip(b).enumerate() {
+                compare(format!("{path}[{i}]"), Some(x), Some(y), out);
+            }
+        }
+        (a, b) if a != b => out.push(FieldChange {
+            path,
+            old: a.cloned(),
+            new: b.cloned(),
+        }),
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn fd(spec: Value) -> Value {
+        json!({"apiVersion": "flink.apache.org/v1beta1", "kind": "FlinkDeployment", "metadata": {"name": "a", "labels": {"x": "1"}}, "spec": spec})
+    }
+
+    fn spec(parallelism: u32, mode: &str, state: &str, interval: &str) -> Value {
+        json!({"flinkConfiguration": {"execution.checkpointing.interval": interval}, "job": {"parallelism": parallelism, "upgradeMode": mode, "state": state}, "taskManager": {"resource": {"memory": "4096m"}}})
+    }
+
+    #[test]
+    fn impact_classes() {
+        let base = fd(spec(4, "savepoint", "running", "60s"));
+        let mut labels = base.clone();
+        labels["metadata"]["labels"]["x"] = json!("2");
+        assert_eq!(impact(Some(&base), Some(&labels)).0, Impact::None);
+        assert_eq!(
+            impact(
+                Some(&base),
+                Some(&fd(spec(8, "savepoint", "running", "60s")))
+            )
+            .0,
+            Impact::Rescale
+        );
+        assert_eq!(
+            impact(
+                Some(&base),
+                Some(&fd(spec(4, "savepoint", "running", "30s")))
+            )
+            .0,
+            Impact::RestartSavepoint
+        );
+        assert_eq!(
+            impact(
+                Some(&base),
+                Some(&fd(spec(4, "last-state", "running", "30s")))
+            )
+            .0,
+            Impact::RestartLastState
+        );
+        assert_eq!(
+            impact(
+                Some(&base),
+                Some(&fd(spec(4, "stateless", "running", "30s")))
+            )
+            .0,
+            Impact::RestartStateLost
+        );
+        assert_eq!(
+            impact(
+                Some(&base),
+                Some(&fd(spec(4, "savepoint", "suspended", "60s")))
+            )
+            .0,
+            Impact::Suspend
+        );
+        let suspended = fd(spec(4, "savepoint", "suspended", "60s"));
+        assert_eq!(impact(Some(&suspended), Some(&base)).0, Impact::Resume);
+        let stateless = fd(spec(4, "stateless", "running", "60s"));
+        assert_eq!(
+            impact(
+                Some(&stateless),
+                Some(&fd(spec(4, "savepoint", "running", "30s")))
+            )
+            .0,
+            Impact::RestartStateLost
+        );
+        assert_eq!(impact(None, Some(&base)).0, Impact::NewJob);
+        assert_eq!(impact(Some(&base), None).0, Impact::JobDeleted);
+    }
+
+    #[test]
+    fn field_paths() {
+        let mut out = Vec::new();
+        compare(
+            String::new(),
+            Some(&json!({"spec": {"flinkConfiguration": {"a.b": "1"}, "args": ["x", "y"]}})),
+            Some(
+                &json!({"spec": {"flinkConfiguration": {"a.b": "2"}, "args": ["x", "z"], "new": true}}),
+            ),
+            &mut out,
+        );
+        let paths: Vec<&str> = out.iter().map(|f| f.path.as_str()).collect();
+        assert_eq!(
+            paths,
+            [
+                "spec.args[1]",
+                "spec.flinkConfiguration[\"a.b\"]",
+                "spec.new"
+            ]
+        );
+    }
+}
