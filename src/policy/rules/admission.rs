@@ -3,6 +3,7 @@
 //! effective configuration of a FlinkSessionJob (its session cluster's, overlaid with its own).
 
 use crate::policy::Target;
+use crate::policy::view::FlinkView;
 use crate::tree::Node;
 
 /// Whether the operator leaves this resource alone: its health-check canaries (label
@@ -31,8 +32,42 @@ pub fn vendor(t: &Target<'_>) -> Option<&'static str> {
     }
 }
 
+/// Whether high availability is on: `high-availability.type` (legacy `high-availability`)
+/// set and not NONE, or EMR on EKS's `jobManager.highAvailabilityEnabled: true`.
+pub fn ha_on(v: &FlinkView<'_>) -> bool {
+    v.ha_enabled()
+        || v.spec(&["jobManager", "highAvailabilityEnabled"])
+            .is_some_and(|n| n.as_bool() == Some(true))
+}
+
 /// Whether a value is left for a later substitution (Flux `postBuild`, envsubst: `${VAR}`):
 /// what it will be is not known yet.
 pub fn is_substituted(text: &str) -> bool {
     text.contains("${")
+}
+
+/// A boolean as Flink's configuration reads it: `true`/`false` in any case, nothing else.
+pub fn flink_bool(text: &str) -> Option<bool> {
+    let t = text.trim();
+    if t.eq_ignore_ascii_case("true") {
+        Some(true)
+    } else if t.eq_ignore_ascii_case("false") {
+        Some(false)
+    } else {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn booleans_as_flink_reads_them() {
+        assert_eq!(flink_bool("true"), Some(true));
+        assert_eq!(flink_bool(" TRUE "), Some(true));
+        assert_eq!(flink_bool("False"), Some(false));
+        assert_eq!(flink_bool("yes"), None);
+        assert_eq!(flink_bool(""), None);
+    }
 }

@@ -7,10 +7,16 @@ pub mod crd_schema;
 pub mod deployment_name_valid;
 pub mod dns_cache_disabled;
 pub mod flink_version_supported;
+pub mod forbidden_config_keys;
 pub mod ha_enabled;
+pub mod health_check_needs_recovery;
+pub mod ingress_template_valid;
+pub mod jobmanager_replicas_need_ha;
+pub mod log_configuration_keys;
 pub mod official_image;
 pub mod one_job_per_cluster;
 pub mod policy_config;
+pub mod rollback_needs_ha;
 pub mod schema;
 pub mod service_account_required;
 pub mod stateful_upgrade_mode;
@@ -25,10 +31,16 @@ pub static ALL: &[&dyn Rule] = &[
     &deployment_name_valid::DeploymentNameValid,
     &dns_cache_disabled::DnsCacheDisabled,
     &flink_version_supported::FlinkVersionSupported,
+    &forbidden_config_keys::ForbiddenConfigKeys,
     &ha_enabled::HaEnabled,
+    &health_check_needs_recovery::HealthCheckNeedsRecovery,
+    &ingress_template_valid::IngressTemplateValid,
+    &jobmanager_replicas_need_ha::JobmanagerReplicasNeedHa,
+    &log_configuration_keys::LogConfigurationKeys,
     &official_image::OfficialImage,
     &one_job_per_cluster::OneJobPerCluster,
     &policy_config::PolicyConfig,
+    &rollback_needs_ha::RollbackNeedsHa,
     &schema::Schema,
     &service_account_required::ServiceAccountRequired,
     &stateful_upgrade_mode::StatefulUpgradeMode,
