@@ -3,6 +3,7 @@
 mod admission;
 mod jvm;
 
+pub mod checkpoint_dir_required;
 pub mod crd_schema;
 pub mod deployment_name_valid;
 pub mod dns_cache_disabled;
@@ -17,6 +18,7 @@ pub mod official_image;
 pub mod one_job_per_cluster;
 pub mod policy_config;
 pub mod rollback_needs_ha;
+pub mod savepoint_dir_required;
 pub mod schema;
 pub mod service_account_required;
 pub mod stateful_upgrade_mode;
@@ -27,6 +29,7 @@ pub mod yaml_syntax;
 use super::Rule;
 
 pub static ALL: &[&dyn Rule] = &[
+    &checkpoint_dir_required::CheckpointDirRequired,
     &crd_schema::CrdSchema,
     &deployment_name_valid::DeploymentNameValid,
     &dns_cache_disabled::DnsCacheDisabled,
@@ -41,6 +44,7 @@ pub static ALL: &[&dyn Rule] = &[
     &one_job_per_cluster::OneJobPerCluster,
     &policy_config::PolicyConfig,
     &rollback_needs_ha::RollbackNeedsHa,
+    &savepoint_dir_required::SavepointDirRequired,
     &schema::Schema,
     &service_account_required::ServiceAccountRequired,
     &stateful_upgrade_mode::StatefulUpgradeMode,
