@@ -21,6 +21,7 @@ pub mod rollback_needs_ha;
 pub mod savepoint_dir_required;
 pub mod schema;
 pub mod service_account_required;
+pub mod session_job_jar_uri;
 pub mod stateful_upgrade_mode;
 pub mod waiver_expired;
 pub mod waiver_unused;
@@ -47,6 +48,7 @@ pub static ALL: &[&dyn Rule] = &[
     &savepoint_dir_required::SavepointDirRequired,
     &schema::Schema,
     &service_account_required::ServiceAccountRequired,
+    &session_job_jar_uri::SessionJobJarUri,
     &stateful_upgrade_mode::StatefulUpgradeMode,
     &waiver_expired::WaiverExpired,
     &waiver_unused::WaiverUnused,
