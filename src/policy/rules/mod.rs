@@ -3,6 +3,7 @@
 mod admission;
 mod jvm;
 
+pub mod autoscaler_options_valid;
 pub mod checkpoint_dir_required;
 pub mod crd_schema;
 pub mod deployment_name_valid;
@@ -30,6 +31,7 @@ pub mod yaml_syntax;
 use super::Rule;
 
 pub static ALL: &[&dyn Rule] = &[
+    &autoscaler_options_valid::AutoscalerOptionsValid,
     &checkpoint_dir_required::CheckpointDirRequired,
     &crd_schema::CrdSchema,
     &deployment_name_valid::DeploymentNameValid,
