@@ -24,6 +24,7 @@ pub mod schema;
 pub mod service_account_required;
 pub mod session_job_jar_uri;
 pub mod stateful_upgrade_mode;
+pub mod unknown_config_key;
 pub mod waiver_expired;
 pub mod waiver_unused;
 pub mod yaml_syntax;
@@ -52,6 +53,7 @@ pub static ALL: &[&dyn Rule] = &[
     &service_account_required::ServiceAccountRequired,
     &session_job_jar_uri::SessionJobJarUri,
     &stateful_upgrade_mode::StatefulUpgradeMode,
+    &unknown_config_key::UnknownConfigKey,
     &waiver_expired::WaiverExpired,
     &waiver_unused::WaiverUnused,
     &yaml_syntax::YamlSyntax,
