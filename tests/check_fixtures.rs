@@ -38,3 +38,8 @@ fn run_case(name: &str) {
 fn schema_errors() {
     run_case("schema-errors");
 }
+
+#[test]
+fn operator_rules() {
+    run_case("operator-rules");
+}
