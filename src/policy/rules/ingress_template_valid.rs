@@ -48,6 +48,16 @@ crate::declare_rule! {
     pub struct IngressTemplateValid { name: "ingress-template-valid", severity: Error }
 }
 
+/// The template as a message shows it: its first line, at most 60 characters.
+pub fn shorten(template: &str) -> String {
+    let first = template.lines().next().unwrap_or_default();
+    let mut out: String = first.chars().take(60).collect();
+    if out.len() < template.trim_end().len() {
+        out.push('…');
+    }
+    out
+}
+
 /// Replaces `pattern` in any case, like Java's `Pattern.CASE_INSENSITIVE` on an ASCII pattern.
 fn replace_ignore_case(text: &str, pattern: &str, with: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -229,7 +239,7 @@ impl Rule for IngressTemplateValid {
             .unwrap_or("default");
         if let Some(p) = problem(text, name, namespace) {
             out.push(
-                Finding::new(template.origin.or(t.anchor(&["ingress", "template"])), format!("ingress template `{text}` does not make a valid URL: {p}"))
+                Finding::new(template.origin.or(t.anchor(&["ingress", "template"])), format!("ingress template `{}` does not make a valid URL: {p}", shorten(text)))
                     .label("invalid template")
                     .help("write a host and/or a path, e.g. \"{{name}}.{{namespace}}.flink.example.com\" or \"/{{namespace}}/{{name}}(/|$)(.*)\"; the operator puts http:// in front"),
             );
@@ -250,6 +260,16 @@ mod tests {
         assert_eq!(expand("HTTPS://x/{{name}}", "a", "b"), "HTTPS://x/a");
         assert_eq!(expand("/{{namespace}}/{{name}}", "a", "b"), "http:///b/a");
         assert_eq!(expand("é{{name}}", "a", "b"), "http://éa");
+    }
+
+    #[test]
+    fn shortens_long_templates() {
+        assert_eq!(shorten("a.example.com"), "a.example.com");
+        assert_eq!(
+            shorten("apiVersion: v1\nkind: Ingress\n"),
+            "apiVersion: v1…"
+        );
+        assert_eq!(shorten(&"x".repeat(70)).chars().count(), 61);
     }
 
     #[test]
