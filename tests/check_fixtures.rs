@@ -45,3 +45,8 @@ fn schema_errors() {
 fn policy_settings_and_waivers() {
     run_case("policy");
 }
+
+#[test]
+fn operator_rules() {
+    run_case("operator-rules");
+}

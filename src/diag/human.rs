@@ -2,10 +2,11 @@
 //! replaceable detail (it is the only file that names it).
 
 use super::{Diagnostic, Label, Report, Severity};
-use crate::source::{SourceFile, SourceMap};
+use crate::source::{FileId, SourceFile, SourceMap};
 use miette::{
     GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode, SourceSpan,
 };
+use std::collections::HashMap;
 use std::fmt;
 use std::sync::Arc;
 
@@ -25,9 +26,10 @@ pub fn render(report: &Report, sources: &SourceMap, opts: HumanOptions) -> Strin
         .with_width(opts.width)
         .with_links(false)
         .with_context_lines(1);
+    let texts = Texts::new(report, sources);
     let mut out = String::new();
     for d in &report.diagnostics {
-        let adapter = Adapter::new(d, sources);
+        let adapter = Adapter::new(d, sources, &texts);
         if handler.render_report(&mut out, &adapter).is_err() {
             out.push_str(&format!("{}: {}\n", d.rule, d.message));
         }
@@ -64,8 +66,51 @@ pub fn summary_line(report: &Report) -> String {
 /// A source file as miette sees it: named and shared, never copied.
 type Src = NamedSource<Arc<str>>;
 
-fn src(file: &SourceFile) -> Src {
-    NamedSource::new(file.path.clone(), file.text.clone())
+/// The text of each file as snippets show it: with every byte of every secret span (the
+/// primary span of a redacted finding) replaced by `*`. Any finding's snippet or context line
+/// may show a secret's line, so masking happens here, once, for all of them; byte offsets
+/// stay valid because the length does not change.
+struct Texts {
+    masked: HashMap<FileId, Arc<str>>,
+}
+
+impl Texts {
+    fn new(report: &Report, sources: &SourceMap) -> Texts {
+        let mut spans: HashMap<FileId, Vec<(usize, usize)>> = HashMap::new();
+        for d in report.diagnostics.iter().filter(|d| d.redact) {
+            if let Some(p) = &d.primary {
+                spans
+                    .entry(p.span.file)
+                    .or_default()
+                    .push((p.span.start as usize, p.span.end as usize));
+            }
+        }
+        let masked = spans
+            .into_iter()
+            .map(|(id, ranges)| {
+                let mut bytes = sources.get(id).text.as_bytes().to_vec();
+                for (start, end) in ranges {
+                    for b in bytes.iter_mut().take(end).skip(start) {
+                        *b = b'*';
+                    }
+                }
+                // Only whole characters were replaced by ASCII, so this cannot fail; if it
+                // did, show nothing rather than the secret.
+                let text = String::from_utf8(bytes).unwrap_or_default();
+                (id, Arc::from(text))
+            })
+            .collect();
+        Texts { masked }
+    }
+
+    fn src(&self, id: FileId, file: &SourceFile) -> Src {
+        let text = self
+            .masked
+            .get(&id)
+            .cloned()
+            .unwrap_or_else(|| file.text.clone());
+        NamedSource::new(file.path.clone(), text)
+    }
 }
 
 /// One diagnostic as miette sees it. Labels in the primary's file are drawn together; labels in
@@ -82,7 +127,7 @@ struct Adapter {
 }
 
 impl Adapter {
-    fn new(d: &Diagnostic, sources: &SourceMap) -> Adapter {
+    fn new(d: &Diagnostic, sources: &SourceMap, texts: &Texts) -> Adapter {
         let severity = match d.severity {
             Severity::Error => miette::Severity::Error,
             Severity::Warning => miette::Severity::Warning,
@@ -118,18 +163,8 @@ impl Adapter {
         let Some(primary) = &d.primary else {
             return a;
         };
-        if d.redact {
-            // The location, but not the text there: it holds a secret.
-            let file = sources.get(primary.span.file);
-            let at = file.line_col(primary.span.start as usize);
-            a.message = format!(
-                "{} (at {}:{}:{}; snippet not shown)",
-                a.message, file.path, at.line, at.column
-            );
-            return a;
-        }
         let file = primary.span.file;
-        a.source = Some(src(&sources.get(file)));
+        a.source = Some(texts.src(file, &sources.get(file)));
         a.labels.push(labeled(primary, true));
         for l in &d.secondary {
             if l.span.file == file {
@@ -141,7 +176,7 @@ impl Adapter {
                     severity: miette::Severity::Advice,
                     help: None,
                     url: None,
-                    source: Some(src(&sources.get(l.span.file))),
+                    source: Some(texts.src(l.span.file, &sources.get(l.span.file))),
                     labels: vec![labeled(l, true)],
                     related: Vec::new(),
                 });

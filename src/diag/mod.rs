@@ -65,8 +65,8 @@ pub struct Diagnostic {
     /// What the finding is about, e.g. `fraud-detector (prod/prod-eu-1)`, for summaries.
     pub subject: Option<String>,
     pub waived: Option<Box<Waived>>,
-    /// The source text at the location must not be shown (it holds a secret): renderers report
-    /// the location without a snippet.
+    /// The source text at the primary location is a secret: renderers that show source text
+    /// mask it (in this finding's snippet and in every other one that shows that line).
     pub redact: bool,
 }
 

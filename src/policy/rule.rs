@@ -58,7 +58,7 @@ pub struct Finding {
     /// A lower severity than the rule's for this finding (e.g. a deprecated rather than an
     /// unsupported version). Used only while the platform does not set the rule's severity.
     pub severity: Option<Severity>,
-    /// The text at `at` is secret: report the location without showing it.
+    /// The text at `at` is secret: renderers mask it wherever they show source text.
     pub redact: bool,
 }
 

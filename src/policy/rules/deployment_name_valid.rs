@@ -1,0 +1,206 @@
+use crate::policy::view::Kind;
+use crate::policy::{Finding, Rule, RuleMeta, Target};
+use crate::tree::Node;
+
+crate::declare_rule! {
+    /// FlinkDeployment names (and a session job's `deploymentName`) are names the operator accepts.
+    ///
+    /// ## What it checks
+    /// `metadata.name` of a FlinkDeployment, and `spec.deploymentName` of a FlinkSessionJob,
+    /// must match the operator's pattern `[a-z]([-a-z0-9]{0,43}[a-z0-9])?`: lower-case letters,
+    /// digits and `-`, starting with a letter, ending with a letter or digit, at most 45
+    /// characters. A FlinkSessionJob without `deploymentName` is also reported.
+    ///
+    /// ## Why
+    /// The name becomes the Flink cluster id and the prefix of the Kubernetes objects Flink
+    /// creates (`<name>-rest`, `<name>-taskmanager-1-1`, HA ConfigMaps), which must be valid
+    /// DNS labels of at most 63 characters. The operator rejects other names at admission
+    /// ("The FlinkDeployment name: … is invalid").
+    ///
+    /// ## Example
+    /// ```yaml,fires
+    /// apiVersion: flink.apache.org/v1beta1
+    /// kind: FlinkDeployment
+    /// metadata: { name: Orders_Enrichment, namespace: orders }
+    /// spec:
+    ///   flinkVersion: v1_20
+    /// ```
+    ///
+    /// ## Fix
+    /// ```yaml,passes
+    /// apiVersion: flink.apache.org/v1beta1
+    /// kind: FlinkDeployment
+    /// metadata: { name: orders-enrichment, namespace: orders }
+    /// spec:
+    ///   flinkVersion: v1_20
+    /// ```
+    pub struct DeploymentNameValid { name: "deployment-name-valid", severity: Error }
+}
+
+pub const MAX_LEN: usize = 45;
+
+/// Why `name` does not match `[a-z]([-a-z\d]{0,43}[a-z\d])?`, or `None` when it does.
+pub fn name_problem(name: &str) -> Option<String> {
+    let len = name.chars().count();
+    if name.is_empty() {
+        return Some("it is empty".into());
+    }
+    if len > MAX_LEN {
+        return Some(format!(
+            "it has {len} characters, at most {MAX_LEN} are allowed"
+        ));
+    }
+    if let Some(c) = name
+        .chars()
+        .find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '-'))
+    {
+        return Some(if c.is_ascii_uppercase() {
+            format!("`{c}` is upper-case; only lower-case letters, digits and `-` are allowed")
+        } else {
+            format!("`{c}` is not allowed; only lower-case letters, digits and `-` are")
+        });
+    }
+    if !name.starts_with(|c: char| c.is_ascii_lowercase()) {
+        return Some("it must start with a letter".into());
+    }
+    if name.ends_with('-') {
+        return Some("it must end with a letter or digit".into());
+    }
+    None
+}
+
+/// A name fixed up as far as that is mechanical: lower-cased, other characters turned into
+/// `-`, trimmed to the allowed shape. `None` when nothing usable is left.
+pub fn suggested_name(name: &str) -> Option<String> {
+    let mut s: String = name
+        .chars()
+        .map(|c| {
+            let c = c.to_ascii_lowercase();
+            if c.is_ascii_lowercase() || c.is_ascii_digit() {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    s = s
+        .trim_start_matches(|c: char| !c.is_ascii_lowercase())
+        .to_string();
+    s.truncate(MAX_LEN);
+    let s = s.trim_end_matches('-').to_string();
+    (name_problem(&s).is_none() && s != name).then_some(s)
+}
+
+fn finding(node: &Node, at: crate::tree::Origin, what: &str, problem: &str) -> Finding {
+    let text = node.scalar_text().unwrap_or_default();
+    let mut help =
+        "use lower-case letters, digits and `-`, starting with a letter, at most 45 characters"
+            .to_string();
+    if let Some(s) = suggested_name(&text) {
+        help = format!("rename it, e.g. to `{s}` ({help})");
+    }
+    Finding::new(at, format!("{what} `{text}` is invalid: {problem}"))
+        .label("invalid name")
+        .help(help)
+}
+
+impl Rule for DeploymentNameValid {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, t: &Target<'_>, out: &mut Vec<Finding>) {
+        if super::admission::is_canary(t) {
+            return;
+        }
+        let v = &t.view;
+        match v.kind() {
+            Kind::Deployment => {
+                // A missing name is the schema's business (Kubernetes requires one).
+                let Some(node) = v.object.path(&["metadata", "name"]) else {
+                    return;
+                };
+                let text = node.scalar_text().unwrap_or_default();
+                if super::admission::is_substituted(&text) {
+                    return;
+                }
+                if let Some(problem) = name_problem(&text) {
+                    let at = node.origin.or(t.blame);
+                    out.push(finding(node, at, "FlinkDeployment name", &problem));
+                }
+            }
+            Kind::SessionJob => match v.spec(&["deploymentName"]).filter(|n| !n.is_null()) {
+                None => {
+                    // Operators before 1.0 called it `clusterId`.
+                    let old = v
+                        .object
+                        .get("spec")
+                        .and_then(|s| s.as_map())
+                        .and_then(|m| m.entry("clusterId"));
+                    let (at, help) = match old {
+                        Some(e) => (
+                            e.key_origin.or(t.anchor(&["clusterId"])),
+                            "rename `clusterId` to `deploymentName`: `clusterId` is the field's name in early operator versions, which current ones do not read",
+                        ),
+                        None => (
+                            t.anchor(&["deploymentName"]),
+                            "set spec.deploymentName to the name of the session cluster's FlinkDeployment",
+                        ),
+                    };
+                    out.push(
+                        Finding::new(at, "FlinkSessionJob has no `deploymentName`: the operator does not know which session cluster to submit it to")
+                            .label("no deploymentName")
+                            .help(help),
+                    );
+                }
+                Some(node) => {
+                    let text = node.scalar_text().unwrap_or_default();
+                    if super::admission::is_substituted(&text) {
+                        return;
+                    }
+                    if let Some(problem) = name_problem(&text) {
+                        let at = node.origin.or(t.anchor(&["deploymentName"]));
+                        out.push(finding(node, at, "deploymentName", &problem));
+                    }
+                }
+            },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names() {
+        for ok in ["a", "orders", "orders-2", "a1", &"a".repeat(45)] {
+            assert_eq!(name_problem(ok), None, "{ok}");
+        }
+        for bad in [
+            "",
+            "Orders",
+            "1orders",
+            "-orders",
+            "orders-",
+            "orders_x",
+            "orders.x",
+            "ordérs",
+            &"a".repeat(46),
+        ] {
+            assert!(name_problem(bad).is_some(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn suggestions() {
+        assert_eq!(
+            suggested_name("Orders_Enrichment").as_deref(),
+            Some("orders-enrichment")
+        );
+        assert_eq!(suggested_name("1-job-").as_deref(), Some("job"));
+        assert_eq!(suggested_name("123"), None);
+        assert_eq!(suggested_name("ok"), None);
+        assert_eq!(suggested_name(&"b".repeat(50)).map(|s| s.len()), Some(45));
+    }
+}

@@ -1,0 +1,77 @@
+use super::admission::flink_bool;
+use crate::flink::version::HA_TYPE_KEYS;
+use crate::policy::view::Kind;
+use crate::policy::{Finding, Rule, RuleMeta, Target};
+
+crate::declare_rule! {
+    /// Automatic rollback needs high availability.
+    ///
+    /// ## What it checks
+    /// When a FlinkDeployment sets `kubernetes.operator.deployment.rollback.enabled: true`,
+    /// high availability is on (`high-availability.type`, legacy `high-availability`, set and
+    /// not `NONE`).
+    ///
+    /// ## Why
+    /// To roll back, the operator restores the last stable spec from HA metadata. Without HA
+    /// it rejects the resource ("HA must be enabled for rollback support.").
+    ///
+    /// ## Example
+    /// ```yaml,fires
+    /// apiVersion: flink.apache.org/v1beta1
+    /// kind: FlinkDeployment
+    /// metadata: { name: orders, namespace: orders }
+    /// spec:
+    ///   flinkVersion: v1_20
+    ///   flinkConfiguration:
+    ///     kubernetes.operator.deployment.rollback.enabled: "true"
+    /// ```
+    ///
+    /// ## Fix
+    /// ```yaml,passes
+    /// apiVersion: flink.apache.org/v1beta1
+    /// kind: FlinkDeployment
+    /// metadata: { name: orders, namespace: orders }
+    /// spec:
+    ///   flinkVersion: v1_20
+    ///   flinkConfiguration:
+    ///     kubernetes.operator.deployment.rollback.enabled: "true"
+    ///     high-availability.type: kubernetes
+    ///     high-availability.storageDir: s3://flink-prod/orders/ha
+    /// ```
+    pub struct RollbackNeedsHa { name: "rollback-needs-ha", severity: Error }
+}
+
+pub const ROLLBACK_KEY: &str = "kubernetes.operator.deployment.rollback.enabled";
+
+impl Rule for RollbackNeedsHa {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, t: &Target<'_>, out: &mut Vec<Finding>) {
+        if super::admission::is_canary(t) {
+            return;
+        }
+        let v = &t.view;
+        if v.kind() != Kind::Deployment {
+            return;
+        }
+        let Some(e) = v.get(ROLLBACK_KEY) else {
+            return;
+        };
+        if flink_bool(&e.value) != Some(true) || super::admission::ha_on(v) {
+            return;
+        }
+        let mut f = Finding::new(e.origin(), "rollback is enabled without high availability: the operator rejects the deployment (\"HA must be enabled for rollback support.\")")
+            .label("rollback on")
+            .help(if t.is_render() {
+                "turn HA on (`highAvailability: true`, or leave it to an environment that requires HA), or remove the rollback setting"
+            } else {
+                "set high-availability.type: kubernetes and high-availability.storageDir, or remove the rollback setting"
+            });
+        if let Some(h) = v.get_any(HA_TYPE_KEYS) {
+            f = f.also(h.origin(), "HA off");
+        }
+        out.push(f);
+    }
+}
