@@ -1,10 +1,12 @@
 //! The rule registry: one file per rule, one line per rule here (sorted by name).
 
 mod jvm;
+mod sizing;
 
 pub mod crd_schema;
 pub mod dns_cache_disabled;
 pub mod ha_enabled;
+pub mod memory_matches_limit;
 pub mod official_image;
 pub mod one_job_per_cluster;
 pub mod policy_config;
@@ -20,6 +22,7 @@ pub static ALL: &[&dyn Rule] = &[
     &crd_schema::CrdSchema,
     &dns_cache_disabled::DnsCacheDisabled,
     &ha_enabled::HaEnabled,
+    &memory_matches_limit::MemoryMatchesLimit,
     &official_image::OfficialImage,
     &one_job_per_cluster::OneJobPerCluster,
     &policy_config::PolicyConfig,
