@@ -7,6 +7,7 @@ pub mod crd_schema;
 pub mod dns_cache_disabled;
 pub mod ha_enabled;
 pub mod memory_matches_limit;
+pub mod memory_model_valid;
 pub mod official_image;
 pub mod one_job_per_cluster;
 pub mod policy_config;
@@ -23,6 +24,7 @@ pub static ALL: &[&dyn Rule] = &[
     &dns_cache_disabled::DnsCacheDisabled,
     &ha_enabled::HaEnabled,
     &memory_matches_limit::MemoryMatchesLimit,
+    &memory_model_valid::MemoryModelValid,
     &official_image::OfficialImage,
     &one_job_per_cluster::OneJobPerCluster,
     &policy_config::PolicyConfig,

@@ -1,7 +1,9 @@
 //! Shared by the rules about memory and resources: what the operator makes of a
-//! FlinkDeployment's `resource` / `resources` fields (fact sheet §4).
+//! FlinkDeployment's `resource` / `resources` fields (fact sheet §4), and the effective
+//! configuration Flink's memory model derives from (§5).
 
-use crate::flink::units::operator_memory_bytes;
+use crate::flink::memory::{Config, JobManagerMemory, TaskManagerMemory};
+use crate::flink::units::{human_mib, operator_memory_bytes};
 use crate::policy::Target;
 use crate::policy::view::FlinkView;
 use crate::tree::{Node, Origin};
@@ -31,10 +33,38 @@ pub const TASK_MANAGER: Role = Role {
 
 pub const ROLES: [Role; 2] = [JOB_MANAGER, TASK_MANAGER];
 
+/// The flinkVersion a memory derivation assumes when the manifest names none (the operator
+/// rejects such a manifest anyway): the current behaviour.
+pub const DEFAULT_FLINK_VERSION: (u32, u32) = (1, 20);
+
 impl Role {
+    pub fn is_task_manager(self) -> bool {
+        self == TASK_MANAGER
+    }
+
     /// `taskmanager.memory.process.size`: what the operator writes the spec memory to.
     pub fn process_key(self) -> String {
         format!("{}.memory.process.size", self.key)
+    }
+
+    /// The keys any one of which lets Flink size this JVM without a process size (with the
+    /// process size itself first).
+    pub fn sizing_keys(self) -> &'static [&'static str] {
+        if self.is_task_manager() {
+            &[
+                "taskmanager.memory.process.size",
+                "taskmanager.memory.flink.size",
+                "taskmanager.memory.task.heap.size",
+                "taskmanager.memory.managed.size",
+                "taskmanager.memory.size",
+            ]
+        } else {
+            &[
+                "jobmanager.memory.process.size",
+                "jobmanager.memory.flink.size",
+                "jobmanager.memory.heap.size",
+            ]
+        }
     }
 }
 
@@ -144,4 +174,96 @@ pub fn where_to_set(t: &Target<'_>, role: Role, name: &str) -> String {
     } else {
         format!("`spec.{}.resource.{name}`", role.section)
     }
+}
+
+/// The flat configuration as the operator hands it to Flink (the last of duplicate keys wins).
+pub fn base_config(v: &FlinkView<'_>) -> Config {
+    v.conf()
+        .iter()
+        .map(|e| (e.key.clone(), e.value.clone()))
+        .collect()
+}
+
+/// The configuration Flink derives one JVM's memory from: `flinkConfiguration` with the
+/// process size replaced by the spec memory, as the operator does.
+pub struct Effective<'a> {
+    pub config: Config,
+    /// The spec memory that sets the process size, with its bytes.
+    pub memory: Option<(SpecValue<'a>, u64)>,
+}
+
+impl Effective<'_> {
+    /// Whether anything sizes this JVM (otherwise the operator rejects the deployment: a
+    /// matter for `resources-defined`).
+    pub fn is_sized(&self, role: Role) -> bool {
+        self.memory.is_some()
+            || role
+                .sizing_keys()
+                .iter()
+                .any(|k| self.config.contains_key(*k))
+    }
+
+    /// Where a configuration key of the derivation is set: the spec memory for the process
+    /// size it overrides, else the `flinkConfiguration` entry.
+    pub fn origin_of(&self, t: &Target<'_>, role: Role, key: &str) -> Origin {
+        match &self.memory {
+            Some((m, _)) if key == role.process_key() => m.origin(t),
+            _ => t.view.get(key).map_or(Origin::NONE, |e| e.origin()),
+        }
+    }
+
+    /// Where the process size comes from: the spec memory, the process-size key, or the JVM's
+    /// spec section.
+    pub fn process_origin(&self, t: &Target<'_>, role: Role) -> Origin {
+        let key = self.origin_of(t, role, &role.process_key());
+        key.or(t.anchor(&[role.section]))
+    }
+}
+
+/// `None` when the spec memory cannot be read by the operator (`memory-matches-limit` says so).
+pub fn effective<'a>(v: &FlinkView<'a>, role: Role) -> Option<Effective<'a>> {
+    let mut config = base_config(v);
+    let memory = match spec_value(v, role, "memory") {
+        Some(m) => {
+            let bytes = m.operator_bytes().ok()?;
+            config.insert(role.process_key(), bytes.to_string());
+            Some((m, bytes))
+        }
+        None => None,
+    };
+    Some(Effective { config, memory })
+}
+
+/// The job's Flink version as `(major, minor)`.
+pub fn flink_version(v: &FlinkView<'_>) -> (u32, u32) {
+    v.flink_version()
+        .map_or(DEFAULT_FLINK_VERSION, |f| (f.major, f.minor))
+}
+
+/// `process 4096 MiB: heap 1587.20 MiB, managed 1372.16 MiB, …`.
+pub fn tm_breakdown(m: &TaskManagerMemory) -> String {
+    format!(
+        "process {}: heap {} (framework {} + task {}), managed {}, network {}, off-heap {}, metaspace {}, overhead {}",
+        human_mib(m.process),
+        human_mib(m.jvm().xmx),
+        human_mib(m.framework_heap),
+        human_mib(m.task_heap),
+        human_mib(m.managed),
+        human_mib(m.network),
+        human_mib(m.framework_off_heap.saturating_add(m.task_off_heap)),
+        human_mib(m.metaspace),
+        human_mib(m.overhead),
+    )
+}
+
+/// `process 2048 MiB: heap 1459.20 MiB, off-heap 128 MiB, …`.
+pub fn jm_breakdown(m: &JobManagerMemory) -> String {
+    format!(
+        "process {}: heap {}, off-heap {}, metaspace {}, overhead {}",
+        human_mib(m.process),
+        human_mib(m.heap),
+        human_mib(m.off_heap),
+        human_mib(m.metaspace),
+        human_mib(m.overhead),
+    )
 }
