@@ -111,3 +111,36 @@ fn a_second_process_size_points_at_its_key_and_at_the_spec_memory() {
         .collect();
     assert!(others.is_empty(), "{others:#?}");
 }
+
+#[test]
+fn heap_state_with_managed_memory_points_at_the_state_backend() {
+    let repo = example_copy();
+    let spec = repo.path().join("services/payments-enricher/service.yaml");
+    let text = fs::read_to_string(&spec).expect("read");
+    let edited = text.replace("    taskmanager.memory.managed.fraction: \"0.0\"\n", "");
+    assert_ne!(edited, text, "the example sets the managed fraction");
+    // Without the fraction, flinkConfiguration is empty: drop its key too.
+    let edited = edited.replace("  flinkConfiguration:\n", "");
+    fs::write(&spec, &edited).expect("write");
+
+    let (code, json) = check_json(repo.path());
+    // A warning: the check passes by default.
+    assert_eq!(code, Some(0), "{json:#}");
+    let found = diagnostics_of(&json, "managed-memory-unused");
+    assert!(!found.is_empty(), "{json:#}");
+    for d in &found {
+        assert_eq!(d["severity"], "warning");
+        assert_eq!(d["file"], "services/payments-enricher/service.yaml");
+        assert_eq!(
+            d["line"].as_u64(),
+            Some(line_of(&edited, "stateBackend: hashmap")),
+            "{d:#}"
+        );
+        let help = d["help"].as_str().unwrap_or_default();
+        assert!(
+            help.contains("taskmanager.memory.managed.fraction: \"0\"")
+                && help.contains("stateBackend: rocksdb"),
+            "{help}"
+        );
+    }
+}

@@ -6,6 +6,7 @@ mod sizing;
 pub mod crd_schema;
 pub mod dns_cache_disabled;
 pub mod ha_enabled;
+pub mod managed_memory_unused;
 pub mod memory_matches_limit;
 pub mod memory_model_valid;
 pub mod official_image;
@@ -23,6 +24,7 @@ pub static ALL: &[&dyn Rule] = &[
     &crd_schema::CrdSchema,
     &dns_cache_disabled::DnsCacheDisabled,
     &ha_enabled::HaEnabled,
+    &managed_memory_unused::ManagedMemoryUnused,
     &memory_matches_limit::MemoryMatchesLimit,
     &memory_model_valid::MemoryModelValid,
     &official_image::OfficialImage,
