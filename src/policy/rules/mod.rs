@@ -12,6 +12,7 @@ pub mod memory_model_valid;
 pub mod official_image;
 pub mod one_job_per_cluster;
 pub mod policy_config;
+pub mod resources_defined;
 pub mod schema;
 pub mod stateful_upgrade_mode;
 pub mod waiver_expired;
@@ -30,6 +31,7 @@ pub static ALL: &[&dyn Rule] = &[
     &official_image::OfficialImage,
     &one_job_per_cluster::OneJobPerCluster,
     &policy_config::PolicyConfig,
+    &resources_defined::ResourcesDefined,
     &schema::Schema,
     &stateful_upgrade_mode::StatefulUpgradeMode,
     &waiver_expired::WaiverExpired,
