@@ -144,3 +144,35 @@ fn heap_state_with_managed_memory_points_at_the_state_backend() {
         );
     }
 }
+
+#[test]
+fn replicas_that_override_the_parallelism_point_at_the_environment() {
+    let repo = example_copy();
+    let spec = repo.path().join("services/order-audit/service.yaml");
+    let text = fs::read_to_string(&spec).expect("read");
+    let edited = text.replace("      job: { parallelism: 2 }\n", "");
+    assert_ne!(edited, text, "the example sets the staging parallelism");
+    fs::write(&spec, &edited).expect("write");
+
+    let (code, json) = check_json(repo.path());
+    assert_eq!(code, Some(1), "{json:#}");
+    let found = diagnostics_of(&json, "parallelism-fits-slots");
+    assert_eq!(found.len(), 1, "{json:#}");
+    let d = found[0];
+    assert!(
+        d["subject"].as_str().is_some_and(|s| s.contains("staging")),
+        "{d:#}"
+    );
+    assert_eq!(
+        d["line"].as_u64(),
+        Some(line_of(&edited, "parallelism: 4")),
+        "{d:#}"
+    );
+    let related = d["related"].as_array().expect("related");
+    assert!(
+        related
+            .iter()
+            .any(|r| r["line"].as_u64() == Some(line_of(&edited, "taskManager: { replicas: 1 }"))),
+        "{d:#}"
+    );
+}

@@ -11,6 +11,7 @@ pub mod memory_matches_limit;
 pub mod memory_model_valid;
 pub mod official_image;
 pub mod one_job_per_cluster;
+pub mod parallelism_fits_slots;
 pub mod policy_config;
 pub mod resources_defined;
 pub mod schema;
@@ -30,6 +31,7 @@ pub static ALL: &[&dyn Rule] = &[
     &memory_model_valid::MemoryModelValid,
     &official_image::OfficialImage,
     &one_job_per_cluster::OneJobPerCluster,
+    &parallelism_fits_slots::ParallelismFitsSlots,
     &policy_config::PolicyConfig,
     &resources_defined::ResourcesDefined,
     &schema::Schema,
