@@ -267,3 +267,191 @@ pub fn jm_breakdown(m: &JobManagerMemory) -> String {
         human_mib(m.overhead),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::flink::units::{GIB, MIB};
+    use crate::policy::target::{Mode, requirements};
+    use crate::policy::{Finding, Rule};
+    use crate::spec::platform::Platform;
+    use proptest::prelude::*;
+    use serde_json::{Value, json};
+
+    fn view_of(spec: Value) -> Node {
+        Node::from_json(&json!({
+            "apiVersion": "flink.apache.org/v1beta1",
+            "kind": "FlinkDeployment",
+            "metadata": { "name": "t", "namespace": "t" },
+            "spec": spec,
+        }))
+    }
+
+    /// The memory and resource rules' findings on one object.
+    fn run(object: &Node) -> Vec<(&'static str, Finding)> {
+        use crate::policy::rules::{
+            managed_memory_unused::ManagedMemoryUnused, memory_matches_limit::MemoryMatchesLimit,
+            memory_model_valid::MemoryModelValid, parallelism_fits_slots::ParallelismFitsSlots,
+            resources_defined::ResourcesDefined,
+        };
+        let platform = Platform::builtin();
+        let t = Target {
+            view: FlinkView::new(object),
+            mode: Mode::Lint,
+            platform: &platform,
+            env: "prod".into(),
+            cluster: String::new(),
+            service: "t".into(),
+            requirements: requirements(&platform, "prod"),
+            neighbours: Vec::new(),
+            blame: Origin::NONE,
+            source: None,
+            subject: "t".into(),
+        };
+        let rules: [&dyn Rule; 5] = [
+            &ManagedMemoryUnused,
+            &MemoryMatchesLimit,
+            &MemoryModelValid,
+            &ParallelismFitsSlots,
+            &ResourcesDefined,
+        ];
+        let mut out = Vec::new();
+        for rule in rules {
+            let mut findings = Vec::new();
+            rule.check(&t, &mut findings);
+            out.extend(findings.into_iter().map(|f| (rule.meta().name, f)));
+        }
+        out
+    }
+
+    #[test]
+    fn resources_win_over_resource_and_requests_over_limits() {
+        let object = view_of(json!({
+            "jobManager": {
+                "resource": { "cpu": 1, "memory": "1g" },
+                "resources": { "limits": { "memory": "3Gi" }, "requests": { "memory": "2Gi" } },
+            },
+            "taskManager": {
+                "resource": { "cpu": 1, "memory": "1g" },
+                "resources": { "requests": {}, "limits": {} },
+            },
+        }));
+        let v = FlinkView::new(&object);
+        let jm = spec_value(&v, JOB_MANAGER, "memory").expect("memory");
+        assert_eq!(jm.field(), "jobManager.resources.requests.memory");
+        assert_eq!(jm.operator_bytes(), Ok(2 * GIB));
+        assert!(spec_value(&v, JOB_MANAGER, "cpu").is_none());
+        // Empty requests and limits leave `resource` in charge.
+        let tm = spec_value(&v, TASK_MANAGER, "memory").expect("memory");
+        assert_eq!(tm.field(), "taskManager.resource.memory");
+        let e = effective(&v, TASK_MANAGER).expect("readable");
+        assert_eq!(
+            e.config
+                .get("taskmanager.memory.process.size")
+                .map(String::as_str),
+            Some("1073741824")
+        );
+    }
+
+    #[test]
+    fn the_spec_memory_replaces_the_configured_process_size() {
+        let object = view_of(json!({
+            "flinkConfiguration": { "taskmanager": { "memory": { "process.size": "1g" } } },
+            "taskManager": { "resources": { "limits": { "memory": "4096Mi" } } },
+        }));
+        let v = FlinkView::new(&object);
+        let e = effective(&v, TASK_MANAGER).expect("readable");
+        assert_eq!(
+            e.config.get("taskmanager.memory.process.size"),
+            Some(&(4096 * MIB).to_string())
+        );
+        assert!(e.is_sized(TASK_MANAGER));
+        let unreadable = view_of(json!({ "taskManager": { "resource": { "memory": "1.5Gi" } } }));
+        assert!(effective(&FlinkView::new(&unreadable), TASK_MANAGER).is_none());
+        let empty = view_of(json!({}));
+        let e = effective(&FlinkView::new(&empty), JOB_MANAGER).expect("readable");
+        assert!(!e.is_sized(JOB_MANAGER));
+    }
+
+    fn text() -> impl Strategy<Value = Value> {
+        prop_oneof![
+            "[0-9]{0,12}(\\.[0-9]{0,3})?[ ]?(Mi|Gi|Ti|Ki|m|k|M|G|T|g|gb|mb|b|e9|E|Ei|P|x)?"
+                .prop_map(Value::from),
+            ".{0,12}".prop_map(Value::from),
+            any::<i64>().prop_map(Value::from),
+            any::<f64>().prop_map(|f| json!(f)),
+            Just(Value::Null),
+            Just(json!({ "nested": "map" })),
+            Just(json!(["a", "list"])),
+        ]
+    }
+
+    fn resources() -> impl Strategy<Value = Value> {
+        (text(), text(), text(), text(), text(), text(), 0u8..4).prop_map(
+            |(rc, rm, lc, lm, cpu, memory, shape)| match shape {
+                0 => json!({ "resource": { "cpu": cpu, "memory": memory } }),
+                1 => json!({ "resources": { "requests": { "cpu": rc, "memory": rm } } }),
+                2 => json!({
+                    "resources": {
+                        "requests": { "cpu": rc, "memory": rm },
+                        "limits": { "cpu": lc, "memory": lm },
+                    },
+                    "resource": { "memory": memory },
+                    "replicas": cpu,
+                    "podTemplate": { "spec": { "containers": [
+                        { "name": "flink-main-container", "resources": { "limits": { "memory": lm, "cpu": lc } } },
+                        "not a container",
+                    ] } },
+                }),
+                _ => memory,
+            },
+        )
+    }
+
+    const KEYS: &[&str] = &[
+        "taskmanager.memory.process.size",
+        "jobmanager.memory.process.size",
+        "taskmanager.memory.managed.size",
+        "taskmanager.memory.managed.fraction",
+        "taskmanager.memory.framework.heap.size",
+        "taskmanager.memory.network.max",
+        "taskmanager.memory.flink.size",
+        "taskmanager.memory.task.heap.size",
+        "jobmanager.memory.heap.size",
+        "jobmanager.memory.flink.size",
+        "kubernetes.taskmanager.memory.limit-factor",
+        "kubernetes.jobmanager.memory.limit-factor",
+        "taskmanager.numberOfTaskSlots",
+        "parallelism.default",
+        "state.backend.type",
+        "taskmanager.network.numberOfBuffers",
+    ];
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(512))]
+
+        #[test]
+        fn arbitrary_values_never_panic(
+            jm in resources(),
+            tm in resources(),
+            conf in proptest::collection::vec((proptest::sample::select(KEYS), text()), 0..6),
+            version in proptest::sample::select(&["v1_15", "v1_16", "v1_20", "v2_0", "v9_99", "x"][..]),
+            job in prop_oneof![Just(Value::Null), text(), (text(), text()).prop_map(|(p, e)| json!({ "parallelism": p, "entryClass": e }))],
+        ) {
+            let conf: serde_json::Map<String, Value> =
+                conf.into_iter().map(|(k, v)| (k.to_string(), v)).collect();
+            let object = view_of(json!({
+                "flinkVersion": version,
+                "flinkConfiguration": conf,
+                "jobManager": jm,
+                "taskManager": tm,
+                "podTemplate": { "spec": { "containers": { "not": "a list" } } },
+                "job": job,
+            }));
+            for (rule, f) in run(&object) {
+                prop_assert!(!f.message.is_empty(), "{rule}: empty message");
+                prop_assert!(f.help.as_ref().is_some_and(|h| !h.is_empty()), "{rule}: no help for {}", f.message);
+            }
+        }
+    }
+}
