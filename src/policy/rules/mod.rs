@@ -2,6 +2,7 @@
 
 mod admission;
 mod jvm;
+mod sizing;
 
 pub mod autoscaler_options_valid;
 pub mod checkpoint_dir_required;
@@ -16,13 +17,18 @@ pub mod health_check_needs_recovery;
 pub mod ingress_template_valid;
 pub mod jobmanager_replicas_need_ha;
 pub mod log_configuration_keys;
+pub mod managed_memory_unused;
+pub mod memory_matches_limit;
+pub mod memory_model_valid;
 pub mod metrics_enabled;
 pub mod namespace_isolation;
 pub mod no_plaintext_secrets;
 pub mod official_image;
 pub mod one_job_per_cluster;
+pub mod parallelism_fits_slots;
 pub mod policy_config;
 pub mod render_drift;
+pub mod resources_defined;
 pub mod rollback_needs_ha;
 pub mod savepoint_dir_required;
 pub mod schema;
@@ -50,13 +56,18 @@ pub static ALL: &[&dyn Rule] = &[
     &ingress_template_valid::IngressTemplateValid,
     &jobmanager_replicas_need_ha::JobmanagerReplicasNeedHa,
     &log_configuration_keys::LogConfigurationKeys,
+    &managed_memory_unused::ManagedMemoryUnused,
+    &memory_matches_limit::MemoryMatchesLimit,
+    &memory_model_valid::MemoryModelValid,
     &metrics_enabled::MetricsEnabled,
     &namespace_isolation::NamespaceIsolation,
     &no_plaintext_secrets::NoPlaintextSecrets,
     &official_image::OfficialImage,
     &one_job_per_cluster::OneJobPerCluster,
+    &parallelism_fits_slots::ParallelismFitsSlots,
     &policy_config::PolicyConfig,
     &render_drift::RenderDrift,
+    &resources_defined::ResourcesDefined,
     &rollback_needs_ha::RollbackNeedsHa,
     &savepoint_dir_required::SavepointDirRequired,
     &schema::Schema,

@@ -1,0 +1,164 @@
+use super::sizing::{self, TASK_MANAGER};
+use crate::flink::memory::derive_task_manager;
+use crate::flink::units::human_mib;
+use crate::flink::version::{STATE_BACKEND_KEYS, V1_20};
+use crate::policy::view::Kind;
+use crate::policy::{Finding, Rule, RuleMeta, Target};
+
+crate::declare_rule! {
+    /// TaskManagers of heap-state jobs do not reserve managed memory they never use.
+    ///
+    /// ## What it checks
+    /// When the state backend is `hashmap` (`state.backend.type` / `state.backend`; unset means
+    /// `hashmap`, Flink's default), the managed memory Flink derives for the TaskManager must
+    /// be 0. Batch jobs (`execution.runtime-mode: BATCH`) and PyFlink jobs, which use managed
+    /// memory for sorting and for the Python workers, are exempt.
+    ///
+    /// ## Why
+    /// Managed memory is native memory reserved for RocksDB, batch operators and Python. A
+    /// streaming job that keeps its state on the heap never touches it, yet by default it is
+    /// 40 % of Total Flink Memory: memory the pod pays for while the heap, where the state
+    /// lives, is smaller than it could be.
+    ///
+    /// ## Example
+    /// ```yaml,fires
+    /// apiVersion: flink.apache.org/v1beta1
+    /// kind: FlinkDeployment
+    /// metadata: { name: orders, namespace: orders }
+    /// spec:
+    ///   flinkVersion: v1_20
+    ///   flinkConfiguration:
+    ///     state.backend.type: hashmap
+    ///   taskManager:
+    ///     resource: { cpu: 2, memory: 4096m }
+    /// ```
+    ///
+    /// ## Fix
+    /// Give the managed memory to the heap, or use RocksDB, which puts it to work:
+    /// ```yaml,passes
+    /// apiVersion: flink.apache.org/v1beta1
+    /// kind: FlinkDeployment
+    /// metadata: { name: orders, namespace: orders }
+    /// spec:
+    ///   flinkVersion: v1_20
+    ///   flinkConfiguration:
+    ///     state.backend.type: hashmap
+    ///     taskmanager.memory.managed.fraction: "0"
+    ///   taskManager:
+    ///     resource: { cpu: 2, memory: 4096m }
+    /// ```
+    /// In a service spec: `stateBackend: rocksdb`, or keep `hashmap` and add
+    /// `taskmanager.memory.managed.fraction: "0"` to `flinkConfiguration`.
+    pub struct ManagedMemoryUnused { name: "managed-memory-unused", severity: Warning }
+}
+
+/// State backends that keep state on the JVM heap (`filesystem` and `jobmanager` are the
+/// pre-1.13 names Flink 1.x still maps to the hashmap backend).
+const HEAP_BACKENDS: [&str; 3] = ["hashmap", "filesystem", "jobmanager"];
+
+/// The entry class of PyFlink jobs; their Python workers use managed memory.
+const PYTHON_DRIVER: &str = "org.apache.flink.client.python.PythonDriver";
+
+const MANAGED_KEYS: [&str; 3] = [
+    "taskmanager.memory.managed.size",
+    "taskmanager.memory.size",
+    "taskmanager.memory.managed.fraction",
+];
+
+impl Rule for ManagedMemoryUnused {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, t: &Target<'_>, out: &mut Vec<Finding>) {
+        let v = &t.view;
+        if v.kind() != Kind::Deployment {
+            return;
+        }
+        let backend = v.get_any(STATE_BACKEND_KEYS);
+        let name = backend.map_or("hashmap".to_string(), |e| {
+            e.value.trim().to_ascii_lowercase()
+        });
+        if !HEAP_BACKENDS.contains(&name.as_str()) {
+            return;
+        }
+        let batch = v
+            .get("execution.runtime-mode")
+            .is_some_and(|e| e.value.trim().eq_ignore_ascii_case("batch"));
+        let python = v.spec_str(&["job", "entryClass"]) == Some(PYTHON_DRIVER);
+        if batch || python {
+            return;
+        }
+        let Some(e) = sizing::effective(v, TASK_MANAGER) else {
+            return;
+        };
+        if !e.is_sized(TASK_MANAGER) {
+            return;
+        }
+        let version = sizing::flink_version(v);
+        let Ok(m) = derive_task_manager(&e.config, version) else {
+            return; // memory-model-valid
+        };
+        if m.managed == 0 {
+            return;
+        }
+        let mut without = e.config.clone();
+        for key in MANAGED_KEYS {
+            without.remove(key);
+        }
+        without.insert(
+            "taskmanager.memory.managed.fraction".to_string(),
+            "0".to_string(),
+        );
+        let heap_after = derive_task_manager(&without, version)
+            .ok()
+            .map(|w| w.jvm().xmx);
+
+        // Blame what makes the managed memory non-zero when it is set; else the backend; else
+        // the TaskManager's memory.
+        let set = MANAGED_KEYS.iter().find_map(|k| v.get(k));
+        let at = set
+            .map(|s| s.origin())
+            .or(backend.map(|b| b.origin()))
+            .unwrap_or_else(|| e.process_origin(t, TASK_MANAGER));
+        let backend_text = match backend {
+            Some(b) => format!("the `{}` state backend", b.value.trim()),
+            None => "the default (hashmap) state backend".to_string(),
+        };
+        let mut f = Finding::new(
+            at,
+            format!(
+                "{} of managed memory ({} bytes) per TaskManager is unused: {backend_text} keeps state on the JVM heap",
+                human_mib(m.managed),
+                m.managed
+            ),
+        )
+        .label(format!("{} managed memory", human_mib(m.managed)));
+        if set.is_some()
+            && let Some(b) = backend
+        {
+            f = f.also(b.origin(), "heap state backend");
+        }
+        let backend_key = v.flink_version().unwrap_or(V1_20).state_backend_key();
+        let grows = heap_after.map_or(String::new(), |h| {
+            format!(
+                " (the heap grows from {} to {})",
+                human_mib(m.jvm().xmx),
+                human_mib(h)
+            )
+        });
+        // An explicit managed size wins over the fraction: that is the key to change.
+        let zero = match set {
+            Some(s) if s.key != "taskmanager.memory.managed.fraction" => s.key.as_str(),
+            _ => "taskmanager.memory.managed.fraction",
+        };
+        let help = if t.is_render() {
+            format!(
+                "set `{zero}: \"0\"` in flinkConfiguration{grows}, or use `stateBackend: rocksdb`"
+            )
+        } else {
+            format!("set `{zero}: \"0\"`{grows}, or `{backend_key}: rocksdb`")
+        };
+        out.push(f.help(help));
+    }
+}
