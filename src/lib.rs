@@ -15,6 +15,7 @@ pub mod error;
 pub mod flink;
 pub mod lint;
 pub mod output;
+pub mod overlay;
 pub mod policy;
 pub mod render;
 pub mod schema;

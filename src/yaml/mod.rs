@@ -9,9 +9,11 @@
 //!   on hostile input such as alias bombs or deeply nested brackets.
 
 mod emit;
+mod ordered;
 mod raw;
 
 pub use emit::{emit, emit_all};
+pub use ordered::{emit_ordered, scalar};
 
 use crate::diag::Diagnostic;
 use crate::source::{FileId, SourceFile, Span};
