@@ -5,10 +5,14 @@
 //! * 2 — usage or operational error (no repository, unreadable file, bad flag).
 
 mod check;
+mod completions;
 mod lint;
+mod memory;
+mod new;
 mod output;
 mod render;
 mod rules;
+mod schema;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use flinkform::diag::Severity;
@@ -36,15 +40,46 @@ pub struct Cli {
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Check the platform config and service specs: YAML, schema, resolution (and policy).
+    #[command(after_help = "Examples:
+  flinkform check                                  # the whole repository
+  flinkform check services/orders/service.yaml     # findings about this spec (pre-commit)
+  flinkform check --format sarif --output flinkform.sarif --format github")]
     Check(check::CheckArgs),
     /// Render the manifests Flux syncs into the output folder (or check it is up to date).
+    #[command(after_help = "Examples:
+  flinkform render            # write rendered/
+  flinkform render --check    # exit 1, with a diff, when rendered/ is out of date (CI)")]
     Render(render::RenderArgs),
     /// Check hand-written FlinkDeployment and FlinkSessionJob manifests against the policy.
+    #[command(after_help = "Examples:
+  flinkform lint k8s/flink/                  # every *.yaml / *.yml under the folder
+  flinkform lint --env staging job.yaml")]
     Lint(lint::LintArgs),
     /// List every rule with its default severity.
     Rules(rules::RulesArgs),
     /// Explain a rule: what it checks, why, an example, and the fix.
+    #[command(after_help = "Example:\n  flinkform explain dns-cache-disabled")]
     Explain(rules::ExplainArgs),
+    /// Start a service: write services/NAME/service.yaml, ready for `check`.
+    #[command(after_help = "Examples:
+  flinkform new orders --team checkout                 # runs in every environment
+  flinkform new orders --team checkout --env staging   # staging only, for now")]
+    New(new::NewArgs),
+    /// Show the JobManager and TaskManager memory Flink computes for a service, with JVM flags.
+    #[command(after_help = "Examples:
+  flinkform memory fraud-detector
+  flinkform memory fraud-detector --env staging --format json")]
+    Memory(memory::MemoryArgs),
+    /// Print the JSON Schema of service specs or of the platform config (for editors and CI).
+    #[command(after_help = "Example:
+  flinkform schema service > schemas/service.schema.json   # then see docs/editors.md")]
+    Schema(schema::SchemaArgs),
+    /// Print a shell completion script.
+    #[command(after_help = "Examples:
+  flinkform completions bash > ~/.local/share/bash-completion/completions/flinkform
+  flinkform completions zsh > \"${fpath[1]}/_flinkform\"
+  flinkform completions fish > ~/.config/fish/completions/flinkform.fish")]
+    Completions(completions::CompletionsArgs),
 }
 
 /// Options shared by commands that report findings.
@@ -120,6 +155,10 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Lint(args) => lint::run(&start, args),
         Command::Rules(args) => rules::list(args),
         Command::Explain(args) => rules::explain(args),
+        Command::New(args) => new::run(&start, args),
+        Command::Memory(args) => memory::run(&start, args),
+        Command::Schema(args) => schema::run(args),
+        Command::Completions(args) => completions::run(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),
