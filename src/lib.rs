@@ -13,6 +13,7 @@ pub mod crd;
 pub mod diag;
 pub mod error;
 pub mod flink;
+pub mod import;
 pub mod lint;
 pub mod memory_breakdown;
 pub mod output;

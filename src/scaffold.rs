@@ -214,7 +214,8 @@ pub fn scaffold(
     })
 }
 
-fn modeline(path: &str, has_repo_schema: bool) -> String {
+/// The editor modeline (and its explanation) for a spec at `path`.
+pub fn modeline(path: &str, has_repo_schema: bool) -> String {
     if has_repo_schema {
         let depth = path.matches('/').count();
         format!(

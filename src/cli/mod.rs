@@ -6,6 +6,7 @@
 
 mod check;
 mod completions;
+mod import;
 mod lint;
 mod memory;
 mod new;
@@ -65,6 +66,12 @@ pub enum Command {
   flinkform new orders --team checkout                 # runs in every environment
   flinkform new orders --team checkout --env staging   # staging only, for now")]
     New(new::NewArgs),
+    /// Turn existing FlinkDeployment manifests into service specs, reporting what cannot be kept.
+    #[command(after_help = "Examples:
+  flinkform import --dry-run k8s/flink/                 # print the specs and the report
+  flinkform import --team payments k8s/flink/*.yaml     # write services/<name>/service.yaml
+  flinkform import --env staging --out-dir imported/ old/job.yaml")]
+    Import(import::ImportArgs),
     /// Show the JobManager and TaskManager memory Flink computes for a service, with JVM flags.
     #[command(after_help = "Examples:
   flinkform memory fraud-detector
@@ -156,6 +163,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Rules(args) => rules::list(args),
         Command::Explain(args) => rules::explain(args),
         Command::New(args) => new::run(&start, args),
+        Command::Import(args) => import::run(&start, args),
         Command::Memory(args) => memory::run(&start, args),
         Command::Schema(args) => schema::run(args),
         Command::Completions(args) => completions::run(args),

@@ -137,7 +137,7 @@ fn write_new(path: &Path, text: &str) -> std::io::Result<()> {
 
 /// `root`-relative `/` path of a path that may not exist yet: its longest existing prefix is
 /// canonicalised (so symlinked folders compare equal), the rest is resolved lexically.
-fn lexical_relative(root: &Path, full: &Path) -> Option<String> {
+pub fn lexical_relative(root: &Path, full: &Path) -> Option<String> {
     let components: Vec<_> = full.components().collect();
     let mut split = components.len();
     while split > 0 && !components[..split].iter().collect::<PathBuf>().exists() {
