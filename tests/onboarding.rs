@@ -560,7 +560,7 @@ fn completions_generate_for_each_shell() {
         let (code, stdout, stderr) = run(&example(), &["completions", shell]);
         assert_eq!(code, 0, "{shell}: {stderr}");
         assert!(stdout.contains(marker), "{shell}");
-        for command in ["check", "render", "new", "memory", "schema"] {
+        for command in ["check", "render", "new", "import", "memory", "schema"] {
             assert!(
                 stdout.contains(command),
                 "{shell} completion lacks {command}"
@@ -582,6 +582,7 @@ fn every_command_has_help_with_a_summary() {
         "rules",
         "explain",
         "new",
+        "import",
         "memory",
         "schema",
         "completions",
@@ -594,5 +595,101 @@ fn every_command_has_help_with_a_summary() {
         let (code, help, _) = run(&example(), &[command, "--help"]);
         assert_eq!(code, 0, "{command} --help");
         assert!(help.contains("Usage: flinkform"), "{command}");
+    }
+}
+
+// ---- diagnostics say what to change -------------------------------------------------------
+
+fn diagnostics_of(dir: &Path, args: &[&str]) -> Vec<serde_json::Value> {
+    let (_, stdout, stderr) = run(dir, args);
+    let json: serde_json::Value =
+        serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{args:?}: {e}\n{stderr}"));
+    json["diagnostics"].as_array().cloned().unwrap_or_default()
+}
+
+/// Every finding flinkform produces over its fixtures (broken specs, broken platform configs,
+/// per-rule manifests) and the public corpus has help text and a docs link.
+#[test]
+fn every_diagnostic_has_help_and_a_docs_url() {
+    let fixtures = manifest_dir().join("tests/fixtures");
+    let mut all = Vec::new();
+    for entry in fs::read_dir(fixtures.join("check")).expect("check fixtures") {
+        let dir = entry.expect("entry").path();
+        all.extend(diagnostics_of(&dir, &["check", "--format", "json"]));
+    }
+    let mut lint_args = vec![
+        "lint".to_string(),
+        "--format".into(),
+        "json".into(),
+        fixtures.join("lint").display().to_string(),
+    ];
+    if let Some(reference) = common::shared_reference() {
+        lint_args.push(reference.join("real-world").display().to_string());
+    }
+    let lint_args: Vec<&str> = lint_args.iter().map(String::as_str).collect();
+    all.extend(diagnostics_of(&manifest_dir(), &lint_args));
+    // A few broken copies of the example.
+    let repo = example_copy();
+    let spec = repo.path().join("services/fraud-detector/service.yaml");
+    let original = fs::read_to_string(&spec).expect("read");
+    for (from, to) in [
+        ("parallelism: 8", "parallelism: \"8\""),
+        ("parallelism: 8", "parallelism: 0"),
+        ("memory: 8Gi", "memory: 8G"),
+        ("team: risk", "team: \"\""),
+        ("    prod: {}", "    prd: {}"),
+        (
+            "name: kafka-credentials",
+            "name: kafka-credentials\n      env: { KAFKA: \"pass: word\" }",
+        ),
+        ("  job:\n", "  job:\n    bogus: 'unclosed\n"),
+    ] {
+        fs::write(&spec, original.replacen(from, to, 1)).expect("write");
+        all.extend(diagnostics_of(repo.path(), &["check", "--format", "json"]));
+    }
+    assert!(all.len() > 100, "only {} findings", all.len());
+    let missing: Vec<String> = all
+        .iter()
+        .filter(|d| {
+            d["help"].as_str().is_none_or(str::is_empty)
+                || !d["url"]
+                    .as_str()
+                    .is_some_and(|u| u.contains("/docs/rules.md#"))
+        })
+        .map(|d| format!("{}: {}", d["rule"], d["message"]))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "findings without help or url:\n{}",
+        missing.join("\n")
+    );
+}
+
+/// The memory breakdowns in the README and the guides are real output of this build.
+#[test]
+fn documented_memory_output_is_real() {
+    for doc in ["README.md", "docs/writing-a-service.md"] {
+        let text = fs::read_to_string(manifest_dir().join(doc)).expect("read doc");
+        let mut found = 0;
+        for block in text.split("```").skip(1).step_by(2) {
+            let Some(command) = block
+                .lines()
+                .find_map(|l| l.strip_prefix("$ flinkform memory "))
+            else {
+                continue;
+            };
+            found += 1;
+            let args: Vec<&str> = std::iter::once("memory")
+                .chain(command.split_whitespace())
+                .collect();
+            let (code, stdout, _) = run(&example(), &args);
+            assert_eq!(code, 0);
+            assert!(
+                block.ends_with(&stdout),
+                "{doc}: `flinkform {}` now prints:\n{stdout}",
+                args.join(" ")
+            );
+        }
+        assert!(found > 0, "{doc} shows no memory breakdown");
     }
 }

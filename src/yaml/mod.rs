@@ -131,12 +131,17 @@ fn describe(e: &serde_saphyr::Error) -> (String, Option<String>) {
                 );
             }
             let help = if msg.contains("tab") {
-                Some("YAML indentation must use spaces, not tabs".to_string())
+                "YAML indentation must use spaces, not tabs"
             } else if msg.contains("recursion limit") {
-                Some("nesting is limited to 64 levels".to_string())
+                "nesting is limited to 64 levels"
+            } else if msg.contains("quote") {
+                "close the quoted string on the marked line, or remove the opening quote"
+            } else if msg.contains("mapping values are not allowed") {
+                "quote a value that contains `: `, or fix the indentation of the marked line"
             } else {
-                None
+                "fix the YAML at the marked position: indentation with spaces, a space after `:`, matching quotes and brackets"
             };
+            let help = Some(help.to_string());
             (msg, help)
         }
     }
