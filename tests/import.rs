@@ -473,3 +473,17 @@ fn usage_errors_exit_2() {
     );
     assert_eq!(code, 2);
 }
+
+#[test]
+fn machine_formats_keep_stdout_parseable() {
+    let repo = example_copy();
+    fs::write(repo.path().join("orders.yaml"), MANIFEST).expect("write manifest");
+    let (code, stdout, stderr) = run(repo.path(), &["import", "orders.yaml", "--format", "json"]);
+    assert_eq!(code, 1);
+    let json: serde_json::Value = serde_json::from_str(&stdout).expect("stdout is JSON");
+    assert_eq!(json["version"], 1);
+    assert!(
+        stderr.contains("wrote services/orders/service.yaml"),
+        "{stderr}"
+    );
+}

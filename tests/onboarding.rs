@@ -125,6 +125,23 @@ fn new_on_a_bare_platform_writes_everything_a_job_needs() {
 }
 
 #[test]
+fn new_with_a_machine_format_keeps_stdout_parseable() {
+    let repo = tempfile::tempdir().expect("tempdir");
+    bare_platform(repo.path(), false);
+    let (code, stdout, stderr) = run(
+        repo.path(),
+        &["new", "a", "--team", "t", "--format", "json"],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let json: serde_json::Value = serde_json::from_str(&stdout).expect("stdout is JSON");
+    assert_eq!(json["diagnostics"], serde_json::json!([]));
+    assert!(
+        stderr.contains("created services/a/service.yaml"),
+        "{stderr}"
+    );
+}
+
+#[test]
 fn new_only_in_chosen_environments() {
     let repo = tempfile::tempdir().expect("tempdir");
     bare_platform(repo.path(), false);

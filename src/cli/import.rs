@@ -266,17 +266,27 @@ pub fn run(start: &Path, args: ImportArgs) -> Result<u8, Error> {
             );
         }
     } else {
-        std::io::stdout()
-            .lock()
-            .write_all(text.as_bytes())
-            .map_err(|source| Error::Write {
-                path: "<stdout>".into(),
-                source,
-            })?;
+        // Machine-readable findings own stdout; the import report then goes to stderr.
+        let human_stdout = args
+            .report
+            .format
+            .iter()
+            .all(|f| *f == super::Format::Human)
+            || args.report.output.len() == args.report.format.len();
+        if human_stdout {
+            std::io::stdout().lock().write_all(text.as_bytes())
+        } else {
+            std::io::stderr().lock().write_all(text.as_bytes())
+        }
+        .map_err(|source| Error::Write {
+            path: "<report>".into(),
+            source,
+        })?;
         if !yaml_problems.diagnostics.is_empty() {
             output::report(&yaml_problems, &sources, &args.report)?;
         }
-        if !c.report.diagnostics.is_empty() {
+        // A machine format always gets its document, findings or not.
+        if !c.report.diagnostics.is_empty() || !human_stdout {
             output::report(&c.report, &c.workspace.sources, &args.report)?;
         }
     }

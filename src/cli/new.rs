@@ -110,15 +110,25 @@ pub fn run(start: &Path, args: NewArgs) -> Result<u8, Error> {
         source,
     })?;
     let failed = args.report.fail_on.fails(c.report.worst());
-    if !c.report.diagnostics.is_empty() {
+    // Machine-readable findings own stdout (and always get their document).
+    let human_stdout = args
+        .report
+        .format
+        .iter()
+        .all(|f| *f == super::Format::Human)
+        || args.report.output.len() == args.report.format.len();
+    if !c.report.diagnostics.is_empty() || !human_stdout {
         output::report(&c.report, &c.workspace.sources, &args.report)?;
     }
-    let mut out = std::io::stdout().lock();
-    let _ = writeln!(
-        out,
-        "created {}\nnext: fill in the image and job, then `flinkform check` and `flinkform render`",
+    let done = format!(
+        "created {}\nnext: fill in the image and job, then `flinkform check` and `flinkform render`\n",
         spec.path
     );
+    let _ = if human_stdout {
+        std::io::stdout().lock().write_all(done.as_bytes())
+    } else {
+        std::io::stderr().lock().write_all(done.as_bytes())
+    };
     Ok(if failed { EXIT_FINDINGS } else { EXIT_CLEAN })
 }
 
