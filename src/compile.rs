@@ -38,7 +38,14 @@ pub struct Compilation {
 
 /// Loads, resolves, renders and validates the repository at `root`.
 pub fn compile(root: &Path, options: &Options) -> Result<Compilation> {
-    let mut workspace = Workspace::load(root)?;
+    compile_workspace(Workspace::load(root)?, options)
+}
+
+/// The pipeline after loading, for a workspace the caller has extended (specs `import
+/// --dry-run` has not written, see [`crate::overlay`]).
+pub fn compile_workspace(mut workspace: Workspace, options: &Options) -> Result<Compilation> {
+    let root = workspace.root.clone();
+    let root = root.as_path();
     if let (Some(out), Some(platform)) = (&options.output, workspace.platform.as_mut()) {
         platform.output = crate::tree::Sp::made(out.clone());
     }

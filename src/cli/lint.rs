@@ -66,7 +66,7 @@ pub fn run(start: &Path, args: LintArgs) -> Result<u8, Error> {
 
 /// Files to lint: each argument, or the YAML files under it when it is a folder (sorted).
 /// Paths are shown as given, with `/` separators.
-fn expand(start: &Path, args: &[PathBuf]) -> Result<Vec<(String, PathBuf)>, Error> {
+pub fn expand(start: &Path, args: &[PathBuf]) -> Result<Vec<(String, PathBuf)>, Error> {
     let mut out = Vec::new();
     for a in args {
         let full = if a.is_absolute() {

@@ -5,11 +5,16 @@
 //! * 2 — usage or operational error (no repository, unreadable file, bad flag).
 
 mod check;
+mod completions;
 mod diff;
+mod import;
 mod lint;
+mod memory;
+mod new;
 mod output;
 mod render;
 mod rules;
+mod schema;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use flinkform::diag::Severity;
@@ -37,17 +42,54 @@ pub struct Cli {
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Check the platform config and service specs: YAML, schema, resolution (and policy).
+    #[command(after_help = "Examples:
+  flinkform check                                  # the whole repository
+  flinkform check services/orders/service.yaml     # findings about this spec (pre-commit)
+  flinkform check --format sarif --output flinkform.sarif --format github")]
     Check(check::CheckArgs),
     /// Render the manifests Flux syncs into the output folder (or check it is up to date).
+    #[command(after_help = "Examples:
+  flinkform render            # write rendered/
+  flinkform render --check    # exit 1, with a diff, when rendered/ is out of date (CI)")]
     Render(render::RenderArgs),
     /// Show what a change does to the clusters, object by object, and which jobs it restarts.
     Diff(diff::DiffArgs),
     /// Check hand-written FlinkDeployment and FlinkSessionJob manifests against the policy.
+    #[command(after_help = "Examples:
+  flinkform lint k8s/flink/                  # every *.yaml / *.yml under the folder
+  flinkform lint --env staging job.yaml")]
     Lint(lint::LintArgs),
     /// List every rule with its default severity.
     Rules(rules::RulesArgs),
     /// Explain a rule: what it checks, why, an example, and the fix.
+    #[command(after_help = "Example:\n  flinkform explain dns-cache-disabled")]
     Explain(rules::ExplainArgs),
+    /// Start a service: write services/NAME/service.yaml, ready for `check`.
+    #[command(after_help = "Examples:
+  flinkform new orders --team checkout                 # runs in every environment
+  flinkform new orders --team checkout --env staging   # staging only, for now")]
+    New(new::NewArgs),
+    /// Turn existing FlinkDeployment manifests into service specs, reporting what cannot be kept.
+    #[command(after_help = "Examples:
+  flinkform import --dry-run k8s/flink/                 # print the specs and the report
+  flinkform import --team payments k8s/flink/*.yaml     # write services/<name>/service.yaml
+  flinkform import --env staging --out-dir imported/ old/job.yaml")]
+    Import(import::ImportArgs),
+    /// Show the JobManager and TaskManager memory Flink computes for a service, with JVM flags.
+    #[command(after_help = "Examples:
+  flinkform memory fraud-detector
+  flinkform memory fraud-detector --env staging --format json")]
+    Memory(memory::MemoryArgs),
+    /// Print the JSON Schema of service specs or of the platform config (for editors and CI).
+    #[command(after_help = "Example:
+  flinkform schema service > schemas/service.schema.json   # then see docs/editors.md")]
+    Schema(schema::SchemaArgs),
+    /// Print a shell completion script.
+    #[command(after_help = "Examples:
+  flinkform completions bash > ~/.local/share/bash-completion/completions/flinkform
+  flinkform completions zsh > \"${fpath[1]}/_flinkform\"
+  flinkform completions fish > ~/.config/fish/completions/flinkform.fish")]
+    Completions(completions::CompletionsArgs),
 }
 
 /// Options shared by commands that report findings.
@@ -124,6 +166,11 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Diff(args) => diff::run(&start, args),
         Command::Rules(args) => rules::list(args),
         Command::Explain(args) => rules::explain(args),
+        Command::New(args) => new::run(&start, args),
+        Command::Import(args) => import::run(&start, args),
+        Command::Memory(args) => memory::run(&start, args),
+        Command::Schema(args) => schema::run(args),
+        Command::Completions(args) => completions::run(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -223,7 +223,8 @@ pub fn check_config(platform: &Platform) -> Vec<Diagnostic> {
                         name.value
                     ),
                 )
-                .at_opt(name.origin.span(), "not configurable"),
+                .at_opt(name.origin.span(), "not configurable")
+                .with_help("remove this entry: findings about unreadable input always block"),
             );
         } else if !names.contains(&name.value.as_str()) {
             let mut d = Diagnostic::warning(
@@ -271,7 +272,16 @@ pub fn check_config(platform: &Platform) -> Vec<Diagnostic> {
                         e.value
                     ),
                 )
-                .at_opt(e.origin.span(), "unknown environment"),
+                .at_opt(e.origin.span(), "unknown environment")
+                .with_help(format!(
+                    "use one of the environments under `environments` ({}), or remove `environment` to waive it everywhere",
+                    platform
+                        .environments
+                        .iter()
+                        .map(|e| e.name.value.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )),
             );
         }
     }

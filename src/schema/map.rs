@@ -309,7 +309,7 @@ fn any_of(
                     expected.join(" or "),
                     describe_found(loc.node)
                 ),
-                None,
+                Some(format!("change it to {}", expected.join(" or "))),
             )
         }
     };
@@ -361,15 +361,16 @@ fn value_message(
     match (error.kind(), h.as_deref()) {
         (K::Type { kind }, hint) => {
             let found = Node::from_json(value);
-            let mut help = None;
-            if hint == Some("flinkVersion") || (field == "`flinkVersion`") {
-                help = Some(format!(
+            let help = if hint == Some("flinkVersion") || (field == "`flinkVersion`") {
+                Some(format!(
                     "quote the version: flinkVersion: \"{}\" (unquoted, 1.20 is the number 1.2)",
                     found.scalar_text().unwrap_or_default()
-                ));
+                ))
             } else if hint == Some("memory") || field == "`memory`" {
-                help = Some("write memory as a quoted Kubernetes binary quantity, e.g. \"4Gi\" or \"4096Mi\"".into());
-            }
+                Some("write memory as a quoted Kubernetes binary quantity, e.g. \"4Gi\" or \"4096Mi\"".into())
+            } else {
+                Some(type_help(kind, &found))
+            };
             (
                 format!("{field} must be {}, found {}", type_names(kind), describe_found(&found)),
                 help,
@@ -377,7 +378,10 @@ fn value_message(
         }
         (K::Pattern { .. } | K::MaxLength { .. }, Some("memory")) => match units::parse_spec_memory(text) {
             Err(e) => (e.message, e.suggestion.map(|s| format!("write `{s}`"))),
-            Ok(_) => (format!("{field}: `{text}` is not a valid memory quantity"), None),
+            Ok(_) => (
+                format!("{field}: `{text}` is not a valid memory quantity"),
+                Some("write a whole number of Mi or Gi, e.g. \"4Gi\" or \"1536Mi\"".into()),
+            ),
         },
         (K::MaxLength { limit }, Some("serviceName")) => (
             format!(
@@ -422,7 +426,7 @@ fn value_message(
         ),
         (K::Pattern { pattern }, _) => (
             format!("{field}: `{text}` does not match the pattern `{pattern}`"),
-            None,
+            Some("change the value to match the pattern (docs/spec.md describes the field)".into()),
         ),
         (K::Enum { options }, _) => {
             let opts: Vec<String> = options
@@ -442,17 +446,45 @@ fn value_message(
                 Some(format!("write `{expected}`")),
             )
         }
-        (K::Minimum { limit }, _) => (format!("{field} must be at least {limit}"), None),
-        (K::Maximum { limit }, _) => (format!("{field} must be at most {limit}"), None),
-        (K::ExclusiveMinimum { limit }, _) => (format!("{field} must be greater than {limit}"), None),
-        (K::ExclusiveMaximum { limit }, _) => (format!("{field} must be less than {limit}"), None),
-        (K::MinLength { .. }, _) => (format!("{field} must not be empty"), None),
-        (K::MaxLength { limit }, _) => (format!("{field} must be at most {limit} characters"), None),
-        (K::MinItems { limit }, _) => (format!("{field} needs at least {limit} item(s)"), None),
-        (K::MaxItems { limit }, _) => (format!("{field} allows at most {limit} item(s)"), None),
-        (K::MinProperties { limit }, _) => (format!("{field} needs at least {limit} entr{}", if *limit == 1 { "y" } else { "ies" }), None),
+        (K::Minimum { limit }, _) => (format!("{field} must be at least {limit}"), Some(format!("use {limit} or more"))),
+        (K::Maximum { limit }, _) => (format!("{field} must be at most {limit}"), Some(format!("use {limit} or less"))),
+        (K::ExclusiveMinimum { limit }, _) => (format!("{field} must be greater than {limit}"), Some(format!("use a value above {limit}"))),
+        (K::ExclusiveMaximum { limit }, _) => (format!("{field} must be less than {limit}"), Some(format!("use a value below {limit}"))),
+        (K::MinLength { .. }, _) => (format!("{field} must not be empty"), Some("give it a value, or remove the field".into())),
+        (K::MaxLength { limit }, _) => (format!("{field} must be at most {limit} characters"), Some(format!("shorten it to {limit} characters or fewer"))),
+        (K::MinItems { limit }, _) => (format!("{field} needs at least {limit} item(s)"), Some("add an item, or remove the field".into())),
+        (K::MaxItems { limit }, _) => (format!("{field} allows at most {limit} item(s)"), Some(format!("keep at most {limit}"))),
+        (K::MinProperties { limit }, _) => (format!("{field} needs at least {limit} entr{}", if *limit == 1 { "y" } else { "ies" }), Some("add an entry, e.g. `prod: {}`".into())),
         (K::UniqueItems, _) => (format!("{field} has duplicate entries"), Some("list each entry once".into())),
-        _ => (format!("{field}: {}", error.masked()), None),
+        _ => (
+            format!("{field}: {}", error.masked()),
+            Some("change the value to what the field accepts (docs/spec.md, or `flinkform schema service`)".into()),
+        ),
+    }
+}
+
+/// What to write instead of a value of the wrong type: drop the quotes when the text already
+/// is the right type (`"4"` for an integer), otherwise name the type.
+fn type_help(kind: &TypeKind, found: &Node) -> String {
+    let wanted = type_names(kind);
+    let unquoted = found.as_str().map(|t| {
+        crate::yaml::load(
+            crate::source::FileId(0),
+            &crate::source::SourceFile::new("value", t),
+        )
+        .ok()
+    });
+    let reads_as = |n: &Node| match &n.value {
+        crate::tree::Value::Int(_) => Some("an integer"),
+        crate::tree::Value::Float(_) => Some("a number"),
+        crate::tree::Value::Bool(_) => Some("a boolean"),
+        _ => None,
+    };
+    match unquoted.flatten().as_ref().and_then(reads_as) {
+        Some(t) if wanted.contains(t) || (t == "an integer" && wanted.contains("a number")) => {
+            "remove the quotes".to_string()
+        }
+        _ => format!("change it to {wanted}"),
     }
 }
 

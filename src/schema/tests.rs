@@ -95,7 +95,7 @@ fn wrong_type_points_at_value() {
             "`parallelism` must be an integer, found the string \"four\"".into(),
             10,
             18,
-            None
+            Some("change it to an integer".into())
         )]
     );
 }

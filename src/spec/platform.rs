@@ -329,6 +329,9 @@ impl Platform {
                         format!("`{}` is not a version", v.value),
                     )
                     .at_opt(v.origin.span(), "here")
+                    .with_help(
+                        "write the operator's major.minor as a string, e.g. `version: \"1.15\"`",
+                    )
                 })?;
                 Sp::new(parsed, v.origin)
             }

@@ -9,7 +9,7 @@
 use crate::tree::{Node, Value};
 use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
 
-fn options() -> serde_saphyr::SerializerOptions {
+pub(super) fn options() -> serde_saphyr::SerializerOptions {
     serde_saphyr::ser_options! {
         indent_step: 2,
         compact_list_indent: true,
@@ -32,7 +32,7 @@ pub fn emit_all(nodes: &[Node]) -> String {
     nodes.iter().map(emit).collect::<Vec<_>>().join("---\n")
 }
 
-fn normalize(out: &mut String) {
+pub(super) fn normalize(out: &mut String) {
     if out.contains('\r') {
         *out = out.replace("\r\n", "\n");
     }

@@ -9,9 +9,11 @@
 //!   on hostile input such as alias bombs or deeply nested brackets.
 
 mod emit;
+mod ordered;
 mod raw;
 
 pub use emit::{emit, emit_all};
+pub use ordered::{emit_ordered, scalar};
 
 use crate::diag::Diagnostic;
 use crate::source::{FileId, SourceFile, Span};
@@ -129,12 +131,17 @@ fn describe(e: &serde_saphyr::Error) -> (String, Option<String>) {
                 );
             }
             let help = if msg.contains("tab") {
-                Some("YAML indentation must use spaces, not tabs".to_string())
+                "YAML indentation must use spaces, not tabs"
             } else if msg.contains("recursion limit") {
-                Some("nesting is limited to 64 levels".to_string())
+                "nesting is limited to 64 levels"
+            } else if msg.contains("quote") {
+                "close the quoted string on the marked line, or remove the opening quote"
+            } else if msg.contains("mapping values are not allowed") {
+                "quote a value that contains `: `, or fix the indentation of the marked line"
             } else {
-                None
+                "fix the YAML at the marked position: indentation with spaces, a space after `:`, matching quotes and brackets"
             };
+            let help = Some(help.to_string());
             (msg, help)
         }
     }

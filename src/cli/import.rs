@@ -1,0 +1,322 @@
+//! `flinkform import FILE...`: FlinkDeployment manifests → service specs, checked against the
+//! platform's policy like any other spec.
+//!
+//! Exit codes: 0 when everything came over as it was and the policy has nothing to say; 1 when
+//! something could not be kept (or the policy finds errors; specs that could be made are still
+//! written); 2 when nothing sensible can be done (unreadable file, unknown environment) or a
+//! spec would overwrite an existing file, which import never does.
+
+use super::{EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, ReportArgs, output};
+use flinkform::compile::{Options, compile_workspace};
+use flinkform::diag::Report;
+use flinkform::error::Error;
+use flinkform::import::{self, Document, Effect};
+use flinkform::scaffold;
+use flinkform::source::SourceMap;
+use flinkform::workspace::Workspace;
+use std::fmt::Write as _;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+#[derive(clap::Args, Debug)]
+pub struct ImportArgs {
+    /// FlinkDeployment manifests (files, or folders of *.yaml / *.yml); other objects in them
+    /// are listed as skipped.
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+
+    /// The owning team, for manifests without a `team` label.
+    #[arg(long, value_name = "TEAM")]
+    pub team: Option<String>,
+
+    /// An environment the services run in (repeatable; default: every environment).
+    #[arg(long = "env", value_name = "NAME")]
+    pub env: Vec<String>,
+
+    /// Folder for the specs (`DIR/<name>/service.yaml`), instead of where the platform's
+    /// `services.include` pattern puts them.
+    #[arg(long, value_name = "DIR")]
+    pub out_dir: Option<PathBuf>,
+
+    /// Print the specs instead of writing them (the report goes to stderr).
+    #[arg(long)]
+    pub dry_run: bool,
+
+    #[command(flatten)]
+    pub report: ReportArgs,
+}
+
+struct Planned {
+    path: String,
+    text: String,
+    index: usize,
+}
+
+pub fn run(start: &Path, args: ImportArgs) -> Result<u8, Error> {
+    let root = super::root(start)?;
+    let mut workspace = Workspace::load(&root)?;
+    let Some(platform) = workspace.platform.clone() else {
+        output::error(&Error::Usage(
+            "flinkform.yaml has errors; `flinkform check` shows them".into(),
+        ));
+        return Ok(EXIT_ERROR);
+    };
+    let known: Vec<&str> = platform
+        .environments
+        .iter()
+        .map(|e| e.name.value.as_str())
+        .collect();
+    for e in &args.env {
+        if !known.contains(&e.as_str()) {
+            let hint = flinkform::suggest::did_you_mean(e, known.iter().copied()).map_or_else(
+                || format!("environments: {}", known.join(", ")),
+                |s| format!("did you mean `{s}`?"),
+            );
+            output::error(&Error::Usage(format!(
+                "environment `{e}` is not defined in flinkform.yaml; {hint}"
+            )));
+            return Ok(EXIT_ERROR);
+        }
+    }
+    let mut environments: Vec<String> = Vec::new();
+    for e in &args.env {
+        if !environments.contains(e) {
+            environments.push(e.clone());
+        }
+    }
+    if environments.is_empty() {
+        environments = known.iter().map(|s| s.to_string()).collect();
+    }
+    if let Some(t) = &args.team
+        && let Err(e) = scaffold::check_team(t)
+    {
+        output::error(&Error::Usage(e));
+        return Ok(EXIT_ERROR);
+    }
+    let out_dir = match &args.out_dir {
+        Some(d) => Some(
+            super::new::lexical_relative(&root, &absolute(start, d)).ok_or_else(|| {
+                Error::Usage(format!(
+                    "--out-dir {} is outside the repository",
+                    d.display()
+                ))
+            })?,
+        ),
+        None => None,
+    };
+
+    // Read every document.
+    let mut sources = SourceMap::new();
+    let mut yaml_problems = Report::default();
+    let mut docs = Vec::new();
+    for (shown, path) in super::lint::expand(start, &args.files)? {
+        let bytes = std::fs::read(&path).map_err(|source| Error::Read {
+            path: shown.clone(),
+            source,
+        })?;
+        let (file, problem) = flinkform::workspace::decode(&shown, bytes);
+        let id = sources.add(file);
+        if let Some(mut d) = problem {
+            if let Some(p) = d.primary.as_mut() {
+                p.span.file = id;
+            }
+            yaml_problems.diagnostics.push(d);
+            continue;
+        }
+        match flinkform::yaml::load_all(id, &sources.get(id)) {
+            Ok(nodes) => docs.extend(nodes.into_iter().map(|n| (shown.clone(), n))),
+            Err(d) => yaml_problems.diagnostics.push(d),
+        }
+    }
+    yaml_problems.files = args.files.len();
+    yaml_problems.finish(&sources);
+    let documents: Vec<Document<'_>> = docs
+        .iter()
+        .map(|(source, node)| Document { source, node })
+        .collect();
+    let outcome = import::import(
+        &documents,
+        &platform,
+        &import::Options {
+            team: args.team.as_deref(),
+            environments: &environments,
+        },
+    );
+
+    // Where each spec goes, and whether it may.
+    let has_schema = root.join(scaffold::REPO_SCHEMA).is_file();
+    let mut planned: Vec<Planned> = Vec::new();
+    let mut refusals: Vec<(usize, String)> = Vec::new();
+    for (index, imported) in outcome.imported.iter().enumerate() {
+        let path = match &out_dir {
+            Some(d) => format!("{d}/{}/service.yaml", imported.name),
+            None => match scaffold::spec_path(&platform, &imported.name) {
+                Ok(p) => p,
+                Err(e) => {
+                    refusals.push((index, format!("{e} (or --out-dir)")));
+                    continue;
+                }
+            },
+        };
+        if root.join(&path).exists() {
+            refusals.push((
+                index,
+                format!("{path} already exists; import never overwrites a spec"),
+            ));
+            continue;
+        }
+        if let Some(other) = workspace
+            .services
+            .iter()
+            .find(|s| s.name.value == imported.name)
+        {
+            refusals.push((
+                index,
+                format!(
+                    "service `{}` already exists in {}",
+                    imported.name, other.path
+                ),
+            ));
+            continue;
+        }
+        let text = import::spec_text(imported, &scaffold::modeline(&path, has_schema));
+        planned.push(Planned { path, text, index });
+    }
+    for p in &planned {
+        flinkform::overlay::add_spec(&mut workspace, &p.path, &p.text);
+    }
+    let mut c = compile_workspace(workspace, &Options::default())?;
+    let paths: Vec<String> = planned.iter().map(|p| p.path.clone()).collect();
+    c.focus(&paths);
+
+    if !args.dry_run {
+        for p in &planned {
+            write_new(&root.join(&p.path), &p.text).map_err(|source| Error::Write {
+                path: p.path.clone(),
+                source,
+            })?;
+        }
+    }
+
+    // The report: what happened to every document.
+    let mut text = String::new();
+    for p in &planned {
+        let i = &outcome.imported[p.index];
+        let verb = if args.dry_run { "would write" } else { "wrote" };
+        let _ = writeln!(
+            text,
+            "{verb} {} from {} (FlinkDeployment/{})",
+            p.path, i.source, i.name
+        );
+        let mut notes: Vec<_> = i.notes.iter().collect();
+        notes.sort_by_key(|n| std::cmp::Reverse(n.effect));
+        for n in notes {
+            let _ = writeln!(
+                text,
+                "  {:<9} {}: {}",
+                n.effect.as_str(),
+                n.field,
+                n.message
+            );
+        }
+    }
+    for (index, why) in &refusals {
+        let i = &outcome.imported[*index];
+        let _ = writeln!(text, "refused   {} from {}: {why}", i.name, i.source);
+    }
+    for s in &outcome.skipped {
+        let what = if s.lost { "not imported" } else { "skipped" };
+        let _ = writeln!(text, "{what} {} from {}: {}", s.object, s.source, s.reason);
+    }
+    let lost_notes = outcome
+        .imported
+        .iter()
+        .filter(|i| i.notes.iter().any(|n| n.effect == Effect::Lost))
+        .count();
+    let _ = writeln!(
+        text,
+        "{} of {} Flink resources imported{}",
+        planned.len(),
+        outcome.imported.len() + outcome.skipped.iter().filter(|s| s.lost).count(),
+        if lost_notes > 0 {
+            format!("; {lost_notes} with settings that were not kept (`not kept` above)")
+        } else {
+            String::new()
+        }
+    );
+
+    let human = output::human_options(args.report.color);
+    if args.dry_run {
+        let mut stdout = std::io::stdout().lock();
+        for p in &planned {
+            let _ = write!(stdout, "# {}\n{}---\n", p.path, p.text);
+        }
+        let mut stderr = std::io::stderr().lock();
+        let _ = stderr.write_all(text.as_bytes());
+        if !yaml_problems.diagnostics.is_empty() {
+            let _ = stderr.write_all(
+                flinkform::diag::human::render(&yaml_problems, &sources, human).as_bytes(),
+            );
+        }
+        if !c.report.diagnostics.is_empty() {
+            let mut opts = human;
+            opts.color = false;
+            let _ = stderr.write_all(
+                flinkform::diag::human::render(&c.report, &c.workspace.sources, opts).as_bytes(),
+            );
+        }
+    } else {
+        // Machine-readable findings own stdout; the import report then goes to stderr.
+        let human_stdout = args
+            .report
+            .format
+            .iter()
+            .all(|f| *f == super::Format::Human)
+            || args.report.output.len() == args.report.format.len();
+        if human_stdout {
+            std::io::stdout().lock().write_all(text.as_bytes())
+        } else {
+            std::io::stderr().lock().write_all(text.as_bytes())
+        }
+        .map_err(|source| Error::Write {
+            path: "<report>".into(),
+            source,
+        })?;
+        if !yaml_problems.diagnostics.is_empty() {
+            output::report(&yaml_problems, &sources, &args.report)?;
+        }
+        // A machine format always gets its document, findings or not.
+        if !c.report.diagnostics.is_empty() || !human_stdout {
+            output::report(&c.report, &c.workspace.sources, &args.report)?;
+        }
+    }
+    Ok(if !refusals.is_empty() {
+        EXIT_ERROR
+    } else if outcome.lost_anything()
+        || !yaml_problems.diagnostics.is_empty()
+        || args.report.fail_on.fails(c.report.worst())
+    {
+        EXIT_FINDINGS
+    } else {
+        EXIT_CLEAN
+    })
+}
+
+fn absolute(start: &Path, p: &Path) -> PathBuf {
+    if p.is_absolute() {
+        p.to_path_buf()
+    } else {
+        start.join(p)
+    }
+}
+
+fn write_new(path: &Path, text: &str) -> std::io::Result<()> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)?
+        .write_all(text.as_bytes())
+}

@@ -1,0 +1,40 @@
+//! `flinkform schema service|platform`: the JSON Schema built into this binary, for editors and
+//! CI tools (`flinkform schema service > schemas/service.schema.json`).
+
+use super::EXIT_CLEAN;
+use flinkform::error::Error;
+use std::io::Write;
+
+#[derive(clap::Args, Debug)]
+pub struct SchemaArgs {
+    /// Which format's schema to print.
+    #[arg(value_enum)]
+    pub which: Which,
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Which {
+    /// A service spec: services/<name>/service.yaml.
+    Service,
+    /// The platform config: flinkform.yaml.
+    Platform,
+}
+
+pub fn run(args: SchemaArgs) -> Result<u8, Error> {
+    let format = match args.which {
+        Which::Service => flinkform::schema::Format::Service,
+        Which::Platform => flinkform::schema::Format::Platform,
+    };
+    let mut text = flinkform::schema::text(format).to_string();
+    if !text.ends_with('\n') {
+        text.push('\n');
+    }
+    std::io::stdout()
+        .lock()
+        .write_all(text.as_bytes())
+        .map_err(|source| Error::Write {
+            path: "<stdout>".into(),
+            source,
+        })?;
+    Ok(EXIT_CLEAN)
+}

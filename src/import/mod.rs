@@ -1,0 +1,197 @@
+//! `import`: existing FlinkDeployment manifests → service specs.
+//!
+//! What the spec says natively goes there (name, image, version, job, cpu and memory,
+//! replicas, slots, state backend, checkpointing, periodic savepoints, HA); everything else
+//! in `flinkConfiguration`, `podTemplate` and `logConfiguration` is carried through the spec's
+//! escape hatches, so the job behaves as before. What flinkform decides itself (namespace,
+//! service account, storage locations) or cannot express (session clusters, FlinkSessionJobs,
+//! Ingress, standalone mode, role-specific pod templates) is reported as a [`Note`].
+//!
+//! Fields the manifest leaves to the operator's defaults are left to the platform's defaults.
+//!
+//! Pure: documents in, spec texts and notes out; the CLI reads, writes and prints.
+
+pub mod config;
+pub mod deployment;
+pub mod duration;
+pub mod quantity;
+
+use crate::spec::platform::Platform;
+use crate::tree::Node;
+use deployment::{Context, Mapped};
+
+/// How much a note matters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Effect {
+    /// Nothing the job does changes (a no-op key dropped, a value moved).
+    Info,
+    /// The platform decides instead (storage locations).
+    Replaced,
+    /// Behaviour or configuration that the spec does not carry over.
+    Lost,
+}
+
+impl Effect {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Effect::Info => "note",
+            Effect::Replaced => "replaced",
+            Effect::Lost => "not kept",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Note {
+    pub effect: Effect,
+    /// Where in the manifest, e.g. `spec.serviceAccount`.
+    pub field: String,
+    pub message: String,
+}
+
+/// One document of the input, with the file it came from.
+pub struct Document<'a> {
+    pub source: &'a str,
+    pub node: &'a Node,
+}
+
+#[derive(Debug, Clone)]
+pub struct Imported {
+    pub source: String,
+    pub name: String,
+    /// The spec as a tree, keys in the spec's order.
+    pub spec: Node,
+    pub notes: Vec<Note>,
+}
+
+/// A document that produced no spec.
+#[derive(Debug, Clone)]
+pub struct Skipped {
+    pub source: String,
+    /// `FlinkDeployment/name`, `Service/name`, …
+    pub object: String,
+    pub reason: String,
+    /// A Flink resource that flinkform cannot carry over (as opposed to an unrelated object).
+    pub lost: bool,
+}
+
+#[derive(Debug, Default)]
+pub struct Outcome {
+    pub imported: Vec<Imported>,
+    pub skipped: Vec<Skipped>,
+}
+
+impl Outcome {
+    /// Whether anything could not be carried over.
+    pub fn lost_anything(&self) -> bool {
+        self.skipped.iter().any(|s| s.lost)
+            || self
+                .imported
+                .iter()
+                .any(|i| i.notes.iter().any(|n| n.effect == Effect::Lost))
+    }
+}
+
+pub struct Options<'a> {
+    pub team: Option<&'a str>,
+    /// Where the service runs; must exist in the platform.
+    pub environments: &'a [String],
+}
+
+fn text_at<'a>(n: &'a Node, path: &[&str]) -> &'a str {
+    n.path(path).and_then(Node::as_str).unwrap_or("?")
+}
+
+/// Maps every document. Names already taken by an earlier document of the same run are
+/// refused, so one run never writes two specs of one name.
+pub fn import(docs: &[Document<'_>], platform: &Platform, options: &Options<'_>) -> Outcome {
+    let mut outcome = Outcome::default();
+    let cx = Context {
+        platform,
+        team: options.team,
+        environments: options.environments,
+    };
+    for d in docs {
+        let kind = text_at(d.node, &["kind"]);
+        let name = text_at(d.node, &["metadata", "name"]);
+        let api = d
+            .node
+            .get("apiVersion")
+            .and_then(Node::as_str)
+            .unwrap_or_default();
+        let object = format!("{kind}/{name}");
+        let skip = |reason: String, lost: bool| Skipped {
+            source: d.source.to_string(),
+            object: object.clone(),
+            reason,
+            lost,
+        };
+        let flink = api.starts_with("flink.apache.org/");
+        match kind {
+            "FlinkDeployment" if flink => {}
+            "FlinkSessionJob" if flink => {
+                outcome.skipped.push(skip(
+                    "a FlinkSessionJob runs on a shared session cluster; flinkform gives every job an application-mode cluster of its own: write a spec with this job's jarURI, entryClass and args".into(),
+                    true,
+                ));
+                continue;
+            }
+            "FlinkDeployment" | "FlinkSessionJob" => {
+                outcome.skipped.push(skip(
+                    format!("`{api}` is not the Apache Flink Kubernetes Operator's API (flink.apache.org)"),
+                    true,
+                ));
+                continue;
+            }
+            _ => {
+                outcome.skipped.push(skip(
+                    "not a Flink resource; flinkform renders the namespace, RBAC and monitoring objects a service needs".into(),
+                    false,
+                ));
+                continue;
+            }
+        }
+        if outcome.imported.iter().any(|i| i.name == name) {
+            outcome.skipped.push(skip(
+                format!("a FlinkDeployment named `{name}` was imported from an earlier document"),
+                true,
+            ));
+            continue;
+        }
+        match deployment::map_deployment(d.node, &cx) {
+            Mapped::Spec { name, spec, notes } => outcome.imported.push(Imported {
+                source: d.source.to_string(),
+                name,
+                spec,
+                notes,
+            }),
+            Mapped::Refused(reason) => outcome.skipped.push(skip(reason, true)),
+        }
+    }
+    outcome
+}
+
+/// The spec file's text: the modeline, where it came from, what did not come along (so the
+/// reviewer of the change sees it), then the spec.
+pub fn spec_text(imported: &Imported, modeline: &str) -> String {
+    let mut t = String::from(modeline);
+    t.push_str(&format!(
+        "#\n# Imported from {} by `flinkform import`.\n",
+        imported.source
+    ));
+    let worth_saying: Vec<&Note> = imported
+        .notes
+        .iter()
+        .filter(|n| n.effect != Effect::Info)
+        .collect();
+    if !worth_saying.is_empty() {
+        t.push_str("# Not carried over from the manifest:\n");
+        for n in worth_saying {
+            let line = format!("#   {}: {}", n.field, n.message);
+            t.push_str(&line.replace('\n', " "));
+            t.push('\n');
+        }
+    }
+    t.push_str(&crate::yaml::emit_ordered(&imported.spec));
+    t
+}

@@ -1,0 +1,62 @@
+//! Specs that are not on disk (yet): `import --dry-run` checks the specs it would write against
+//! the platform's policy without writing them. Adding one to a loaded [`Workspace`] makes the
+//! rest of the pipeline ([`crate::compile::compile_workspace`]) treat it exactly like a file
+//! that discovery found.
+
+use crate::diag::Diagnostic;
+use crate::schema::{self, Format};
+use crate::source::SourceFile;
+use crate::spec::service::ServiceFile;
+use crate::workspace::{Workspace, load_document};
+use std::sync::Arc;
+
+/// Adds the spec `text` at the repository-relative path `rel`, with its findings. A path that
+/// is already loaded, or a service name already in use, is refused with a finding, as
+/// discovery would report the duplicate.
+pub fn add_spec(workspace: &mut Workspace, rel: &str, text: &str) {
+    let id = workspace.sources.add(SourceFile::new(rel, text));
+    if workspace.spec_paths.iter().any(|p| p == rel) {
+        workspace.diagnostics.push(
+            Diagnostic::error(schema::RULE, format!("`{rel}` already exists"))
+                .at(crate::source::Span::new(id, 0, 0), "")
+                .with_help("choose another name, or remove the existing spec first"),
+        );
+        return;
+    }
+    workspace.spec_paths.push(rel.to_string());
+    workspace.spec_paths.sort();
+    let file = workspace.sources.get(id);
+    let loaded = load_document(id, &file, Format::Service);
+    if !loaded.diagnostics.is_empty() {
+        workspace.diagnostics.extend(loaded.diagnostics);
+        return;
+    }
+    let Some(doc) = loaded.doc else { return };
+    let service = match ServiceFile::read(&doc, id, rel) {
+        Ok(s) => s,
+        Err(d) => {
+            workspace.diagnostics.push(d);
+            return;
+        }
+    };
+    if let Some(first) = workspace
+        .services
+        .iter()
+        .find(|s| s.name.value == service.name.value)
+    {
+        workspace.diagnostics.push(
+            Diagnostic::error(
+                schema::RULE,
+                format!(
+                    "service name `{}` is already used by {}",
+                    service.name.value, first.path
+                ),
+            )
+            .at_opt(service.name.origin.span(), "duplicate name")
+            .with_help("service names are unique across the repository: rename one of them"),
+        );
+        return;
+    }
+    workspace.services.push(Arc::new(service));
+    workspace.services.sort_by(|a, b| a.path.cmp(&b.path));
+}

@@ -1,0 +1,89 @@
+//! Emitting documents people maintain (service specs from `new` and `import`): keys stay in
+//! the order they were built in, so a spec reads apiVersion, kind, metadata, spec, … instead of
+//! alphabetically. Same options and quoting as [`super::emit`] (YAML 1.1-safe), so a value that
+//! Kubernetes or flinkform would misread is always quoted.
+
+use super::emit::{normalize, options};
+use crate::tree::{Node, Value};
+use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
+
+/// One document, keys in insertion order.
+pub fn emit_ordered(node: &Node) -> String {
+    let mut out = serde_saphyr::to_string_with_options(&Ordered(node), options())
+        .unwrap_or_else(|e| format!("# flinkform could not emit this document: {e}\n"));
+    normalize(&mut out);
+    out
+}
+
+/// A string as a YAML plain or quoted scalar, on one line, for hand-built text such as the
+/// commented spec `new` writes: `orders` stays bare, `yes` becomes `"yes"`, `1.20` becomes
+/// `"1.20"`.
+pub fn scalar(text: &str) -> String {
+    if text.contains(['\n', '\r']) {
+        // Block scalars do not fit on one line; JSON strings are valid YAML.
+        return serde_json::Value::String(text.to_string()).to_string();
+    }
+    let mut out = serde_saphyr::to_string_with_options(&text, options())
+        .unwrap_or_else(|_| serde_json::Value::String(text.to_string()).to_string());
+    while out.ends_with('\n') {
+        out.pop();
+    }
+    out
+}
+
+struct Ordered<'a>(&'a Node);
+
+impl Serialize for Ordered<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match &self.0.value {
+            Value::Null => s.serialize_unit(),
+            Value::Bool(b) => s.serialize_bool(*b),
+            Value::Int(i) => s.serialize_i64(*i),
+            Value::Float(f) => s.serialize_f64(*f),
+            Value::Str(v) => s.serialize_str(v),
+            Value::Seq(items) => {
+                let mut seq = s.serialize_seq(Some(items.len()))?;
+                for i in items {
+                    seq.serialize_element(&Ordered(i))?;
+                }
+                seq.end()
+            }
+            Value::Map(m) => {
+                let mut map = s.serialize_map(Some(m.len()))?;
+                for e in m.iter() {
+                    map.serialize_entry(&e.key, &Ordered(&e.value))?;
+                }
+                map.end()
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::map_node;
+
+    #[test]
+    fn keeps_insertion_order_and_quotes_like_emit() {
+        let n = map_node! { "z" => "yes", "a" => "1.20", "m" => map_node! { "y" => 1i64, "b" => true } };
+        assert_eq!(
+            emit_ordered(&n),
+            "z: \"yes\"\na: \"1.20\"\nm:\n  \"y\": 1\n  b: true\n"
+        );
+    }
+
+    #[test]
+    fn scalars_quote_only_when_needed() {
+        assert_eq!(scalar("orders"), "orders");
+        assert_eq!(scalar("yes"), "\"yes\"");
+        assert_eq!(scalar("1.20"), "\"1.20\"");
+        assert_eq!(scalar("a: b"), "\"a: b\"");
+        assert_eq!(scalar(""), "\"\"");
+        assert_eq!(scalar("two\nlines"), "\"two\\nlines\"");
+        assert_eq!(
+            scalar("registry.acme.example/flink/orders:0.1.0"),
+            "registry.acme.example/flink/orders:0.1.0"
+        );
+    }
+}
