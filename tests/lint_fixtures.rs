@@ -123,3 +123,48 @@ fn a_compliant_deployment_yields_no_finding() {
         .collect();
     assert!(found.is_empty(), "{found:#?}");
 }
+
+/// The findings of each rule on its fixtures, rendered for people and as JSON: pins the exact
+/// messages, help texts and positions (review changes with `cargo insta review`).
+#[test]
+fn rule_output_snapshots() {
+    let base = manifest_dir().join("tests/fixtures/lint");
+    let mut dirs: Vec<_> = std::fs::read_dir(&base)
+        .expect("fixtures")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.is_dir())
+        .collect();
+    dirs.sort();
+    for dir in dirs {
+        let rule = dir
+            .file_name()
+            .expect("name")
+            .to_string_lossy()
+            .into_owned();
+        let mut files: Vec<_> = std::fs::read_dir(&dir)
+            .expect("dir")
+            .map(|e| e.expect("entry").path())
+            .collect();
+        files.sort();
+        let mut human = String::new();
+        let mut json = Vec::new();
+        for file in files {
+            let (mut report, sources) = lint(&file);
+            report.diagnostics.retain(|d| d.rule == rule);
+            human.push_str(&flinkform::diag::human::render(
+                &report,
+                &sources,
+                flinkform::diag::human::HumanOptions {
+                    color: false,
+                    width: 100,
+                },
+            ));
+            let doc: serde_json::Value =
+                serde_json::from_str(&flinkform::diag::json::render(&report, &sources))
+                    .expect("json");
+            json.push(doc["diagnostics"].clone());
+        }
+        insta::assert_snapshot!(format!("{rule}-human"), human);
+        insta::assert_json_snapshot!(format!("{rule}-json"), json);
+    }
+}

@@ -56,8 +56,21 @@ crate::declare_rule! {
 /// pre-1.13 names Flink 1.x still maps to the hashmap backend).
 const HEAP_BACKENDS: [&str; 3] = ["hashmap", "filesystem", "jobmanager"];
 
-/// The entry class of PyFlink jobs; their Python workers use managed memory.
-const PYTHON_DRIVER: &str = "org.apache.flink.client.python.PythonDriver";
+/// Whether the job runs Python (PyFlink): its Python workers use managed memory. PyFlink jobs
+/// start through `PythonDriver`, or through `PythonGatewayServer` with `-py`/`-pym` arguments,
+/// or name a `.py` file as the jar.
+fn is_python(v: &crate::policy::view::FlinkView<'_>) -> bool {
+    let entry = v.spec_str(&["job", "entryClass"]).unwrap_or_default();
+    let jar = v.spec_str(&["job", "jarURI"]).unwrap_or_default();
+    let python_arg = v
+        .spec(&["job", "args"])
+        .and_then(crate::tree::Node::as_seq)
+        .is_some_and(|args| {
+            args.iter()
+                .any(|a| matches!(a.as_str(), Some("-py" | "--python" | "-pym" | "--pyModule")))
+        });
+    entry.starts_with("org.apache.flink.client.python.") || jar.ends_with(".py") || python_arg
+}
 
 const MANAGED_KEYS: [&str; 3] = [
     "taskmanager.memory.managed.size",
@@ -85,7 +98,7 @@ impl Rule for ManagedMemoryUnused {
         let batch = v
             .get("execution.runtime-mode")
             .is_some_and(|e| e.value.trim().eq_ignore_ascii_case("batch"));
-        let python = v.spec_str(&["job", "entryClass"]) == Some(PYTHON_DRIVER);
+        let python = is_python(v);
         if batch || python {
             return;
         }

@@ -57,6 +57,11 @@ crate::declare_rule! {
 
 /// Whether a configuration key or variable name names a credential.
 pub fn names_secret(name: &str) -> bool {
+    // Flink's own options that *reference* Secrets by name (`kubernetes.secrets: name:/path`,
+    // `kubernetes.env.secretKeyRef: env:VAR,secret:name,key:k`).
+    if matches!(name, "kubernetes.secrets" | "kubernetes.env.secretKeyRef") {
+        return false;
+    }
     let n = name.to_ascii_lowercase().replace(['_', '.'], "-");
     let pointer = [
         "-file",
@@ -222,6 +227,8 @@ mod tests {
             "password.file",
             "state.backend.type",
             "KAFKA_USERNAME",
+            "kubernetes.secrets",
+            "kubernetes.env.secretKeyRef",
         ] {
             assert!(!names_secret(n), "{n}");
         }

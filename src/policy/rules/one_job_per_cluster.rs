@@ -9,7 +9,8 @@ crate::declare_rule! {
     /// ## What it checks
     /// * a FlinkDeployment without a `job` (a session cluster) and every FlinkSessionJob are
     ///   errors, unless the platform lists the service in `policy.previewPools`;
-    /// * two FlinkDeployments in one namespace on one cluster are errors.
+    /// * two FlinkDeployments naming the same namespace on one cluster are errors (`lint`
+    ///   treats the files it is given as one cluster).
     ///
     /// ## Why
     /// Jobs sharing a session cluster share uniformly sized TaskManagers, so the heaviest job
@@ -82,21 +83,29 @@ impl Rule for OneJobPerCluster {
             if t.view.kind() != Kind::Deployment {
                 continue;
             }
-            let ns = t
-                .view
-                .namespace()
-                .and_then(Node::as_str)
-                .unwrap_or("default");
+            // Only namespaces the objects name: where an unnamespaced manifest lands depends on
+            // how it is applied (`namespace-isolation` reports that), and `lint` cannot tell.
+            let Some(ns) = t.view.namespace().and_then(Node::as_str) else {
+                continue;
+            };
             by_ns.entry((t.cluster.as_str(), ns)).or_default().push(i);
         }
-        let mut groups: Vec<_> = by_ns.into_iter().filter(|(_, v)| v.len() > 1).collect();
+        // Two documents with the same name are one object (a duplicate, or a kustomize patch of
+        // it), not two jobs: count distinct names.
+        let distinct = |members: &[usize]| {
+            let mut names: Vec<&str> = members.iter().map(|&i| targets[i].view.name()).collect();
+            names.sort_unstable();
+            names.dedup();
+            names.len()
+        };
+        let mut groups: Vec<_> = by_ns.into_iter().filter(|(_, v)| distinct(v) > 1).collect();
         groups.sort();
         for ((_, ns), members) in groups {
             for &i in &members {
                 let t = &targets[i];
                 let mut f = Finding::new(
                     t.view.namespace().map_or(t.blame, |n| n.origin),
-                    format!("namespace `{ns}` holds {} Flink deployments; each job needs its own namespace", members.len()),
+                    format!("namespace `{ns}` holds {} Flink deployments; each job needs its own namespace", distinct(&members)),
                 )
                 .label("shared namespace")
                 .help("give every job its own namespace (and service account)");
