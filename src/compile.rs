@@ -158,12 +158,21 @@ impl Compilation {
 
     /// Whether any finding means there is nothing sound to render (YAML, schema or CRD
     /// errors): those block `render` whatever `--fail-on` says.
+    ///
+    /// A plain-text credential also blocks (unless waived): rendering would write it into a
+    /// file that Git and the cluster keep forever.
     pub fn has_blocking_errors(&self) -> bool {
+        let secret = crate::policy::rules::no_plaintext_secrets::NoPlaintextSecrets::META.name;
         self.report.diagnostics.iter().any(|d| {
             d.severity == crate::diag::Severity::Error
                 && d.is_active()
-                && [crate::yaml::RULE, crate::schema::RULE, validate::RULE]
-                    .contains(&d.rule.as_str())
+                && [
+                    crate::yaml::RULE,
+                    crate::schema::RULE,
+                    validate::RULE,
+                    secret,
+                ]
+                .contains(&d.rule.as_str())
         }) || self.workspace.platform.is_none()
     }
 }

@@ -47,14 +47,29 @@ pub fn lint(
     options: &Options,
     sources: &mut SourceMap,
 ) -> Result<Report> {
-    let mut diagnostics: Vec<Diagnostic> = Vec::new();
-    let mut docs = Vec::new();
+    let mut contents = Vec::with_capacity(files.len());
     for (shown, path) in files {
         let bytes = std::fs::read(path).map_err(|source| Error::Read {
             path: shown.clone(),
             source,
         })?;
-        let (file, problem) = crate::workspace::decode(shown, bytes);
+        contents.push((shown.clone(), bytes));
+    }
+    lint_bytes(contents, platform, options, sources)
+}
+
+/// [`lint`] over file contents already in memory (the fuzz target's entry point).
+pub fn lint_bytes(
+    files: Vec<(String, Vec<u8>)>,
+    platform: &Platform,
+    options: &Options,
+    sources: &mut SourceMap,
+) -> Result<Report> {
+    let file_count = files.len();
+    let mut diagnostics: Vec<Diagnostic> = Vec::new();
+    let mut docs = Vec::new();
+    for (shown, bytes) in files {
+        let (file, problem) = crate::workspace::decode(&shown, bytes);
         let id = sources.add(file);
         if let Some(mut d) = problem {
             if let Some(p) = d.primary.as_mut() {
@@ -121,7 +136,7 @@ pub fn lint(
     diagnostics.extend(policy::run(&targets, platform, &policy::date::today()));
     let mut report = Report {
         diagnostics,
-        files: files.len(),
+        files: file_count,
     };
     report.finish(sources);
     Ok(report)

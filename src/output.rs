@@ -14,6 +14,31 @@ use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+/// Suffix of the temporary files `write_atomic` renames into place.
+pub const TEMP_SUFFIX: &str = ".flinkform-tmp";
+
+/// Whether a temporary file was left by a run that is gone: its writer's process (the PID in
+/// `.NAME.PID.flinkform-tmp`) no longer exists, or, where that cannot be checked, the file is
+/// over an hour old. A temporary file of a render running right now is never stale.
+fn is_stale_temp(name: &str, path: &Path) -> bool {
+    let pid = name
+        .strip_suffix(TEMP_SUFFIX)
+        .and_then(|n| n.rsplit('.').next())
+        .and_then(|p| p.parse::<u32>().ok());
+    if pid == Some(std::process::id()) {
+        return false;
+    }
+    let proc = Path::new("/proc");
+    if proc.join("self").exists() {
+        return pid.is_none_or(|p| !proc.join(p.to_string()).exists());
+    }
+    std::fs::metadata(path)
+        .and_then(|m| m.modified())
+        .ok()
+        .and_then(|t| t.elapsed().ok())
+        .is_some_and(|age| age.as_secs() > 3600)
+}
+
 /// What is on disk under the output folder now.
 #[derive(Debug, Default)]
 pub struct Existing {
@@ -21,6 +46,9 @@ pub struct Existing {
     pub generated: BTreeMap<String, String>,
     /// YAML files that flinkform did not generate.
     pub foreign: Vec<String>,
+    /// Temporary files a killed run left behind (`.NAME.PID.flinkform-tmp`): flinkform's own,
+    /// removed by the next [`apply`].
+    pub stale_temps: Vec<String>,
 }
 
 /// The difference between what render produces and what is on disk.
@@ -36,6 +64,8 @@ pub struct Plan {
     pub blocked: Vec<String>,
     /// YAML files in the output folder that flinkform did not generate (left alone).
     pub foreign: Vec<String>,
+    /// Leftovers of killed runs, removed on apply.
+    pub stale_temps: Vec<String>,
     pub unchanged: usize,
 }
 
@@ -101,6 +131,14 @@ pub fn scan(dir: &Path) -> Result<Existing> {
             continue;
         }
         let name = entry.file_name().to_string_lossy();
+        if name.starts_with('.') && name.ends_with(TEMP_SUFFIX) {
+            if is_stale_temp(&name, entry.path())
+                && let Some(rel) = crate::workspace::relative(dir, entry.path())
+            {
+                existing.stale_temps.push(rel);
+            }
+            continue;
+        }
         if !(name.ends_with(".yaml") || name.ends_with(".yml")) || name.starts_with('.') {
             continue;
         }
@@ -125,6 +163,7 @@ pub fn scan(dir: &Path) -> Result<Existing> {
 pub fn plan(files: &[OutputFile], existing: &Existing) -> Plan {
     let mut plan = Plan {
         foreign: existing.foreign.clone(),
+        stale_temps: existing.stale_temps.clone(),
         ..Plan::default()
     };
     let mut produced = std::collections::BTreeSet::new();
@@ -156,8 +195,17 @@ pub fn apply(dir: &Path, plan: &Plan) -> Result<()> {
             dir.join(p).display()
         )));
     }
+    for t in &plan.stale_temps {
+        // Another run may be writing it right now, or may have renamed it already.
+        let _ = std::fs::remove_file(dir.join(t));
+    }
+    let root = std::fs::canonicalize(dir).ok();
     for f in plan.create.iter().chain(plan.update.iter().map(|(f, _)| f)) {
-        write_atomic(&dir.join(&f.path), f.contents.as_bytes())?;
+        let path = dir.join(&f.path);
+        if let (Some(root), Some(parent)) = (&root, path.parent()) {
+            ensure_inside(root, parent)?;
+        }
+        write_atomic(&path, f.contents.as_bytes())?;
     }
     for p in &plan.delete {
         let path = dir.join(p);
@@ -176,6 +224,41 @@ pub fn apply(dir: &Path, plan: &Plan) -> Result<()> {
     Ok(())
 }
 
+/// Creates `folder` if needed and checks that it resolves inside `root`: a symbolic link in
+/// the output folder must not lead a write elsewhere.
+fn ensure_inside(root: &Path, folder: &Path) -> Result<()> {
+    // Check the deepest folder that exists *before* creating anything below it, then the
+    // created folder itself.
+    let mut existing = folder;
+    while !existing.exists() {
+        match existing.parent() {
+            Some(p) => existing = p,
+            None => break,
+        }
+    }
+    let check = |p: &Path| -> Result<()> {
+        let resolved = std::fs::canonicalize(p).map_err(|source| Error::Write {
+            path: p.display().to_string(),
+            source,
+        })?;
+        if resolved.starts_with(root) {
+            Ok(())
+        } else {
+            Err(Error::Other(format!(
+                "{} leads outside the output folder (to {}); refusing to write there",
+                p.display(),
+                resolved.display()
+            )))
+        }
+    };
+    check(existing)?;
+    std::fs::create_dir_all(folder).map_err(|source| Error::Write {
+        path: folder.display().to_string(),
+        source,
+    })?;
+    check(folder)
+}
+
 /// Writes `bytes` to `path` so that readers see the old or the new file, never a mix.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     let werr = |source| Error::Write {
@@ -190,7 +273,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.{}.flinkform-tmp", std::process::id()));
+    let tmp = dir.join(format!(".{name}.{}{TEMP_SUFFIX}", std::process::id()));
     let result = (|| {
         let mut f = std::fs::File::create(&tmp)?;
         f.write_all(bytes)?;

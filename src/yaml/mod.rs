@@ -77,6 +77,13 @@ fn error_diagnostic(e: &serde_saphyr::Error, id: FileId, file: &SourceFile) -> D
         Span::new(id, start, end)
     });
     let span = match e {
+        // The parser reports the character after an offending tab; point at the tab.
+        _ if e.to_string().contains("tab")
+            && span.start > 0
+            && file.text.as_bytes().get(span.start as usize - 1) == Some(&b'\t') =>
+        {
+            Span::new(id, span.start as usize - 1, span.start as usize)
+        }
         // The parser reports the second document's first node; the `---` before it is the
         // text to remove.
         serde_saphyr::Error::MultipleDocuments { .. } => {
@@ -85,6 +92,19 @@ fn error_diagnostic(e: &serde_saphyr::Error, id: FileId, file: &SourceFile) -> D
         }
         _ => span,
     };
+    // A quote left open runs on into the following lines; the parser notices at a later
+    // line's indentation. The quote that opened the string is what to fix.
+    if e.to_string().contains("multiline quoted scalar")
+        && let Some(quote) = opening_quote_before(file, span.start as usize)
+    {
+        return Diagnostic::error(
+            RULE,
+            "unclosed quote: this string runs on into the following lines",
+        )
+        .at(Span::new(id, quote, quote + 1), "opened here")
+        .with_secondary(span, "the parser noticed here")
+        .with_help("close the quote on the same line, or remove it");
+    }
     let (message, help) = describe(e);
     let mut d = Diagnostic::error(RULE, message).at(span, "here");
     if let Some(h) = help {
@@ -145,6 +165,19 @@ fn describe(e: &serde_saphyr::Error) -> (String, Option<String>) {
             (msg, help)
         }
     }
+}
+
+/// Byte offset of the quote that opens the last quoted value before `offset`: a `"` or `'`
+/// right after `: ` or `- ` on its line.
+fn opening_quote_before(file: &SourceFile, offset: usize) -> Option<usize> {
+    let head = file.text.get(..offset)?;
+    let mut best = None;
+    for (i, c) in head.char_indices() {
+        if (c == '"' || c == '\'') && (head[..i].ends_with(": ") || head[..i].ends_with("- ")) {
+            best = Some(i);
+        }
+    }
+    best
 }
 
 /// Byte offset of the last `---` document separator at a line start before `offset`.

@@ -6,7 +6,8 @@ crate::declare_rule! {
     ///
     /// ## What it checks
     /// A FlinkDeployment or FlinkSessionJob names its namespace (`metadata.namespace`), which
-    /// is not `default` or a `kube-*` system namespace; a FlinkDeployment's `serviceAccount` is
+    /// is not `default`, a `kube-*` system namespace, or one of the platform's own (the
+    /// operator's, Flux's, monitoring's); a FlinkDeployment's `serviceAccount` is
     /// not the namespace's `default` account. Where flinkform renders the job, its Namespace,
     /// ServiceAccount and RoleBinding must be among its objects. (Two deployments sharing a
     /// namespace are `one-job-per-cluster`.)
@@ -62,7 +63,22 @@ impl Rule for NamespaceIsolation {
             }
             Some(ns) => {
                 let name = ns.as_str().unwrap_or_default();
-                if name == "default" || name.starts_with("kube-") {
+                let platform = &t.platform;
+                let platform_namespaces = [
+                    platform.operator.namespace.as_str(),
+                    platform.monitoring.namespace.as_str(),
+                    platform.flux.namespace.as_str(),
+                ];
+                if platform_namespaces.contains(&name) {
+                    out.push(
+                        Finding::new(
+                            ns.origin,
+                            format!("`{}` runs in `{name}`, a namespace of the platform itself (operator, Flux or monitoring)", v.name()),
+                        )
+                        .label("platform namespace")
+                        .help("rename the service (its namespace is named after it): a job here would share RBAC, quotas and network access with the platform's own components"),
+                    );
+                } else if name == "default" || name.starts_with("kube-") {
                     out.push(
                         Finding::new(
                             ns.origin,
