@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{copy_dir, example, manifest_dir};
+use common::{copy_dir, example, git, manifest_dir};
 use std::fs;
 use std::path::Path;
 use std::process::{Command, Output};
@@ -23,23 +23,6 @@ fn have(tool: &str) -> bool {
         eprintln!("skipping: {tool} is not installed");
     }
     found
-}
-
-fn git(dir: &Path, args: &[&str]) {
-    let out = Command::new("git")
-        .current_dir(dir)
-        .args(args)
-        .env("GIT_AUTHOR_NAME", "t")
-        .env("GIT_AUTHOR_EMAIL", "t@example.com")
-        .env("GIT_COMMITTER_NAME", "t")
-        .env("GIT_COMMITTER_EMAIL", "t@example.com")
-        .output()
-        .expect("git");
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
 }
 
 #[test]

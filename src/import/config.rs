@@ -43,42 +43,20 @@ impl Entry {
     }
 }
 
+/// The entries of a manifest's `flinkConfiguration`, flattened as the operator does (see
+/// [`crate::policy::view::flatten_config`]); `null` values set nothing and are left out.
 pub fn flatten(node: &Node) -> Vec<Entry> {
-    let mut out = Vec::new();
-    walk(node, String::new(), &mut out);
-    out
-}
-
-fn walk(n: &Node, prefix: String, out: &mut Vec<Entry>) {
-    match &n.value {
-        Value::Map(m) => {
-            for e in m.iter() {
-                let key = if prefix.is_empty() {
-                    e.key.clone()
-                } else {
-                    format!("{prefix}.{}", e.key)
-                };
-                walk(&e.value, key, out);
-            }
-        }
-        Value::Seq(items) => {
-            let joined = items
-                .iter()
-                .filter_map(Node::scalar_text)
-                .collect::<Vec<_>>()
-                .join(";");
-            out.push(Entry {
-                key: prefix,
-                value: Node::str(joined, Origin::NONE),
-            });
-        }
-        // `null` means "remove" in a spec; in a manifest it sets nothing.
-        Value::Null => {}
-        _ => out.push(Entry {
-            key: prefix,
-            value: n.without_origins(),
-        }),
-    }
+    crate::policy::view::flatten_config(node)
+        .into_iter()
+        .filter(|e| !e.node.is_null())
+        .map(|e| Entry {
+            value: match &e.node.value {
+                Value::Seq(_) => Node::str(e.value, Origin::NONE),
+                _ => e.node.without_origins(),
+            },
+            key: e.key,
+        })
+        .collect()
 }
 
 /// What an entry becomes.

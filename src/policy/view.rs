@@ -36,10 +36,10 @@ pub enum Kind {
 
 impl<'a> FlinkView<'a> {
     pub fn new(object: &'a Node) -> FlinkView<'a> {
-        let mut conf = Vec::new();
-        if let Some(c) = object.path(&["spec", "flinkConfiguration"]) {
-            flatten(c, String::new(), Origin::NONE, &mut conf);
-        }
+        let conf = object
+            .path(&["spec", "flinkConfiguration"])
+            .map(flatten_config)
+            .unwrap_or_default();
         FlinkView { object, conf }
     }
 
@@ -116,6 +116,14 @@ impl<'a> FlinkView<'a> {
     /// Both JVMs' roles with their spec section names.
     pub const ROLES: [(&'static str, &'static str); 2] =
         [("jobmanager", "jobManager"), ("taskmanager", "taskManager")];
+}
+
+/// A `flinkConfiguration` mapping flattened the way the operator flattens it: nested maps
+/// joined with `.`, lists joined with `;`, every scalar as text.
+pub fn flatten_config(config: &Node) -> Vec<ConfEntry<'_>> {
+    let mut out = Vec::new();
+    flatten(config, String::new(), Origin::NONE, &mut out);
+    out
 }
 
 fn flatten<'a>(n: &'a Node, prefix: String, key_origin: Origin, out: &mut Vec<ConfEntry<'a>>) {

@@ -21,7 +21,7 @@ pub(super) fn options() -> serde_saphyr::SerializerOptions {
 
 /// One document.
 pub fn emit(node: &Node) -> String {
-    let mut out = serde_saphyr::to_string_with_options(&Sorted(node), options())
+    let mut out = serde_saphyr::to_string_with_options(&Emit { node, sorted: true }, options())
         .unwrap_or_else(|e| format!("# flinkform could not emit this object: {e}\n"));
     normalize(&mut out);
     out
@@ -44,11 +44,20 @@ pub(super) fn normalize(out: &mut String) {
     }
 }
 
-struct Sorted<'a>(&'a Node);
+/// A node as serde sees it; `sorted` orders map keys (rendered objects), otherwise maps keep
+/// the order they were built in (specs people maintain, see `ordered.rs`).
+pub(super) struct Emit<'a> {
+    pub(super) node: &'a Node,
+    pub(super) sorted: bool,
+}
 
-impl Serialize for Sorted<'_> {
+impl Serialize for Emit<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        match &self.0.value {
+        let child = |node| Emit {
+            node,
+            sorted: self.sorted,
+        };
+        match &self.node.value {
             Value::Null => s.serialize_unit(),
             Value::Bool(b) => s.serialize_bool(*b),
             Value::Int(i) => s.serialize_i64(*i),
@@ -57,16 +66,18 @@ impl Serialize for Sorted<'_> {
             Value::Seq(items) => {
                 let mut seq = s.serialize_seq(Some(items.len()))?;
                 for i in items {
-                    seq.serialize_element(&Sorted(i))?;
+                    seq.serialize_element(&child(i))?;
                 }
                 seq.end()
             }
             Value::Map(m) => {
                 let mut entries: Vec<_> = m.iter().collect();
-                entries.sort_by(|a, b| a.key.cmp(&b.key));
+                if self.sorted {
+                    entries.sort_by(|a, b| a.key.cmp(&b.key));
+                }
                 let mut map = s.serialize_map(Some(entries.len()))?;
                 for e in entries {
-                    map.serialize_entry(&e.key, &Sorted(&e.value))?;
+                    map.serialize_entry(&e.key, &child(&e.value))?;
                 }
                 map.end()
             }

@@ -3,14 +3,19 @@
 //! alphabetically. Same options and quoting as [`super::emit`] (YAML 1.1-safe), so a value that
 //! Kubernetes or flinkform would misread is always quoted.
 
-use super::emit::{normalize, options};
-use crate::tree::{Node, Value};
-use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
+use super::emit::{Emit, normalize, options};
+use crate::tree::Node;
 
 /// One document, keys in insertion order.
 pub fn emit_ordered(node: &Node) -> String {
-    let mut out = serde_saphyr::to_string_with_options(&Ordered(node), options())
-        .unwrap_or_else(|e| format!("# flinkform could not emit this document: {e}\n"));
+    let mut out = serde_saphyr::to_string_with_options(
+        &Emit {
+            node,
+            sorted: false,
+        },
+        options(),
+    )
+    .unwrap_or_else(|e| format!("# flinkform could not emit this document: {e}\n"));
     normalize(&mut out);
     out
 }
@@ -29,34 +34,6 @@ pub fn scalar(text: &str) -> String {
         out.pop();
     }
     out
-}
-
-struct Ordered<'a>(&'a Node);
-
-impl Serialize for Ordered<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        match &self.0.value {
-            Value::Null => s.serialize_unit(),
-            Value::Bool(b) => s.serialize_bool(*b),
-            Value::Int(i) => s.serialize_i64(*i),
-            Value::Float(f) => s.serialize_f64(*f),
-            Value::Str(v) => s.serialize_str(v),
-            Value::Seq(items) => {
-                let mut seq = s.serialize_seq(Some(items.len()))?;
-                for i in items {
-                    seq.serialize_element(&Ordered(i))?;
-                }
-                seq.end()
-            }
-            Value::Map(m) => {
-                let mut map = s.serialize_map(Some(m.len()))?;
-                for e in m.iter() {
-                    map.serialize_entry(&e.key, &Ordered(&e.value))?;
-                }
-                map.end()
-            }
-        }
-    }
 }
 
 #[cfg(test)]
