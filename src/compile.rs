@@ -1,22 +1,25 @@
-//! The pipeline as one call: load the workspace, resolve every service, render in memory,
-//! validate what was rendered, and collect findings. The CLI only chooses what to do with the
-//! result (report it, write it, diff it).
+//! The pipeline as one call: load the workspace, then, service by service and in parallel,
+//! resolve, render, validate what was rendered and run the policy on it. Only the findings
+//! (and, when asked, the rendered objects) are kept, so memory grows with the findings, not
+//! with the size of the output; rules across services see small identities. The CLI chooses
+//! what to do with the result (report it, write the files, diff it).
 
 use crate::diag::{Diagnostic, Report};
 use crate::error::Result;
-use crate::policy::target::requirements;
-use crate::policy::view::FlinkView;
-use crate::policy::{self, Mode, Target};
-use crate::render::RenderedObject;
-use crate::render::{Rendered, render};
+use crate::policy::target::{Identity, requirements};
+use crate::policy::view::{FlinkView, Kind};
+use crate::policy::{self, Engine, Mode, Target, WaiverUse};
+use crate::render::{self, Bundle, OutputFile, Rendered, RenderedObject};
 use crate::spec::platform::Platform;
+use crate::spec::service::ServiceFile;
 use crate::spec::{Resolved, resolve};
 use crate::tree::Origin;
 use crate::validate::{self, Catalogs};
 use crate::workspace::Workspace;
 use rayon::prelude::*;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 #[derive(Debug, Default, Clone)]
 pub struct Options {
@@ -24,16 +27,33 @@ pub struct Options {
     pub crd_dirs: Vec<PathBuf>,
     /// Output folder (repository-relative) instead of the platform's `output` (`--out`).
     pub output: Option<String>,
+    /// Keep every rendered object (for `diff` and `memory`); otherwise objects are dropped as
+    /// soon as they are checked.
+    pub keep_objects: bool,
+    /// Check only these spec files fully (`check PATH...`): the others are resolved, which is
+    /// all that rules across services need. `None` checks everything.
+    pub focus: Option<BTreeSet<String>>,
 }
 
 #[derive(Debug)]
 pub struct Compilation {
     pub workspace: Workspace,
-    /// One per (service, environment, cluster), sorted by service path, environment, cluster.
-    pub resolved: Vec<Resolved>,
-    /// What `render` writes, in memory. Empty when the platform config has errors.
+    /// Rendered objects, sorted by cluster, service and file, when `keep_objects` was set.
     pub rendered: Rendered,
+    /// Every file render writes (output-relative), sorted; with the cluster folders' files.
+    pub output_paths: Vec<String>,
     pub report: Report,
+}
+
+/// What checking one service produced.
+#[derive(Default)]
+struct Outcome {
+    diagnostics: Vec<Diagnostic>,
+    identities: Vec<Identity>,
+    objects: Vec<RenderedObject>,
+    paths: Vec<String>,
+    clusters: Vec<(String, String)>,
+    waivers: WaiverUse,
 }
 
 /// Loads, resolves, renders and validates the repository at `root`.
@@ -44,43 +64,62 @@ pub fn compile(root: &Path, options: &Options) -> Result<Compilation> {
 /// The pipeline after loading, for a workspace the caller has extended (specs `import
 /// --dry-run` has not written, see [`crate::overlay`]).
 pub fn compile_workspace(mut workspace: Workspace, options: &Options) -> Result<Compilation> {
-    let root = workspace.root.clone();
-    let root = root.as_path();
     if let (Some(out), Some(platform)) = (&options.output, workspace.platform.as_mut()) {
         platform.output = crate::tree::Sp::made(out.clone());
     }
     let mut diagnostics: Vec<Diagnostic> = workspace.diagnostics.clone();
-    let mut resolved = Vec::new();
     let mut rendered = Rendered::default();
-    if let Some(platform) = &workspace.platform {
-        let per_service: Vec<_> = workspace
+    let mut output_paths = Vec::new();
+    if let Some(platform) = &workspace.platform
+        && let Ok(output) = platform.output_dir()
+    {
+        let mut dirs: Vec<PathBuf> = platform
+            .crds
+            .iter()
+            .map(|d| workspace.root.join(&d.value))
+            .collect();
+        dirs.extend(options.crd_dirs.iter().cloned());
+        let catalogs = Catalogs::load(&dirs)?;
+        let engine = Engine::new(platform, &policy::date::today());
+        let outcomes: Vec<Outcome> = workspace
             .services
             .par_iter()
-            .map(|s| resolve(s, platform))
+            .map(|s| {
+                let full = options.focus.as_ref().is_none_or(|f| f.contains(&s.path));
+                check_service(
+                    s,
+                    platform,
+                    &output,
+                    &catalogs,
+                    &engine,
+                    full,
+                    options.keep_objects,
+                )
+            })
             .collect();
-        for (r, d) in per_service {
-            resolved.extend(r);
-            diagnostics.extend(d);
+        let mut identities = Vec::new();
+        let mut waivers = WaiverUse::default();
+        let mut clusters: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for o in outcomes {
+            diagnostics.extend(o.diagnostics);
+            identities.extend(o.identities);
+            rendered.objects.extend(o.objects);
+            output_paths.extend(o.paths);
+            waivers.merge(&o.waivers);
+            for (cluster, service) in o.clusters {
+                clusters.entry(cluster).or_default().push(service);
+            }
         }
-        if let Ok(output) = platform.output_dir() {
-            rendered = render(platform, &resolved, &output);
-            diagnostics.append(&mut rendered.diagnostics);
-            let mut dirs: Vec<PathBuf> =
-                platform.crds.iter().map(|d| root.join(&d.value)).collect();
-            dirs.extend(options.crd_dirs.iter().cloned());
-            let catalogs = Catalogs::load(&dirs)?;
-            let blame: HashMap<&str, Origin> = workspace
-                .services
-                .iter()
-                .map(|s| (s.name.value.as_str(), s.blame()))
-                .collect();
-            diagnostics.extend(validate::check(&rendered.objects, &catalogs, &|o| {
-                let origin = blame.get(o.service.as_str()).copied().unwrap_or_default();
-                (origin, format!("{} ({}/{})", o.service, o.env, o.cluster))
-            }));
-            let targets = policy_targets(platform, &resolved, &rendered);
-            diagnostics.extend(policy::run(&targets, platform, &policy::date::today()));
-        }
+        diagnostics.extend(engine.finish(&identities, waivers));
+        output_paths.extend(
+            render::cluster_files(platform, &clusters)
+                .into_iter()
+                .map(|f| f.path),
+        );
+        output_paths.sort();
+        rendered.objects.sort_by(|a, b| {
+            (&a.cluster, &a.service, &a.file).cmp(&(&b.cluster, &b.service, &b.file))
+        });
     }
     let mut report = Report {
         diagnostics,
@@ -89,52 +128,150 @@ pub fn compile_workspace(mut workspace: Workspace, options: &Options) -> Result<
     report.finish(&workspace.sources);
     Ok(Compilation {
         workspace,
-        resolved,
         rendered,
+        output_paths,
         report,
     })
 }
 
-/// One policy target per rendered FlinkDeployment, with the other objects of its service on
-/// its cluster as neighbours (grouped once: rendered objects are sorted by cluster, service).
-fn policy_targets<'a>(
-    platform: &'a Platform,
-    resolved: &'a [Resolved],
-    rendered: &'a Rendered,
-) -> Vec<Target<'a>> {
-    let by_key: HashMap<(&str, &str), &Resolved> = resolved
-        .iter()
-        .map(|r| ((r.service.name.value.as_str(), r.cluster.value.as_str()), r))
-        .collect();
-    let mut targets = Vec::new();
-    for group in rendered
-        .objects
-        .chunk_by(|a, b| a.cluster == b.cluster && a.service == b.service)
-    {
-        for obj in group.iter().filter(|o| o.kind() == "FlinkDeployment") {
-            let Some(r) = by_key.get(&(obj.service.as_str(), obj.cluster.as_str())) else {
-                continue;
-            };
-            targets.push(Target {
-                view: FlinkView::new(&obj.node),
-                mode: Mode::Render,
-                platform,
-                env: obj.env.clone(),
-                cluster: obj.cluster.clone(),
-                service: obj.service.clone(),
-                requirements: requirements(platform, &obj.env),
-                neighbours: group
-                    .iter()
-                    .filter(|o| !std::ptr::eq(*o, obj))
-                    .map(|o: &RenderedObject| &o.node)
-                    .collect(),
-                blame: r.service.blame(),
-                source: Some(&r.tree),
-                subject: r.subject(),
-            });
+/// Resolves, renders, validates and checks one service on each of its clusters. Outside the
+/// focus only resolution runs, for the identities rules across services need.
+fn check_service(
+    s: &Arc<ServiceFile>,
+    platform: &Platform,
+    output: &str,
+    catalogs: &Catalogs,
+    engine: &Engine<'_>,
+    full: bool,
+    keep_objects: bool,
+) -> Outcome {
+    let (resolved, diags) = resolve(s, platform);
+    let mut out = Outcome {
+        diagnostics: diags,
+        ..Outcome::default()
+    };
+    for r in &resolved {
+        out.clusters
+            .push((r.cluster.value.clone(), r.service.name.value.clone()));
+        if !full {
+            out.identities.push(rendered_identity(r));
+            out.paths.extend(render::bundle_paths(r));
+            continue;
+        }
+        let Some(mut b) = render::bundle(platform, r, output) else {
+            continue;
+        };
+        out.diagnostics.append(&mut b.diagnostics);
+        out.paths.extend(b.paths());
+        let describe = |_: &RenderedObject| (s.blame(), r.subject());
+        for o in &b.objects {
+            out.diagnostics
+                .extend(validate::check_one(o, catalogs, &describe));
+        }
+        for t in targets(&b, r, platform) {
+            out.diagnostics.extend(engine.check(&t, &mut out.waivers));
+            out.identities.push(t.identity());
+        }
+        if keep_objects {
+            out.objects.append(&mut b.objects);
         }
     }
-    targets
+    out
+}
+
+/// One policy target per FlinkDeployment of a bundle, the bundle's other objects its neighbours.
+fn targets<'a>(b: &'a Bundle, r: &'a Resolved, platform: &'a Platform) -> Vec<Target<'a>> {
+    b.objects
+        .iter()
+        .filter(|o| o.kind() == "FlinkDeployment")
+        .map(|obj| Target {
+            view: FlinkView::new(&obj.node),
+            mode: Mode::Render,
+            platform,
+            env: obj.env.to_string(),
+            cluster: obj.cluster.to_string(),
+            service: obj.service.to_string(),
+            requirements: requirements(platform, &obj.env),
+            neighbours: b
+                .objects
+                .iter()
+                .filter(|o| !std::ptr::eq(*o, obj))
+                .map(|o| &o.node)
+                .collect(),
+            blame: r.service.blame(),
+            source: Some(&r.tree),
+            subject: r.subject(),
+        })
+        .collect()
+}
+
+/// The identity of a service's FlinkDeployment on a cluster, known without rendering it: its
+/// name and namespace are the service's name.
+fn rendered_identity(r: &Resolved) -> Identity {
+    Identity {
+        kind: Kind::Deployment,
+        name: r.service.name.value.clone(),
+        namespace: Some(r.service.name.value.clone()),
+        namespace_origin: r.service.name.origin,
+        kind_origin: Origin::NONE,
+        cluster: r.cluster.value.clone(),
+        env: r.env.value.clone(),
+        service: r.service.name.value.clone(),
+        blame: r.service.blame(),
+        subject: r.subject(),
+    }
+}
+
+/// Every service resolved, all at once (for tools and tests that want them together; the
+/// pipeline resolves service by service).
+pub fn resolve_all(workspace: &Workspace) -> Vec<Resolved> {
+    let Some(platform) = &workspace.platform else {
+        return Vec::new();
+    };
+    workspace
+        .services
+        .iter()
+        .flat_map(|s| resolve(s, platform).0)
+        .collect()
+}
+
+/// Renders every service's files, service by service in parallel, handing each service's
+/// files to `sink` as soon as they exist (nothing is held for the whole repository), then the
+/// cluster folders' files. Checking is [`compile`]'s job: call this after it found nothing
+/// that blocks.
+pub fn render_files(
+    workspace: &Workspace,
+    options: &Options,
+    sink: &(dyn Fn(Vec<OutputFile>) -> Result<()> + Sync),
+) -> Result<()> {
+    let Some(platform) = &workspace.platform else {
+        return Ok(());
+    };
+    let output = options
+        .output
+        .clone()
+        .map_or_else(|| platform.output_dir(), Ok)
+        .unwrap_or_default();
+    let clusters: Vec<Vec<(String, String)>> = workspace
+        .services
+        .par_iter()
+        .map(|s| {
+            let (resolved, _) = resolve(s, platform);
+            let mut clusters = Vec::new();
+            for r in &resolved {
+                if let Some(b) = render::bundle(platform, r, &output) {
+                    sink(b.files())?;
+                    clusters.push((r.cluster.value.clone(), r.service.name.value.clone()));
+                }
+            }
+            Ok(clusters)
+        })
+        .collect::<Result<_>>()?;
+    let mut by_cluster: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for (cluster, service) in clusters.into_iter().flatten() {
+        by_cluster.entry(cluster).or_default().push(service);
+    }
+    sink(render::cluster_files(platform, &by_cluster))
 }
 
 impl Compilation {

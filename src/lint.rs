@@ -96,10 +96,10 @@ pub fn lint_bytes(
     let objects: Vec<RenderedObject> = docs
         .iter()
         .map(|d| RenderedObject {
-            cluster: String::new(),
-            env: options.env.clone(),
-            service: name(&d.node).to_string(),
-            file: sources.path(d.file),
+            cluster: "".into(),
+            env: options.env.as_str().into(),
+            service: name(&d.node).into(),
+            file: sources.path(d.file).into(),
             node: d.node.clone(),
         })
         .collect();

@@ -1,85 +1,44 @@
-//! The output folder on disk: what `render` would change, drift against it, and safe writes.
+//! The output folder on disk: what is there, streaming rendered files against it (to write
+//! them, or to report drift), and safe writes.
 //!
 //! Guarantees:
-//! * nothing is written outside the output folder (it must resolve inside the repository);
-//! * a file is replaced atomically (written beside it, synced, then renamed over it), so a
-//!   killed run never leaves a half-written file, and two runs at once leave a consistent tree;
+//! * nothing is written outside the output folder (it must resolve inside the repository, and
+//!   so must every folder below it that a file goes to, checked before anything is created);
+//! * a file is replaced atomically (written beside it, then renamed over it), so a killed run
+//!   never leaves a half-written file, and two runs at once leave a consistent tree. There is
+//!   no fsync per file: renaming is atomic against a killed process, and after a power loss
+//!   the committed files in Git are the source of truth (`render --check` tells);
 //! * files that are already up to date are not rewritten (their timestamps stay);
 //! * only files that start with flinkform's generated-file header are ever deleted or
-//!   overwritten; any other file is left alone and reported.
+//!   overwritten; any other file is left alone and reported;
+//! * nothing is held for the whole output: files are compared and written as each service is
+//!   rendered.
 
 use crate::error::{Error, Result};
 use crate::render::{HEADER_PREFIX, OutputFile};
-use std::collections::BTreeMap;
-use std::io::Write;
+use std::collections::BTreeSet;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// Suffix of the temporary files `write_atomic` renames into place.
 pub const TEMP_SUFFIX: &str = ".flinkform-tmp";
 
-/// Whether a temporary file was left by a run that is gone: its writer's process (the PID in
-/// `.NAME.PID.flinkform-tmp`) no longer exists, or, where that cannot be checked, the file is
-/// over an hour old. A temporary file of a render running right now is never stale.
-fn is_stale_temp(name: &str, path: &Path) -> bool {
-    let pid = name
-        .strip_suffix(TEMP_SUFFIX)
-        .and_then(|n| n.rsplit('.').next())
-        .and_then(|p| p.parse::<u32>().ok());
-    if pid == Some(std::process::id()) {
-        return false;
-    }
-    let proc = Path::new("/proc");
-    if proc.join("self").exists() {
-        return pid.is_none_or(|p| !proc.join(p.to_string()).exists());
-    }
-    std::fs::metadata(path)
-        .and_then(|m| m.modified())
-        .ok()
-        .and_then(|t| t.elapsed().ok())
-        .is_some_and(|age| age.as_secs() > 3600)
-}
+/// Rule name of drift findings.
+pub const DRIFT_RULE: &str = "render-drift";
 
-/// What is on disk under the output folder now.
+/// What is in the output folder now, from each file's first line only.
 #[derive(Debug, Default)]
 pub struct Existing {
-    /// Generated files (they start with the header): path → contents.
-    pub generated: BTreeMap<String, String>,
+    /// Generated files (they start with the header), output-relative.
+    pub generated: BTreeSet<String>,
     /// YAML files that flinkform did not generate.
     pub foreign: Vec<String>,
-    /// Temporary files a killed run left behind (`.NAME.PID.flinkform-tmp`): flinkform's own,
-    /// removed by the next [`apply`].
+    /// Temporary files a killed run left behind (`.NAME.PID.flinkform-tmp`): flinkform's own.
     pub stale_temps: Vec<String>,
 }
 
-/// The difference between what render produces and what is on disk.
-#[derive(Debug, Default)]
-pub struct Plan {
-    /// New files (path, contents).
-    pub create: Vec<OutputFile>,
-    /// Generated files whose contents change (path, new contents, old contents).
-    pub update: Vec<(OutputFile, String)>,
-    /// Generated files no longer produced.
-    pub delete: Vec<String>,
-    /// Files that render would need to write but that flinkform did not generate.
-    pub blocked: Vec<String>,
-    /// YAML files in the output folder that flinkform did not generate (left alone).
-    pub foreign: Vec<String>,
-    /// Leftovers of killed runs, removed on apply.
-    pub stale_temps: Vec<String>,
-    pub unchanged: usize,
-}
-
-impl Plan {
-    pub fn is_fresh(&self) -> bool {
-        self.create.is_empty()
-            && self.update.is_empty()
-            && self.delete.is_empty()
-            && self.blocked.is_empty()
-    }
-}
-
-/// The output folder for `output` (relative) under `root`, refusing one that leaves the
-/// repository, directly or through a symbolic link.
 pub fn resolve_dir(root: &Path, output: &str) -> Result<PathBuf> {
     let rel = crate::spec::platform::clean_relative(output)
         .map_err(|why| Error::Usage(format!("output folder `{output}` {why}")))?;
@@ -108,7 +67,8 @@ pub fn resolve_dir(root: &Path, output: &str) -> Result<PathBuf> {
     Ok(dir)
 }
 
-/// Scans the output folder (without following symbolic links).
+/// Scans the output folder (without following symbolic links), reading only the start of
+/// each YAML file.
 pub fn scan(dir: &Path) -> Result<Existing> {
     let mut existing = Existing::default();
     if !dir.exists() {
@@ -131,10 +91,11 @@ pub fn scan(dir: &Path) -> Result<Existing> {
             continue;
         }
         let name = entry.file_name().to_string_lossy();
+        let Some(rel) = crate::workspace::relative(dir, entry.path()) else {
+            continue;
+        };
         if name.starts_with('.') && name.ends_with(TEMP_SUFFIX) {
-            if is_stale_temp(&name, entry.path())
-                && let Some(rel) = crate::workspace::relative(dir, entry.path())
-            {
+            if is_stale_temp(&name, entry.path()) {
                 existing.stale_temps.push(rel);
             }
             continue;
@@ -142,90 +103,211 @@ pub fn scan(dir: &Path) -> Result<Existing> {
         if !(name.ends_with(".yaml") || name.ends_with(".yml")) || name.starts_with('.') {
             continue;
         }
-        let Some(rel) = crate::workspace::relative(dir, entry.path()) else {
-            continue;
-        };
-        let bytes = std::fs::read(entry.path()).map_err(|source| Error::Read {
-            path: entry.path().display().to_string(),
-            source,
-        })?;
-        match String::from_utf8(bytes) {
-            Ok(text) if text.starts_with(HEADER_PREFIX) => {
-                existing.generated.insert(rel, text);
-            }
-            _ => existing.foreign.push(rel),
+        let mut head = [0u8; HEADER_PREFIX.len()];
+        let generated = std::fs::File::open(entry.path())
+            .and_then(|mut f| f.read_exact(&mut head))
+            .is_ok_and(|()| head == HEADER_PREFIX.as_bytes());
+        if generated {
+            existing.generated.insert(rel);
+        } else {
+            existing.foreign.push(rel);
         }
     }
     Ok(existing)
 }
 
-/// Compares rendered files with what is on disk.
-pub fn plan(files: &[OutputFile], existing: &Existing) -> Plan {
-    let mut plan = Plan {
-        foreign: existing.foreign.clone(),
-        stale_temps: existing.stale_temps.clone(),
-        ..Plan::default()
-    };
-    let mut produced = std::collections::BTreeSet::new();
-    for f in files {
-        produced.insert(f.path.as_str());
-        match existing.generated.get(&f.path) {
-            Some(old) if *old == f.contents => plan.unchanged += 1,
-            Some(old) => plan.update.push((f.clone(), old.clone())),
-            None if existing.foreign.contains(&f.path) => plan.blocked.push(f.path.clone()),
-            None => plan.create.push(f.clone()),
-        }
+fn is_stale_temp(name: &str, path: &Path) -> bool {
+    let pid = name
+        .strip_suffix(TEMP_SUFFIX)
+        .and_then(|n| n.rsplit('.').next())
+        .and_then(|p| p.parse::<u32>().ok());
+    if pid == Some(std::process::id()) {
+        return false;
     }
-    plan.delete = existing
-        .generated
-        .keys()
-        .filter(|p| !produced.contains(p.as_str()))
+    let proc = Path::new("/proc");
+    if proc.join("self").exists() {
+        return pid.is_none_or(|p| !proc.join(p.to_string()).exists());
+    }
+    std::fs::metadata(path)
+        .and_then(|m| m.modified())
+        .ok()
+        .and_then(|t| t.elapsed().ok())
+        .is_some_and(|age| age.as_secs() > 3600)
+}
+
+/// Files render needs to write where a file flinkform did not generate stands.
+pub fn blocked(existing: &Existing, produced: &[String]) -> Vec<String> {
+    existing
+        .foreign
+        .iter()
+        .filter(|f| produced.binary_search(f).is_ok())
         .cloned()
-        .collect();
-    plan.foreign.retain(|p| !plan.blocked.contains(p));
-    plan
+        .collect()
 }
 
-/// Applies a plan: atomic creates and updates, then deletes, then removal of folders the
-/// deletes left empty. A blocked plan is refused before anything is written.
-pub fn apply(dir: &Path, plan: &Plan) -> Result<()> {
-    if let Some(p) = plan.blocked.first() {
-        return Err(Error::Other(format!(
-            "{} exists and was not generated by flinkform; refusing to overwrite it (move it away, or delete it)",
-            dir.join(p).display()
-        )));
+/// What differs between a fresh render and the output folder.
+#[derive(Debug, Default)]
+pub struct Drift {
+    pub missing: Vec<OutputFile>,
+    /// (what render produces, what is on disk)
+    pub stale: Vec<(OutputFile, String)>,
+    /// Generated files no longer produced, with their contents.
+    pub extra: Vec<(String, String)>,
+    pub blocked: Vec<String>,
+}
+
+impl Drift {
+    pub fn is_fresh(&self) -> bool {
+        self.missing.is_empty()
+            && self.stale.is_empty()
+            && self.extra.is_empty()
+            && self.blocked.is_empty()
     }
-    for t in &plan.stale_temps {
-        // Another run may be writing it right now, or may have renamed it already.
-        let _ = std::fs::remove_file(dir.join(t));
+
+    fn sort(&mut self) {
+        self.missing.sort_by(|a, b| a.path.cmp(&b.path));
+        self.stale.sort_by(|a, b| a.0.path.cmp(&b.0.path));
+        self.extra.sort();
+        self.blocked.sort();
     }
-    let root = std::fs::canonicalize(dir).ok();
-    for f in plan.create.iter().chain(plan.update.iter().map(|(f, _)| f)) {
-        let path = dir.join(&f.path);
-        if let (Some(root), Some(parent)) = (&root, path.parent()) {
-            ensure_inside(root, parent)?;
+}
+
+/// Counts of a run that wrote.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Written {
+    pub files: usize,
+    pub created: usize,
+    pub updated: usize,
+    pub deleted: usize,
+    pub unchanged: usize,
+}
+
+/// Streams rendered files against the output folder: writes them (`write: true`) or records
+/// how they differ. Safe to call from several threads.
+pub struct Sync {
+    dir: PathBuf,
+    root: PathBuf,
+    write: bool,
+    files: AtomicUsize,
+    created: AtomicUsize,
+    updated: AtomicUsize,
+    unchanged: AtomicUsize,
+    drift: Mutex<Drift>,
+}
+
+impl Sync {
+    pub fn new(dir: &Path, write: bool) -> Result<Sync> {
+        if write {
+            std::fs::create_dir_all(dir).map_err(|source| Error::Write {
+                path: dir.display().to_string(),
+                source,
+            })?;
         }
-        write_atomic(&path, f.contents.as_bytes())?;
+        let root = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
+        Ok(Sync {
+            dir: dir.to_path_buf(),
+            root,
+            write,
+            files: AtomicUsize::new(0),
+            created: AtomicUsize::new(0),
+            updated: AtomicUsize::new(0),
+            unchanged: AtomicUsize::new(0),
+            drift: Mutex::new(Drift::default()),
+        })
     }
-    for p in &plan.delete {
-        let path = dir.join(p);
-        std::fs::remove_file(&path).map_err(|source| Error::Write {
-            path: path.display().to_string(),
-            source,
-        })?;
-        let mut parent = path.parent();
-        while let Some(d) = parent {
-            if d == dir || std::fs::remove_dir(d).is_err() {
-                break; // not empty, or the output folder itself
+
+    /// Compares (and, when writing, writes) some rendered files.
+    pub fn accept(&self, files: Vec<OutputFile>) -> Result<()> {
+        for f in files {
+            self.files.fetch_add(1, Ordering::Relaxed);
+            let path = self.dir.join(&f.path);
+            match std::fs::read(&path) {
+                Ok(old) if old == f.contents.as_bytes() => {
+                    self.unchanged.fetch_add(1, Ordering::Relaxed);
+                }
+                Ok(old) => {
+                    if self.write {
+                        self.write_one(&path, &f)?;
+                        self.updated.fetch_add(1, Ordering::Relaxed);
+                    } else {
+                        let old = String::from_utf8_lossy(&old).into_owned();
+                        self.drift.lock().map_err(poisoned)?.stale.push((f, old));
+                    }
+                }
+                Err(_) => {
+                    if self.write {
+                        self.write_one(&path, &f)?;
+                        self.created.fetch_add(1, Ordering::Relaxed);
+                    } else {
+                        self.drift.lock().map_err(poisoned)?.missing.push(f);
+                    }
+                }
             }
-            parent = d.parent();
         }
+        Ok(())
     }
-    Ok(())
+
+    fn write_one(&self, path: &Path, f: &OutputFile) -> Result<()> {
+        if let Some(parent) = path.parent() {
+            ensure_inside(&self.root, parent)?;
+        }
+        write_atomic(path, f.contents.as_bytes())
+    }
+
+    /// Generated files on disk that this render did not produce: reported as extra, or
+    /// deleted (with folders they leave empty). Stale temporary files are removed too.
+    pub fn finish(self, existing: &Existing, produced: &[String]) -> Result<(Written, Drift)> {
+        let extra: Vec<&String> = existing
+            .generated
+            .iter()
+            .filter(|p| produced.binary_search(p).is_err())
+            .collect();
+        let mut drift = self.drift.into_inner().map_err(poisoned)?;
+        let mut deleted = 0;
+        if self.write {
+            for t in &existing.stale_temps {
+                // Another run may have renamed or removed it already.
+                let _ = std::fs::remove_file(self.dir.join(t));
+            }
+            for p in extra {
+                let path = self.dir.join(p);
+                std::fs::remove_file(&path).map_err(|source| Error::Write {
+                    path: path.display().to_string(),
+                    source,
+                })?;
+                deleted += 1;
+                let mut parent = path.parent();
+                while let Some(d) = parent {
+                    if d == self.dir || std::fs::remove_dir(d).is_err() {
+                        break; // not empty, or the output folder itself
+                    }
+                    parent = d.parent();
+                }
+            }
+        } else {
+            for p in extra {
+                let old = std::fs::read(self.dir.join(p))
+                    .map(|b| String::from_utf8_lossy(&b).into_owned())
+                    .unwrap_or_default();
+                drift.extra.push((p.clone(), old));
+            }
+        }
+        drift.sort();
+        let written = Written {
+            files: self.files.into_inner(),
+            created: self.created.into_inner(),
+            updated: self.updated.into_inner(),
+            deleted,
+            unchanged: self.unchanged.into_inner(),
+        };
+        Ok((written, drift))
+    }
 }
 
-/// Creates `folder` if needed and checks that it resolves inside `root`: a symbolic link in
-/// the output folder must not lead a write elsewhere.
+fn poisoned<T>(_: T) -> Error {
+    Error::Other("a render thread failed while recording drift".into())
+}
+
 fn ensure_inside(root: &Path, folder: &Path) -> Result<()> {
     // Check the deepest folder that exists *before* creating anything below it, then the
     // created folder itself.
@@ -277,7 +359,6 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     let result = (|| {
         let mut f = std::fs::File::create(&tmp)?;
         f.write_all(bytes)?;
-        f.sync_all()?;
         std::fs::rename(&tmp, path)
     })();
     if let Err(e) = result {
@@ -287,15 +368,11 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     Ok(())
 }
 
-/// Rule name of drift findings.
-pub const DRIFT_RULE: &str = "render-drift";
-
 /// Drift as diagnostics (for `render --check` in machine formats): a stale file at its first
 /// differing line, an extra or blocking file at its start, a missing file at the spec that
 /// produces it. On-disk files are added to `sources` under `<output>/<path>`.
 pub fn drift_diagnostics(
-    plan: &Plan,
-    existing: &Existing,
+    drift: &Drift,
     rel_out: &str,
     sources: &mut crate::source::SourceMap,
 ) -> Vec<crate::diag::Diagnostic> {
@@ -303,16 +380,9 @@ pub fn drift_diagnostics(
     use crate::source::{SourceFile, Span};
     let help = "run `flinkform render` and commit the result; never edit generated files";
     let mut out = Vec::new();
-    fn add(
-        sources: &mut crate::source::SourceMap,
-        path: String,
-        text: &str,
-    ) -> (crate::source::FileId, std::sync::Arc<SourceFile>) {
-        let id = sources.add(SourceFile::new(path, text));
-        (id, sources.get(id))
-    }
-    for (f, old) in &plan.update {
-        let (id, file) = add(sources, format!("{rel_out}/{}", f.path), old);
+    for (f, old) in &drift.stale {
+        let id = sources.add(SourceFile::new(format!("{rel_out}/{}", f.path), old));
+        let file = sources.get(id);
         let line = old
             .lines()
             .zip(f.contents.lines())
@@ -334,7 +404,7 @@ pub fn drift_diagnostics(
             .with_help(help),
         );
     }
-    for f in &plan.create {
+    for f in &drift.missing {
         let source = f
             .contents
             .lines()
@@ -354,12 +424,8 @@ pub fn drift_diagnostics(
                 .with_help(help),
         );
     }
-    for p in &plan.delete {
-        let (id, _) = add(
-            sources,
-            format!("{rel_out}/{p}"),
-            existing.generated.get(p).map_or("", String::as_str),
-        );
+    for (p, old) in &drift.extra {
+        let id = sources.add(SourceFile::new(format!("{rel_out}/{p}"), old));
         out.push(
             Diagnostic::error(
                 DRIFT_RULE,
@@ -369,8 +435,8 @@ pub fn drift_diagnostics(
             .with_help(help),
         );
     }
-    for p in &plan.blocked {
-        let (id, _) = add(sources, format!("{rel_out}/{p}"), "");
+    for p in &drift.blocked {
+        let id = sources.add(SourceFile::new(format!("{rel_out}/{p}"), ""));
         out.push(
             Diagnostic::error(
                 DRIFT_RULE,
@@ -392,49 +458,4 @@ pub fn unified_diff(path: &str, old: &str, new: &str) -> String {
         .context_radius(3)
         .header(&format!("a/{path}"), &format!("b/{path}"))
         .to_string()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn file(path: &str, body: &str) -> OutputFile {
-        OutputFile {
-            path: path.into(),
-            contents: format!("{HEADER_PREFIX} from x. DO NOT EDIT.\n{body}"),
-        }
-    }
-
-    #[test]
-    fn plan_classifies_files() {
-        let mut existing = Existing::default();
-        existing
-            .generated
-            .insert("a.yaml".into(), file("a.yaml", "same\n").contents);
-        existing
-            .generated
-            .insert("b.yaml".into(), file("b.yaml", "old\n").contents);
-        existing
-            .generated
-            .insert("gone.yaml".into(), file("gone.yaml", "x\n").contents);
-        existing.foreign.push("hand.yaml".into());
-        existing.foreign.push("mine.yaml".into());
-        let files = vec![
-            file("a.yaml", "same\n"),
-            file("b.yaml", "new\n"),
-            file("c.yaml", "c\n"),
-            file("mine.yaml", "m\n"),
-        ];
-        let p = plan(&files, &existing);
-        assert_eq!(p.unchanged, 1);
-        assert_eq!(p.update.len(), 1);
-        assert_eq!(
-            p.create.iter().map(|f| f.path.as_str()).collect::<Vec<_>>(),
-            ["c.yaml"]
-        );
-        assert_eq!(p.delete, ["gone.yaml"]);
-        assert_eq!(p.blocked, ["mine.yaml"]);
-        assert_eq!(p.foreign, ["hand.yaml"]);
-        assert!(!p.is_fresh());
-    }
 }

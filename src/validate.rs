@@ -57,6 +57,14 @@ impl Catalogs {
         Ok(Catalogs { user: Some(user) })
     }
 
+    /// Whether any catalogue has a schema for this kind.
+    pub fn covers(&self, api_version: &str, kind: &str) -> bool {
+        self.user
+            .as_ref()
+            .is_some_and(|u| u.covers(api_version, kind))
+            || CrdCatalog::builtin().covers(api_version, kind)
+    }
+
     fn validate(&self, object: &serde_json::Value) -> Option<Vec<crate::crd::CrdViolation>> {
         let api = object
             .get("apiVersion")
@@ -85,20 +93,38 @@ pub fn check(
 ) -> Vec<Diagnostic> {
     objects
         .par_iter()
-        .flat_map_iter(|o| {
-            let violations = catalogs.validate(&o.node.to_json()).unwrap_or_default();
-            violations.into_iter().map(move |v| {
-                let segs: Vec<Seg<'_>> = v.path.iter().map(|s| s.as_seg()).collect();
-                // An unknown field is fixed at its key; any other violation at its value.
-                let at_key = v.message.starts_with("unknown field");
-                let (blame, subject) = describe(o);
-                let origin = origin_along(&o.node, &segs, at_key).or(blame);
-                let name = o.node.path(&["metadata", "name"]).and_then(Node::as_str).unwrap_or_default();
-                Diagnostic::error(RULE, format!("{} `{name}` does not match its CRD: {}: {}", o.kind(), display_pointer(&v.pointer), v.message))
-                    .at_opt(origin.span(), "here")
-                    .with_help("the cluster would reject this object or silently drop the field; fix the value in the spec (often in podTemplate or flinkConfiguration)")
-                    .with_subject(subject)
-            })
+        .flat_map_iter(|o| check_one(o, catalogs, describe))
+        .collect()
+}
+
+/// Validates one object, if a catalogue covers its kind. The JSON form the validator needs is
+/// built only then: most rendered objects (namespaces, RBAC, quotas) have no CRD here.
+pub fn check_one(
+    o: &RenderedObject,
+    catalogs: &Catalogs,
+    describe: &Describe<'_>,
+) -> Vec<Diagnostic> {
+    let text = |k: &str| o.node.get(k).and_then(Node::as_str).unwrap_or_default();
+    if !catalogs.covers(text("apiVersion"), text("kind")) {
+        return Vec::new();
+    }
+    let violations = catalogs.validate(&o.node.to_json()).unwrap_or_default();
+    violations
+        .into_iter()
+        .map(|v| {
+            let segs: Vec<Seg<'_>> = v.path.iter().map(|s| s.as_seg()).collect();
+            // An unknown field is fixed at its key; any other violation at its value.
+            let at_key = v.message.starts_with("unknown field");
+            let (blame, subject) = describe(o);
+            let origin = origin_along(&o.node, &segs, at_key).or(blame);
+            let name = o.node.path(&["metadata", "name"]).and_then(Node::as_str).unwrap_or_default();
+            Diagnostic::error(
+                RULE,
+                format!("{} `{name}` does not match its CRD: {}: {}", o.kind(), display_pointer(&v.pointer), v.message),
+            )
+            .at_opt(origin.span(), "here")
+            .with_help("the cluster would reject this object or silently drop the field; fix the value in the spec (often in podTemplate or flinkConfiguration)")
+            .with_subject(subject)
         })
         .collect()
 }

@@ -3,7 +3,7 @@
 //! naming `flinkform.yaml` or a folder widens that.
 
 use super::{EXIT_CLEAN, EXIT_FINDINGS, ReportArgs, output};
-use flinkform::compile::compile;
+use flinkform::compile::compile_workspace;
 use flinkform::error::Error;
 use std::path::{Path, PathBuf};
 
@@ -18,17 +18,39 @@ pub struct CheckArgs {
 
 pub fn run(start: &Path, args: CheckArgs) -> Result<u8, Error> {
     let root = super::root(start)?;
-    let mut c = compile(&root, &flinkform::compile::Options::default())?;
-    if !args.paths.is_empty() {
-        let focus = focus_paths(&root, start, &args.paths, &c.workspace.spec_paths)?;
-        c.focus(&focus);
+    let workspace = flinkform::workspace::Workspace::load(&root)?;
+    // With paths, only those specs are rendered and checked in full; naming the platform
+    // config (every service depends on it) checks everything.
+    let focus = if args.paths.is_empty() {
+        None
+    } else {
+        Some(focus_paths(
+            &root,
+            start,
+            &args.paths,
+            &workspace.spec_paths,
+        )?)
+    };
+    let options = flinkform::compile::Options {
+        focus: focus
+            .as_ref()
+            .filter(|f| !f.iter().any(|p| p == flinkform::spec::platform::FILE_NAME))
+            .map(|f| f.iter().cloned().collect()),
+        ..Default::default()
+    };
+    let mut c = compile_workspace(workspace, &options)?;
+    if let Some(f) = &focus {
+        c.focus(f);
     }
     output::report(&c.report, &c.workspace.sources, &args.report)?;
-    Ok(if args.report.fail_on.fails(c.report.worst()) {
+    let code = if args.report.fail_on.fails(c.report.worst()) {
         EXIT_FINDINGS
     } else {
         EXIT_CLEAN
-    })
+    };
+    // The report is out; the process ends next, so skip freeing every parsed spec.
+    std::mem::forget(c);
+    Ok(code)
 }
 
 /// Repository-relative spec paths for the given command-line paths (files or folders),

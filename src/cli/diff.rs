@@ -190,7 +190,13 @@ fn render_base(base_root: &Path, label: &str) -> Result<Rendered, Error> {
         ));
         return Ok(Rendered::default());
     }
-    let c = compile(base_root, &Options::default())?;
+    let c = compile(
+        base_root,
+        &Options {
+            keep_objects: true,
+            ..Options::default()
+        },
+    )?;
     if c.has_blocking_errors() {
         output::note(&format!(
             "{label} has errors (YAML, schema or CRD); its services that rendered are compared"
@@ -201,7 +207,13 @@ fn render_base(base_root: &Path, label: &str) -> Result<Rendered, Error> {
 
 pub fn run(start: &Path, args: DiffArgs) -> Result<u8, Error> {
     let root = super::root(start)?;
-    let head = compile(&root, &Options::default())?;
+    let head = compile(
+        &root,
+        &Options {
+            keep_objects: true,
+            ..Options::default()
+        },
+    )?;
     if head.has_blocking_errors() {
         output::note(
             "the working tree has errors (run `flinkform check`); its services that rendered are compared",

@@ -4,7 +4,7 @@
 //! cluster stands for all of them.
 
 use super::{EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, output};
-use flinkform::compile::{Options, compile};
+use flinkform::compile::{Options, compile_workspace};
 use flinkform::error::Error;
 use flinkform::flink::units::human_mib;
 use flinkform::memory_breakdown::{
@@ -39,18 +39,17 @@ pub enum MemoryFormat {
 
 pub fn run(start: &Path, args: MemoryArgs) -> Result<u8, Error> {
     let root = super::root(start)?;
-    let c = compile(&root, &Options::default())?;
-    let names: Vec<&str> = c
-        .workspace
+    let workspace = flinkform::workspace::Workspace::load(&root)?;
+    let names: Vec<&str> = workspace
         .services
         .iter()
         .map(|s| s.name.value.as_str())
         .collect();
-    let Some(service) = c
-        .workspace
+    let Some(service) = workspace
         .services
         .iter()
         .find(|s| s.name.value == args.service)
+        .cloned()
     else {
         let hint = match did_you_mean(&args.service, names.iter().copied()) {
             Some(s) => format!("; did you mean `{s}`?"),
@@ -101,11 +100,18 @@ pub fn run(start: &Path, args: MemoryArgs) -> Result<u8, Error> {
             }
         },
     };
+    // Render only this service, and keep its objects.
+    let options = Options {
+        focus: Some([service.path.clone()].into()),
+        keep_objects: true,
+        ..Options::default()
+    };
+    let c = compile_workspace(workspace, &options)?;
     let objects: Vec<_> = c
         .rendered
         .objects
         .iter()
-        .filter(|o| o.service == args.service && o.env == env && o.kind() == "FlinkDeployment")
+        .filter(|o| *o.service == args.service && *o.env == env && o.kind() == "FlinkDeployment")
         .collect();
     let Some(object) = objects.first() else {
         output::error(&Error::Other(format!(

@@ -110,8 +110,8 @@ fn key_of(o: &RenderedObject) -> ObjectKey {
             .to_string()
     };
     ObjectKey {
-        cluster: o.cluster.clone(),
-        service: o.service.clone(),
+        cluster: o.cluster.to_string(),
+        service: o.service.to_string(),
         kind: o.kind().to_string(),
         namespace: meta("namespace"),
         name: meta("name"),

@@ -19,11 +19,12 @@ pub mod target;
 pub mod view;
 
 pub use rule::{Finding, Rule, RuleMeta};
-pub use target::{Mode, Target};
+pub use target::{Identity, Mode, Target};
 
 use crate::diag::{Diagnostic, Severity, Waived};
 use crate::spec::platform::{Platform, SeveritySetting, Waiver};
 use crate::suggest::did_you_mean;
+use crate::tree::Origin;
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 
@@ -67,44 +68,198 @@ fn configured(platform: &Platform, rule: &str, env: &str) -> Option<Option<Sever
     })
 }
 
-/// Runs every rule over `targets` and returns the findings, with waivers applied.
-pub fn run(targets: &[Target<'_>], platform: &Platform, today: &str) -> Vec<Diagnostic> {
-    let per_target: Vec<Vec<Diagnostic>> = targets
-        .par_iter()
-        .map(|t| {
-            let mut out = Vec::new();
-            for rule in registry() {
-                let meta = rule.meta();
-                let conf = configured(platform, meta.name, &t.env);
-                if conf == Some(None) {
-                    continue;
-                }
-                let mut findings = Vec::new();
-                rule.check(t, &mut findings);
-                out.extend(
-                    findings
-                        .into_iter()
-                        .map(|f| to_diagnostic(meta, conf.flatten(), f, t)),
-                );
+/// Which waivers matched something, merged across the parallel parts of a run.
+#[derive(Debug, Clone, Default)]
+pub struct WaiverUse {
+    used: Vec<bool>,
+    expired_hit: Vec<bool>,
+}
+
+impl WaiverUse {
+    pub fn merge(&mut self, other: &WaiverUse) {
+        for (a, b) in [
+            (&mut self.used, &other.used),
+            (&mut self.expired_hit, &other.expired_hit),
+        ] {
+            if a.len() < b.len() {
+                a.resize(b.len(), false);
             }
-            out
-        })
-        .collect();
-    let mut diagnostics: Vec<Diagnostic> = per_target.into_iter().flatten().collect();
-    for rule in registry() {
-        let meta = rule.meta();
-        let mut findings = Vec::new();
-        rule.check_all(targets, &mut findings);
-        for (i, f) in findings {
-            let Some(t) = targets.get(i) else { continue };
-            let conf = configured(platform, meta.name, &t.env);
+            for (x, y) in a.iter_mut().zip(b) {
+                *x |= *y;
+            }
+        }
+    }
+
+    fn mark(flags: &mut Vec<bool>, i: usize) {
+        if flags.len() <= i {
+            flags.resize(i + 1, false);
+        }
+        flags[i] = true;
+    }
+}
+
+/// What a finding is about, for severities and waivers: its environment and service.
+struct About<'a> {
+    env: &'a str,
+    service: &'a str,
+    blame: Origin,
+    subject: &'a str,
+}
+
+/// The policy for one run: per-target checks (called in parallel, as targets are produced)
+/// and, at the end, the rules across targets and the reports about waivers.
+pub struct Engine<'p> {
+    platform: &'p Platform,
+    today: String,
+}
+
+impl<'p> Engine<'p> {
+    pub fn new(platform: &'p Platform, today: &str) -> Engine<'p> {
+        Engine {
+            platform,
+            today: today.to_string(),
+        }
+    }
+
+    /// Every rule's [`Rule::check`] on one target, waivers applied.
+    pub fn check(&self, t: &Target<'_>, use_: &mut WaiverUse) -> Vec<Diagnostic> {
+        let about = About {
+            env: &t.env,
+            service: &t.service,
+            blame: t.blame,
+            subject: &t.subject,
+        };
+        let mut out = Vec::new();
+        for rule in registry() {
+            let meta = rule.meta();
+            let conf = configured(self.platform, meta.name, &t.env);
             if conf == Some(None) {
                 continue;
             }
-            diagnostics.push(to_diagnostic(meta, conf.flatten(), f, t));
+            let mut findings = Vec::new();
+            rule.check(t, &mut findings);
+            for f in findings {
+                out.push(self.finish_one(meta, conf.flatten(), f, &about, use_));
+            }
         }
+        out
     }
-    apply_waivers(&mut diagnostics, targets, platform, today);
+
+    /// The rules across targets ([`Rule::check_all`]) over every target's identity, then the
+    /// findings about waivers themselves (expired, unused), given what matched during the run.
+    pub fn finish(&self, identities: &[Identity], mut use_: WaiverUse) -> Vec<Diagnostic> {
+        let mut out = Vec::new();
+        for rule in registry() {
+            let meta = rule.meta();
+            let mut findings = Vec::new();
+            rule.check_all(identities, &mut findings);
+            for (i, f) in findings {
+                let Some(id) = identities.get(i) else {
+                    continue;
+                };
+                let conf = configured(self.platform, meta.name, &id.env);
+                if conf == Some(None) {
+                    continue;
+                }
+                let about = About {
+                    env: &id.env,
+                    service: &id.service,
+                    blame: id.blame,
+                    subject: &id.subject,
+                };
+                out.push(self.finish_one(meta, conf.flatten(), f, &about, &mut use_));
+            }
+        }
+        out.extend(self.waiver_findings(&use_));
+        out
+    }
+
+    fn finish_one(
+        &self,
+        meta: &RuleMeta,
+        configured: Option<Severity>,
+        f: Finding,
+        about: &About<'_>,
+        use_: &mut WaiverUse,
+    ) -> Diagnostic {
+        let mut d = to_diagnostic(meta, configured, f, about);
+        for (i, w) in self.platform.policy.waivers.iter().enumerate() {
+            if !applies(w, &d.rule, about) {
+                continue;
+            }
+            if w.expires.value.as_str() < self.today.as_str() {
+                WaiverUse::mark(&mut use_.expired_hit, i);
+                continue;
+            }
+            WaiverUse::mark(&mut use_.used, i);
+            if let Some(span) = w.span() {
+                d.waived = Some(Box::new(Waived {
+                    reason: w.reason.value.clone(),
+                    expires: w.expires.value.clone(),
+                    span,
+                }));
+            }
+            break;
+        }
+        d
+    }
+
+    fn waiver_findings(&self, use_: &WaiverUse) -> Vec<Diagnostic> {
+        let flag = |v: &Vec<bool>, i: usize| v.get(i).copied().unwrap_or(false);
+        let mut out = Vec::new();
+        for (i, w) in self.platform.policy.waivers.iter().enumerate() {
+            if w.expires.value.as_str() < self.today.as_str() {
+                let affected = if flag(&use_.expired_hit, i) {
+                    " and the finding it covered is active again"
+                } else {
+                    ""
+                };
+                out.push(
+                    Diagnostic::error(
+                        rules::waiver_expired::WaiverExpired::META.name,
+                        format!(
+                            "waiver for `{}` on `{}` expired on {}{affected}",
+                            w.rule.value, w.service.value, w.expires.value
+                        ),
+                    )
+                    .at_opt(w.expires.origin.span().or(w.span()), "expired")
+                    .with_help(
+                        "fix the finding, or renew the waiver with a new expiry date and a reason",
+                    ),
+                );
+            } else if !flag(&use_.used, i) {
+                out.push(
+                    Diagnostic::warning(
+                        rules::waiver_unused::WaiverUnused::META.name,
+                        format!("waiver for `{}` on `{}` matches no finding", w.rule.value, w.service.value),
+                    )
+                    .at_opt(w.span(), "unused waiver")
+                    .with_help("the finding is gone (or the rule, service or environment is misspelled): remove the waiver"),
+                );
+            }
+        }
+        out
+    }
+}
+
+/// Runs every rule over `targets` (all at hand, as in `lint`), waivers applied.
+pub fn run(targets: &[Target<'_>], platform: &Platform, today: &str) -> Vec<Diagnostic> {
+    let engine = Engine::new(platform, today);
+    let per_target: Vec<(Vec<Diagnostic>, WaiverUse)> = targets
+        .par_iter()
+        .map(|t| {
+            let mut use_ = WaiverUse::default();
+            (engine.check(t, &mut use_), use_)
+        })
+        .collect();
+    let mut use_ = WaiverUse::default();
+    let mut diagnostics = Vec::new();
+    for (d, u) in per_target {
+        diagnostics.extend(d);
+        use_.merge(&u);
+    }
+    let identities: Vec<Identity> = targets.iter().map(Target::identity).collect();
+    diagnostics.extend(engine.finish(&identities, use_));
     diagnostics
 }
 
@@ -112,13 +267,13 @@ fn to_diagnostic(
     meta: &RuleMeta,
     configured: Option<Severity>,
     f: Finding,
-    t: &Target<'_>,
+    about: &About<'_>,
 ) -> Diagnostic {
     let severity = configured.or(f.severity).unwrap_or(meta.severity);
-    let at = f.at.or(t.blame);
+    let at = f.at.or(about.blame);
     let mut d = Diagnostic::new(meta.name, severity, f.message)
         .at_opt(at.span(), f.label)
-        .with_subject(t.subject.clone());
+        .with_subject(about.subject.to_string());
     for (origin, label) in f.secondary {
         if let Some(s) = origin.span() {
             d = d.with_secondary(s, label);
@@ -133,79 +288,11 @@ fn to_diagnostic(
     d
 }
 
-/// A diagnostic's (service, environment), from its subject's target.
-fn applies(w: &Waiver, rule: &str, t: &Target<'_>) -> bool {
+/// Whether a waiver covers a finding of `rule` about this service and environment.
+fn applies(w: &Waiver, rule: &str, about: &About<'_>) -> bool {
     w.rule.value == rule
-        && w.service.value == t.service
-        && w.environment.as_ref().is_none_or(|e| e.value == t.env)
-}
-
-fn apply_waivers(
-    diagnostics: &mut Vec<Diagnostic>,
-    targets: &[Target<'_>],
-    platform: &Platform,
-    today: &str,
-) {
-    let waivers = &platform.policy.waivers;
-    if waivers.is_empty() {
-        return;
-    }
-    // Subject → target, to know each finding's service and environment.
-    let by_subject: BTreeMap<&str, &Target<'_>> =
-        targets.iter().map(|t| (t.subject.as_str(), t)).collect();
-    let mut used = vec![false; waivers.len()];
-    let mut expired_hit = vec![false; waivers.len()];
-    for d in diagnostics.iter_mut() {
-        let Some(t) = d.subject.as_deref().and_then(|s| by_subject.get(s)) else {
-            continue;
-        };
-        for (i, w) in waivers.iter().enumerate() {
-            if !applies(w, &d.rule, t) {
-                continue;
-            }
-            if w.expires.value.as_str() < today {
-                expired_hit[i] = true;
-                continue;
-            }
-            used[i] = true;
-            if let Some(span) = w.span() {
-                d.waived = Some(Box::new(Waived {
-                    reason: w.reason.value.clone(),
-                    expires: w.expires.value.clone(),
-                    span,
-                }));
-            }
-            break;
-        }
-    }
-    for (i, w) in waivers.iter().enumerate() {
-        if w.expires.value.as_str() < today {
-            let affected = if expired_hit[i] {
-                " and the finding it covered is active again"
-            } else {
-                ""
-            };
-            diagnostics.push(
-                Diagnostic::error(
-                    rules::waiver_expired::WaiverExpired::META.name,
-                    format!(
-                        "waiver for `{}` on `{}` expired on {}{affected}",
-                        w.rule.value, w.service.value, w.expires.value
-                    ),
-                )
-                .at_opt(w.expires.origin.span().or(w.span()), "expired")
-                .with_help(
-                    "fix the finding, or renew the waiver with a new expiry date and a reason",
-                ),
-            );
-        } else if !used[i] {
-            diagnostics.push(
-                Diagnostic::warning(rules::waiver_unused::WaiverUnused::META.name, format!("waiver for `{}` on `{}` matches no finding", w.rule.value, w.service.value))
-                    .at_opt(w.span(), "unused waiver")
-                    .with_help("the finding is gone (or the rule, service or environment is misspelled): remove the waiver"),
-            );
-        }
-    }
+        && w.service.value == about.service
+        && w.environment.as_ref().is_none_or(|e| e.value == about.env)
 }
 
 /// Findings about the policy settings themselves: rules that do not exist, environments that

@@ -107,9 +107,11 @@ pub trait Rule: Sync {
     /// Checks one FlinkDeployment or FlinkSessionJob.
     fn check(&self, _target: &Target<'_>, _out: &mut Vec<Finding>) {}
 
-    /// Checks all targets together (cross-service rules). Findings are attributed to the
+    /// Checks all targets together (rules across services), from their identities: a rule
+    /// across services sees names, namespaces and clusters, not whole objects, so a run over a
+    /// large repository never has to hold every object at once. Findings are attributed to the
     /// target at the given index.
-    fn check_all(&self, _targets: &[Target<'_>], _out: &mut Vec<(usize, Finding)>) {}
+    fn check_all(&self, _targets: &[super::target::Identity], _out: &mut Vec<(usize, Finding)>) {}
 }
 
 /// Declares a rule type whose doc comment becomes its documentation.

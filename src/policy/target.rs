@@ -103,3 +103,42 @@ pub fn requirements(platform: &Platform, env: &str) -> Requirements {
         }
     }
 }
+
+/// What rules across targets know about a target: enough to find collisions (two deployments
+/// in one namespace), never the whole object.
+#[derive(Debug, Clone)]
+pub struct Identity {
+    pub kind: super::view::Kind,
+    pub name: String,
+    pub namespace: Option<String>,
+    pub namespace_origin: Origin,
+    /// Where a finding about the object as a whole points (its `kind`, else the target's blame).
+    pub kind_origin: Origin,
+    pub cluster: String,
+    pub env: String,
+    pub service: String,
+    pub blame: Origin,
+    pub subject: String,
+}
+
+impl Target<'_> {
+    pub fn identity(&self) -> Identity {
+        let ns = self.view.namespace();
+        Identity {
+            kind: self.view.kind(),
+            name: self.view.name().to_string(),
+            namespace: ns.and_then(Node::as_str).map(str::to_string),
+            namespace_origin: ns.map_or(Origin::NONE, |n| n.origin),
+            kind_origin: self
+                .view
+                .object
+                .get("kind")
+                .map_or(Origin::NONE, |k| k.origin),
+            cluster: self.cluster.clone(),
+            env: self.env.clone(),
+            service: self.service.clone(),
+            blame: self.blame,
+            subject: self.subject.clone(),
+        }
+    }
+}

@@ -1,6 +1,5 @@
 use crate::policy::view::Kind;
-use crate::policy::{Finding, Rule, RuleMeta, Target};
-use crate::tree::Node;
+use crate::policy::{Finding, Identity, Rule, RuleMeta, Target};
 use std::collections::HashMap;
 
 crate::declare_rule! {
@@ -77,15 +76,15 @@ impl Rule for OneJobPerCluster {
         }
     }
 
-    fn check_all(&self, targets: &[Target<'_>], out: &mut Vec<(usize, Finding)>) {
+    fn check_all(&self, targets: &[Identity], out: &mut Vec<(usize, Finding)>) {
         let mut by_ns: HashMap<(&str, &str), Vec<usize>> = HashMap::new();
         for (i, t) in targets.iter().enumerate() {
-            if t.view.kind() != Kind::Deployment {
+            if t.kind != Kind::Deployment {
                 continue;
             }
             // Only namespaces the objects name: where an unnamespaced manifest lands depends on
             // how it is applied (`namespace-isolation` reports that), and `lint` cannot tell.
-            let Some(ns) = t.view.namespace().and_then(Node::as_str) else {
+            let Some(ns) = t.namespace.as_deref() else {
                 continue;
             };
             by_ns.entry((t.cluster.as_str(), ns)).or_default().push(i);
@@ -93,7 +92,11 @@ impl Rule for OneJobPerCluster {
         // Two documents with the same name are one object (a duplicate, or a kustomize patch of
         // it), not two jobs: count distinct names.
         let distinct = |members: &[usize]| {
-            let mut names: Vec<&str> = members.iter().map(|&i| targets[i].view.name()).collect();
+            let mut names: Vec<&str> = members
+                .iter()
+                .filter_map(|&i| targets.get(i))
+                .map(|t| t.name.as_str())
+                .collect();
             names.sort_unstable();
             names.dedup();
             names.len()
@@ -102,18 +105,21 @@ impl Rule for OneJobPerCluster {
         groups.sort();
         for ((_, ns), members) in groups {
             for &i in &members {
-                let t = &targets[i];
+                let Some(t) = targets.get(i) else { continue };
                 let mut f = Finding::new(
-                    t.view.namespace().map_or(t.blame, |n| n.origin),
+                    t.namespace_origin.or(t.blame),
                     format!("namespace `{ns}` holds {} Flink deployments; each job needs its own namespace", distinct(&members)),
                 )
                 .label("shared namespace")
                 .help("give every job its own namespace (and service account)");
-                for &j in members.iter().filter(|&&j| j != i) {
-                    let other = &targets[j];
+                for other in members
+                    .iter()
+                    .filter(|&&j| j != i)
+                    .filter_map(|&j| targets.get(j))
+                {
                     f = f.also(
-                        other.view.namespace().map_or(other.blame, |n| n.origin),
-                        format!("`{}` is here too", other.view.name()),
+                        other.namespace_origin.or(other.blame),
+                        format!("`{}` is here too", other.name),
                     );
                 }
                 out.push((i, f));
