@@ -118,7 +118,7 @@ w("## What is measured\n")
 w(
     f"Synthetic repositories from `cargo run --release --example synth-repo -- N DIR --seed "
     f"{env.get('seed', '1')}`: N services of realistic variety (TaskManagers of 1–32 GiB, "
-    "Flink 1.18–2.0, one to three of dev/staging/prod with overlays, secrets, pod templates, "
+    "Flink 1.19–2.0, one to three of dev/staging/prod with overlays, secrets, pod templates, "
     "extra Flink configuration, logging configuration), which `check` passes clean. An "
     "environment has one cluster, prod two, so a service renders to about 2.5 clusters × 9 "
     "files.\n"

@@ -95,14 +95,16 @@ printf 'size\tname\trun\twall_s\tuser_s\tsys_s\tmaxrss_kb\texit\tload1\tnote\n' 
 
 # --- helpers -------------------------------------------------------------------------------
 
-# repo N: the path of the N-service repository, generated if missing.
+# repo N: the path of the N-service repository, generated if missing or made by another
+# version of the generator.
 repo() {
-  local n=$1 dir=$WORK/repos/n$1-s$SEED
-  if [ ! -f "$dir/.complete" ]; then
+  local n=$1 dir=$WORK/repos/n$1-s$SEED stamp
+  stamp="$n $SEED $(cksum <"$ROOT/examples/support/synth.rs")"
+  if [ "$(cat "$dir/.complete" 2>/dev/null)" != "$stamp" ]; then
     rm -rf "$dir"
     log "generating $n services into $dir"
     "$SYNTH" "$n" "$dir" --seed "$SEED" >&2
-    touch "$dir/.complete"
+    echo "$stamp" >"$dir/.complete"
   fi
   echo "$dir"
 }

@@ -2,11 +2,12 @@
 //! (`tests/synth.rs`), which both include this file with `#[path]`.
 //!
 //! [`generate`] writes `flinkform.yaml` and `services/<name>/service.yaml` for N services of
-//! realistic variety: TaskManagers of 1–32 GiB, Flink 1.18–2.0 (image tags matching), one to
+//! realistic variety: TaskManagers of 1–32 GiB, Flink 1.19–2.0 (image tags matching), one to
 //! three of the environments `dev`, `staging` and `prod` with overlays, secrets, plain
 //! environment variables, pod templates, extra Flink configuration, logging configuration,
 //! labels, network rules, and upgrade modes that respect the prod policy (`stateless` only in
-//! dev and staging overlays). The output is a function of (N, seed, violations) only, and a
+//! dev and staging overlays), and a job parallelism that matches a fixed TaskManager count
+//! (`replicas × slots`, or left to the operator). The output is a function of (N, seed, violations) only, and a
 //! service's text depends on its index and the seed, not on N. `flinkform check` passes it
 //! with no findings.
 //!
@@ -184,7 +185,9 @@ pub const ENVIRONMENTS: [(&str, &[&str]); 3] = [
     ("prod", &["prod-eu-1", "prod-us-1"]),
 ];
 
-pub const FLINK_VERSIONS: [&str; 4] = ["1.18", "1.19", "1.20", "2.0"];
+/// Flink versions of the services. Not 1.18: the platform runs operator 1.15, which deprecates
+/// it (the `flink-version-supported` rule warns), and a generated repository is clean.
+pub const FLINK_VERSIONS: [&str; 3] = ["1.19", "1.20", "2.0"];
 /// The platform's default `flinkVersion`.
 pub const DEFAULT_FLINK: &str = "1.20";
 
@@ -383,7 +386,7 @@ pub fn service(seed: u64, i: usize, violation: Option<Violation>) -> Service {
     let mut rng = Rng::new(seed.rotate_left(17) ^ (i as u64).wrapping_mul(0xD1B5_4A32_D192_ED03));
     let (domain, function) = name_parts(seed, i);
     let team = *rng.pick(&TEAMS);
-    let flink = FLINK_VERSIONS[rng.weighted(&[10, 20, 50, 20])];
+    let flink = FLINK_VERSIONS[rng.weighted(&[25, 55, 20])];
     let write_version = flink != DEFAULT_FLINK || rng.chance(30);
 
     // Environments: a realistic mix; a service with a defect runs in one environment.
@@ -417,6 +420,10 @@ pub fn service(seed: u64, i: usize, violation: Option<Violation>) -> Service {
     let tm_cpu = (slots.max(1 + rng.below(max_slots))).min(8);
     let hashmap = rng.chance(20);
     let parallelism = slots * (1 + rng.below(16));
+    let block_style_tm = rng.chance(50);
+    // A fixed TaskManager count: the operator then runs the job with replicas × slots, so
+    // the spec sets no parallelism of its own.
+    let replicas = (block_style_tm && rng.chance(25)).then(|| 1 + rng.below(4));
     let upgrade = *rng.pick(&["", "", "savepoint", "last-state"]);
 
     let mut s = String::with_capacity(2048);
@@ -503,7 +510,9 @@ pub fn service(seed: u64, i: usize, violation: Option<Violation>) -> Service {
     } else {
         "parallelism"
     };
-    let _ = writeln!(s, "    {key}: {parallelism}");
+    if replicas.is_none() || violation == Some(Violation::FieldTypo) {
+        let _ = writeln!(s, "    {key}: {parallelism}");
+    }
     if !upgrade.is_empty() {
         let _ = writeln!(s, "    upgradeMode: {upgrade}");
     }
@@ -519,7 +528,7 @@ pub fn service(seed: u64, i: usize, violation: Option<Violation>) -> Service {
     } else {
         memory(&mut rng, tm_gib)
     };
-    if rng.chance(50) {
+    if !block_style_tm {
         let _ = writeln!(
             s,
             "  taskManager: {{ cpu: {tm_cpu}, memory: {tm_memory}, slots: {slots} }}"
@@ -529,8 +538,8 @@ pub fn service(seed: u64, i: usize, violation: Option<Violation>) -> Service {
             s,
             "  taskManager:\n    cpu: {tm_cpu}\n    memory: {tm_memory}\n    slots: {slots}"
         );
-        if rng.chance(25) {
-            let _ = writeln!(s, "    replicas: {}", 1 + rng.below(4));
+        if let Some(r) = replicas {
+            let _ = writeln!(s, "    replicas: {r}");
         }
     }
     if hashmap {
@@ -710,8 +719,17 @@ pub fn service(seed: u64, i: usize, violation: Option<Violation>) -> Service {
             match rng.weighted(&[50, 20, 15, 10, 5]) {
                 0 => {}
                 1 => o.push("clusters: [prod-eu-1]".into()),
-                2 => o.push(format!("job: {{ parallelism: {} }}", parallelism * 2)),
-                3 => o.push(format!("taskManager: {{ replicas: {} }}", 2 + rng.below(6))),
+                2 if replicas.is_none() => {
+                    o.push(format!("job: {{ parallelism: {} }}", parallelism * 2))
+                }
+                2 => {}
+                3 => {
+                    let r = 2 + rng.below(6);
+                    o.push(format!("taskManager: {{ replicas: {r} }}"));
+                    if replicas.is_none() {
+                        o.push(format!("job: {{ parallelism: {} }}", r * slots));
+                    }
+                }
                 _ => o.push("jobManager: { replicas: 2 }".into()),
             }
             match violation {
@@ -723,15 +741,15 @@ pub fn service(seed: u64, i: usize, violation: Option<Violation>) -> Service {
             }
         } else {
             if rng.chance(40) {
-                o.push(format!(
-                    "job: {{ parallelism: {}{} }}",
-                    slots,
-                    if rng.chance(30) {
-                        ", upgradeMode: stateless"
-                    } else {
-                        ""
-                    }
-                ));
+                let stateless = rng.chance(30);
+                match (replicas, stateless) {
+                    (None, true) => o.push(format!(
+                        "job: {{ parallelism: {slots}, upgradeMode: stateless }}"
+                    )),
+                    (None, false) => o.push(format!("job: {{ parallelism: {slots} }}")),
+                    (Some(_), true) => o.push("job: { upgradeMode: stateless }".into()),
+                    (Some(_), false) => {}
+                }
             }
             if tm_gib > 2 && rng.chance(40) {
                 let smaller = (tm_gib / 2).max(1);
