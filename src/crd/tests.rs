@@ -170,6 +170,23 @@ spec:
 // ---------------------------------------------------------------------------------------------
 
 #[test]
+fn builtin_json_is_generated_from_the_upstream_files() {
+    let docs: Vec<Value> = BUILTIN
+        .iter()
+        .flat_map(|(path, text)| yaml_docs(path, text))
+        .collect();
+    let generated = serde_json::to_string(&docs).expect("serialize") + "\n";
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas/crds/builtin.json");
+    if std::env::var("FLINKFORM_UPDATE_DOCS").as_deref() == Ok("1") {
+        std::fs::write(&path, &generated).expect("write builtin.json");
+    }
+    assert!(
+        BUILTIN_JSON == generated,
+        "schemas/crds/builtin.json is stale: run `FLINKFORM_UPDATE_DOCS=1 cargo test --lib crd`"
+    );
+}
+
+#[test]
 fn builtin_kinds() {
     assert_eq!(
         CrdCatalog::builtin().kinds(),
