@@ -5,6 +5,7 @@
 use super::{EXIT_CLEAN, EXIT_FINDINGS, ReportArgs, output};
 use flinkform::compile::compile_workspace;
 use flinkform::error::Error;
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 #[derive(clap::Args, Debug)]
@@ -18,9 +19,10 @@ pub struct CheckArgs {
 
 pub fn run(start: &Path, args: CheckArgs) -> Result<u8, Error> {
     let root = super::root(start)?;
-    let workspace = flinkform::workspace::Workspace::load(&root)?;
-    // With paths, only those specs are rendered and checked in full; naming the platform
-    // config (every service depends on it) checks everything.
+    let discovery = flinkform::workspace::Workspace::discover(&root)?;
+    // With paths, only those specs (and any other that could share a name with them) are
+    // loaded, and only those are rendered and checked; naming the platform config (every
+    // service depends on it) checks everything.
     let focus = if args.paths.is_empty() {
         None
     } else {
@@ -28,14 +30,20 @@ pub fn run(start: &Path, args: CheckArgs) -> Result<u8, Error> {
             &root,
             start,
             &args.paths,
-            &workspace.spec_paths,
+            &discovery.spec_paths,
         )?)
     };
+    let narrow: Option<BTreeSet<String>> = focus
+        .as_ref()
+        .filter(|f| !f.iter().any(|p| p == flinkform::spec::platform::FILE_NAME))
+        .map(|f| f.iter().cloned().collect());
+    // The CRD catalogue is needed once the first spec is rendered; build it meanwhile.
+    rayon::spawn(|| {
+        flinkform::crd::CrdCatalog::builtin();
+    });
+    let workspace = discovery.load(narrow.as_ref())?;
     let options = flinkform::compile::Options {
-        focus: focus
-            .as_ref()
-            .filter(|f| !f.iter().any(|p| p == flinkform::spec::platform::FILE_NAME))
-            .map(|f| f.iter().cloned().collect()),
+        focus: narrow,
         ..Default::default()
     };
     let mut c = compile_workspace(workspace, &options)?;
