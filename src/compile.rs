@@ -30,6 +30,9 @@ pub struct Options {
     /// Keep every rendered object (for `diff` and `memory`); otherwise objects are dropped as
     /// soon as they are checked.
     pub keep_objects: bool,
+    /// List every file render would write in [`Compilation::output_paths`] (for `render`);
+    /// `check` does not need the 23 paths per service.
+    pub list_outputs: bool,
     /// Check only these spec files fully (`check PATH...`): the others are resolved, which is
     /// all that rules across services need. `None` checks everything.
     pub focus: Option<BTreeSet<String>>,
@@ -41,6 +44,7 @@ pub struct Compilation {
     /// Rendered objects, sorted by cluster, service and file, when `keep_objects` was set.
     pub rendered: Rendered,
     /// Every file render writes (output-relative), sorted; with the cluster folders' files.
+    /// Empty unless `list_outputs` was set.
     pub output_paths: Vec<String>,
     pub report: Report,
 }
@@ -86,15 +90,7 @@ pub fn compile_workspace(mut workspace: Workspace, options: &Options) -> Result<
             .par_iter()
             .map(|s| {
                 let full = options.focus.as_ref().is_none_or(|f| f.contains(&s.path));
-                check_service(
-                    s,
-                    platform,
-                    &output,
-                    &catalogs,
-                    &engine,
-                    full,
-                    options.keep_objects,
-                )
+                check_service(s, platform, &output, &catalogs, &engine, full, options)
             })
             .collect();
         let mut identities = Vec::new();
@@ -111,12 +107,14 @@ pub fn compile_workspace(mut workspace: Workspace, options: &Options) -> Result<
             }
         }
         diagnostics.extend(engine.finish(&identities, waivers));
-        output_paths.extend(
-            render::cluster_files(platform, &clusters)
-                .into_iter()
-                .map(|f| f.path),
-        );
-        output_paths.sort();
+        if options.list_outputs {
+            output_paths.extend(
+                render::cluster_files(platform, &clusters)
+                    .into_iter()
+                    .map(|f| f.path),
+            );
+            output_paths.sort();
+        }
         rendered.objects.sort_by(|a, b| {
             (&a.cluster, &a.service, &a.file).cmp(&(&b.cluster, &b.service, &b.file))
         });
@@ -143,7 +141,7 @@ fn check_service(
     catalogs: &Catalogs,
     engine: &Engine<'_>,
     full: bool,
-    keep_objects: bool,
+    options: &Options,
 ) -> Outcome {
     let (resolved, diags) = resolve(s, platform);
     let mut out = Outcome {
@@ -155,14 +153,18 @@ fn check_service(
             .push((r.cluster.value.clone(), r.service.name.value.clone()));
         if !full {
             out.identities.push(rendered_identity(r));
-            out.paths.extend(render::bundle_paths(r));
+            if options.list_outputs {
+                out.paths.extend(render::bundle_paths(r));
+            }
             continue;
         }
         let Some(mut b) = render::bundle(platform, r, output) else {
             continue;
         };
         out.diagnostics.append(&mut b.diagnostics);
-        out.paths.extend(b.paths());
+        if options.list_outputs {
+            out.paths.extend(b.paths());
+        }
         let describe = |_: &RenderedObject| (s.blame(), r.subject());
         for o in &b.objects {
             out.diagnostics
@@ -172,7 +174,7 @@ fn check_service(
             out.diagnostics.extend(engine.check(&t, &mut out.waivers));
             out.identities.push(t.identity());
         }
-        if keep_objects {
+        if options.keep_objects {
             out.objects.append(&mut b.objects);
         }
     }

@@ -126,7 +126,11 @@ fn input_order_does_not_matter() {
     let again = flinkform::render::render(platform, &resolved, "rendered");
     assert_eq!(again.files, first.files);
     // And the paths the streaming pipeline announces are exactly the files it renders.
-    let c = flinkform::compile::compile(&example(), &Default::default()).expect("compile");
+    let options = flinkform::compile::Options {
+        list_outputs: true,
+        ..Default::default()
+    };
+    let c = flinkform::compile::compile(&example(), &options).expect("compile");
     let paths: Vec<&str> = first.files.iter().map(|f| f.path.as_str()).collect();
     assert_eq!(c.output_paths, paths);
 }

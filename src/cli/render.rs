@@ -42,6 +42,7 @@ pub fn run(start: &Path, args: RenderArgs) -> Result<u8, Error> {
     let options = Options {
         crd_dirs,
         output,
+        list_outputs: true,
         ..Options::default()
     };
     // First check everything, holding nothing but the findings…
