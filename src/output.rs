@@ -16,7 +16,7 @@
 
 use crate::error::{Error, Result};
 use crate::render::{HEADER_PREFIX, OutputFile};
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -193,6 +193,8 @@ pub struct Sync {
     updated: AtomicUsize,
     unchanged: AtomicUsize,
     drift: Mutex<Drift>,
+    /// Folders below `dir` known to be real folders inside the output (or links into it).
+    verified: Mutex<HashSet<PathBuf>>,
 }
 
 impl Sync {
@@ -213,6 +215,7 @@ impl Sync {
             updated: AtomicUsize::new(0),
             unchanged: AtomicUsize::new(0),
             drift: Mutex::new(Drift::default()),
+            verified: Mutex::new(HashSet::new()),
         })
     }
 
@@ -249,9 +252,68 @@ impl Sync {
 
     fn write_one(&self, path: &Path, f: &OutputFile) -> Result<()> {
         if let Some(parent) = path.parent() {
-            ensure_inside(&self.root, parent)?;
+            self.make_folder(parent)?;
         }
-        write_atomic(path, f.contents.as_bytes())
+        replace_file(path, f.contents.as_bytes())
+    }
+
+    /// Creates `folder` (below the output folder) as needed, refusing to go through a link
+    /// that leads outside the output. Each folder is looked at once per run, with one `lstat`
+    /// per path component below the output folder; resolving every file's folder with
+    /// `canonicalize` instead cost a `readlink` per component of the absolute path, twice
+    /// per file: most of `render`'s system calls.
+    fn make_folder(&self, folder: &Path) -> Result<()> {
+        let werr = |p: &Path, source| Error::Write {
+            path: p.display().to_string(),
+            source,
+        };
+        let rel = folder.strip_prefix(&self.dir).map_err(|_| {
+            Error::Other(format!(
+                "{} is not inside the output folder {}",
+                folder.display(),
+                self.dir.display()
+            ))
+        })?;
+        let mut at = self.dir.clone();
+        for part in rel.components() {
+            let std::path::Component::Normal(name) = part else {
+                return Err(Error::Other(format!(
+                    "{} is not a plain path below the output folder; refusing to write there",
+                    folder.display()
+                )));
+            };
+            at.push(name);
+            if self.verified.lock().map_err(poisoned)?.contains(&at) {
+                continue;
+            }
+            // What is there (`None`: a folder this run just made).
+            let found = match std::fs::symlink_metadata(&at) {
+                Ok(meta) => Some(meta),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                    match std::fs::create_dir(&at) {
+                        Ok(()) => None,
+                        // Another render made it meanwhile: look at what it made.
+                        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                            Some(std::fs::symlink_metadata(&at).map_err(|e| werr(&at, e))?)
+                        }
+                        Err(e) => return Err(werr(&at, e)),
+                    }
+                }
+                Err(e) => return Err(werr(&at, e)),
+            };
+            if found.is_some_and(|meta| meta.file_type().is_symlink()) {
+                let resolved = std::fs::canonicalize(&at).map_err(|e| werr(&at, e))?;
+                if !resolved.starts_with(&self.root) {
+                    return Err(Error::Other(format!(
+                        "{} leads outside the output folder (to {}); refusing to write there",
+                        at.display(),
+                        resolved.display()
+                    )));
+                }
+            }
+            self.verified.lock().map_err(poisoned)?.insert(at.clone());
+        }
+        Ok(())
     }
 
     /// Generated files on disk that this render did not produce: reported as extra, or
@@ -308,41 +370,21 @@ fn poisoned<T>(_: T) -> Error {
     Error::Other("a render thread failed while recording drift".into())
 }
 
-fn ensure_inside(root: &Path, folder: &Path) -> Result<()> {
-    // Check the deepest folder that exists *before* creating anything below it, then the
-    // created folder itself.
-    let mut existing = folder;
-    while !existing.exists() {
-        match existing.parent() {
-            Some(p) => existing = p,
-            None => break,
-        }
-    }
-    let check = |p: &Path| -> Result<()> {
-        let resolved = std::fs::canonicalize(p).map_err(|source| Error::Write {
-            path: p.display().to_string(),
-            source,
-        })?;
-        if resolved.starts_with(root) {
-            Ok(())
-        } else {
-            Err(Error::Other(format!(
-                "{} leads outside the output folder (to {}); refusing to write there",
-                p.display(),
-                resolved.display()
-            )))
-        }
-    };
-    check(existing)?;
-    std::fs::create_dir_all(folder).map_err(|source| Error::Write {
-        path: folder.display().to_string(),
+/// Writes `bytes` to `path`, creating its folder, so that readers see the old or the new
+/// file, never a mix.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = path
+        .parent()
+        .ok_or_else(|| Error::Usage(format!("{} has no folder", path.display())))?;
+    std::fs::create_dir_all(dir).map_err(|source| Error::Write {
+        path: dir.display().to_string(),
         source,
     })?;
-    check(folder)
+    replace_file(path, bytes)
 }
 
-/// Writes `bytes` to `path` so that readers see the old or the new file, never a mix.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+/// [`write_atomic`] into a folder that exists: a temporary file beside `path`, renamed over it.
+fn replace_file(path: &Path, bytes: &[u8]) -> Result<()> {
     let werr = |source| Error::Write {
         path: path.display().to_string(),
         source,
@@ -350,12 +392,14 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     let dir = path
         .parent()
         .ok_or_else(|| Error::Usage(format!("{} has no folder", path.display())))?;
-    std::fs::create_dir_all(dir).map_err(werr)?;
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.{}{TEMP_SUFFIX}", std::process::id()));
+    // `getpid` is a system call each time; a render asks once per file.
+    static PID: std::sync::OnceLock<u32> = std::sync::OnceLock::new();
+    let pid = *PID.get_or_init(std::process::id);
+    let tmp = dir.join(format!(".{name}.{pid}{TEMP_SUFFIX}"));
     let result = (|| {
         let mut f = std::fs::File::create(&tmp)?;
         f.write_all(bytes)?;
