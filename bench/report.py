@@ -131,6 +131,7 @@ for name, cmd in [
     ("check one file", "`flinkform -C DIR check services/<first>/service.yaml` (the pre-commit path)"),
     ("render", "`flinkform -C DIR render` into an empty output folder (the previous one is moved away first)"),
     ("render, up to date", "`flinkform -C DIR render` again: nothing to write"),
+    ("copy of the output", "`cp -r DIR/rendered` to a new folder: what the file system alone needs to create the files `render` writes"),
     ("render --check", "`flinkform -C DIR render --check` against an up-to-date output folder"),
 ]:
     w(f"| {name} | {cmd} |")
@@ -143,6 +144,7 @@ names = [
     ("check-one-file", "check one file"),
     ("render", "render"),
     ("render-up-to-date", "render, up to date"),
+    ("copy-output", "copy of the output"),
     ("render-check", "render --check"),
 ]
 if sizes:
@@ -244,8 +246,9 @@ def target(label, value_text, ok):
 if target_size:
     st = get(target_size, "check")
     target("10k services: `check` < 1 s", (secs(st.best) + at) if st else "–", st.best < 1 if st else None)
-    st = get(target_size, "render")
-    target("10k services: `render` < 3 s", (secs(st.best) + at) if st else "–", st.best < 3 if st else None)
+    st, cp = get(target_size, "render"), get(target_size, "copy-output")
+    floor = f"; `cp -r` of the same output: {secs(cp.best)}" if cp else ""
+    target("10k services: `render` < 3 s", (secs(st.best) + floor + at) if st else "–", st.best < 3 if st else None)
     peaks = [(k, get(target_size, k)) for k in ("check", "render", "render-up-to-date", "render-check") if get(target_size, k)]
     if peaks:
         k, worst = max(peaks, key=lambda x: x[1].rss_mb)

@@ -165,6 +165,9 @@ for n in $SIZES; do
   if [ "$n" -le "$RENDER_MAX" ]; then
     measure "$n" render "$runs" 0 'set_aside "$dir/rendered"' -- "$BIN" -C "$dir" render
     measure "$n" render-up-to-date "$runs" 0 "" -- "$BIN" -C "$dir" render
+    # The file system's floor for writing that output: a plain copy of it (no atomic renames).
+    measure "$n" copy-output "$runs" 0 "" -- \
+      bash -c 'cp -r "$0" "$1/copy-$(date +%s%N)"' "$dir/rendered" "$WORK/trash"
     measure "$n" render-check "$runs" 0 "" -- "$BIN" -C "$dir" render --check
     printf '%s\t%s\n' "$n" "$(find "$dir/rendered" -type f | wc -l)" >>"$WORK/rendered-files.tsv.tmp"
   fi
