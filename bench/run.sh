@@ -15,12 +15,14 @@
 #   BENCH_SEED              generator seed                          1
 #   BENCH_DIR               work folder (repositories, tools)       $CARGO_TARGET_DIR/bench
 #   BENCH_PEER_SPECS        specs for check-jsonschema vs check     2000
-#   BENCH_CHECKOV_SERVICES  repository whose output checkov scans   1000
-#   BENCH_KUSTOMIZE_SERVICES repository whose clusters kustomize builds  1000
+#   BENCH_CHECKOV_SERVICES  repository whose output checkov scans   250
+#   BENCH_KUSTOMIZE_SERVICES repository whose clusters kustomize builds  250
 #   BENCH_RENDER_MAX        largest size that is rendered           50000
 #   BENCH_TIMEOUT           seconds before a command is stopped     1800
 #   BENCH_MEM_LIMIT_KB      address-space limit of measured commands  min(16 GiB, 80% of MemAvailable)
 #   BENCH_OUT               the report                              docs/performance.md
+#   BENCH_APPEND            1: keep the previous results and machine notes, add to them
+#                           (e.g. BENCH_APPEND=1 BENCH_SIZES="" to redo only the peers)
 #
 # The machine may be shared: every measurement records the load average before it, the
 # report gives the best and the median of the runs, and CPU time beside wall time.
@@ -29,13 +31,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
-SIZES=${BENCH_SIZES:-"1000 10000 50000"}
+SIZES=${BENCH_SIZES-"1000 10000 50000"}
 RUNS=${BENCH_RUNS:-3}
 SEED=${BENCH_SEED:-1}
 WORK=${BENCH_DIR:-$CARGO_TARGET_DIR/bench}
 PEER_SPECS=${BENCH_PEER_SPECS:-2000}
-CHECKOV_SERVICES=${BENCH_CHECKOV_SERVICES:-1000}
-KUSTOMIZE_SERVICES=${BENCH_KUSTOMIZE_SERVICES:-1000}
+CHECKOV_SERVICES=${BENCH_CHECKOV_SERVICES:-250}
+KUSTOMIZE_SERVICES=${BENCH_KUSTOMIZE_SERVICES:-250}
 RENDER_MAX=${BENCH_RENDER_MAX:-50000}
 TIMEOUT=${BENCH_TIMEOUT:-1800}
 OUT=${BENCH_OUT:-$ROOT/docs/performance.md}
@@ -72,7 +74,8 @@ CHECKOV=$(command -v checkov || echo "$WORK/venv/bin/checkov")
 KUBECTL=$(command -v kubectl || true)
 
 # --- the machine -------------------------------------------------------------------------
-{
+APPEND=${BENCH_APPEND:-0}
+[ "$APPEND" = 1 ] || {
   echo "date=$(date -u +%Y-%m-%dT%H:%MZ)"
   echo "nproc=$(nproc)"
   echo "cpu=$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)"
@@ -91,7 +94,8 @@ KUBECTL=$(command -v kubectl || true)
   echo "runs=$RUNS"
   echo "seed=$SEED"
 } >"$WORK/machine.env"
-printf 'size\tname\trun\twall_s\tuser_s\tsys_s\tmaxrss_kb\texit\tload1\tnote\n' >"$RESULTS"
+[ "$APPEND" = 1 ] ||
+  printf 'size\tname\trun\twall_s\tuser_s\tsys_s\tmaxrss_kb\texit\tload1\tnote\n' >"$RESULTS"
 
 # --- helpers -------------------------------------------------------------------------------
 
