@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{copy_dir, example, flinkform, shared_reference};
+use common::{copy_dir, example, run, shared_reference};
 use flinkform::flink::units::{operator_memory_bytes, parse_flink_memory};
 use flinkform::tree::Node;
 use std::collections::BTreeMap;
@@ -10,19 +10,6 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
-
-fn run(dir: &Path, args: &[&str]) -> (i32, String, String) {
-    let out = flinkform()
-        .current_dir(dir)
-        .args(args)
-        .output()
-        .expect("run flinkform");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
 
 /// A platform with one environment, storage templates, and defaults only for what a
 /// manifest may leave to its platform (EMR on EKS supplies the image, some operators a

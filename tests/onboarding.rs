@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{copy_dir, example, flinkform, manifest_dir};
+use common::{copy_dir, example, manifest_dir, run};
 use std::fs;
 use std::path::Path;
 
@@ -38,19 +38,6 @@ spec:
         )
         .expect("copy schema");
     }
-}
-
-fn run(dir: &Path, args: &[&str]) -> (i32, String, String) {
-    let out = flinkform()
-        .current_dir(dir)
-        .args(args)
-        .output()
-        .expect("run flinkform");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
 }
 
 // ---- new ------------------------------------------------------------------------------------

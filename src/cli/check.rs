@@ -38,9 +38,11 @@ pub fn run(start: &Path, args: CheckArgs) -> Result<u8, Error> {
         .filter(|f| !f.iter().any(|p| p == flinkform::spec::platform::FILE_NAME))
         .map(|f| f.iter().cloned().collect());
     // The CRD catalogue is needed once the first spec is rendered; build it meanwhile.
-    rayon::spawn(|| {
-        flinkform::crd::CrdCatalog::builtin();
-    });
+    if !discovery.spec_paths.is_empty() {
+        rayon::spawn(|| {
+            flinkform::crd::CrdCatalog::builtin();
+        });
+    }
     let workspace = discovery.load(narrow.as_ref())?;
     let options = flinkform::compile::Options {
         focus: narrow,

@@ -4,7 +4,6 @@
 use super::{Cli, EXIT_CLEAN};
 use clap::CommandFactory;
 use flinkform::error::Error;
-use std::io::Write;
 
 #[derive(clap::Args, Debug)]
 pub struct CompletionsArgs {
@@ -16,12 +15,6 @@ pub struct CompletionsArgs {
 pub fn run(args: CompletionsArgs) -> Result<u8, Error> {
     let mut buf = Vec::new();
     clap_complete::generate(args.shell, &mut Cli::command(), "flinkform", &mut buf);
-    std::io::stdout()
-        .lock()
-        .write_all(&buf)
-        .map_err(|source| Error::Write {
-            path: "<stdout>".into(),
-            source,
-        })?;
+    super::output::print(&buf)?;
     Ok(EXIT_CLEAN)
 }

@@ -9,7 +9,6 @@ use flinkform::compile::{Options, compile};
 use flinkform::diff::{self, report};
 use flinkform::error::Error;
 use flinkform::render::Rendered;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
@@ -242,13 +241,7 @@ pub fn run(start: &Path, args: DiffArgs) -> Result<u8, Error> {
         DiffFormat::Markdown => report::markdown(&diffs, &label),
         DiffFormat::Json => report::json(&diffs, &label),
     };
-    std::io::stdout()
-        .lock()
-        .write_all(text.as_bytes())
-        .map_err(|source| Error::Write {
-            path: "<stdout>".into(),
-            source,
-        })?;
+    output::print(text.as_bytes())?;
     Ok(if args.exit_code && !diffs.is_empty() {
         EXIT_FINDINGS
     } else {

@@ -172,13 +172,7 @@ pub fn run(start: &Path, args: MemoryArgs) -> Result<u8, Error> {
             )
         }
     };
-    std::io::stdout()
-        .lock()
-        .write_all(text.as_bytes())
-        .map_err(|source| Error::Write {
-            path: "<stdout>".into(),
-            source,
-        })?;
+    output::print(text.as_bytes())?;
     Ok(EXIT_CLEAN)
 }
 

@@ -75,18 +75,21 @@ pub fn report(report: &Report, sources: &SourceMap, args: &ReportArgs) -> Result
                 path: path.display().to_string(),
                 source,
             })?,
-            None => {
-                let mut out = std::io::stdout().lock();
-                out.write_all(text.as_bytes())
-                    .and_then(|()| out.flush())
-                    .map_err(|source| Error::Write {
-                        path: "<stdout>".into(),
-                        source,
-                    })?;
-            }
+            None => print(text.as_bytes())?,
         }
     }
     Ok(())
+}
+
+/// Writes a command's output to stdout; a closed pipe or full disk is an operational error.
+pub fn print(bytes: &[u8]) -> Result<(), Error> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(bytes)
+        .and_then(|()| out.flush())
+        .map_err(|source| Error::Write {
+            path: "<stdout>".into(),
+            source,
+        })
 }
 
 pub fn human_options(choice: ColorChoice) -> human::HumanOptions {

@@ -11,7 +11,6 @@ use flinkform::compile::{Options, compile};
 use flinkform::error::Error;
 use flinkform::output::{self as out, Drift};
 use std::fmt::Write as _;
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 #[derive(clap::Args, Debug)]
@@ -103,10 +102,7 @@ pub fn run(start: &Path, args: RenderArgs) -> Result<u8, Error> {
     if args.check {
         if human_only {
             let text = drift_report(&drift, &rel_out, written.unchanged);
-            std::io::stdout()
-                .lock()
-                .write_all(text.as_bytes())
-                .map_err(stdout_error)?;
+            output::print(text.as_bytes())?;
         } else {
             // Machine formats: drift as findings, beside the compiler's own.
             let mut sources = c.workspace.sources;
@@ -127,10 +123,7 @@ pub fn run(start: &Path, args: RenderArgs) -> Result<u8, Error> {
         "rendered {} files into {rel_out}/: {} created, {} updated, {} deleted, {} unchanged\n",
         written.files, written.created, written.updated, written.deleted, written.unchanged
     );
-    std::io::stdout()
-        .lock()
-        .write_all(summary.as_bytes())
-        .map_err(stdout_error)?;
+    output::print(summary.as_bytes())?;
     // Everything is written; skip freeing the whole compilation (a tenth of a large run).
     std::mem::forget(c);
     Ok(EXIT_CLEAN)
@@ -177,13 +170,6 @@ pub fn drift_report(drift: &Drift, rel_out: &str, unchanged: usize) -> String {
     }
     let _ = writeln!(s, "\nrun `flinkform render` to update {rel_out}/");
     s
-}
-
-fn stdout_error(source: std::io::Error) -> Error {
-    Error::Write {
-        path: "<stdout>".into(),
-        source,
-    }
 }
 
 fn absolute(start: &Path, p: &Path) -> PathBuf {

@@ -3,7 +3,6 @@
 use super::{EXIT_CLEAN, EXIT_ERROR, output};
 use flinkform::error::Error;
 use flinkform::policy;
-use std::io::Write;
 
 #[derive(clap::Args, Debug)]
 pub struct RulesArgs {
@@ -19,13 +18,7 @@ pub struct ExplainArgs {
 }
 
 fn write(text: &str) -> Result<(), Error> {
-    std::io::stdout()
-        .lock()
-        .write_all(text.as_bytes())
-        .map_err(|source| Error::Write {
-            path: "<stdout>".into(),
-            source,
-        })
+    super::output::print(text.as_bytes())
 }
 
 pub fn list(args: RulesArgs) -> Result<u8, Error> {

@@ -3,7 +3,6 @@
 
 use super::EXIT_CLEAN;
 use flinkform::error::Error;
-use std::io::Write;
 
 #[derive(clap::Args, Debug)]
 pub struct SchemaArgs {
@@ -29,12 +28,6 @@ pub fn run(args: SchemaArgs) -> Result<u8, Error> {
     if !text.ends_with('\n') {
         text.push('\n');
     }
-    std::io::stdout()
-        .lock()
-        .write_all(text.as_bytes())
-        .map_err(|source| Error::Write {
-            path: "<stdout>".into(),
-            source,
-        })?;
+    super::output::print(text.as_bytes())?;
     Ok(EXIT_CLEAN)
 }

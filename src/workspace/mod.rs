@@ -228,7 +228,7 @@ impl Discovery {
             spec_paths,
             mut diagnostics,
         } = self;
-        let mut loaded: Vec<(String, LoadedSpec)> = match focus {
+        let loaded: Vec<(String, LoadedSpec)> = match focus {
             None => load_specs(&root, &spec_paths, &mut sources, &mut diagnostics)?,
             Some(focus) => {
                 let (focused, others): (Vec<String>, Vec<String>) =
@@ -251,7 +251,7 @@ impl Discovery {
         };
         let mut services = Vec::new();
         let mut by_name: BTreeMap<String, Arc<ServiceFile>> = BTreeMap::new();
-        for (_, spec) in loaded.drain(..) {
+        for (_, spec) in loaded {
             diagnostics.extend(spec.diagnostics);
             let Some(s) = spec.service else { continue };
             if let Some(first) = by_name.get(&s.name.value) {

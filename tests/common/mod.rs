@@ -33,6 +33,20 @@ pub fn shared_reference() -> Option<PathBuf> {
     None
 }
 
+/// Runs flinkform in `dir`: (exit code, stdout, stderr).
+pub fn run(dir: &Path, args: &[&str]) -> (i32, String, String) {
+    let out = flinkform()
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .expect("run flinkform");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
 pub fn flinkform() -> assert_cmd::Command {
     let mut c = assert_cmd::Command::new(env!("CARGO_BIN_EXE_flinkform"));
     c.env_remove("NO_COLOR").env("COLUMNS", "100");

@@ -17,6 +17,12 @@ pub fn is_canary(t: &Target<'_>) -> bool {
         .is_some_and(|v| v.trim().eq_ignore_ascii_case("true"))
 }
 
+/// The FlinkDeployment the operator's validator looks at: `None` for other kinds and for
+/// health-check canaries, which the rules mirroring the validator leave alone.
+pub fn validated_deployment<'t, 'a>(t: &'t Target<'a>) -> Option<&'t FlinkView<'a>> {
+    (t.view.kind() == Kind::Deployment && !is_canary(t)).then_some(&t.view)
+}
+
 /// The operator distribution a resource is written for, when it is not the Apache one:
 /// Amazon EMR on EKS (`spec.emrReleaseLabel`, `spec.executionRoleArn`) and IBM's
 /// (`license.accept`/`license.use` in flinkConfiguration). Their webhooks fill in fields the

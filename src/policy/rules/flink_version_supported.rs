@@ -1,6 +1,5 @@
 use crate::diag::Severity;
 use crate::flink::version::FlinkVersion;
-use crate::policy::view::Kind;
 use crate::policy::{Finding, Rule, RuleMeta, Target};
 
 crate::declare_rule! {
@@ -120,13 +119,9 @@ impl Rule for FlinkVersionSupported {
     }
 
     fn check(&self, t: &Target<'_>, out: &mut Vec<Finding>) {
-        if super::admission::is_canary(t) {
+        let Some(v) = super::admission::validated_deployment(t) else {
             return;
-        }
-        let v = &t.view;
-        if v.kind() != Kind::Deployment {
-            return;
-        }
+        };
         let operator = t.platform.operator.version.value;
         let op_text = format!("{}.{}", operator.0, operator.1);
         let (where_, example) = if t.is_render() {

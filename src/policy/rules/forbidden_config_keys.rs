@@ -1,4 +1,3 @@
-use crate::policy::view::Kind;
 use crate::policy::{Finding, Rule, RuleMeta, Target};
 
 crate::declare_rule! {
@@ -50,13 +49,9 @@ impl Rule for ForbiddenConfigKeys {
     }
 
     fn check(&self, t: &Target<'_>, out: &mut Vec<Finding>) {
-        if super::admission::is_canary(t) {
+        let Some(v) = super::admission::validated_deployment(t) else {
             return;
-        }
-        let v = &t.view;
-        if v.kind() != Kind::Deployment {
-            return;
-        }
+        };
         for e in v.conf() {
             let Some((key, from)) = FORBIDDEN.iter().find(|(k, _)| *k == e.key) else {
                 continue;

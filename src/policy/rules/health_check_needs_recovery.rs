@@ -1,5 +1,4 @@
 use super::admission::flink_bool;
-use crate::policy::view::Kind;
 use crate::policy::{Finding, Rule, RuleMeta, Target};
 
 crate::declare_rule! {
@@ -54,13 +53,9 @@ impl Rule for HealthCheckNeedsRecovery {
     }
 
     fn check(&self, t: &Target<'_>, out: &mut Vec<Finding>) {
-        if super::admission::is_canary(t) {
+        let Some(v) = super::admission::validated_deployment(t) else {
             return;
-        }
-        let v = &t.view;
-        if v.kind() != Kind::Deployment {
-            return;
-        }
+        };
         let Some(check) = v.get(HEALTH_CHECK_KEY) else {
             return;
         };

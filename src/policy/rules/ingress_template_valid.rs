@@ -1,4 +1,3 @@
-use crate::policy::view::Kind;
 use crate::policy::{Finding, Rule, RuleMeta, Target};
 use crate::tree::Node;
 
@@ -206,13 +205,9 @@ impl Rule for IngressTemplateValid {
     }
 
     fn check(&self, t: &Target<'_>, out: &mut Vec<Finding>) {
-        if super::admission::is_canary(t) {
+        let Some(v) = super::admission::validated_deployment(t) else {
             return;
-        }
-        let v = &t.view;
-        if v.kind() != Kind::Deployment {
-            return;
-        }
+        };
         let Some(ingress) = v.spec(&["ingress"]).filter(|n| !n.is_null()) else {
             return;
         };

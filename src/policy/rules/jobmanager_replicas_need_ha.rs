@@ -1,5 +1,4 @@
 use crate::flink::version::HA_TYPE_KEYS;
-use crate::policy::view::Kind;
 use crate::policy::{Finding, Rule, RuleMeta, Target};
 
 crate::declare_rule! {
@@ -49,13 +48,9 @@ impl Rule for JobmanagerReplicasNeedHa {
     }
 
     fn check(&self, t: &Target<'_>, out: &mut Vec<Finding>) {
-        if super::admission::is_canary(t) {
+        let Some(v) = super::admission::validated_deployment(t) else {
             return;
-        }
-        let v = &t.view;
-        if v.kind() != Kind::Deployment {
-            return;
-        }
+        };
         let Some(node) = v.spec(&["jobManager", "replicas"]) else {
             return;
         };

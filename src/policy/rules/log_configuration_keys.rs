@@ -1,4 +1,3 @@
-use crate::policy::view::Kind;
 use crate::policy::{Finding, Rule, RuleMeta, Target};
 use crate::suggest::did_you_mean;
 
@@ -63,13 +62,9 @@ impl Rule for LogConfigurationKeys {
     }
 
     fn check(&self, t: &Target<'_>, out: &mut Vec<Finding>) {
-        if super::admission::is_canary(t) {
+        let Some(v) = super::admission::validated_deployment(t) else {
             return;
-        }
-        let v = &t.view;
-        if v.kind() != Kind::Deployment {
-            return;
-        }
+        };
         let Some(map) = v.spec(&["logConfiguration"]).and_then(|n| n.as_map()) else {
             return;
         };

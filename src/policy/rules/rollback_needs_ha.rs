@@ -1,6 +1,5 @@
 use super::admission::flink_bool;
 use crate::flink::version::HA_TYPE_KEYS;
-use crate::policy::view::Kind;
 use crate::policy::{Finding, Rule, RuleMeta, Target};
 
 crate::declare_rule! {
@@ -49,13 +48,9 @@ impl Rule for RollbackNeedsHa {
     }
 
     fn check(&self, t: &Target<'_>, out: &mut Vec<Finding>) {
-        if super::admission::is_canary(t) {
+        let Some(v) = super::admission::validated_deployment(t) else {
             return;
-        }
-        let v = &t.view;
-        if v.kind() != Kind::Deployment {
-            return;
-        }
+        };
         let Some(e) = v.get(ROLLBACK_KEY) else {
             return;
         };
