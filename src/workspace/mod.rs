@@ -39,10 +39,28 @@ pub fn find_root(start: &Path) -> Result<PathBuf> {
     }
 }
 
+/// The repository that holds the platform at `platform_root` (a canonical path): the nearest
+/// folder at or above it with a `.git` entry (a folder, or the file a worktree or submodule
+/// has), or `platform_root` itself when it is not in a git repository.
+///
+/// This folder is the trust boundary (nothing the repository's content names is read outside
+/// it) and the root that machine-readable paths are relative to, so that a platform kept in a
+/// subfolder of its git repository gets paths that GitHub, editors and pre-commit understand.
+pub fn find_repo_root(platform_root: &Path) -> PathBuf {
+    platform_root
+        .ancestors()
+        .find(|dir| std::fs::symlink_metadata(dir.join(".git")).is_ok())
+        .unwrap_or(platform_root)
+        .to_path_buf()
+}
+
 /// Everything loaded from one repository.
 #[derive(Debug)]
 pub struct Workspace {
+    /// The folder of `flinkform.yaml`; spec paths are relative to it.
     pub root: PathBuf,
+    /// The git repository around it ([`find_repo_root`]).
+    pub repo_root: PathBuf,
     pub sources: SourceMap,
     pub platform_file: FileId,
     /// `None` when the platform config itself has errors (then nothing resolves).
@@ -186,6 +204,7 @@ impl Workspace {
         }
         Ok(Discovery {
             root: root.to_path_buf(),
+            repo_root: find_repo_root(root),
             sources,
             platform_file,
             platform,
@@ -199,6 +218,7 @@ impl Workspace {
 #[derive(Debug)]
 pub struct Discovery {
     pub root: PathBuf,
+    pub repo_root: PathBuf,
     sources: SourceMap,
     platform_file: FileId,
     platform: Option<Platform>,
@@ -222,6 +242,7 @@ impl Discovery {
     pub fn load(self, focus: Option<&BTreeSet<String>>) -> Result<Workspace> {
         let Discovery {
             root,
+            repo_root,
             mut sources,
             platform_file,
             platform,
@@ -273,6 +294,7 @@ impl Discovery {
         }
         Ok(Workspace {
             root,
+            repo_root,
             sources,
             platform_file,
             platform,
@@ -364,6 +386,33 @@ fn read_small(path: &Path) -> std::io::Result<Vec<u8>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn repo_root_is_the_nearest_folder_with_git() {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let top = std::fs::canonicalize(tmp.path()).expect("canonical");
+        let platform = top.join("a/platform");
+        std::fs::create_dir_all(&platform).expect("mkdir");
+        assert_eq!(
+            find_repo_root(&platform),
+            platform,
+            "no git: the platform folder"
+        );
+        std::fs::write(top.join("a/.git"), "gitdir: elsewhere\n").expect("git file");
+        assert_eq!(
+            find_repo_root(&platform),
+            top.join("a"),
+            "a worktree's .git file"
+        );
+        std::fs::create_dir(top.join(".git")).expect("git dir");
+        assert_eq!(
+            find_repo_root(&platform),
+            top.join("a"),
+            "the nearest one wins"
+        );
+        std::fs::create_dir(platform.join(".git")).expect("git dir");
+        assert_eq!(find_repo_root(&platform), platform);
+    }
 
     #[test]
     fn non_utf8_is_located() {
