@@ -6,6 +6,7 @@
 
 use crate::diag::{Diagnostic, Report};
 use crate::error::Result;
+use crate::io::Links;
 use crate::policy::target::{Identity, requirements};
 use crate::policy::view::{FlinkView, Kind};
 use crate::policy::{self, Engine, Mode, Target, WaiverUse};
@@ -77,12 +78,11 @@ pub fn compile_workspace(mut workspace: Workspace, options: &Options) -> Result<
     if let Some(platform) = &workspace.platform
         && let Ok(output) = platform.output_dir()
     {
-        let mut dirs: Vec<PathBuf> = platform
-            .crds
-            .iter()
-            .map(|d| workspace.root.join(&d.value))
+        let mut dirs: Vec<(PathBuf, Links)> = platform
+            .crd_dirs()
+            .map(|d| (workspace.root.join(&d.value), Links::Refuse))
             .collect();
-        dirs.extend(options.crd_dirs.iter().cloned());
+        dirs.extend(options.crd_dirs.iter().map(|d| (d.clone(), Links::Follow)));
         let catalogs = Catalogs::load(&dirs)?;
         let engine = Engine::new(platform, &policy::date::today());
         let outcomes: Vec<Outcome> = workspace
@@ -307,6 +307,7 @@ impl Compilation {
                 && d.is_active()
                 && [
                     crate::yaml::RULE,
+                    crate::io::RULE,
                     crate::schema::RULE,
                     validate::RULE,
                     secret,

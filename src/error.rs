@@ -19,6 +19,12 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+    /// Something the IO edge will not read or write ([`crate::io::Refusal`]).
+    #[error("{path} {}", refusal.reason())]
+    Refused {
+        path: String,
+        refusal: crate::io::Refusal,
+    },
     #[error("invalid pattern `{pattern}` in flinkform.yaml: {message}")]
     Pattern { pattern: String, message: String },
     #[error("{0}")]

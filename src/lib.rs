@@ -15,6 +15,7 @@ pub mod diff;
 pub mod error;
 pub mod flink;
 pub mod import;
+pub mod io;
 pub mod lint;
 pub mod memory_breakdown;
 pub mod output;

@@ -7,6 +7,7 @@
 
 use crate::diag::{Diagnostic, Report};
 use crate::error::{Error, Result};
+use crate::io::Links;
 use crate::policy::target::requirements;
 use crate::policy::view::FlinkView;
 use crate::policy::{self, Mode, Target};
@@ -22,6 +23,8 @@ pub struct Options {
     /// Environment whose requirements apply (`--env`).
     pub env: String,
     pub crd_dirs: Vec<PathBuf>,
+    /// The folder of the platform config, when there is one (its `crds` are relative to it).
+    pub platform_root: Option<PathBuf>,
 }
 
 impl Default for Options {
@@ -29,6 +32,7 @@ impl Default for Options {
         Options {
             env: "prod".into(),
             crd_dirs: Vec::new(),
+            platform_root: None,
         }
     }
 }
@@ -40,7 +44,9 @@ struct Doc {
 }
 
 /// Lints `files` (each: the path to show, and the path to read). `sources` may already hold
-/// the platform config.
+/// the platform config. The paths are the user's (typed, or found in a folder they typed):
+/// read through the IO edge, regular files only; a file over the size bound is a finding,
+/// a FIFO or device an operational error (it is not read, and nothing waits for it).
 pub fn lint(
     files: &[(String, PathBuf)],
     platform: &Platform,
@@ -48,14 +54,43 @@ pub fn lint(
     sources: &mut SourceMap,
 ) -> Result<Report> {
     let mut contents = Vec::with_capacity(files.len());
+    let mut too_large = Vec::new();
     for (shown, path) in files {
-        let bytes = std::fs::read(path).map_err(|source| Error::Read {
-            path: shown.clone(),
-            source,
-        })?;
-        contents.push((shown.clone(), bytes));
+        match read_user_file(shown, path)? {
+            Ok(bytes) => contents.push((shown.clone(), bytes)),
+            Err(r) => too_large.push((shown.clone(), r)),
+        }
     }
-    lint_bytes(contents, platform, options, sources)
+    let mut report = lint_bytes(contents, platform, options, sources)?;
+    for (shown, r) in too_large {
+        let id = sources.add(crate::source::SourceFile::new(shown.as_str(), ""));
+        let d = crate::workspace::refused(&shown, &r);
+        report.diagnostics.push(crate::workspace::attach(d, id));
+        report.files += 1;
+    }
+    report.finish(sources);
+    Ok(report)
+}
+
+/// Reads a file the user named, for `lint` and `import`: its bytes, or (as a finding) that it
+/// is over the size bound; anything but a regular file is an operational error.
+pub fn read_user_file(
+    shown: &str,
+    path: &std::path::Path,
+) -> Result<std::result::Result<Vec<u8>, crate::io::Refusal>> {
+    let limit = crate::workspace::MAX_FILE_BYTES as u64;
+    match crate::io::read_bounded(path, limit, Links::Follow) {
+        Ok(bytes) => Ok(Ok(bytes)),
+        Err(crate::io::ReadError::Refused(r @ crate::io::Refusal::TooLarge { .. })) => Ok(Err(r)),
+        Err(crate::io::ReadError::Refused(refusal)) => Err(Error::Refused {
+            path: shown.to_string(),
+            refusal,
+        }),
+        Err(crate::io::ReadError::Io(source)) => Err(Error::Read {
+            path: shown.to_string(),
+            source,
+        }),
+    }
 }
 
 /// [`lint`] over file contents already in memory (the fuzz target's entry point).
@@ -86,12 +121,15 @@ pub fn lint_bytes(
     // Documents that are not Kubernetes objects (no `kind`) are not ours to judge.
     docs.retain(|d| d.node.get("kind").and_then(Node::as_str).is_some());
 
-    let mut dirs: Vec<PathBuf> = platform
-        .crds
-        .iter()
-        .map(|d| PathBuf::from(&d.value))
-        .collect();
-    dirs.extend(options.crd_dirs.iter().cloned());
+    // The platform's `crds` are relative to its folder (when there is one).
+    let mut dirs: Vec<(PathBuf, Links)> = match &options.platform_root {
+        Some(root) => platform
+            .crd_dirs()
+            .map(|d| (root.join(&d.value), Links::Refuse))
+            .collect(),
+        None => Vec::new(),
+    };
+    dirs.extend(options.crd_dirs.iter().map(|d| (d.clone(), Links::Follow)));
     let catalogs = Catalogs::load(&dirs)?;
     let objects: Vec<RenderedObject> = docs
         .iter()

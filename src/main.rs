@@ -13,6 +13,10 @@ use std::process::ExitCode;
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
+    // First, before any thread starts: an interrupted run removes its temporary files.
+    if let Err(e) = flinkform::io::install_interrupt_cleanup() {
+        eprintln!("warning: temporary files may outlive an interrupted run ({e})");
+    }
     // clap exits with 2 on usage errors, which matches our contract.
     let args = cli::Cli::parse();
     cli::run(args)

@@ -1,13 +1,21 @@
 //! The output folder on disk: what is there, streaming rendered files against it (to write
-//! them, or to report drift), and safe writes.
+//! them, or to report drift), and safe writes. Every file-system access goes through
+//! [`crate::io`].
 //!
 //! Guarantees:
-//! * nothing is written outside the output folder (it must resolve inside the repository, and
-//!   so must every folder below it that a file goes to, checked before anything is created);
-//! * a file is replaced atomically (written beside it, then renamed over it), so a killed run
-//!   never leaves a half-written file, and two runs at once leave a consistent tree. There is
-//!   no fsync per file: renaming is atomic against a killed process, and after a power loss
-//!   the committed files in Git are the source of truth (`render --check` tells);
+//! * nothing is written outside the output folder, and nothing through a link: the output
+//!   folder must be a real folder all the way down from the platform's folder, and so must
+//!   every folder below it that a file goes to (checked before anything is created);
+//! * a link, FIFO or device in the output folder is never opened: `render --check` reports it
+//!   as blocking a path render needs (without quoting what it points to), `render` refuses to
+//!   replace it, and neither reads it (a link to `/dev/zero` or `.git/config` costs nothing);
+//! * a file is read only if the walk of the output folder found it as a regular file, within a
+//!   size bound;
+//! * a file is replaced atomically (written beside it under a random name, then renamed over
+//!   it), so a killed run never leaves a half-written file, and two runs at once leave a
+//!   consistent tree. There is no fsync per file: renaming is atomic against a killed process,
+//!   and after a power loss the committed files in Git are the source of truth (`render
+//!   --check` tells);
 //! * files that are already up to date are not rewritten (their timestamps stay);
 //! * only files that start with flinkform's generated-file header are ever deleted or
 //!   overwritten; any other file is left alone and reported;
@@ -15,18 +23,22 @@
 //!   rendered.
 
 use crate::error::{Error, Result};
+use crate::io::{self, Kind, Links, ReadError, Refusal};
 use crate::render::{HEADER_PREFIX, OutputFile};
-use std::collections::{BTreeSet, HashSet};
-use std::io::{Read, Write};
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-/// Suffix of the temporary files `write_atomic` renames into place.
-pub const TEMP_SUFFIX: &str = ".flinkform-tmp";
+/// Suffix of the temporary files atomic writes rename into place.
+pub use crate::io::TEMP_SUFFIX;
 
 /// Rule name of drift findings.
 pub const DRIFT_RULE: &str = "render-drift";
+
+/// How much larger than what render produces an on-disk file may be and still be read for
+/// the diff `render --check` shows.
+const SHOWN_SLACK: u64 = crate::workspace::MAX_FILE_BYTES as u64;
 
 /// What is in the output folder now, from each file's first line only.
 #[derive(Debug, Default)]
@@ -35,49 +47,40 @@ pub struct Existing {
     pub generated: BTreeSet<String>,
     /// YAML files that flinkform did not generate.
     pub foreign: Vec<String>,
-    /// Temporary files a killed run left behind (`.NAME.PID.flinkform-tmp`): flinkform's own.
+    /// Links, FIFOs, devices and sockets (output-relative): never read, followed or written
+    /// through.
+    pub special: Vec<(String, Kind)>,
+    /// Temporary files a dead run left behind (`.NAME.RANDOM.flinkform-tmp`, unlocked).
     pub stale_temps: Vec<String>,
 }
 
-pub fn resolve_dir(root: &Path, output: &str) -> Result<PathBuf> {
-    let rel = crate::spec::platform::clean_relative(output)
-        .map_err(|why| Error::Usage(format!("output folder `{output}` {why}")))?;
-    let dir = root.join(&rel);
-    let canonical_root = std::fs::canonicalize(root).map_err(|source| Error::Read {
-        path: root.display().to_string(),
-        source,
-    })?;
-    // The folder, or its deepest existing ancestor, must resolve inside the repository (a
-    // symbolic link on the way must not lead out), and the folder must not be the root itself.
-    let mut probe = dir.clone();
-    while !probe.exists() {
-        match probe.parent() {
-            Some(p) => probe = p.to_path_buf(),
-            None => break,
-        }
+/// The output folder `rel` (a path [`crate::spec::platform::Platform::output_dir`] accepted)
+/// below the platform's folder `root`: every component that exists must be a real folder.
+pub fn resolve_dir(root: &Path, rel: &str) -> Result<PathBuf> {
+    let rel = crate::spec::platform::clean_relative(rel)
+        .map_err(|why| Error::Usage(format!("output folder `{rel}` {why}")))?;
+    match io::first_non_folder(root, &rel) {
+        Ok(None) => Ok(root.join(&rel)),
+        Ok(Some((at, Kind::Link))) => Err(Error::Usage(format!(
+            "output folder `{rel}`: `{at}` {}; refusing to write there",
+            Refusal::Link.reason()
+        ))),
+        Ok(Some((at, kind))) => Err(Error::Usage(format!(
+            "output folder `{rel}`: `{at}` is {}, not a folder",
+            kind.describe()
+        ))),
+        Err(source) => Err(Error::Read { path: rel, source }),
     }
-    let resolved = std::fs::canonicalize(&probe).unwrap_or_else(|_| probe.clone());
-    let is_root = probe == dir && resolved == canonical_root;
-    if !resolved.starts_with(&canonical_root) || is_root {
-        return Err(Error::Usage(format!(
-            "output folder `{rel}` resolves outside the repository ({}); refusing to write there",
-            resolved.display()
-        )));
-    }
-    Ok(dir)
 }
 
-/// Scans the output folder (without following symbolic links), reading only the start of
-/// each YAML file.
+/// Scans the output folder without following links, reading only the start of each regular
+/// YAML file.
 pub fn scan(dir: &Path) -> Result<Existing> {
     let mut existing = Existing::default();
-    if !dir.exists() {
+    if !matches!(io::kind(dir), Ok(Some(Kind::Dir))) {
         return Ok(existing);
     }
-    for entry in walkdir::WalkDir::new(dir)
-        .follow_links(false)
-        .sort_by_file_name()
-    {
+    for entry in io::walk(dir, Links::Refuse).sort_by_file_name() {
         let entry = entry.map_err(|e| Error::Read {
             path: e
                 .path()
@@ -87,15 +90,23 @@ pub fn scan(dir: &Path) -> Result<Existing> {
                 .into_io_error()
                 .unwrap_or_else(|| std::io::Error::other("walk failed")),
         })?;
-        if !entry.file_type().is_file() {
+        if entry.depth() == 0 {
             continue;
         }
-        let name = entry.file_name().to_string_lossy();
         let Some(rel) = crate::workspace::relative(dir, entry.path()) else {
             continue;
         };
+        match Kind::of(entry.file_type()) {
+            Kind::Dir => continue,
+            Kind::File => {}
+            other => {
+                existing.special.push((rel, other));
+                continue;
+            }
+        }
+        let name = entry.file_name().to_string_lossy();
         if name.starts_with('.') && name.ends_with(TEMP_SUFFIX) {
-            if is_stale_temp(&name, entry.path()) {
+            if io::is_stale_temp(entry.path()) {
                 existing.stale_temps.push(rel);
             }
             continue;
@@ -103,10 +114,8 @@ pub fn scan(dir: &Path) -> Result<Existing> {
         if !(name.ends_with(".yaml") || name.ends_with(".yml")) || name.starts_with('.') {
             continue;
         }
-        let mut head = [0u8; HEADER_PREFIX.len()];
-        let generated = std::fs::File::open(entry.path())
-            .and_then(|mut f| f.read_exact(&mut head))
-            .is_ok_and(|()| head == HEADER_PREFIX.as_bytes());
+        let generated = io::read_prefix(entry.path(), HEADER_PREFIX.len(), Links::Refuse)
+            .is_ok_and(|head| head == HEADER_PREFIX.as_bytes());
         if generated {
             existing.generated.insert(rel);
         } else {
@@ -116,33 +125,47 @@ pub fn scan(dir: &Path) -> Result<Existing> {
     Ok(existing)
 }
 
-fn is_stale_temp(name: &str, path: &Path) -> bool {
-    let pid = name
-        .strip_suffix(TEMP_SUFFIX)
-        .and_then(|n| n.rsplit('.').next())
-        .and_then(|p| p.parse::<u32>().ok());
-    if pid == Some(std::process::id()) {
-        return false;
-    }
-    let proc = Path::new("/proc");
-    if proc.join("self").exists() {
-        return pid.is_none_or(|p| !proc.join(p.to_string()).exists());
-    }
-    std::fs::metadata(path)
-        .and_then(|m| m.modified())
-        .ok()
-        .and_then(|t| t.elapsed().ok())
-        .is_some_and(|age| age.as_secs() > 3600)
+/// Paths render must write where something it will not touch stands.
+#[derive(Debug, Default)]
+pub struct Blocked {
+    /// What stands in the way (output-relative), and why: a file flinkform did not generate
+    /// at a path it writes, or a link or special file at such a path or at a folder above it.
+    pub entries: Vec<(String, String)>,
+    /// The produced paths that are not compared or written because of them.
+    pub paths: BTreeSet<String>,
 }
 
-/// Files render needs to write where a file flinkform did not generate stands.
-pub fn blocked(existing: &Existing, produced: &[String]) -> Vec<String> {
-    existing
-        .foreign
-        .iter()
-        .filter(|f| produced.binary_search(f).is_ok())
-        .cloned()
-        .collect()
+/// Why render does not touch what stands at a path it writes.
+pub const NOT_GENERATED: &str = "was not generated by flinkform";
+
+/// What blocks the `produced` paths (sorted, output-relative).
+pub fn blocked(existing: &Existing, produced: &[String]) -> Blocked {
+    let mut b = Blocked::default();
+    for f in &existing.foreign {
+        if produced.binary_search(f).is_ok() {
+            b.entries.push((f.clone(), NOT_GENERATED.to_string()));
+            b.paths.insert(f.clone());
+        }
+    }
+    for (s, kind) in &existing.special {
+        let prefix = format!("{s}/");
+        let start = produced.partition_point(|p| p.as_str() < s.as_str());
+        let under: Vec<&String> = produced[start..]
+            .iter()
+            .take_while(|p| *p == s || p.starts_with(&prefix))
+            .collect();
+        if under.is_empty() {
+            continue;
+        }
+        let why = match kind {
+            Kind::Link => Refusal::Link.reason(),
+            other => format!("is {}; flinkform does not open it", other.describe()),
+        };
+        b.entries.push((s.clone(), why));
+        b.paths.extend(under.into_iter().cloned());
+    }
+    b.entries.sort();
+    b
 }
 
 /// What differs between a fresh render and the output folder.
@@ -153,7 +176,8 @@ pub struct Drift {
     pub stale: Vec<(OutputFile, String)>,
     /// Generated files no longer produced, with their contents.
     pub extra: Vec<(String, String)>,
-    pub blocked: Vec<String>,
+    /// What stands where render must write, and why (see [`Blocked`]); never read.
+    pub blocked: Vec<(String, String)>,
 }
 
 impl Drift {
@@ -169,6 +193,7 @@ impl Drift {
         self.stale.sort_by(|a, b| a.0.path.cmp(&b.0.path));
         self.extra.sort();
         self.blocked.sort();
+        self.blocked.dedup();
     }
 }
 
@@ -183,39 +208,38 @@ pub struct Written {
 }
 
 /// Streams rendered files against the output folder: writes them (`write: true`) or records
-/// how they differ. Safe to call from several threads.
-pub struct Sync {
+/// how they differ. Only files the scan found as regular generated files are read. Safe to
+/// call from several threads.
+pub struct Sync<'a> {
     dir: PathBuf,
-    root: PathBuf,
     write: bool,
+    existing: &'a Existing,
+    folders: io::Folders,
     files: AtomicUsize,
     created: AtomicUsize,
     updated: AtomicUsize,
     unchanged: AtomicUsize,
     drift: Mutex<Drift>,
-    /// Folders below `dir` known to be real folders inside the output (or links into it).
-    verified: Mutex<HashSet<PathBuf>>,
 }
 
-impl Sync {
-    pub fn new(dir: &Path, write: bool) -> Result<Sync> {
+impl<'a> Sync<'a> {
+    /// `dir` is the output folder from [`resolve_dir`] below the platform's folder `root`;
+    /// `existing` what [`scan`] found there.
+    pub fn new(root: &Path, dir: &Path, write: bool, existing: &'a Existing) -> Result<Sync<'a>> {
+        let folders = io::Folders::new(root);
         if write {
-            std::fs::create_dir_all(dir).map_err(|source| Error::Write {
-                path: dir.display().to_string(),
-                source,
-            })?;
+            folders.ensure(dir)?;
         }
-        let root = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
         Ok(Sync {
             dir: dir.to_path_buf(),
-            root,
             write,
+            existing,
+            folders,
             files: AtomicUsize::new(0),
             created: AtomicUsize::new(0),
             updated: AtomicUsize::new(0),
             unchanged: AtomicUsize::new(0),
             drift: Mutex::new(Drift::default()),
-            verified: Mutex::new(HashSet::new()),
         })
     }
 
@@ -224,26 +248,60 @@ impl Sync {
         for f in files {
             self.files.fetch_add(1, Ordering::Relaxed);
             let path = self.dir.join(&f.path);
-            match std::fs::read(&path) {
+            if !self.existing.generated.contains(&f.path) {
+                if self.write {
+                    self.write_one(&path, &f)?;
+                    self.created.fetch_add(1, Ordering::Relaxed);
+                } else {
+                    self.drift.lock().map_err(poisoned)?.missing.push(f);
+                }
+                continue;
+            }
+            // To decide whether to write, one byte more than the new contents is enough.
+            let limit = f.contents.len() as u64 + if self.write { 1 } else { SHOWN_SLACK };
+            match io::read_bounded(&path, limit, Links::Refuse) {
                 Ok(old) if old == f.contents.as_bytes() => {
                     self.unchanged.fetch_add(1, Ordering::Relaxed);
                 }
-                Ok(old) => {
-                    if self.write {
-                        self.write_one(&path, &f)?;
-                        self.updated.fetch_add(1, Ordering::Relaxed);
-                    } else {
-                        let old = String::from_utf8_lossy(&old).into_owned();
-                        self.drift.lock().map_err(poisoned)?.stale.push((f, old));
-                    }
+                Ok(_) | Err(ReadError::Refused(Refusal::TooLarge { .. })) if self.write => {
+                    self.write_one(&path, &f)?;
+                    self.updated.fetch_add(1, Ordering::Relaxed);
                 }
-                Err(_) => {
+                Ok(old) => {
+                    let old = String::from_utf8_lossy(&old).into_owned();
+                    self.drift.lock().map_err(poisoned)?.stale.push((f, old));
+                }
+                Err(ReadError::Refused(Refusal::TooLarge { limit, .. })) => {
+                    let old = format!("# (on disk: more than {limit} bytes; not shown)\n");
+                    self.drift.lock().map_err(poisoned)?.stale.push((f, old));
+                }
+                // Something replaced the scanned file meanwhile: still never opened.
+                Err(ReadError::Refused(r)) => {
+                    if self.write {
+                        return Err(Error::Refused {
+                            path: path.display().to_string(),
+                            refusal: r,
+                        });
+                    }
+                    self.drift
+                        .lock()
+                        .map_err(poisoned)?
+                        .blocked
+                        .push((f.path.clone(), r.reason()));
+                }
+                Err(ReadError::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => {
                     if self.write {
                         self.write_one(&path, &f)?;
                         self.created.fetch_add(1, Ordering::Relaxed);
                     } else {
                         self.drift.lock().map_err(poisoned)?.missing.push(f);
                     }
+                }
+                Err(ReadError::Io(source)) => {
+                    return Err(Error::Read {
+                        path: path.display().to_string(),
+                        source,
+                    });
                 }
             }
         }
@@ -252,73 +310,15 @@ impl Sync {
 
     fn write_one(&self, path: &Path, f: &OutputFile) -> Result<()> {
         if let Some(parent) = path.parent() {
-            self.make_folder(parent)?;
+            self.folders.ensure(parent)?;
         }
-        replace_file(path, f.contents.as_bytes())
-    }
-
-    /// Creates `folder` (below the output folder) as needed, refusing to go through a link
-    /// that leads outside the output. Each folder is looked at once per run, with one `lstat`
-    /// per path component below the output folder; resolving every file's folder with
-    /// `canonicalize` instead cost a `readlink` per component of the absolute path, twice
-    /// per file: most of `render`'s system calls.
-    fn make_folder(&self, folder: &Path) -> Result<()> {
-        let werr = |p: &Path, source| Error::Write {
-            path: p.display().to_string(),
-            source,
-        };
-        let rel = folder.strip_prefix(&self.dir).map_err(|_| {
-            Error::Other(format!(
-                "{} is not inside the output folder {}",
-                folder.display(),
-                self.dir.display()
-            ))
-        })?;
-        let mut at = self.dir.clone();
-        for part in rel.components() {
-            let std::path::Component::Normal(name) = part else {
-                return Err(Error::Other(format!(
-                    "{} is not a plain path below the output folder; refusing to write there",
-                    folder.display()
-                )));
-            };
-            at.push(name);
-            if self.verified.lock().map_err(poisoned)?.contains(&at) {
-                continue;
-            }
-            // What is there (`None`: a folder this run just made).
-            let found = match std::fs::symlink_metadata(&at) {
-                Ok(meta) => Some(meta),
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                    match std::fs::create_dir(&at) {
-                        Ok(()) => None,
-                        // Another render made it meanwhile: look at what it made.
-                        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-                            Some(std::fs::symlink_metadata(&at).map_err(|e| werr(&at, e))?)
-                        }
-                        Err(e) => return Err(werr(&at, e)),
-                    }
-                }
-                Err(e) => return Err(werr(&at, e)),
-            };
-            if found.is_some_and(|meta| meta.file_type().is_symlink()) {
-                let resolved = std::fs::canonicalize(&at).map_err(|e| werr(&at, e))?;
-                if !resolved.starts_with(&self.root) {
-                    return Err(Error::Other(format!(
-                        "{} leads outside the output folder (to {}); refusing to write there",
-                        at.display(),
-                        resolved.display()
-                    )));
-                }
-            }
-            self.verified.lock().map_err(poisoned)?.insert(at.clone());
-        }
-        Ok(())
+        io::replace(path, f.contents.as_bytes())
     }
 
     /// Generated files on disk that this render did not produce: reported as extra, or
     /// deleted (with folders they leave empty). Stale temporary files are removed too.
-    pub fn finish(self, existing: &Existing, produced: &[String]) -> Result<(Written, Drift)> {
+    pub fn finish(self, produced: &[String]) -> Result<(Written, Drift)> {
+        let existing = self.existing;
         let extra: Vec<&String> = existing
             .generated
             .iter()
@@ -329,18 +329,18 @@ impl Sync {
         if self.write {
             for t in &existing.stale_temps {
                 // Another run may have renamed or removed it already.
-                let _ = std::fs::remove_file(self.dir.join(t));
+                let _ = io::remove_file(&self.dir.join(t));
             }
             for p in extra {
                 let path = self.dir.join(p);
-                std::fs::remove_file(&path).map_err(|source| Error::Write {
+                io::remove_file(&path).map_err(|source| Error::Write {
                     path: path.display().to_string(),
                     source,
                 })?;
                 deleted += 1;
                 let mut parent = path.parent();
                 while let Some(d) = parent {
-                    if d == self.dir || std::fs::remove_dir(d).is_err() {
+                    if d == self.dir || !io::remove_empty_dir(d) {
                         break; // not empty, or the output folder itself
                     }
                     parent = d.parent();
@@ -348,9 +348,10 @@ impl Sync {
             }
         } else {
             for p in extra {
-                let old = std::fs::read(self.dir.join(p))
-                    .map(|b| String::from_utf8_lossy(&b).into_owned())
-                    .unwrap_or_default();
+                let old = match io::read_bounded(&self.dir.join(p), SHOWN_SLACK, Links::Refuse) {
+                    Ok(b) => String::from_utf8_lossy(&b).into_owned(),
+                    Err(_) => String::new(),
+                };
                 drift.extra.push((p.clone(), old));
             }
         }
@@ -368,48 +369,6 @@ impl Sync {
 
 fn poisoned<T>(_: T) -> Error {
     Error::Other("a render thread failed while recording drift".into())
-}
-
-/// Writes `bytes` to `path`, creating its folder, so that readers see the old or the new
-/// file, never a mix.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = path
-        .parent()
-        .ok_or_else(|| Error::Usage(format!("{} has no folder", path.display())))?;
-    std::fs::create_dir_all(dir).map_err(|source| Error::Write {
-        path: dir.display().to_string(),
-        source,
-    })?;
-    replace_file(path, bytes)
-}
-
-/// [`write_atomic`] into a folder that exists: a temporary file beside `path`, renamed over it.
-fn replace_file(path: &Path, bytes: &[u8]) -> Result<()> {
-    let werr = |source| Error::Write {
-        path: path.display().to_string(),
-        source,
-    };
-    let dir = path
-        .parent()
-        .ok_or_else(|| Error::Usage(format!("{} has no folder", path.display())))?;
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    // `getpid` is a system call each time; a render asks once per file.
-    static PID: std::sync::OnceLock<u32> = std::sync::OnceLock::new();
-    let pid = *PID.get_or_init(std::process::id);
-    let tmp = dir.join(format!(".{name}.{pid}{TEMP_SUFFIX}"));
-    let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        std::fs::rename(&tmp, path)
-    })();
-    if let Err(e) = result {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(werr(e));
-    }
-    Ok(())
 }
 
 /// Drift as diagnostics (for `render --check` in machine formats): a stale file at its first
@@ -479,17 +438,26 @@ pub fn drift_diagnostics(
             .with_help(help),
         );
     }
-    for p in &drift.blocked {
+    for (p, why) in &drift.blocked {
         let id = sources.add(SourceFile::new(format!("{rel_out}/{p}"), ""));
+        let (label, help) = if why == NOT_GENERATED {
+            (
+                "hand-written file",
+                "move the file away; flinkform never overwrites files it did not generate",
+            )
+        } else {
+            (
+                "not opened",
+                "replace it with a folder or a generated file (`flinkform render` writes them once it is gone); flinkform never reads, follows or writes through links and special files",
+            )
+        };
         out.push(
             Diagnostic::error(
                 DRIFT_RULE,
-                format!(
-                    "{rel_out}/{p} was not generated by flinkform, but render must write this path"
-                ),
+                format!("{rel_out}/{p} {why}, but render must write this path"),
             )
-            .at(Span::new(id, 0, 0), "hand-written file")
-            .with_help("move the file away; flinkform never overwrites files it did not generate"),
+            .at(Span::new(id, 0, 0), label)
+            .with_help(help),
         );
     }
     out

@@ -96,15 +96,16 @@ pub fn spec_path(platform: &Platform, name: &str) -> Result<String, Refusal> {
     let pattern = platform
         .services_include
         .iter()
-        .find(|p| p.as_str() == DEFAULT_SERVICES_GLOB)
-        .or_else(|| platform.services_include.iter().find(|p| fits(p)));
+        .find(|p| p.value == DEFAULT_SERVICES_GLOB)
+        .or_else(|| platform.services_include.iter().find(|p| fits(&p.value)));
     let Some(pattern) = pattern else {
         return Err(Refusal(format!(
             "flinkform.yaml finds specs with `services.include: [{}]`, which does not say where a new service goes; pass --path with a file those patterns match",
-            platform.services_include.join(", ")
+            patterns(&platform.services_include)
         )));
     };
     let path = pattern
+        .value
         .split('/')
         .map(|s| if s == "*" { name } else { s })
         .collect::<Vec<_>>()
@@ -113,11 +114,18 @@ pub fn spec_path(platform: &Platform, name: &str) -> Result<String, Refusal> {
     Ok(path)
 }
 
+fn patterns(p: &[crate::tree::Sp<String>]) -> String {
+    p.iter()
+        .map(|p| p.value.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// Whether discovery will find a spec at `path` (repository-relative).
 pub fn check_discoverable(platform: &Platform, path: &str) -> Result<(), Refusal> {
-    let matches = |patterns: &[String]| {
+    let matches = |patterns: &[crate::tree::Sp<String>]| {
         patterns.iter().any(|p| {
-            globset::GlobBuilder::new(p)
+            globset::GlobBuilder::new(&p.value)
                 .literal_separator(true)
                 .build()
                 .is_ok_and(|g| g.compile_matcher().is_match(path))
@@ -126,7 +134,7 @@ pub fn check_discoverable(platform: &Platform, path: &str) -> Result<(), Refusal
     if !matches(&platform.services_include) {
         return Err(Refusal(format!(
             "`{path}` does not match the platform's `services.include` ({}), so flinkform would never read it",
-            platform.services_include.join(", ")
+            patterns(&platform.services_include)
         )));
     }
     if matches(&platform.services_exclude) {

@@ -10,31 +10,43 @@
 use crate::crd::CrdCatalog;
 use crate::diag::Diagnostic;
 use crate::error::{Error, Result};
+use crate::io::{self, Links};
 use crate::render::RenderedObject;
 use crate::tree::{Node, Origin, Seg};
 use rayon::prelude::*;
 
 pub const RULE: &str = "crd-schema";
 
+/// The largest CRD file read (the operator's own are about 600 KiB).
+pub const MAX_CRD_BYTES: u64 = 16 << 20;
+
 pub struct Catalogs {
     user: Option<CrdCatalog>,
 }
 
 impl Catalogs {
-    /// The built-in CRDs plus those in `dirs` (YAML or JSON files, searched recursively).
-    pub fn load(dirs: &[std::path::PathBuf]) -> Result<Catalogs> {
+    /// The built-in CRDs plus those in `dirs` (YAML or JSON files, searched recursively
+    /// without following links). A folder the platform config names comes with
+    /// [`Links::Refuse`] (checked to be a real folder in the repository when the config was
+    /// loaded); one typed with `--crd`, with [`Links::Follow`]. Files are read through the IO
+    /// edge: regular files only, at most [`MAX_CRD_BYTES`] each.
+    pub fn load(dirs: &[(std::path::PathBuf, Links)]) -> Result<Catalogs> {
         if dirs.is_empty() {
             return Ok(Catalogs { user: None });
         }
         let mut files = Vec::new();
-        for dir in dirs {
-            if !dir.is_dir() {
+        for (dir, links) in dirs {
+            let found = match links {
+                Links::Follow => io::kind_following(dir),
+                Links::Refuse => io::kind(dir),
+            };
+            if !matches!(found, Ok(Some(io::Kind::Dir))) {
                 return Err(Error::Usage(format!(
                     "CRD folder {} does not exist",
                     dir.display()
                 )));
             }
-            for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+            for entry in io::walk(dir, *links).sort_by_file_name() {
                 let entry = entry
                     .map_err(|e| Error::Other(format!("cannot read {}: {e}", dir.display())))?;
                 let name = entry.file_name().to_string_lossy();
@@ -45,11 +57,25 @@ impl Catalogs {
                 {
                     continue;
                 }
-                let text = std::fs::read_to_string(entry.path()).map_err(|source| Error::Read {
-                    path: entry.path().display().to_string(),
-                    source,
+                let shown = entry.path().display().to_string();
+                let bytes =
+                    io::read_bounded(entry.path(), MAX_CRD_BYTES, Links::Refuse).map_err(|e| {
+                        match e {
+                            io::ReadError::Refused(refusal) => Error::Refused {
+                                path: shown.clone(),
+                                refusal,
+                            },
+                            io::ReadError::Io(source) => Error::Read {
+                                path: shown.clone(),
+                                source,
+                            },
+                        }
+                    })?;
+                let text = String::from_utf8(bytes).map_err(|_| Error::Read {
+                    path: shown.clone(),
+                    source: std::io::Error::new(std::io::ErrorKind::InvalidData, "not valid UTF-8"),
                 })?;
-                files.push((entry.path().display().to_string(), text));
+                files.push((shown, text));
             }
         }
         let user = CrdCatalog::from_texts(&files)

@@ -24,6 +24,7 @@ fn lint(path: &Path) -> (flinkform::diag::Report, SourceMap) {
     let options = flinkform::lint::Options {
         env,
         crd_dirs: Vec::new(),
+        platform_root: None,
     };
     let shown = path
         .file_name()

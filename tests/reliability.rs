@@ -300,22 +300,9 @@ fn symlinks_that_loop_or_leave_the_repository() {
     // A folder that links back up does not make the walk loop.
     symlink("..", r.path().join("services/orders/up")).expect("dir loop");
     let run = check(r.path());
-    expect(
-        &run,
-        "yaml-syntax",
-        "services/loop/service.yaml",
-        1,
-        1,
-        "cannot be followed",
-    );
-    expect(
-        &run,
-        "yaml-syntax",
-        "services/escape/service.yaml",
-        1,
-        1,
-        "outside the repository",
-    );
+    for linked in ["services/loop/service.yaml", "services/escape/service.yaml"] {
+        expect(&run, "unsafe-path", linked, 1, 1, "is a symbolic link");
+    }
     assert!(
         !run.diags.iter().any(|d| d.4.contains("stolen")),
         "the outside file is never read"
@@ -380,6 +367,10 @@ fn output_folder_outside_the_repository_or_at_its_root() {
         ("../elsewhere", 4, "leaves the repository"),
         ("/tmp/rendered", 4, "is absolute"),
         (".", 4, "is the repository root"),
+        (".git", 4, "is inside `.git`"),
+        ("services", 4, "overlaps the service specs"),
+        ("services/out", 4, "overlaps the service specs"),
+        ("flinkform.yaml", 4, "is the platform config"),
     ] {
         let r = repo();
         fs::write(
@@ -389,7 +380,7 @@ fn output_folder_outside_the_repository_or_at_its_root() {
         .expect("write");
         expect(
             &check(r.path()),
-            "schema",
+            "unsafe-path",
             "flinkform.yaml",
             line,
             11,

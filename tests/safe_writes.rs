@@ -59,12 +59,23 @@ fn never_writes_outside_the_output_folder() {
     let outside = tempfile::tempdir().expect("tempdir");
     fs::remove_dir_all(repo.path().join("rendered")).expect("rm");
     symlink(outside.path(), repo.path().join("rendered")).expect("link");
+    // A finding at the line of flinkform.yaml that names it (check fails too), and nothing
+    // is written.
     flinkform()
         .current_dir(repo.path())
         .arg("render")
         .assert()
-        .code(2)
-        .stderr(predicates::str::contains("resolves outside the repository"));
+        .code(1)
+        .stdout(predicates::str::contains(
+            "output folder `rendered` is a symbolic link",
+        ))
+        .stdout(predicates::str::contains("flinkform.yaml:11:11"));
+    flinkform()
+        .current_dir(repo.path())
+        .arg("check")
+        .assert()
+        .code(1)
+        .stdout(predicates::str::contains("unsafe-path"));
     assert_eq!(
         fs::read_dir(outside.path()).expect("read").count(),
         0,
@@ -80,7 +91,9 @@ fn never_writes_outside_the_output_folder() {
         .arg("render")
         .assert()
         .code(2)
-        .stderr(predicates::str::contains("leads outside the output folder"));
+        .stderr(predicates::str::contains(
+            "prod-eu-1 is a symbolic link; flinkform does not follow links in the repository; refusing to write there",
+        ));
     assert_eq!(
         fs::read_dir(outside.path()).expect("read").count(),
         0,
@@ -251,12 +264,13 @@ fn stale_temporary_files_of_dead_runs_are_removed_and_live_ones_kept() {
     let repo = fresh();
     let dir = repo.path().join("rendered/prod-eu-1/fraud-detector");
     let dead = dir.join(".flinkdeployment.yaml.4000000000.flinkform-tmp");
-    let live = dir.join(format!(
-        ".flinkdeployment.yaml.{}.flinkform-tmp",
-        std::process::id()
-    ));
+    // A live writer holds a lock on its temporary file (names are random: process ids
+    // collide across containers).
+    let live = dir.join(".flinkdeployment.yaml.Xy12Ab.flinkform-tmp");
     fs::write(&dead, "half a fil").expect("write");
     fs::write(&live, "being written").expect("write");
+    let writer = fs::File::open(&live).expect("open");
+    writer.lock().expect("lock");
     flinkform()
         .current_dir(repo.path())
         .arg("render")
@@ -264,4 +278,11 @@ fn stale_temporary_files_of_dead_runs_are_removed_and_live_ones_kept() {
         .code(0);
     assert!(!dead.exists(), "a dead run's leftover is removed");
     assert!(live.exists(), "a running writer's file is left alone");
+    drop(writer);
+    flinkform()
+        .current_dir(repo.path())
+        .arg("render")
+        .assert()
+        .code(0);
+    assert!(!live.exists(), "once its writer is gone, it is a leftover");
 }

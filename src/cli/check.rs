@@ -78,7 +78,7 @@ pub fn focus_paths(
         } else {
             start.join(p)
         };
-        let canonical = std::fs::canonicalize(&full).map_err(|source| Error::Read {
+        let canonical = flinkform::io::canonicalize(&full).map_err(|source| Error::Read {
             path: p.display().to_string(),
             source,
         })?;
@@ -89,7 +89,10 @@ pub fn focus_paths(
                 root.display()
             ))
         })?;
-        if canonical.is_dir() {
+        if matches!(
+            flinkform::io::kind(&canonical),
+            Ok(Some(flinkform::io::Kind::Dir))
+        ) {
             let prefix = if rel.is_empty() {
                 String::new()
             } else {

@@ -1,13 +1,14 @@
 //! `flinkform diff [--base REF | --base-dir DIR]`: render the base revision and the working
 //! tree in memory (no cluster) and report what changes, object by object, and what happens to
-//! every job. The base defaults to `HEAD`; its platform config and spec folders are extracted
-//! with `git archive` into a temporary folder.
+//! every job. The base defaults to `HEAD`; its platform config, spec folders and CRD folders
+//! are copied out of git into a private temporary folder that no run leaves behind.
 
 use super::{EXIT_CLEAN, EXIT_FINDINGS, output};
 use clap::ValueEnum;
 use flinkform::compile::{Options, compile};
 use flinkform::diff::{self, report};
 use flinkform::error::Error;
+use flinkform::io::PrivateDir;
 use flinkform::render::Rendered;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -43,30 +44,6 @@ pub enum DiffFormat {
     Json,
 }
 
-/// A temporary folder, removed when dropped.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new() -> Result<TempDir, Error> {
-        let mut dir = std::env::temp_dir();
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_nanos());
-        dir.push(format!("flinkform-diff-{}-{nanos}", std::process::id()));
-        std::fs::create_dir_all(&dir).map_err(|source| Error::Write {
-            path: dir.display().to_string(),
-            source,
-        })?;
-        Ok(TempDir(dir))
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
 fn git(dir: &Path, args: &[&str]) -> Result<std::process::Output, Error> {
     Command::new("git")
         .arg("-C")
@@ -88,15 +65,20 @@ fn git_text(dir: &Path, args: &[&str]) -> Result<String, Error> {
     Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
 }
 
-/// Extracts what flinkform reads at `rev` into a temporary folder; returns it and the base's
-/// platform folder inside it.
+/// Extracts what flinkform reads at `rev` into a private temporary folder (mode `0700`,
+/// files `0600`, removed when the run ends or is interrupted: see [`flinkform::io`]);
+/// returns it and the base's platform folder inside it.
+///
+/// The files come from `git ls-tree` and `git cat-file --batch`, written through the IO
+/// edge: regular blobs only (a committed link is not recreated, so the base is read under
+/// the same rules as the working tree), each within the spec size bound.
 fn extract(
     root: &Path,
     rev: &str,
     head: &flinkform::compile::Compilation,
-) -> Result<(TempDir, PathBuf), Error> {
+) -> Result<(PrivateDir, PathBuf), Error> {
     let top = PathBuf::from(git_text(root, &["rev-parse", "--show-toplevel"])?);
-    let top = std::fs::canonicalize(&top).unwrap_or(top);
+    let top = flinkform::io::canonicalize(&top).unwrap_or(top);
     let prefix = flinkform::workspace::relative(&top, root).unwrap_or_default();
     let join = |p: &str| {
         if prefix.is_empty() {
@@ -123,67 +105,125 @@ fn extract(
     let mut wanted = vec![join(flinkform::spec::platform::FILE_NAME)];
     if let Some(p) = &head.workspace.platform {
         for pattern in &p.services_include {
-            let literal: Vec<&str> = pattern
-                .split('/')
-                .take_while(|c| !c.contains(['*', '?', '[', '{']))
-                .collect();
-            wanted.push(join(&literal.join("/")));
-        }
-        wanted.extend(p.crds.iter().map(|c| join(&c.value)));
-    }
-    // Only paths that exist at the base revision (git archive fails on others).
-    let present: Vec<String> = wanted
-        .into_iter()
-        .filter(|p| {
-            !p.is_empty()
-                && git(&top, &["cat-file", "-e", &format!("{rev}:{p}")])
-                    .is_ok_and(|o| o.status.success())
-        })
-        .collect();
-    let tmp = TempDir::new()?;
-    if !present.is_empty() {
-        let mut archive = Command::new("git")
-            .arg("-C")
-            .arg(&top)
-            .args(["archive", "--format=tar", rev, "--"])
-            .args(&present)
-            .stdout(Stdio::piped())
-            .spawn()
-            .map_err(|e| Error::Other(format!("cannot run git archive: {e}")))?;
-        let stdout = archive
-            .stdout
-            .take()
-            .ok_or_else(|| Error::Other("git archive produced no output".into()))?;
-        let tar = Command::new("tar")
-            .arg("-x")
-            .arg("-C")
-            .arg(&tmp.0)
-            .stdin(stdout)
-            .status()
-            .map_err(|e| Error::Other(format!("cannot run tar: {e}")))?;
-        let archived = archive
-            .wait()
-            .map_err(|e| Error::Other(format!("git archive: {e}")))?;
-        if !archived.success() || !tar.success() {
-            return Err(Error::Other(format!(
-                "could not extract {rev} with git archive | tar"
+            wanted.push(join(&flinkform::spec::platform::literal_prefix(
+                &pattern.value,
             )));
         }
+        wanted.extend(p.crd_dirs().map(|c| join(&c.value)));
+    }
+    wanted.retain(|p| !p.is_empty());
+    let tmp = PrivateDir::new("flinkform-diff-")?;
+    let blobs = list_blobs(&top, rev, &wanted)?;
+    if !blobs.is_empty() {
+        copy_blobs(&top, &blobs, &tmp)?;
     }
     let base_root = if prefix.is_empty() {
-        tmp.0.clone()
+        tmp.path().to_path_buf()
     } else {
-        tmp.0.join(&prefix)
+        tmp.path().join(&prefix)
     };
     Ok((tmp, base_root))
 }
 
+/// (object id, path) of the regular files under `paths` at `rev`, within the size bound.
+fn list_blobs(top: &Path, rev: &str, paths: &[String]) -> Result<Vec<(String, Vec<u8>)>, Error> {
+    let out = Command::new("git")
+        .arg("-C")
+        .arg(top)
+        .args(["ls-tree", "-r", "-z", "--long", rev, "--"])
+        .args(paths)
+        .output()
+        .map_err(|e| Error::Other(format!("cannot run git: {e}")))?;
+    if !out.status.success() {
+        return Err(Error::Other(format!(
+            "git ls-tree {rev} failed: {}",
+            String::from_utf8_lossy(&out.stderr).trim()
+        )));
+    }
+    let mut blobs = Vec::new();
+    for record in out.stdout.split(|b| *b == 0).filter(|r| !r.is_empty()) {
+        // `<mode> blob <id> <size>\t<path>`
+        let Some(tab) = record.iter().position(|b| *b == b'\t') else {
+            continue;
+        };
+        let (meta, path) = (&record[..tab], &record[tab + 1..]);
+        let meta = String::from_utf8_lossy(meta);
+        let fields: Vec<&str> = meta.split_whitespace().collect();
+        let [mode, "blob", id, size] = fields.as_slice() else {
+            continue;
+        };
+        let small = size
+            .parse::<u64>()
+            .is_ok_and(|s| s <= flinkform::workspace::MAX_FILE_BYTES as u64);
+        if (*mode == "100644" || *mode == "100755") && small {
+            blobs.push((id.to_string(), path.to_vec()));
+        }
+    }
+    Ok(blobs)
+}
+
+/// Streams the blobs with one `git cat-file --batch` into the private folder.
+fn copy_blobs(top: &Path, blobs: &[(String, Vec<u8>)], tmp: &PrivateDir) -> Result<(), Error> {
+    use std::io::{BufRead, BufReader, Read, Write};
+    let mut child = Command::new("git")
+        .arg("-C")
+        .arg(top)
+        .args(["cat-file", "--batch"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .map_err(|e| Error::Other(format!("cannot run git cat-file: {e}")))?;
+    let (Some(mut stdin), Some(stdout)) = (child.stdin.take(), child.stdout.take()) else {
+        return Err(Error::Other("git cat-file has no pipes".into()));
+    };
+    let ids: String = blobs.iter().map(|(id, _)| format!("{id}\n")).collect();
+    // Written from another thread: git answers while it reads, and both pipes are bounded.
+    let feeder = std::thread::spawn(move || stdin.write_all(ids.as_bytes()));
+    let mut reader = BufReader::new(stdout);
+    let failed = |what: &str| Error::Other(format!("git cat-file --batch: {what}"));
+    for (_, path) in blobs {
+        let mut header = String::new();
+        reader
+            .read_line(&mut header)
+            .map_err(|e| failed(&e.to_string()))?;
+        let size: usize = header
+            .split_whitespace()
+            .nth(2)
+            .and_then(|s| s.parse().ok())
+            .filter(|s| *s <= flinkform::workspace::MAX_FILE_BYTES)
+            .ok_or_else(|| failed(&format!("unexpected answer `{}`", header.trim())))?;
+        let mut bytes = vec![0; size + 1];
+        reader
+            .read_exact(&mut bytes)
+            .map_err(|e| failed(&e.to_string()))?;
+        bytes.pop(); // the newline after each object
+        tmp.write(&path_of(path), &bytes)?;
+    }
+    drop(reader);
+    let _ = feeder.join();
+    let _ = child.wait();
+    Ok(())
+}
+
+/// A git path (bytes, `/`-separated) as a relative path.
+fn path_of(bytes: &[u8]) -> PathBuf {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        PathBuf::from(std::ffi::OsStr::from_bytes(bytes))
+    }
+    #[cfg(not(unix))]
+    {
+        PathBuf::from(String::from_utf8_lossy(bytes).into_owned())
+    }
+}
+
 /// Renders the base, or nothing when it has no platform config.
 fn render_base(base_root: &Path, label: &str) -> Result<Rendered, Error> {
-    if !base_root
-        .join(flinkform::spec::platform::FILE_NAME)
-        .is_file()
-    {
+    if !matches!(
+        flinkform::io::kind(&base_root.join(flinkform::spec::platform::FILE_NAME)),
+        Ok(Some(flinkform::io::Kind::File))
+    ) {
         output::note(&format!(
             "{label} has no flinkform.yaml: everything counts as new"
         ));

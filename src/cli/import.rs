@@ -110,11 +110,13 @@ pub fn run(start: &Path, args: ImportArgs) -> Result<u8, Error> {
     let mut yaml_problems = Report::default();
     let mut docs = Vec::new();
     for (shown, path) in super::lint::expand(start, &args.files)? {
-        let bytes = std::fs::read(&path).map_err(|source| Error::Read {
-            path: shown.clone(),
-            source,
-        })?;
-        let (file, problem) = flinkform::workspace::decode(&shown, bytes);
+        let (file, problem) = match flinkform::lint::read_user_file(&shown, &path)? {
+            Ok(bytes) => flinkform::workspace::decode(&shown, bytes),
+            Err(r) => (
+                flinkform::source::SourceFile::new(shown.as_str(), ""),
+                Some(flinkform::workspace::refused(&shown, &r)),
+            ),
+        };
         let id = sources.add(file);
         if let Some(mut d) = problem {
             if let Some(p) = d.primary.as_mut() {
@@ -144,7 +146,10 @@ pub fn run(start: &Path, args: ImportArgs) -> Result<u8, Error> {
     );
 
     // Where each spec goes, and whether it may.
-    let has_schema = root.join(scaffold::REPO_SCHEMA).is_file();
+    let has_schema = matches!(
+        flinkform::io::kind(&root.join(scaffold::REPO_SCHEMA)),
+        Ok(Some(flinkform::io::Kind::File))
+    );
     let mut planned: Vec<Planned> = Vec::new();
     let mut refusals: Vec<(usize, String)> = Vec::new();
     for (index, imported) in outcome.imported.iter().enumerate() {
@@ -158,7 +163,7 @@ pub fn run(start: &Path, args: ImportArgs) -> Result<u8, Error> {
                 }
             },
         };
-        if root.join(&path).exists() {
+        if !matches!(flinkform::io::kind(&root.join(&path)), Ok(None)) {
             refusals.push((
                 index,
                 format!("{path} already exists; import never overwrites a spec"),
@@ -191,10 +196,7 @@ pub fn run(start: &Path, args: ImportArgs) -> Result<u8, Error> {
 
     if !args.dry_run {
         for p in &planned {
-            write_new(&root.join(&p.path), &p.text).map_err(|source| Error::Write {
-                path: p.path.clone(),
-                source,
-            })?;
+            flinkform::io::create_new_below(&root, &p.path, p.text.as_bytes())?;
         }
     }
 
@@ -308,15 +310,4 @@ fn absolute(start: &Path, p: &Path) -> PathBuf {
     } else {
         start.join(p)
     }
-}
-
-fn write_new(path: &Path, text: &str) -> std::io::Result<()> {
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)?;
-    }
-    std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(path)?
-        .write_all(text.as_bytes())
 }

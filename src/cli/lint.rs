@@ -29,10 +29,12 @@ pub struct LintArgs {
 pub fn run(start: &Path, args: LintArgs) -> Result<u8, Error> {
     let mut sources = SourceMap::new();
     let mut platform_findings = Vec::new();
+    let mut platform_root = None;
     let platform = match flinkform::workspace::find_root(start) {
         Ok(root) => {
             let (_, p, d) = flinkform::workspace::load_platform(&root, &mut sources)?;
             platform_findings = d;
+            platform_root = Some(root);
             p.unwrap_or_else(Platform::builtin)
         }
         Err(Error::NoPlatform { .. }) => Platform::builtin(),
@@ -52,6 +54,7 @@ pub fn run(start: &Path, args: LintArgs) -> Result<u8, Error> {
                 }
             })
             .collect(),
+        platform_root,
     };
     let mut report = flinkform::lint::lint(&files, &platform, &options, &mut sources)?;
     report.diagnostics.extend(platform_findings);
@@ -64,9 +67,10 @@ pub fn run(start: &Path, args: LintArgs) -> Result<u8, Error> {
     })
 }
 
-/// Files to lint: each argument, or the YAML files under it when it is a folder (sorted).
-/// Paths are shown as given, with `/` separators.
+/// Files to lint: each argument, or the YAML files under it when it is a folder (sorted; links
+/// inside the folder are not followed). Paths are shown as given, with `/` separators.
 pub fn expand(start: &Path, args: &[PathBuf]) -> Result<Vec<(String, PathBuf)>, Error> {
+    use flinkform::io;
     let mut out = Vec::new();
     for a in args {
         let full = if a.is_absolute() {
@@ -74,8 +78,8 @@ pub fn expand(start: &Path, args: &[PathBuf]) -> Result<Vec<(String, PathBuf)>, 
         } else {
             start.join(a)
         };
-        if full.is_dir() {
-            for e in walkdir::WalkDir::new(&full).sort_by_file_name() {
+        if matches!(io::kind_following(&full), Ok(Some(io::Kind::Dir))) {
+            for e in io::walk(&full, io::Links::Follow).sort_by_file_name() {
                 let e = e.map_err(|e| Error::Other(format!("cannot read {}: {e}", a.display())))?;
                 let name = e.file_name().to_string_lossy();
                 if e.file_type().is_file() && (name.ends_with(".yaml") || name.ends_with(".yml")) {

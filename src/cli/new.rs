@@ -73,7 +73,7 @@ pub fn run(start: &Path, args: NewArgs) -> Result<u8, Error> {
             Err(e) => return refuse(e.to_string()),
         },
     };
-    if root.join(&path).exists() {
+    if !matches!(flinkform::io::kind(&root.join(&path)), Ok(None)) {
         return refuse(format!(
             "{path} already exists; flinkform new never overwrites a spec (edit it, or choose another name)"
         ));
@@ -93,7 +93,10 @@ pub fn run(start: &Path, args: NewArgs) -> Result<u8, Error> {
         team: args.team.clone(),
         environments: args.env.clone(),
     };
-    let has_schema = root.join(scaffold::REPO_SCHEMA).is_file();
+    let has_schema = matches!(
+        flinkform::io::kind(&root.join(scaffold::REPO_SCHEMA)),
+        Ok(Some(flinkform::io::Kind::File))
+    );
     let spec = match scaffold::scaffold(&platform, &request, &path, has_schema) {
         Ok(s) => s,
         Err(e) => return refuse(e.to_string()),
@@ -105,10 +108,7 @@ pub fn run(start: &Path, args: NewArgs) -> Result<u8, Error> {
     let mut c = compile_workspace(workspace, &Options::default())?;
     c.focus(std::slice::from_ref(&spec.path));
 
-    write_new(&root.join(&spec.path), &spec.text).map_err(|source| Error::Write {
-        path: spec.path.clone(),
-        source,
-    })?;
+    flinkform::io::create_new_below(&root, &spec.path, spec.text.as_bytes())?;
     let failed = args.report.fail_on.fails(c.report.worst());
     // Machine-readable findings own stdout (and always get their document).
     let human_stdout = args
@@ -132,29 +132,18 @@ pub fn run(start: &Path, args: NewArgs) -> Result<u8, Error> {
     Ok(if failed { EXIT_FINDINGS } else { EXIT_CLEAN })
 }
 
-/// Creates the file and its folders; fails if the file exists (even if it appeared since the
-/// check above).
-fn write_new(path: &Path, text: &str) -> std::io::Result<()> {
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)?;
-    }
-    let mut f = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(path)?;
-    f.write_all(text.as_bytes())
-}
-
 /// `root`-relative `/` path of a path that may not exist yet: its longest existing prefix is
 /// canonicalised (so symlinked folders compare equal), the rest is resolved lexically.
 pub fn lexical_relative(root: &Path, full: &Path) -> Option<String> {
     let components: Vec<_> = full.components().collect();
     let mut split = components.len();
-    while split > 0 && !components[..split].iter().collect::<PathBuf>().exists() {
+    while split > 0
+        && flinkform::io::canonicalize(&components[..split].iter().collect::<PathBuf>()).is_err()
+    {
         split -= 1;
     }
     let existing: PathBuf = components[..split].iter().collect();
-    let mut result = std::fs::canonicalize(if split == 0 {
+    let mut result = flinkform::io::canonicalize(if split == 0 {
         Path::new(".")
     } else {
         existing.as_path()
@@ -169,6 +158,6 @@ pub fn lexical_relative(root: &Path, full: &Path) -> Option<String> {
             other => result.push(other),
         }
     }
-    let root = std::fs::canonicalize(root).ok()?;
+    let root = flinkform::io::canonicalize(root).ok()?;
     flinkform::workspace::relative(&root, &result).filter(|r| !r.is_empty())
 }

@@ -71,10 +71,7 @@ pub fn report(report: &Report, sources: &SourceMap, args: &ReportArgs) -> Result
     for (format, dest) in destinations(args)? {
         let text = render(format, report, sources, args, dest.is_none());
         match dest {
-            Some(path) => std::fs::write(&path, text).map_err(|source| Error::Write {
-                path: path.display().to_string(),
-                source,
-            })?,
+            Some(path) => flinkform::io::write_user_file(&path, text.as_bytes())?,
             None => print(text.as_bytes())?,
         }
     }

@@ -39,8 +39,9 @@ pub fn find(name: &str) -> Option<&'static dyn Rule> {
 
 /// Rules about the input itself, reported by the loading stages; their severity is not
 /// configurable.
-pub const CORE_RULES: [&str; 4] = [
+pub const CORE_RULES: [&str; 5] = [
     crate::yaml::RULE,
+    crate::io::RULE,
     crate::schema::RULE,
     crate::validate::RULE,
     crate::output::DRIFT_RULE,

@@ -23,8 +23,8 @@ pub struct Platform {
     /// The config file, or `None` for the built-in defaults (`lint` outside a repository).
     pub file: Option<FileId>,
     pub name: Option<String>,
-    pub services_include: Vec<String>,
-    pub services_exclude: Vec<String>,
+    pub services_include: Vec<Sp<String>>,
+    pub services_exclude: Vec<Sp<String>>,
     pub output: Sp<String>,
     pub operator: Operator,
     pub flux: Flux,
@@ -183,9 +183,9 @@ struct Raw {
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawServices {
-    include: Option<Vec<String>>,
+    include: Option<Vec<Sp<String>>>,
     #[serde(default)]
-    exclude: Vec<String>,
+    exclude: Vec<Sp<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -363,7 +363,7 @@ impl Platform {
             services_include: raw
                 .services
                 .include
-                .unwrap_or_else(|| vec![DEFAULT_SERVICES_GLOB.to_string()]),
+                .unwrap_or_else(|| vec![Sp::made(DEFAULT_SERVICES_GLOB.to_string())]),
             services_exclude: raw.services.exclude,
             output: raw.output.unwrap_or(Sp::made(DEFAULT_OUTPUT.to_string())),
             operator: Operator {
@@ -429,9 +429,36 @@ impl Platform {
             .find(|e| e.clusters.iter().any(|c| c.value == cluster))
     }
 
-    /// The output folder as a clean relative path, or why it is not one.
+    /// The output folder as a clean relative path, or why flinkform will not write there:
+    /// outside the repository, its root, inside `.git`, the platform config, or overlapping
+    /// the specs (`output: services` would hide every spec from `check`).
     pub fn output_dir(&self) -> Result<String, String> {
-        clean_relative(&self.output.value)
+        let rel = clean_relative(&self.output.value)?;
+        let parts: Vec<&str> = rel.split('/').collect();
+        if parts.iter().any(|p| p.eq_ignore_ascii_case(".git")) {
+            return Err("is inside `.git`; render would write into git's own files".into());
+        }
+        if parts[0].eq_ignore_ascii_case(FILE_NAME) {
+            return Err(format!("is the platform config `{FILE_NAME}`"));
+        }
+        for pattern in &self.services_include {
+            let base = literal_prefix(&pattern.value);
+            let inside = |a: &str, b: &str| a == b || a.starts_with(&format!("{b}/"));
+            if !base.is_empty() && (inside(&base, &rel) || inside(&rel, &base)) {
+                return Err(format!(
+                    "overlaps the service specs (`services.include: {}`); check would skip the specs in it and render would write among them",
+                    pattern.value
+                ));
+            }
+        }
+        Ok(rel)
+    }
+
+    /// The `crds` folders flinkform may read: the ones [`repository_path_problem`] accepts.
+    pub fn crd_dirs(&self) -> impl Iterator<Item = &Sp<String>> {
+        self.crds
+            .iter()
+            .filter(|c| repository_path_problem(&c.value).is_none())
     }
 
     /// Cross-field checks the schema cannot express.
@@ -464,15 +491,80 @@ impl Platform {
         if let Err(why) = self.output_dir() {
             out.push(
                 Diagnostic::error(
-                    crate::schema::RULE,
+                    crate::io::RULE,
                     format!("output folder `{}` {why}", self.output.value),
                 )
                 .at_opt(self.output.origin.span(), "here")
-                .with_help("use a folder inside the repository, e.g. `output: rendered`"),
+                .with_help(
+                    "use a folder of its own inside the repository, e.g. `output: rendered`",
+                ),
             );
+        }
+        for (key, patterns) in [
+            ("services.include", &self.services_include),
+            ("services.exclude", &self.services_exclude),
+        ] {
+            for p in patterns {
+                if let Some(why) = repository_path_problem(&p.value) {
+                    out.push(
+                        Diagnostic::error(crate::io::RULE, format!("`{key}` pattern `{}` {why}", p.value))
+                            .at_opt(p.origin.span(), "here")
+                            .with_help("patterns match paths below the folder of flinkform.yaml, e.g. `services/*/service.yaml`"),
+                    );
+                }
+            }
+        }
+        for c in &self.crds {
+            if let Some(why) = repository_path_problem(&c.value) {
+                out.push(
+                    Diagnostic::error(crate::io::RULE, format!("CRD folder `{}` {why}; it is not read", c.value))
+                        .at_opt(c.origin.span(), "here")
+                        .with_help("keep the CRDs in a folder inside the repository, e.g. `crds: [crds]`; `--crd DIR` reads a folder anywhere"),
+                );
+            }
         }
         out
     }
+}
+
+/// Why flinkform will not read a path (or pattern) that `flinkform.yaml` names: absolute,
+/// climbing out with `..`, or inside `.git` (where `actions/checkout` keeps its token). Paths
+/// in the platform config are relative to its folder and stay below it.
+pub fn repository_path_problem(path: &str) -> Option<&'static str> {
+    if path.starts_with('/')
+        || path.starts_with('\\')
+        || path.starts_with('~')
+        || path.contains(':')
+    {
+        return Some("is absolute; it must be a path inside the repository");
+    }
+    let parts: Vec<&str> = path.split(['/', '\\']).collect();
+    if parts.contains(&"..") {
+        return Some("leaves the folder of flinkform.yaml (`..`)");
+    }
+    if parts.iter().any(|p| p.eq_ignore_ascii_case(".git")) {
+        return Some("is inside `.git`");
+    }
+    None
+}
+
+/// The folder a pattern's matches must live under: its components before the first glob
+/// metacharacter (an entirely literal pattern names a file: its folder).
+pub fn literal_prefix(pattern: &str) -> String {
+    let mut parts = Vec::new();
+    for part in pattern.split('/') {
+        if is_glob(part) {
+            return parts.join("/");
+        }
+        parts.push(part);
+    }
+    parts.pop();
+    parts.join("/")
+}
+
+/// Whether a pattern component has glob metacharacters.
+pub fn is_glob(part: &str) -> bool {
+    part.contains(['*', '?', '[', '{'])
 }
 
 /// `a/b` from `./a//b/`; errors for absolute paths, `..`, and the repository root itself.
@@ -517,6 +609,51 @@ mod tests {
         assert!(clean_relative("a/../../b").is_err());
         assert!(clean_relative(".").is_err());
         assert!(clean_relative("").is_err());
+    }
+
+    #[test]
+    fn output_may_not_overlap_specs_config_or_git() {
+        let mut p = Platform::builtin();
+        for (output, ok) in [
+            ("rendered", true),
+            ("out/rendered", true),
+            ("services", false),
+            ("services/rendered", false),
+            (".", false),
+            (".git", false),
+            ("x/.GIT/y", false),
+            ("flinkform.yaml", false),
+        ] {
+            p.output = Sp::made(output.to_string());
+            assert_eq!(p.output_dir().is_ok(), ok, "{output}: {:?}", p.output_dir());
+        }
+        p.services_include = vec![Sp::made("teams/*/services/*/service.yaml".into())];
+        p.output = Sp::made("teams".into());
+        assert!(p.output_dir().is_err(), "the output holds the specs");
+    }
+
+    #[test]
+    fn repository_paths_stay_inside() {
+        for bad in [
+            "/usr",
+            "../x",
+            "a/../../b",
+            "a/../b",
+            ".git/*",
+            "x/.git",
+            "C:/x",
+            "~/x",
+        ] {
+            assert!(repository_path_problem(bad).is_some(), "{bad}");
+        }
+        for good in [
+            "crds",
+            "services/*/service.yaml",
+            "**/service.yaml",
+            "a/.github/b",
+        ] {
+            assert_eq!(repository_path_problem(good), None, "{good}");
+        }
     }
 
     #[test]

@@ -2,9 +2,14 @@
 //!
 //! Hermetic and sorted: only the platform's `services.include` patterns count (matched on
 //! repository-relative `/` paths; `*` does not cross `/`), walked from each pattern's literal
-//! prefix, never into `.git`, `target`, `node_modules` or the output folder. Symbolic links
-//! are not followed into directories; a linked spec file is read only if it resolves inside
-//! the repository.
+//! prefix, never into `.git`, `target`, `node_modules` or the output folder.
+//!
+//! Nothing that the repository names is followed out (see [`crate::io`]): a pattern's base
+//! folder that is a symbolic link (`services -> /etc`) is not walked, linked folders are not
+//! entered, and a spec that is a link is not read — even one that points inside the
+//! repository, since "inside" includes `.git/config`, where `actions/checkout` keeps its
+//! token. Each is reported (`unsafe-path`), as is a FIFO or device where a spec should be and
+//! a file or folder name that is not UTF-8; everything else is still found.
 //!
 //! Two walks give the same answer. The general one reads every directory under the patterns'
 //! prefixes. The usual layout, `services/*/service.yaml`, needs only one directory listing
@@ -13,35 +18,93 @@
 //! PATH` may spend in a pre-commit hook.
 
 use crate::error::{Error, Result};
-use crate::spec::platform::Platform;
-use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
+use crate::io::{self, Kind, Refusal};
+use crate::spec::platform::{Platform, is_glob, literal_prefix, repository_path_problem};
+use crate::tree::Sp;
+use globset::{GlobBuilder, GlobMatcher, GlobSet, GlobSetBuilder};
 use rayon::prelude::*;
-use std::fs::FileType;
 use std::path::{Path, PathBuf};
 
-/// What discovery found: spec paths, and links it would not follow (path, why).
+/// A path discovery would not read, and why.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Problem {
+    /// Repository-relative, `/`-separated (bytes that are not UTF-8 spelled `\xFF`).
+    pub path: String,
+    pub why: String,
+    pub help: &'static str,
+}
+
+impl Problem {
+    fn refused(path: String, r: &Refusal) -> Problem {
+        Problem {
+            path,
+            why: r.reason(),
+            help: r.help(),
+        }
+    }
+
+    fn failed(path: String, e: &dyn std::fmt::Display) -> Problem {
+        Problem {
+            path,
+            why: format!("cannot be read ({e})"),
+            help: "check the file's permissions",
+        }
+    }
+}
+
+/// What discovery found: spec paths, and paths it would not read.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct Discovered {
     pub paths: Vec<String>,
-    pub problems: Vec<(String, String)>,
+    pub problems: Vec<Problem>,
 }
 
-/// Repository-relative paths of the spec files, sorted, plus findings about links that could
-/// not be followed.
+/// Repository-relative paths of the spec files, sorted, plus findings about paths that were
+/// not read. Include patterns that leave the repository are not used (the platform config's
+/// own findings report them).
 pub fn discover(root: &Path, platform: &Platform) -> Result<Discovered> {
-    let filter = Filter::new(root, platform)?;
-    let bases = outermost_bases(&platform.services_include);
-    let mut found = match one_level_layout(&platform.services_include, &bases) {
-        Some(layout) => filter.listed(&layout),
+    let include: Vec<String> = platform
+        .services_include
+        .iter()
+        .filter(|p| repository_path_problem(&p.value).is_none())
+        .map(|p| p.value.clone())
+        .collect();
+    let filter = Filter::new(root, &include, &platform.services_exclude, platform)?;
+    let mut found = Discovered::default();
+    let all = outermost_bases(&include);
+    let mut bases = Vec::new();
+    for base in all.iter().cloned() {
+        match io::first_non_folder(root, &base) {
+            Ok(None) => bases.push(base),
+            Ok(Some((at, Kind::Link))) => found.problems.push(Problem {
+                help: "replace the link with the folder itself; discovery does not follow links",
+                ..Problem::refused(at, &Refusal::Link)
+            }),
+            // A file where the folder should be holds no specs.
+            Ok(Some(_)) => {}
+            Err(e) => found.problems.push(Problem::failed(base, &e)),
+        }
+    }
+    let walked = match one_level_layout(&include, &all) {
+        Some(layout) => {
+            let layout: Vec<_> = layout
+                .into_iter()
+                .filter(|(b, _)| bases.contains(b))
+                .collect();
+            filter.listed(&layout)
+        }
         None => filter.walked(&bases),
     };
+    found.paths = walked.paths;
+    found.problems.extend(walked.problems);
     found.paths.sort();
     found.paths.dedup();
     found.problems.sort();
+    found.problems.dedup();
     Ok(found)
 }
 
-/// `root`-relative `/`-separated path of `path`.
+/// `root`-relative `/`-separated path of `path` (lossy where a name is not UTF-8).
 pub fn relative(root: &Path, path: &Path) -> Option<String> {
     let rel = path.strip_prefix(root).ok()?;
     let parts: Vec<String> = rel
@@ -54,14 +117,7 @@ pub fn relative(root: &Path, path: &Path) -> Option<String> {
 fn compile_globs(patterns: &[String]) -> Result<GlobSet> {
     let mut b = GlobSetBuilder::new();
     for p in patterns {
-        let g = GlobBuilder::new(p)
-            .literal_separator(true)
-            .build()
-            .map_err(|e| Error::Pattern {
-                pattern: p.clone(),
-                message: e.kind().to_string(),
-            })?;
-        b.add(g);
+        b.add(glob(p)?);
     }
     b.build().map_err(|e| Error::Pattern {
         pattern: patterns.join(", "),
@@ -69,22 +125,14 @@ fn compile_globs(patterns: &[String]) -> Result<GlobSet> {
     })
 }
 
-fn is_glob(part: &str) -> bool {
-    part.contains(['*', '?', '[', '{'])
-}
-
-/// The directory a pattern's matches must live under: its components before the first glob
-/// metacharacter.
-fn literal_prefix(pattern: &str) -> String {
-    let mut parts = Vec::new();
-    for part in pattern.split('/') {
-        if is_glob(part) {
-            return parts.join("/");
-        }
-        parts.push(part);
-    }
-    parts.pop(); // an entirely literal pattern names a file; walk its folder
-    parts.join("/")
+fn glob(p: &str) -> Result<globset::Glob> {
+    GlobBuilder::new(p)
+        .literal_separator(true)
+        .build()
+        .map_err(|e| Error::Pattern {
+            pattern: p.to_string(),
+            message: e.kind().to_string(),
+        })
 }
 
 /// The patterns' literal prefixes, without those nested in another (walked once).
@@ -129,19 +177,38 @@ fn one_level_layout(patterns: &[String], outermost: &[String]) -> Option<Vec<(St
 /// What decides whether a path found by either walk is a spec.
 struct Filter<'a> {
     root: &'a Path,
-    canonical_root: PathBuf,
     include: GlobSet,
     exclude: GlobSet,
+    /// Each include pattern, component by component (`None` for `**`): whether a linked
+    /// folder stands where specs could be.
+    components: Vec<Vec<Option<GlobMatcher>>>,
     output: Option<String>,
 }
 
 impl<'a> Filter<'a> {
-    fn new(root: &'a Path, platform: &Platform) -> Result<Self> {
+    fn new(
+        root: &'a Path,
+        include: &[String],
+        exclude: &[Sp<String>],
+        platform: &Platform,
+    ) -> Result<Self> {
+        let exclude: Vec<String> = exclude.iter().map(|p| p.value.clone()).collect();
+        let components = include
+            .iter()
+            .map(|p| {
+                p.split('/')
+                    .map(|part| match part {
+                        "**" => Ok(None),
+                        part => Ok(Some(glob(part)?.compile_matcher())),
+                    })
+                    .collect::<Result<Vec<_>>>()
+            })
+            .collect::<Result<Vec<_>>>()?;
         Ok(Filter {
             root,
-            canonical_root: std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf()),
-            include: compile_globs(&platform.services_include)?,
-            exclude: compile_globs(&platform.services_exclude)?,
+            include: compile_globs(include)?,
+            exclude: compile_globs(&exclude)?,
+            components,
             output: platform.output_dir().ok(),
         })
     }
@@ -169,16 +236,32 @@ impl<'a> Filter<'a> {
         }
     }
 
+    /// Whether some include pattern could match a path below `rel` (a folder there could hold
+    /// specs).
+    fn could_hold_specs(&self, rel: &str) -> bool {
+        let parts: Vec<&str> = rel.split('/').collect();
+        self.components.iter().any(|pattern| {
+            for (i, part) in parts.iter().enumerate() {
+                match pattern.get(i) {
+                    None => return false,
+                    Some(None) => return true,
+                    Some(Some(g)) if !g.is_match(part) => return false,
+                    Some(Some(_)) => {}
+                }
+            }
+            pattern.len() > parts.len()
+        })
+    }
+
     /// The general walk: every directory under the bases.
     fn walked(&self, bases: &[String]) -> Discovered {
         let mut found = Discovered::default();
         for base in bases {
             let dir = self.base_dir(base);
-            if !dir.is_dir() {
+            if !matches!(io::kind(&dir), Ok(Some(Kind::Dir))) {
                 continue;
             }
-            let walker = walkdir::WalkDir::new(&dir)
-                .follow_links(false)
+            let walker = io::walk(&dir, io::Links::Refuse)
                 .into_iter()
                 .filter_entry(|e| {
                     let rel = relative(self.root, e.path());
@@ -190,13 +273,13 @@ impl<'a> Filter<'a> {
                 });
             for entry in walker {
                 match entry {
-                    Ok(e) => self.consider(e.path(), e.file_type(), &mut found),
+                    Ok(e) => self.consider(e.path(), Kind::of(e.file_type()), &mut found),
                     Err(e) => {
                         let path = e
                             .path()
                             .and_then(|p| relative(self.root, p))
                             .unwrap_or_default();
-                        found.problems.push((path, e.to_string()));
+                        found.problems.push(Problem::failed(path, &e));
                     }
                 }
             }
@@ -209,13 +292,12 @@ impl<'a> Filter<'a> {
         let mut found = Discovered::default();
         for (base, file) in layout {
             let dir = self.base_dir(base);
-            if !dir.is_dir() {
-                continue;
-            }
-            let entries = match std::fs::read_dir(&dir) {
+            let entries = match io::list(&dir) {
                 Ok(entries) => entries,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+                Err(e) if e.kind() == std::io::ErrorKind::NotADirectory => continue,
                 Err(e) => {
-                    found.problems.push((base.clone(), e.to_string()));
+                    found.problems.push(Problem::failed(base.clone(), &e));
                     continue;
                 }
             };
@@ -224,33 +306,30 @@ impl<'a> Filter<'a> {
                 let entry = match entry {
                     Ok(e) => e,
                     Err(e) => {
-                        found.problems.push((base.clone(), e.to_string()));
+                        found.problems.push(Problem::failed(base.clone(), &e));
                         continue;
                     }
                 };
-                let folder = entry.path();
-                let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
-                if is_dir
-                    && self.enters(
-                        &entry.file_name().to_string_lossy(),
-                        relative(self.root, &folder).as_deref(),
-                    )
-                {
-                    candidates.push(folder.join(file));
+                let rel = relative(self.root, &entry.path);
+                match entry.kind {
+                    Kind::Dir if self.enters(&entry.name.to_string_lossy(), rel.as_deref()) => {
+                        candidates.push(entry.path.join(file));
+                    }
+                    Kind::Link if !self.is_output(rel.as_deref()) => {
+                        self.consider(&entry.path, Kind::Link, &mut found);
+                    }
+                    _ => {}
                 }
             }
             // One `lstat` per folder, on every core.
-            let stats: Vec<_> = candidates
-                .par_iter()
-                .map(std::fs::symlink_metadata)
-                .collect();
-            for (path, stat) in candidates.iter().zip(stats) {
-                match stat {
-                    Ok(meta) => self.consider(path, meta.file_type(), &mut found),
-                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            let kinds: Vec<_> = candidates.par_iter().map(|p| io::kind(p)).collect();
+            for (path, kind) in candidates.iter().zip(kinds) {
+                match kind {
+                    Ok(Some(kind)) => self.consider(path, kind, &mut found),
+                    Ok(None) => {}
                     Err(e) => {
                         let rel = relative(self.root, path).unwrap_or_default();
-                        found.problems.push((rel, e.to_string()));
+                        found.problems.push(Problem::failed(rel, &e));
                     }
                 }
             }
@@ -258,32 +337,33 @@ impl<'a> Filter<'a> {
         found
     }
 
-    /// Adds `path` if the patterns select it and it is a file (or a link to one inside the
-    /// repository); a link that cannot be read is a problem.
-    fn consider(&self, path: &Path, file_type: FileType, found: &mut Discovered) {
-        let Some(rel) = relative(self.root, path) else {
+    /// Adds `path` if the patterns select it and it is a regular file with a UTF-8 name;
+    /// reports it if it is selected but something else, or a link where specs could be.
+    fn consider(&self, path: &Path, kind: Kind, found: &mut Discovered) {
+        let Some(rel) = io::utf8_relative(self.root, path) else {
             return;
         };
-        if !self.include.is_match(&rel) || self.exclude.is_match(&rel) {
-            return;
-        }
-        if file_type.is_symlink() {
-            let problem = match std::fs::canonicalize(path) {
-                Ok(target) if target.starts_with(&self.canonical_root) && target.is_file() => None,
-                Ok(target) if !target.starts_with(&self.canonical_root) => Some(
-                    "is a symbolic link to a file outside the repository; it is not read".into(),
-                ),
-                Ok(_) => Some("is a symbolic link to something that is not a file".into()),
-                Err(e) => Some(format!("is a symbolic link that cannot be followed ({e})")),
-            };
-            if let Some(why) = problem {
-                found.problems.push((rel, why));
-                return;
+        let (rel, utf8) = match rel {
+            Ok(rel) => (rel, true),
+            Err(shown) => (shown, false),
+        };
+        let selected = self.include.is_match(&rel) && !self.exclude.is_match(&rel);
+        match kind {
+            Kind::Dir => {}
+            Kind::Link => {
+                if selected || self.could_hold_specs(&rel) {
+                    found.problems.push(Problem::refused(rel, &Refusal::Link));
+                }
             }
-        } else if !file_type.is_file() {
-            return;
+            _ if !selected => {}
+            _ if !utf8 => found
+                .problems
+                .push(Problem::refused(rel, &Refusal::NonUtf8Name)),
+            Kind::File => found.paths.push(rel),
+            other => found
+                .problems
+                .push(Problem::refused(rel, &Refusal::NotRegular(other))),
         }
-        found.paths.push(rel);
     }
 }
 
@@ -331,6 +411,25 @@ mod tests {
             &["services/*/service.yaml", "services/team/*/service.yaml"],
         ] {
             assert_eq!(layout(general), None, "{general:?}");
+        }
+    }
+
+    /// The `services` folder itself is a link: not walked, reported.
+    #[cfg(unix)]
+    #[test]
+    fn a_linked_base_is_not_walked() {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let outside = tempfile::tempdir().expect("tempdir");
+        std::fs::create_dir_all(outside.path().join("x")).expect("mkdir");
+        std::fs::write(outside.path().join("x/service.yaml"), "x").expect("write");
+        std::os::unix::fs::symlink(outside.path(), tmp.path().join("services")).expect("link");
+        for include in ["services/*/service.yaml", "services/**/service.yaml"] {
+            let mut p = Platform::builtin();
+            p.services_include = vec![Sp::made(include.to_string())];
+            let found = discover(tmp.path(), &p).expect("discover");
+            assert!(found.paths.is_empty(), "{include}: {:?}", found.paths);
+            assert_eq!(found.problems.len(), 1, "{include}");
+            assert_eq!(found.problems[0].path, "services");
         }
     }
 
@@ -386,8 +485,30 @@ mod tests {
         )
         .expect("link");
 
+        // A FIFO where a spec should be, and a folder whose name is not UTF-8.
+        let fifo = std::process::Command::new("mkfifo")
+            .arg(root.join("services/b/service.yaml.fifo"))
+            .status()
+            .expect("mkfifo");
+        assert!(fifo.success());
+        std::fs::create_dir_all(root.join("services/fifo")).expect("mkdir");
+        std::fs::rename(
+            root.join("services/b/service.yaml.fifo"),
+            root.join("services/fifo/service.yaml"),
+        )
+        .expect("move fifo");
+        {
+            use std::os::unix::ffi::OsStrExt;
+            let name = std::ffi::OsStr::from_bytes(b"caf\xff");
+            std::fs::create_dir_all(root.join("services").join(name)).expect("mkdir");
+            std::fs::write(root.join("services").join(name).join("service.yaml"), "x")
+                .expect("write");
+        }
+
+        let made =
+            |v: &[&str]| -> Vec<Sp<String>> { v.iter().map(|p| Sp::made(p.to_string())).collect() };
         let mut platform = Platform::builtin();
-        platform.services_exclude = vec!["services/skipped/*".into()];
+        platform.services_exclude = made(&["services/skipped/*"]);
         for (include, output) in [
             (vec!["services/*/service.yaml"], "rendered"),
             (vec!["*/service.yaml"], "rendered"),
@@ -397,11 +518,13 @@ mod tests {
                 "rendered",
             ),
         ] {
-            platform.services_include = include.iter().map(|p| p.to_string()).collect();
+            platform.services_include = made(&include);
             platform.output = crate::tree::Sp::made(output.to_string());
-            let filter = Filter::new(root, &platform).expect("filter");
-            let bases = outermost_bases(&platform.services_include);
-            let layout = one_level_layout(&platform.services_include, &bases).expect("shortcut");
+            let include: Vec<String> = include.iter().map(|p| p.to_string()).collect();
+            let filter =
+                Filter::new(root, &include, &platform.services_exclude, &platform).expect("filter");
+            let bases = outermost_bases(&include);
+            let layout = one_level_layout(&include, &bases).expect("shortcut");
             let mut listed = filter.listed(&layout);
             let mut walked = filter.walked(&bases);
             for d in [&mut listed, &mut walked] {
@@ -413,7 +536,7 @@ mod tests {
         }
         let found = discover(root, &{
             let mut p = Platform::builtin();
-            p.services_exclude = vec!["services/skipped/*".into()];
+            p.services_exclude = made(&["services/skipped/*"]);
             p
         })
         .expect("discover");
@@ -423,15 +546,31 @@ mod tests {
                 "services/.hidden/service.yaml",
                 "services/a/service.yaml",
                 "services/b/service.yaml",
-                "services/links/service.yaml",
             ]
         );
-        let problems: Vec<&str> = found.problems.iter().map(|(p, _)| p.as_str()).collect();
+        // Links are refused wherever specs could be (even one pointing inside the repository),
+        // and so are special files and names that are not UTF-8; each is named.
+        let problems: Vec<(&str, &str)> = found
+            .problems
+            .iter()
+            .map(|p| (p.path.as_str(), p.why.as_str()))
+            .collect();
+        let link = "is a symbolic link; flinkform does not follow links in the repository";
         assert_eq!(
             problems,
             [
-                "services/dangling/service.yaml",
-                "services/out/service.yaml"
+                (
+                    "services/caf\\xFF/service.yaml",
+                    "has a name that is not valid UTF-8; it is not read"
+                ),
+                ("services/dangling/service.yaml", link),
+                (
+                    "services/fifo/service.yaml",
+                    "is a FIFO (named pipe), not a regular file; it is not read"
+                ),
+                ("services/linked-dir", link),
+                ("services/links/service.yaml", link),
+                ("services/out/service.yaml", link),
             ]
         );
     }

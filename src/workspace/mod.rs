@@ -1,12 +1,14 @@
 //! The platform repository on disk: finding its root, discovering service specs
 //! ([`discover`]), and loading everything (read → YAML → schema → typed) with exact spans.
 
+mod config_paths;
 mod discover;
 
-pub use discover::{Discovered, discover, relative};
+pub use discover::{Discovered, Problem, discover, relative};
 
 use crate::diag::Diagnostic;
 use crate::error::{Error, Result};
+use crate::io;
 use crate::schema::{self, Format};
 use crate::source::{FileId, SourceFile, SourceMap, Span};
 use crate::spec::platform::{FILE_NAME, Platform};
@@ -22,14 +24,19 @@ use std::sync::Arc;
 pub const MAX_FILE_BYTES: usize = 1 << 20;
 
 /// Finds the repository root: the nearest directory at or above `start` holding `flinkform.yaml`.
+/// (`start` is the user's: links in it are followed. A `flinkform.yaml` that is a link is
+/// found here, and refused when it is read.)
 pub fn find_root(start: &Path) -> Result<PathBuf> {
-    let start = std::fs::canonicalize(start).map_err(|source| Error::Read {
+    let start = io::canonicalize(start).map_err(|source| Error::Read {
         path: start.display().to_string(),
         source,
     })?;
     let mut dir = start.as_path();
     loop {
-        if dir.join(FILE_NAME).is_file() {
+        if matches!(
+            io::kind(&dir.join(FILE_NAME)),
+            Ok(Some(io::Kind::File | io::Kind::Link))
+        ) {
             return Ok(dir.to_path_buf());
         }
         match dir.parent() {
@@ -49,7 +56,7 @@ pub fn find_root(start: &Path) -> Result<PathBuf> {
 pub fn find_repo_root(platform_root: &Path) -> PathBuf {
     platform_root
         .ancestors()
-        .find(|dir| std::fs::symlink_metadata(dir.join(".git")).is_ok())
+        .find(|dir| matches!(io::kind(&dir.join(".git")), Ok(Some(_))))
         .unwrap_or(platform_root)
         .to_path_buf()
 }
@@ -72,34 +79,47 @@ pub struct Workspace {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// Reads a file as text for diagnostics: size-limited, UTF-8 checked. Problems become a
-/// diagnostic on the (lossily decoded) text, so a finding still has a location.
+/// Reads a repository file as text for diagnostics: a regular file (not a link, FIFO or
+/// device), size-limited, UTF-8 checked. Problems become a diagnostic on the (lossily
+/// decoded, or empty) text, so a finding still has a location; only a failing read (a
+/// permission, a disk) is an operational error.
 pub fn read_source(root: &Path, rel: &str) -> Result<(SourceFile, Option<Diagnostic>)> {
-    let full = root.join(rel);
-    let bytes = std::fs::read(&full).map_err(|source| Error::Read {
-        path: rel.to_string(),
-        source,
-    })?;
-    Ok(decode(rel, bytes))
+    match io::read_bounded(&root.join(rel), MAX_FILE_BYTES as u64, io::Links::Refuse) {
+        Ok(bytes) => Ok(decode(rel, bytes)),
+        Err(io::ReadError::Refused(r)) => Ok((SourceFile::new(rel, ""), Some(refused(rel, &r)))),
+        Err(io::ReadError::Io(source)) => Err(Error::Read {
+            path: rel.to_string(),
+            source,
+        }),
+    }
+}
+
+/// The finding for a file the IO edge would not read (no file id yet; see [`attach`]). An
+/// oversized file is a `yaml-syntax` finding, like every other reason a file cannot be
+/// loaded; a link, a special file or an unreadable name is `unsafe-path`.
+pub fn refused(rel: &str, r: &io::Refusal) -> Diagnostic {
+    let rule = match r {
+        io::Refusal::TooLarge { .. } => yaml::RULE,
+        _ => io::RULE,
+    };
+    let message = match r {
+        io::Refusal::TooLarge { .. } => format!("file {}", r.reason()),
+        _ => format!("`{rel}` {}", r.reason()),
+    };
+    Diagnostic::error(rule, message)
+        .at(Span::new(FileId(u32::MAX), 0, 0), "")
+        .with_help(r.help())
 }
 
 /// Turns bytes into a source file, reporting oversize files and invalid UTF-8. The returned
 /// diagnostic has no file id yet; [`attach`] sets it once the file is in the source map.
 pub fn decode(rel: &str, bytes: Vec<u8>) -> (SourceFile, Option<Diagnostic>) {
     if bytes.len() > MAX_FILE_BYTES {
-        let d = Diagnostic::error(
-            yaml::RULE,
-            format!(
-                "file is {} bytes; flinkform reads files of at most {} bytes",
-                bytes.len(),
-                MAX_FILE_BYTES
-            ),
-        )
-        .at(Span::new(FileId(u32::MAX), 0, 0), "")
-        .with_help(
-            "a spec is a page of YAML; move large content (logging configuration, jars) out of it",
-        );
-        return (SourceFile::new(rel, ""), Some(d));
+        let r = io::Refusal::TooLarge {
+            size: Some(bytes.len() as u64),
+            limit: MAX_FILE_BYTES as u64,
+        };
+        return (SourceFile::new(rel, ""), Some(refused(rel, &r)));
     }
     match String::from_utf8(bytes) {
         Ok(text) => (SourceFile::new(rel, &text), None),
@@ -118,8 +138,8 @@ pub fn decode(rel: &str, bytes: Vec<u8>) -> (SourceFile, Option<Diagnostic>) {
     }
 }
 
-/// Points a diagnostic made by [`decode`] at its file.
-fn attach(mut d: Diagnostic, id: FileId) -> Diagnostic {
+/// Points a diagnostic made by [`decode`] or [`refused`] at its file.
+pub fn attach(mut d: Diagnostic, id: FileId) -> Diagnostic {
     if let Some(p) = d.primary.as_mut() {
         p.span.file = id;
     }
@@ -165,8 +185,11 @@ pub fn load_platform(
     diagnostics.extend(loaded.diagnostics);
     let platform = match (loaded.doc, clean) {
         (Some(doc), true) => {
-            let (p, d) = Platform::read(&doc, platform_file);
+            let (mut p, d) = Platform::read(&doc, platform_file);
             diagnostics.extend(d);
+            if let Some(p) = &mut p {
+                diagnostics.extend(config_paths::check(root, p));
+            }
             if let Some(p) = &p {
                 diagnostics.extend(crate::policy::check_config(p));
             }
@@ -194,12 +217,12 @@ impl Workspace {
             paths: spec_paths,
             problems,
         } = discover(root, &discovery)?;
-        for (path, why) in problems {
-            let id = sources.add(SourceFile::new(path.clone(), ""));
+        for p in problems {
+            let id = sources.add(SourceFile::new(p.path.clone(), ""));
             diagnostics.push(
-                Diagnostic::error(yaml::RULE, format!("`{path}` {why}"))
+                Diagnostic::error(io::RULE, format!("`{}` {}", p.path, p.why))
                     .at(Span::new(id, 0, 0), "")
-                    .with_help("replace the link with the file itself"),
+                    .with_help(p.help),
             );
         }
         Ok(Discovery {
@@ -372,15 +395,9 @@ fn could_be_named(root: &Path, paths: &[String], names: &[String]) -> Vec<String
         .collect()
 }
 
-/// Reads a file without asking its size first (`std::fs::read` does, one system call more per
-/// file, which is a tenth of `check PATH` over 10,000 specs). Specs are a few KiB.
-fn read_small(path: &Path) -> std::io::Result<Vec<u8>> {
-    use std::io::Read;
-    let mut bytes = Vec::with_capacity(16 * 1024);
-    std::fs::File::open(path)?
-        .take(MAX_FILE_BYTES as u64 + 1)
-        .read_to_end(&mut bytes)?;
-    Ok(bytes)
+/// Reads a spec for [`could_be_named`]: the same bounded, link-refusing read as loading it.
+fn read_small(path: &Path) -> std::result::Result<Vec<u8>, io::ReadError> {
+    io::read_bounded(path, MAX_FILE_BYTES as u64, io::Links::Refuse)
 }
 
 #[cfg(test)]

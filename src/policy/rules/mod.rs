@@ -36,6 +36,7 @@ pub mod service_account_required;
 pub mod session_job_jar_uri;
 pub mod stateful_upgrade_mode;
 pub mod unknown_config_key;
+pub mod unsafe_path;
 pub mod waiver_expired;
 pub mod waiver_unused;
 pub mod yaml_syntax;
@@ -75,6 +76,7 @@ pub static ALL: &[&dyn Rule] = &[
     &session_job_jar_uri::SessionJobJarUri,
     &stateful_upgrade_mode::StatefulUpgradeMode,
     &unknown_config_key::UnknownConfigKey,
+    &unsafe_path::UnsafePath,
     &waiver_expired::WaiverExpired,
     &waiver_unused::WaiverUnused,
     &yaml_syntax::YamlSyntax,
