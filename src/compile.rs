@@ -295,8 +295,8 @@ impl Compilation {
         self.report.files = paths.len();
     }
 
-    /// Whether any finding means there is nothing sound to render (YAML, schema or CRD
-    /// errors): those block `render` whatever `--fail-on` says.
+    /// Whether any finding means there is nothing sound to render (YAML, schema, unsafe-path
+    /// or CRD errors): those block `render` whatever `--fail-on` says.
     ///
     /// A plain-text credential also blocks (unless waived): rendering would write it into a
     /// file that Git and the cluster keep forever.

@@ -58,7 +58,7 @@ pub fn run(start: &Path, args: RenderArgs) -> Result<u8, Error> {
     }
     if blocked {
         output::note(
-            "nothing was written: fix the findings above (YAML, schema, CRD and plain-text credential errors always block; other findings block at --fail-on)",
+            "nothing was written: fix the findings above (YAML, schema, unsafe-path, CRD and plain-text credential errors always block; other findings block at --fail-on)",
         );
         return Ok(EXIT_FINDINGS);
     }

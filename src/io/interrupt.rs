@@ -1,15 +1,19 @@
 //! Interruption: when the run is stopped with SIGINT, SIGTERM or SIGHUP, no temporary file or
 //! folder outlives it.
 //!
-//! The signals are blocked in every thread (the mask is inherited by threads spawned later,
-//! so [`install`] runs first thing in `main`) and one thread waits for them with `sigwait`:
-//! no signal handler runs arbitrary code, no `unsafe`, and no self-pipe or socket is needed.
-//! Child processes start with an empty mask (the standard library resets it), so `git`
-//! still stops on Ctrl-C. When a signal comes, the waiting thread takes the write side of
-//! [`GATE`], which every write of a temporary file holds the read side of for as long as the
-//! file exists: writes in flight finish (each renames or removes its temporary file), later
-//! ones wait forever. It then removes the registered temporary folders and ends the process
-//! with the same signal, so the shell sees an interrupted process.
+//! The signal handlers only set a flag (`signal_hook::flag`: no `unsafe` here, and nothing but
+//! an atomic store runs in the handler). A thread looks at the flags every
+//! [`POLL`] and, when one is set, takes the write side of [`GATE`], which every write of a
+//! temporary file holds the read side of for as long as the file exists: writes in flight
+//! finish (each renames or removes its temporary file), later ones wait forever. It then
+//! removes the registered temporary folders and ends the process with the same signal, so the
+//! shell sees an interrupted process.
+//!
+//! Why not `sigwait` in a thread: that needs the signals blocked in every thread, and child
+//! processes (`git`) inherit the mask, so Ctrl-C would no longer stop them. Why not a
+//! self-pipe woken by the handler: signal-hook's pipe and iterator use sockets, and flinkform
+//! makes no network system call at all (tests/security.rs). Handlers are reset when a child
+//! process starts a program, so children get the default behaviour.
 
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, PoisonError, RwLock, RwLockReadGuard};
@@ -47,35 +51,37 @@ fn clean_up() {
     }
 }
 
-/// Blocks SIGINT, SIGTERM and SIGHUP and starts the thread that handles them. Call it before
-/// any other thread starts (threads inherit the mask).
+/// How often the interrupt thread looks at the signal flags: short enough that Ctrl-C feels
+/// immediate, long enough to cost nothing.
+const POLL: std::time::Duration = std::time::Duration::from_millis(20);
+
+/// Installs the handlers for SIGINT, SIGTERM and SIGHUP and starts the thread that acts on
+/// them.
 #[cfg(unix)]
 pub fn install() -> std::io::Result<()> {
-    use nix::sys::signal::{SigSet, Signal};
-    let mut set = SigSet::empty();
-    for s in [Signal::SIGINT, Signal::SIGTERM, Signal::SIGHUP] {
-        set.add(s);
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let signals = [SIGINT, SIGTERM, SIGHUP];
+    let flags: Vec<Arc<AtomicBool>> = signals.iter().map(|_| Arc::default()).collect();
+    for (s, f) in signals.iter().zip(&flags) {
+        signal_hook::flag::register(*s, Arc::clone(f))?;
     }
-    set.thread_block().map_err(std::io::Error::from)?;
-    let spawned = std::thread::Builder::new()
+    std::thread::Builder::new()
         .name("flinkform-interrupt".into())
         .spawn(move || {
             let signal = loop {
-                if let Ok(s) = set.wait() {
-                    break s;
+                std::thread::sleep(POLL);
+                if let Some(i) = flags.iter().position(|f| f.load(Ordering::SeqCst)) {
+                    break signals[i];
                 }
             };
             clean_up();
-            // The default action of these signals ends the process, as if flinkform had never
+            // The default action of these signals ends the process, as if flinkform had not
             // caught it (the shell sees "interrupted", exit status 128 + signal).
-            let _ = set.thread_unblock();
-            let _ = nix::sys::signal::raise(signal);
-            std::process::exit(128 + signal as i32);
-        });
-    if let Err(e) = spawned {
-        let _ = set.thread_unblock();
-        return Err(e);
-    }
+            let _ = signal_hook::low_level::emulate_default_handler(signal);
+            std::process::exit(128 + signal);
+        })?;
     Ok(())
 }
 

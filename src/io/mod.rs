@@ -29,8 +29,9 @@
 //!   names (created with `O_EXCL`; process ids collide across containers), mode `0600`
 //!   (folders `0700`) and hold a lock while they are live, so that a later run can tell a
 //!   dead run's leftovers from a running writer's file ([`is_stale_temp`]). On SIGINT,
-//!   SIGTERM or SIGHUP, [`interrupt`] lets writes in flight finish, removes every temporary
-//!   folder ([`PrivateDir`]) and then ends the process with the signal.
+//!   SIGTERM or SIGHUP (handled once [`install_interrupt_cleanup`] ran), writes in flight
+//!   finish, every temporary folder ([`PrivateDir`]) is removed, and the process ends with
+//!   the signal.
 //! * **A name that is not UTF-8 is a finding about that path** ([`utf8_relative`]), not a
 //!   reason to stop the run.
 //!

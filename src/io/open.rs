@@ -86,3 +86,60 @@ pub fn read_prefix(path: &Path, n: usize, links: Links) -> Result<Vec<u8>, ReadE
     file.take(n as u64).read_to_end(&mut bytes)?;
     Ok(bytes)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn only_regular_files_within_the_bound_and_no_links_where_refused() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let file = dir.path().join("f");
+        std::fs::write(&file, "12345").expect("write");
+        assert_eq!(
+            read_bounded(&file, 5, Links::Refuse).expect("read"),
+            b"12345"
+        );
+        assert!(matches!(
+            read_bounded(&file, 4, Links::Refuse),
+            Err(ReadError::Refused(Refusal::TooLarge {
+                size: Some(5),
+                limit: 4
+            }))
+        ));
+        let link = dir.path().join("l");
+        std::os::unix::fs::symlink(&file, &link).expect("link");
+        assert!(matches!(
+            read_bounded(&link, 10, Links::Refuse),
+            Err(ReadError::Refused(Refusal::Link))
+        ));
+        assert_eq!(
+            read_bounded(&link, 10, Links::Follow).expect("read"),
+            b"12345"
+        );
+        assert!(matches!(
+            read_bounded(dir.path(), 10, Links::Follow),
+            Err(ReadError::Refused(Refusal::NotRegular(Kind::Dir)))
+        ));
+        assert!(matches!(
+            read_bounded(Path::new("/dev/zero"), 10, Links::Follow),
+            Err(ReadError::Refused(Refusal::NotRegular(Kind::CharDevice)))
+        ));
+        assert!(matches!(
+            read_bounded(&dir.path().join("missing"), 10, Links::Refuse),
+            Err(ReadError::Io(e)) if e.kind() == std::io::ErrorKind::NotFound
+        ));
+        // A file that reports no size (as /proc files do) is still bounded.
+        let status = read_bounded(Path::new("/proc/self/status"), 10, Links::Follow);
+        if Path::new("/proc/self/status").exists() {
+            assert!(matches!(
+                status,
+                Err(ReadError::Refused(Refusal::TooLarge {
+                    size: None,
+                    limit: 10
+                }))
+            ));
+        }
+    }
+}

@@ -170,3 +170,73 @@ impl Drop for PrivateDir {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn temporary_files_are_private_unique_and_locked() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().expect("tempdir");
+        let dest = dir.path().join("a.yaml");
+        let one = beside(&dest).expect("temp");
+        let two = beside(&dest).expect("temp");
+        assert_ne!(one.path(), two.path(), "random names");
+        let name = one
+            .path()
+            .file_name()
+            .expect("name")
+            .to_string_lossy()
+            .into_owned();
+        assert!(
+            name.starts_with(".a.yaml.") && name.ends_with(TEMP_SUFFIX),
+            "{name}"
+        );
+        let pid = std::process::id().to_string();
+        assert!(!name.contains(&pid), "no process id in {name}");
+        let mode = std::fs::metadata(one.path())
+            .expect("stat")
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
+        assert!(
+            !is_stale_temp(one.path()),
+            "a live temporary file is locked"
+        );
+        let path = one.path().to_path_buf();
+        let kept = one.keep().expect("keep");
+        drop(kept);
+        assert!(is_stale_temp(&path), "its writer is gone");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_private_dir_is_0700_its_files_0600_and_it_goes_away() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = PrivateDir::new("flinkform-test-").expect("dir");
+        let path = dir.path().to_path_buf();
+        dir.write(Path::new("a/b/c.yaml"), b"x: 1\n")
+            .expect("write");
+        let mode = |p: &Path| std::fs::metadata(p).expect("stat").permissions().mode() & 0o777;
+        assert_eq!(mode(&path), 0o700);
+        assert_eq!(mode(&path.join("a/b")), 0o700);
+        assert_eq!(mode(&path.join("a/b/c.yaml")), 0o600);
+        assert!(
+            dir.write(Path::new("a/b/c.yaml"), b"again").is_err(),
+            "never overwrites"
+        );
+        assert!(
+            dir.write(Path::new("../escape"), b"x").is_err(),
+            "plain paths only"
+        );
+        std::os::unix::fs::symlink("/tmp", path.join("link")).expect("link");
+        assert!(
+            dir.write(Path::new("link/x"), b"x").is_err(),
+            "never through a link"
+        );
+        drop(dir);
+        assert!(!path.exists(), "removed when dropped");
+    }
+}

@@ -85,10 +85,11 @@ impl Folders {
                     });
                 }
                 other => {
-                    return Err(Error::Refused {
-                        path: at.display().to_string(),
-                        refusal: Refusal::NotRegular(other),
-                    });
+                    return Err(Error::Usage(format!(
+                        "{} is {}, not a folder; refusing to write there",
+                        at.display(),
+                        other.describe()
+                    )));
                 }
             }
             self.verified
@@ -162,4 +163,51 @@ pub fn remove_file(path: &Path) -> std::io::Result<()> {
 /// Removes a folder if it is empty; whether it did.
 pub fn remove_empty_dir(path: &Path) -> bool {
     std::fs::remove_dir(path).is_ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn folders_are_made_one_real_folder_at_a_time() {
+        let base = tempfile::tempdir().expect("tempdir");
+        let outside = tempfile::tempdir().expect("tempdir");
+        let folders = Folders::new(base.path());
+        folders.ensure(&base.path().join("a/b/c")).expect("made");
+        assert!(base.path().join("a/b/c").is_dir());
+        std::os::unix::fs::symlink(outside.path(), base.path().join("a/link")).expect("link");
+        let err = folders
+            .ensure(&base.path().join("a/link/d"))
+            .expect_err("a link on the way");
+        assert!(
+            err.to_string().contains("a/link is a symbolic link"),
+            "{err}"
+        );
+        std::fs::write(base.path().join("a/file"), "x").expect("write");
+        let err = folders
+            .ensure(&base.path().join("a/file/d"))
+            .expect_err("a file on the way");
+        assert!(err.to_string().contains("is a regular file"), "{err}");
+        assert!(folders.ensure(&base.path().join("a/../x")).is_err());
+        assert_eq!(std::fs::read_dir(outside.path()).expect("ls").count(), 0);
+        // create_new never replaces; replace does, without following a link at the file.
+        let file = base.path().join("a/b/c/f.yaml");
+        create_new(&file, b"one").expect("create");
+        assert!(create_new(&file, b"two").is_err());
+        let target = outside.path().join("target");
+        std::fs::write(&target, "theirs").expect("write");
+        let link = base.path().join("a/b/c/l.yaml");
+        std::os::unix::fs::symlink(&target, &link).expect("link");
+        replace(&link, b"ours").expect("replace");
+        assert_eq!(std::fs::read_to_string(&target).expect("read"), "theirs");
+        assert_eq!(std::fs::read_to_string(&link).expect("read"), "ours");
+        assert!(
+            !std::fs::symlink_metadata(&link)
+                .expect("stat")
+                .file_type()
+                .is_symlink()
+        );
+    }
 }
