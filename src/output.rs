@@ -93,8 +93,16 @@ pub fn scan(dir: &Path) -> Result<Existing> {
         if entry.depth() == 0 {
             continue;
         }
-        let Some(rel) = crate::workspace::relative(dir, entry.path()) else {
-            continue;
+        let rel = match io::utf8_relative(dir, entry.path()) {
+            Some(Ok(rel)) => rel,
+            // flinkform never writes such a name: someone else's file, left alone.
+            Some(Err(shown)) => {
+                if !entry.file_type().is_dir() {
+                    existing.foreign.push(shown);
+                }
+                continue;
+            }
+            None => continue,
         };
         match Kind::of(entry.file_type()) {
             Kind::Dir => continue,
