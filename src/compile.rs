@@ -36,6 +36,9 @@ pub struct Options {
     /// Check only these spec files fully (`check PATH...`): the others are resolved, which is
     /// all that rules across services need. `None` checks everything.
     pub focus: Option<BTreeSet<String>>,
+    /// The platform folder's path in its git repository, when it is not where the workspace
+    /// is (`diff` renders the base revision from a copy outside the repository).
+    pub path_in_git: Option<String>,
 }
 
 #[derive(Debug)]
@@ -70,6 +73,15 @@ pub fn compile(root: &Path, options: &Options) -> Result<Compilation> {
 pub fn compile_workspace(mut workspace: Workspace, options: &Options) -> Result<Compilation> {
     if let (Some(out), Some(platform)) = (&options.output, workspace.platform.as_mut()) {
         platform.output = crate::tree::Sp::made(out.clone());
+    }
+    let in_git = options.path_in_git.clone().unwrap_or_else(|| {
+        crate::workspace::relative(&workspace.repo_root, &workspace.root).unwrap_or_default()
+    });
+    if let Some(platform) = workspace.platform.as_mut()
+        && platform.flux.platform_path.is_none()
+    {
+        let path = platform.flux.default_platform_path(&in_git);
+        platform.flux.platform_path = Some(crate::tree::Sp::made(path));
     }
     let mut diagnostics: Vec<Diagnostic> = workspace.diagnostics.clone();
     let mut rendered = Rendered::default();

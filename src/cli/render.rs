@@ -45,14 +45,12 @@ pub fn run(start: &Path, args: RenderArgs) -> Result<u8, Error> {
         ..Options::default()
     };
     // First check everything, holding nothing but the findings…
-    let c = compile(&root, &options)?;
+    let mut c = compile(&root, &options)?;
+    c.workspace.sources.set_cwd(super::canonical(start)?);
     let blocked = c.has_blocking_errors() || args.report.fail_on.fails(c.report.worst());
-    let human_only = args
-        .report
-        .format
+    let human_only = output::destinations(&args.report)?
         .iter()
-        .all(|f| *f == super::Format::Human)
-        && args.report.output.is_empty();
+        .all(|(f, o)| *f == super::Format::Human && o.is_none());
     if (blocked || !c.report.diagnostics.is_empty()) && (!args.check || human_only) {
         output::report(&c.report, &c.workspace.sources, &args.report)?;
     }

@@ -97,6 +97,15 @@ pub fn actual(json: &serde_json::Value) -> BTreeSet<(String, usize, String)> {
         .collect()
 }
 
+/// A copy of a fixture folder outside any git repository. Machine formats show paths relative
+/// to the git repository around the platform; a fixture checked in place sits inside
+/// flinkform's own repository and would be reported as `tests/fixtures/…/services/…`.
+pub fn isolated(dir: &Path) -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    copy_dir(dir, tmp.path());
+    tmp
+}
+
 /// Copies a folder tree (files and folders only).
 pub fn copy_dir(from: &Path, to: &Path) {
     for entry in walkdir::WalkDir::new(from) {
