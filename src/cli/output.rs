@@ -32,11 +32,7 @@ fn render(
             let key_path = |span| paths.at(span);
             let opts = sarif::Options {
                 version: env!("CARGO_PKG_VERSION"),
-                analysis: if args.analysis.is_empty() {
-                    "check"
-                } else {
-                    &args.analysis
-                },
+                analysis: analysis(args),
                 max_results: sarif::MAX_RESULTS,
                 key_path: &key_path,
             };
@@ -50,6 +46,7 @@ fn render(
             report,
             sources,
             markdown::Options {
+                title: &format!("flinkform {}", analysis(args)),
                 changed,
                 ..markdown::Options::default()
             },
@@ -57,6 +54,15 @@ fn render(
         Format::Junit => junit::render(report, sources, "flinkform", args.fail_on.threshold()),
     };
     (text, 0)
+}
+
+/// The command a report is from (`check`, `render`, `lint`, …).
+fn analysis(args: &ReportArgs) -> &str {
+    if args.analysis.is_empty() {
+        "check"
+    } else {
+        &args.analysis
+    }
 }
 
 /// Every rule, as SARIF describes it.

@@ -68,16 +68,23 @@ pub fn fingerprint(parts: &[&str]) -> String {
     format!("{h:016x}")
 }
 
-/// `memory-matches-limit` → `MemoryMatchesLimit`.
+/// `memory-matches-limit` → `MemoryMatchesLimit`. SARIF wants the name to differ from the id
+/// (SARIF1001), so a one-word id gets a suffix: `schema` → `SchemaViolation`.
 pub fn rule_name(id: &str) -> String {
-    id.split(['-', '_'])
+    let name: String = id
+        .split(['-', '_'])
         .map(|w| {
             let mut c = w.chars();
             c.next()
                 .map(|f| f.to_uppercase().chain(c).collect::<String>())
                 .unwrap_or_default()
         })
-        .collect()
+        .collect();
+    if name.eq_ignore_ascii_case(id) {
+        format!("{name}Violation")
+    } else {
+        name
+    }
 }
 
 /// A path as a URI reference: relative paths percent-encoded, absolute ones as `file://`.
@@ -266,7 +273,7 @@ mod tests {
     #[test]
     fn names_and_uris() {
         assert_eq!(rule_name("memory-matches-limit"), "MemoryMatchesLimit");
-        assert_eq!(rule_name("schema"), "Schema");
+        assert_eq!(rule_name("schema"), "SchemaViolation");
         assert_eq!(
             uri("services/a b/service.yaml"),
             "services/a%20b/service.yaml"
