@@ -201,12 +201,10 @@ fn an_option_given_twice_takes_its_last_value() {
         run(d, &["check", "--fail-on", "error", "--fail-on", "never"]).0,
         0
     );
-    assert_eq!(
-        run(d, &["check", "--color", "always", "--color", "never"])
-            .1
-            .contains('\u{1b}'),
-        false
-    );
+    let (_, coloured, _) = run(d, &["check", "--color", "never", "--color", "always"]);
+    assert!(coloured.contains('\u{1b}'), "the last --color wins");
+    let (_, plain, _) = run(d, &["check", "--color", "always", "--color", "never"]);
+    assert!(!plain.contains('\u{1b}'));
 }
 
 #[test]
