@@ -551,24 +551,35 @@ fn keep_going(repo: &Path) -> (i32, String, String) {
 }
 
 fn modified(path: &Path) -> std::time::SystemTime {
-    fs::metadata(path).and_then(|m| m.modified()).expect("mtime")
+    fs::metadata(path)
+        .and_then(|m| m.modified())
+        .expect("mtime")
 }
 
 #[test]
 fn keep_going_rewrites_only_what_changed() {
     let repo = fresh_copy();
-    let fd = repo.path().join("rendered/prod-eu-1/fraud-detector/flinkdeployment.yaml");
-    let other = repo.path().join("rendered/prod-eu-1/order-audit/flinkdeployment.yaml");
+    let fd = repo
+        .path()
+        .join("rendered/prod-eu-1/fraud-detector/flinkdeployment.yaml");
+    let other = repo
+        .path()
+        .join("rendered/prod-eu-1/order-audit/flinkdeployment.yaml");
     let (fd_before, other_before) = (modified(&fd), modified(&other));
     std::thread::sleep(std::time::Duration::from_millis(20));
     let (code, out, err) = keep_going(repo.path());
     assert_eq!(code, 0, "{err}");
-    assert_eq!(out, "rendered 168 files into rendered/: 0 created, 0 updated, 0 deleted, 168 unchanged\n");
+    assert_eq!(
+        out,
+        "rendered 168 files into rendered/: 0 created, 0 updated, 0 deleted, 168 unchanged\n"
+    );
     assert_eq!(err, "");
     let spec = repo.path().join("services/fraud-detector/service.yaml");
     fs::write(
         &spec,
-        fs::read_to_string(&spec).expect("read").replace("    parallelism: 8", "    parallelism: 9"),
+        fs::read_to_string(&spec)
+            .expect("read")
+            .replace("    parallelism: 8", "    parallelism: 9"),
     )
     .expect("write");
     let (code, out, _) = keep_going(repo.path());
@@ -586,7 +597,11 @@ fn keep_going_keeps_the_output_of_services_it_cannot_render() {
     let text = fs::read_to_string(&secret).expect("read");
     fs::write(
         &secret,
-        text.replacen("spec:\n", "spec:\n  flinkConfiguration:\n    s3.secret-key: hunter2hunter2\n", 1),
+        text.replacen(
+            "spec:\n",
+            "spec:\n  flinkConfiguration:\n    s3.secret-key: hunter2hunter2\n",
+            1,
+        ),
     )
     .expect("write");
     // …a YAML error blocks another (its spec does not load)…
@@ -606,11 +621,23 @@ fn keep_going_keeps_the_output_of_services_it_cannot_render() {
             "{err}"
         );
     }
-    assert!(!err.contains("hunter2"), "no finding (and no secret) is printed: {err}");
-    assert_eq!(rendered_files(&repo.path().join("rendered")), before, "nothing changed");
+    assert!(
+        !err.contains("hunter2"),
+        "no finding (and no secret) is printed: {err}"
+    );
+    assert_eq!(
+        rendered_files(&repo.path().join("rendered")),
+        before,
+        "nothing changed"
+    );
     // A platform config with errors: nothing is rendered, and that is not a failure here.
     fs::write(repo.path().join("flinkform.yaml"), "spec: [unclosed\n").expect("write");
     let (code, out, err) = keep_going(repo.path());
     assert_eq!((code, out.as_str()), (0, ""));
-    assert!(err.contains("nothing was rendered: flinkform.yaml (or something all services share) has errors"), "{err}");
+    assert!(
+        err.contains(
+            "nothing was rendered: flinkform.yaml (or something all services share) has errors"
+        ),
+        "{err}"
+    );
 }

@@ -232,3 +232,37 @@ fn terminal_escapes_in_a_spec_do_not_reach_the_terminal() {
     );
     assert!(out.contains("a: \"?[2J?[H\""), "{out}");
 }
+
+#[test]
+fn diff_markdown_keeps_spec_text_inside_its_code_blocks() {
+    let repo = common::isolated(&common::example());
+    common::git(repo.path(), &["init", "-q"]);
+    common::git(repo.path(), &["add", "-A"]);
+    common::git(repo.path(), &["commit", "-q", "-m", "base"]);
+    let spec = repo.path().join("services/fraud-detector/service.yaml");
+    let text = std::fs::read_to_string(&spec).expect("spec");
+    let text = text
+        .replace(
+            r#"args: ["--topic", "payments","#,
+            r#"args: ["--topic", "payments`````\n```\n<img src=x>\n[click](http://evil)","#,
+        )
+        .replace(
+            "    KAFKA_BOOTSTRAP: kafka.acme.internal:9093\n",
+            "    KAFKA_BOOTSTRAP: kafka.acme.internal:9093\n  flinkConfiguration:\n    \"x\\n```\\n<img src=y>\\n[k](http://evil)\": \"1\"\n",
+        );
+    std::fs::write(&spec, text).expect("write");
+    let out = common::flinkform()
+        .current_dir(repo.path())
+        .args(["diff", "--base", "HEAD", "--format", "markdown"])
+        .output()
+        .expect("run");
+    assert!(out.status.success());
+    let md = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        md.contains("  ``````diff\n"),
+        "a fence longer than the spec's backticks: {md}"
+    );
+    let m = common::consumers::check_markdown(&md);
+    assert!(m.links.is_empty(), "{:?}", m.links);
+    assert!(!m.html.iter().any(|h| h.contains("<img")), "{:?}", m.html);
+}

@@ -48,12 +48,14 @@ pub enum Command {
     #[command(after_help = "Examples:
   flinkform check                                  # the whole repository
   flinkform check services/orders/service.yaml     # findings about this spec (pre-commit)
-  flinkform check --format sarif --output flinkform.sarif --format github")]
+  flinkform check platform/services/orders/service.yaml   # from the git root: finds platform/flinkform.yaml
+  flinkform check --format sarif --output flinkform.sarif --format github   # SARIF to the file, annotations to stdout")]
     Check(check::CheckArgs),
     /// Render the manifests Flux syncs into the output folder (or check it is up to date).
     #[command(after_help = "Examples:
-  flinkform render            # write rendered/
-  flinkform render --check    # exit 1, with a diff, when rendered/ is out of date (CI)")]
+  flinkform render                 # write rendered/
+  flinkform render --check         # exit 1, with a diff, when rendered/ is out of date (CI)
+  flinkform render --keep-going    # the pre-commit hook: render what can be, report no findings")]
     Render(render::RenderArgs),
     /// Show what a change does to the clusters, object by object, and which jobs it restarts.
     Diff(diff::DiffArgs),
