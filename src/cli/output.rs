@@ -1,7 +1,7 @@
 //! Writing reports and errors. The only place that decides colour and width.
 
 use super::{ColorChoice, Format, ReportArgs};
-use flinkform::diag::{Diagnostic, Report, github, human, json, junit, markdown, sarif};
+use flinkform::diag::{Diagnostic, Report, github, human, json, junit, markdown, sarif, terminal};
 use flinkform::error::Error;
 use flinkform::source::{Reader, SourceMap};
 use std::collections::BTreeSet;
@@ -244,7 +244,8 @@ pub fn human_options(choice: ColorChoice) -> human::HumanOptions {
     human::HumanOptions { color, width }
 }
 
-/// An operational error, on stderr, with its causes.
+/// An operational error, on stderr, with its causes. Messages may quote file names and
+/// values from the repository: control characters are escaped.
 pub fn error(e: &dyn std::error::Error) {
     let mut msg = format!("error: {e}");
     let mut source = e.source();
@@ -252,10 +253,10 @@ pub fn error(e: &dyn std::error::Error) {
         msg.push_str(&format!("\n  caused by: {s}"));
         source = s.source();
     }
-    let _ = writeln!(std::io::stderr(), "{msg}");
+    let _ = writeln!(std::io::stderr(), "{}", terminal::text(&msg));
 }
 
-/// A short note on stderr (never mixed into machine-readable stdout).
+/// A short note on stderr (never mixed into machine-readable stdout), on one line.
 pub fn note(msg: &str) {
-    let _ = writeln!(std::io::stderr(), "note: {msg}");
+    let _ = writeln!(std::io::stderr(), "note: {}", terminal::inline(msg));
 }

@@ -124,8 +124,10 @@ pub fn run(start: &Path, args: RenderArgs) -> Result<u8, Error> {
     drift.blocked = blocking;
     if args.check {
         if human_only {
+            // The diff quotes files from the repository (a stale file may hold anything):
+            // no control character reaches the terminal.
             let text = drift_report(&drift, &rel_out, written.unchanged);
-            output::print(text.as_bytes())?;
+            output::print(flinkform::diag::terminal::text(&text).as_bytes())?;
         } else {
             // Machine formats: drift as findings (the compiler's own are `check`'s).
             let mut sources = c.workspace.sources;
