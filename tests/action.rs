@@ -460,7 +460,16 @@ fn a_platform_in_a_subfolder_gets_git_root_paths_everywhere() {
             // The default: a GitRepository's Kustomizations point into the subfolder.
             let cfg = p.join("flinkform.yaml");
             let text = fs::read_to_string(&cfg).expect("config");
-            fs::write(&cfg, text.replace("    platformPath: .\n", "")).expect("write");
+            let without: Vec<&str> = text
+                .lines()
+                .filter(|l| !l.trim_start().starts_with("platformPath:"))
+                .collect();
+            assert_eq!(
+                without.len() + 1,
+                text.lines().count(),
+                "the example sets platformPath"
+            );
+            fs::write(&cfg, without.join("\n") + "\n").expect("write");
             let out = flinkform(p, &["render"]);
             assert!(
                 out.status.success(),

@@ -33,7 +33,16 @@ fn repository() -> tempfile::TempDir {
     copy_dir(&example(), &platform);
     let cfg = platform.join("flinkform.yaml");
     let text = fs::read_to_string(&cfg).expect("config");
-    fs::write(&cfg, text.replace("    platformPath: .\n", "")).expect("write");
+    let without: Vec<&str> = text
+        .lines()
+        .filter(|l| !l.trim_start().starts_with("platformPath:"))
+        .collect();
+    assert_eq!(
+        without.len() + 1,
+        text.lines().count(),
+        "the example sets platformPath"
+    );
+    fs::write(&cfg, without.join("\n") + "\n").expect("write");
     git(repo.path(), &["init", "-q"]);
     let (code, _, err) = run(&platform, &["render"]);
     assert_eq!(code, 0, "{err}");
