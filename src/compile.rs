@@ -37,6 +37,15 @@ pub struct Options {
     /// Check only these spec files fully (`check PATH...`): the others are resolved, which is
     /// all that rules across services need. `None` checks everything.
     pub focus: Option<BTreeSet<String>>,
+    /// The platform folder's path in its git repository, when it is not where the workspace
+    /// is (`diff` renders the base revision from a copy outside the repository).
+    pub path_in_git: Option<String>,
+    /// Specs [`render_files`] leaves alone (`render --keep-going`: their own spec has errors).
+    /// They stay listed in their clusters' files, so Flux keeps what it runs for them.
+    pub skip: BTreeSet<String>,
+    /// More (cluster, service) entries for the clusters' files: services whose output
+    /// `render --keep-going` keeps although their spec no longer loads.
+    pub keep_listed: Vec<(String, String)>,
 }
 
 #[derive(Debug)]
@@ -71,6 +80,15 @@ pub fn compile(root: &Path, options: &Options) -> Result<Compilation> {
 pub fn compile_workspace(mut workspace: Workspace, options: &Options) -> Result<Compilation> {
     if let (Some(out), Some(platform)) = (&options.output, workspace.platform.as_mut()) {
         platform.output = crate::tree::Sp::made(out.clone());
+    }
+    let in_git = options.path_in_git.clone().unwrap_or_else(|| {
+        crate::workspace::relative(&workspace.repo_root, &workspace.root).unwrap_or_default()
+    });
+    if let Some(platform) = workspace.platform.as_mut()
+        && platform.flux.platform_path.is_none()
+    {
+        let path = platform.flux.default_platform_path(&in_git);
+        platform.flux.platform_path = Some(crate::tree::Sp::made(path));
     }
     let mut diagnostics: Vec<Diagnostic> = workspace.diagnostics.clone();
     let mut rendered = Rendered::default();
@@ -259,9 +277,12 @@ pub fn render_files(
         .par_iter()
         .map(|s| {
             let (resolved, _) = resolve(s, platform);
+            let skipped = options.skip.contains(&s.path);
             let mut clusters = Vec::new();
             for r in &resolved {
-                if let Some(b) = render::bundle(platform, r, &output) {
+                if skipped {
+                    clusters.push((r.cluster.value.clone(), r.service.name.value.clone()));
+                } else if let Some(b) = render::bundle(platform, r, &output) {
                     sink(b.files())?;
                     clusters.push((r.cluster.value.clone(), r.service.name.value.clone()));
                 }
@@ -270,7 +291,8 @@ pub fn render_files(
         })
         .collect::<Result<_>>()?;
     let mut by_cluster: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for (cluster, service) in clusters.into_iter().flatten() {
+    let kept = options.keep_listed.iter().cloned();
+    for (cluster, service) in clusters.into_iter().flatten().chain(kept) {
         by_cluster.entry(cluster).or_default().push(service);
     }
     sink(render::cluster_files(platform, &by_cluster))
@@ -301,18 +323,42 @@ impl Compilation {
     /// A plain-text credential also blocks (unless waived): rendering would write it into a
     /// file that Git and the cluster keep forever.
     pub fn has_blocking_errors(&self) -> bool {
-        let secret = crate::policy::rules::no_plaintext_secrets::NoPlaintextSecrets::META.name;
-        self.report.diagnostics.iter().any(|d| {
-            d.severity == crate::diag::Severity::Error
-                && d.is_active()
-                && [
-                    crate::yaml::RULE,
-                    crate::io::RULE,
-                    crate::schema::RULE,
-                    validate::RULE,
-                    secret,
-                ]
-                .contains(&d.rule.as_str())
-        }) || self.workspace.platform.is_none()
+        self.report.diagnostics.iter().any(is_blocking) || self.workspace.platform.is_none()
     }
+
+    /// What blocks rendering, by file: the spec paths whose own findings block them, and
+    /// whether anything blocks that is not in a spec (the platform config, which every service
+    /// depends on). Specs that did not load at all are among the blocked ones.
+    pub fn blocked_specs(&self) -> (BTreeSet<String>, bool) {
+        let sources = &self.workspace.sources;
+        let specs: BTreeSet<&String> = self.workspace.spec_paths.iter().collect();
+        let mut blocked = BTreeSet::new();
+        let mut elsewhere = self.workspace.platform.is_none();
+        for d in self.report.diagnostics.iter().filter(|d| is_blocking(d)) {
+            match d.primary.as_ref().map(|p| sources.path(p.span.file)) {
+                Some(path) if specs.contains(&path) => {
+                    blocked.insert(path);
+                }
+                _ => elsewhere = true,
+            }
+        }
+        let loaded: BTreeSet<&String> = self.workspace.services.iter().map(|s| &s.path).collect();
+        blocked.extend(specs.into_iter().filter(|p| !loaded.contains(p)).cloned());
+        (blocked, elsewhere)
+    }
+}
+
+/// A finding that leaves nothing sound to render (see [`Compilation::has_blocking_errors`]).
+pub fn is_blocking(d: &Diagnostic) -> bool {
+    let secret = crate::policy::rules::no_plaintext_secrets::NoPlaintextSecrets::META.name;
+    d.severity == crate::diag::Severity::Error
+        && d.is_active()
+        && [
+            crate::yaml::RULE,
+            crate::io::RULE,
+            crate::schema::RULE,
+            validate::RULE,
+            secret,
+        ]
+        .contains(&d.rule.as_str())
 }

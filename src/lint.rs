@@ -6,7 +6,7 @@
 //! them say nothing.
 
 use crate::diag::{Diagnostic, Report};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::io::Links;
 use crate::policy::target::requirements;
 use crate::policy::view::FlinkView;
@@ -82,14 +82,7 @@ pub fn read_user_file(
     match crate::io::read_bounded(path, limit, Links::Follow) {
         Ok(bytes) => Ok(Ok(bytes)),
         Err(crate::io::ReadError::Refused(r @ crate::io::Refusal::TooLarge { .. })) => Ok(Err(r)),
-        Err(crate::io::ReadError::Refused(refusal)) => Err(Error::Refused {
-            path: shown.to_string(),
-            refusal,
-        }),
-        Err(crate::io::ReadError::Io(source)) => Err(Error::Read {
-            path: shown.to_string(),
-            source,
-        }),
+        Err(e) => Err(e.into_error(shown)),
     }
 }
 

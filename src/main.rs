@@ -2,7 +2,6 @@
 
 mod cli;
 
-use clap::Parser;
 use std::process::ExitCode;
 
 // The pipeline builds and drops many small trees per service on every thread; glibc's
@@ -17,7 +16,12 @@ fn main() -> ExitCode {
     if let Err(e) = flinkform::io::install_interrupt_cleanup() {
         eprintln!("warning: temporary files may outlive an interrupted run ({e})");
     }
-    // clap exits with 2 on usage errors, which matches our contract.
-    let args = cli::Cli::parse();
-    cli::run(args)
+    // clap exits with 2 on usage errors, which matches our contract; so do ours.
+    match cli::parse() {
+        Ok(args) => cli::run(args),
+        Err(e) => {
+            cli::output_error(&e);
+            ExitCode::from(cli::EXIT_ERROR)
+        }
+    }
 }

@@ -4,13 +4,14 @@
 
 mod common;
 
-use common::{actual, expectations, flinkform, manifest_dir};
+use common::{actual, expectations, flinkform, isolated, manifest_dir};
 
 fn run_case(name: &str) {
     let dir = manifest_dir().join("tests/fixtures/check").join(name);
     let expected = expectations(&dir);
+    let copy = isolated(&dir);
     let out = flinkform()
-        .current_dir(&dir)
+        .current_dir(copy.path())
         .env("FLINKFORM_TODAY", "2026-11-21")
         .args(["check", "--format", "json"])
         .output()

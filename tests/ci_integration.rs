@@ -1,53 +1,46 @@
-//! The CI integrations as their real consumers see them: the pre-commit hooks under the real
-//! `pre-commit try-repo`, and `action.yml` plus the example workflow against the GitHub
-//! Actions schemas (`check-jsonschema`). Both tools are installed by `.ci/run`; locally the
-//! tests skip when a tool is missing.
+//! The pre-commit hooks under the real `pre-commit`, the way a platform repository uses them:
+//! `pre-commit install`, then `git commit`.
+//!
+//! The hooks are the ones `.pre-commit-hooks.yaml` defines, taken into a `repo: local` config
+//! unchanged except for two keys: `language: unsupported` (the binary is there already) and
+//! the `entry`'s `flinkform` replaced by the binary under test. That keeps the tests fast and
+//! faithful: pre-commit still decides which files each hook gets, runs `always_run`, and fails
+//! a hook that modified files. (`language: rust` would build flinkform again for every test.)
+//! `pre-commit validate-manifest` proves the manifest itself is valid for pre-commit. Both
+//! pre-commit and check-jsonschema are installed by `.ci/run`; locally the tests skip when a
+//! tool is missing.
 
 mod common;
 
+use common::consumers::have;
 use common::{copy_dir, example, git, manifest_dir};
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-fn have(tool: &str) -> bool {
-    let found = Command::new(tool)
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !found {
-        assert!(
-            std::env::var("CI").is_err(),
-            "{tool} is required in CI (see .ci/run)"
-        );
-        eprintln!("skipping: {tool} is not installed");
-    }
-    found
-}
-
 #[test]
-fn action_and_example_workflow_match_the_github_schemas() {
-    if !have("check-jsonschema") {
+fn the_hook_manifest_is_valid_for_pre_commit() {
+    if !have("pre-commit") {
         return;
     }
-    for (schema, file) in [
-        ("vendor.github-actions", "action.yml"),
-        (
-            "vendor.github-workflows",
-            "docs/examples/github-workflow.yml",
-        ),
-    ] {
-        let out = Command::new("check-jsonschema")
-            .args(["--builtin-schema", schema])
-            .arg(manifest_dir().join(file))
-            .output()
-            .expect("run check-jsonschema");
-        assert!(
-            out.status.success(),
-            "{file}: {}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
+    let out = Command::new("pre-commit")
+        .arg("validate-manifest")
+        .arg(manifest_dir().join(".pre-commit-hooks.yaml"))
+        .output()
+        .expect("run pre-commit");
+    assert!(out.status.success(), "{}", text(&out));
+    let hooks = manifest();
+    let ids: Vec<&str> = hooks.iter().filter_map(|h| h["id"].as_str()).collect();
+    assert_eq!(ids, ["flinkform-check", "flinkform-render"]);
+    let render = &hooks[1];
+    assert_eq!(
+        render["always_run"], true,
+        "a commit that only deletes a spec must run it"
+    );
+    assert_eq!(render["pass_filenames"], false);
+    for h in &hooks {
+        assert_eq!(h["language"], "rust");
+        assert!(h["minimum_pre_commit_version"].is_string());
     }
 }
 
@@ -55,67 +48,106 @@ fn action_and_example_workflow_match_the_github_schemas() {
 fn action_passes_untrusted_values_only_through_env() {
     // `${{ }}` inside a `run:` script is a script-injection hole; inputs and event data must
     // arrive through `env:`. The example workflow must not use pull_request_target.
-    let action = fs::read_to_string(manifest_dir().join("action.yml")).expect("action.yml");
-    let mut in_run = false;
-    let mut run_indent = 0;
-    for line in action.lines() {
-        let indent = line.len() - line.trim_start().len();
-        if in_run && !line.trim().is_empty() && indent <= run_indent {
-            in_run = false;
+    let action: serde_json::Value = serde_saphyr::from_str(
+        &fs::read_to_string(manifest_dir().join("action.yml")).expect("action.yml"),
+    )
+    .expect("yaml");
+    for step in action["runs"]["steps"].as_array().expect("steps") {
+        if let Some(run) = step["run"].as_str() {
+            assert!(
+                !run.contains("${{"),
+                "expression inside a run script: {run}"
+            );
         }
-        if line.trim_start().starts_with("run: |") || line.trim_start().starts_with("run:") {
-            in_run = true;
-            run_indent = indent;
-            assert!(!line.contains("${{"), "expression in run: {line}");
-            continue;
-        }
-        assert!(
-            !(in_run && line.contains("${{")),
-            "expression inside a run script: {line}"
-        );
     }
     let workflow = fs::read_to_string(manifest_dir().join("docs/examples/github-workflow.yml"))
         .expect("workflow");
     assert!(!workflow.contains("pull_request_target"));
 }
 
-/// A git repository holding flinkform's sources (what pre-commit builds the hooks from).
-fn hook_source() -> tempfile::TempDir {
-    let tmp = tempfile::tempdir().expect("tempdir");
-    for item in [
-        "Cargo.toml",
-        "Cargo.lock",
-        ".pre-commit-hooks.yaml",
-        "README.md",
-    ] {
-        fs::copy(manifest_dir().join(item), tmp.path().join(item)).expect("copy");
-    }
-    for dir in ["src", "schemas"] {
-        copy_dir(&manifest_dir().join(dir), &tmp.path().join(dir));
-    }
-    git(tmp.path(), &["init", "-q"]);
-    git(tmp.path(), &["add", "-A"]);
-    git(tmp.path(), &["commit", "-q", "-m", "flinkform"]);
-    tmp
+fn manifest() -> Vec<serde_json::Value> {
+    let text = fs::read_to_string(manifest_dir().join(".pre-commit-hooks.yaml")).expect("read");
+    serde_saphyr::from_str(&text).expect("hooks manifest")
 }
 
-fn try_repo(platform: &Path, source: &Path, hook: &str, all_files: bool) -> Output {
-    let target = manifest_dir().join("target/pre-commit-build");
-    let home = manifest_dir().join("target/pre-commit-home");
-    let mut cmd = Command::new("pre-commit");
-    cmd.current_dir(platform)
-        .arg("try-repo")
-        .arg(source)
-        .arg(hook)
-        .env("PRE_COMMIT_HOME", &home)
-        // One build for every invocation, and a quicker one than the release profile.
-        .env("CARGO_TARGET_DIR", &target)
-        .env("CARGO_PROFILE_RELEASE_LTO", "off")
-        .env("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "16");
-    if all_files {
-        cmd.arg("--all-files");
+/// A `.pre-commit-config.yaml` with the manifest's hooks as local hooks running the binary
+/// under test; `args` per hook id.
+fn local_config(args: &[(&str, &[&str])]) -> String {
+    let bin = env!("CARGO_BIN_EXE_flinkform");
+    let hooks: Vec<serde_json::Value> = manifest()
+        .into_iter()
+        .map(|mut h| {
+            let entry = h["entry"].as_str().expect("entry").to_string();
+            let rest = entry
+                .strip_prefix("flinkform")
+                .expect("entry runs flinkform");
+            h["entry"] = format!("{bin}{rest}").into();
+            h["language"] = "unsupported".into();
+            if let Some((_, a)) = args.iter().find(|(id, _)| h["id"] == *id) {
+                h["args"] = serde_json::json!(a);
+            }
+            h
+        })
+        .collect();
+    serde_json::json!({ "repos": [{ "repo": "local", "hooks": hooks }] }).to_string()
+}
+
+/// A git repository holding `platform` (in `subfolder`, if given), committed, with the hooks
+/// installed by `pre-commit install`.
+struct Repo {
+    dir: tempfile::TempDir,
+    home: PathBuf,
+    platform: PathBuf,
+}
+
+fn repo(subfolder: Option<&str>, args: &[(&str, &[&str])]) -> Repo {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let platform = match subfolder {
+        Some(s) => dir.path().join(s),
+        None => dir.path().to_path_buf(),
+    };
+    copy_dir(&example(), &platform);
+    fs::write(
+        dir.path().join(".pre-commit-config.yaml"),
+        local_config(args),
+    )
+    .expect("config");
+    git(dir.path(), &["init", "-q", "-b", "main"]);
+    git(dir.path(), &["add", "-A"]);
+    git(dir.path(), &["commit", "-q", "-m", "platform"]);
+    let home = dir.path().join(".git/pre-commit-home");
+    let out = pre_commit(dir.path(), &home, &["install"]);
+    assert!(out.status.success(), "{}", text(&out));
+    Repo {
+        platform,
+        home,
+        dir,
     }
-    cmd.output().expect("run pre-commit")
+}
+
+fn pre_commit(dir: &Path, home: &Path, args: &[&str]) -> Output {
+    Command::new("pre-commit")
+        .current_dir(dir)
+        .args(args)
+        .env("PRE_COMMIT_HOME", home)
+        .output()
+        .expect("run pre-commit")
+}
+
+/// `git commit` (which runs the installed hooks): its output.
+fn commit(r: &Repo, message: &str) -> Output {
+    Command::new("git")
+        .current_dir(r.dir.path())
+        .args(["commit", "-q", "-m", message])
+        .env("PRE_COMMIT_HOME", &r.home)
+        .env("GIT_AUTHOR_NAME", "t")
+        .env("GIT_AUTHOR_EMAIL", "t@example.com")
+        .env("GIT_COMMITTER_NAME", "t")
+        .env("GIT_COMMITTER_EMAIL", "t@example.com")
+        .env("FLINKFORM_TODAY", "2026-11-21")
+        .env_remove("NO_COLOR")
+        .output()
+        .expect("git commit")
 }
 
 fn text(o: &Output) -> String {
@@ -126,94 +158,168 @@ fn text(o: &Output) -> String {
     )
 }
 
+fn tracked(r: &Repo, pattern: &str) -> Vec<String> {
+    let out = Command::new("git")
+        .current_dir(r.dir.path())
+        .args(["ls-files"])
+        .output()
+        .expect("git ls-files");
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter(|l| l.contains(pattern))
+        .map(str::to_string)
+        .collect()
+}
+
+fn edit(path: &Path, from: &str, to: &str) {
+    let text = fs::read_to_string(path).expect("read");
+    assert!(text.contains(from), "{from} in {}", path.display());
+    fs::write(path, text.replacen(from, to, 1)).expect("write");
+}
+
 #[test]
-fn pre_commit_hooks_run_under_real_pre_commit() {
+fn a_commit_that_deletes_a_spec_removes_its_output() {
     if !have("pre-commit") || !have("git") {
         return;
     }
-    let source = hook_source();
-    let repo = tempfile::tempdir().expect("tempdir");
-    copy_dir(&example(), repo.path());
-    git(repo.path(), &["init", "-q"]);
-    git(repo.path(), &["add", "-A"]);
-    git(repo.path(), &["commit", "-q", "-m", "platform"]);
-
-    // Clean repository: the check passes.
-    let out = try_repo(repo.path(), source.path(), "flinkform-check", true);
-    assert!(out.status.success(), "{}", text(&out));
-    assert!(
-        text(&out).contains("flinkform check") && text(&out).contains("Passed"),
-        "{}",
-        text(&out)
-    );
-
-    // A bad spec fails, with the finding at its line.
-    let spec = repo.path().join("services/fraud-detector/service.yaml");
-    let original = fs::read_to_string(&spec).expect("read");
-    fs::write(
-        &spec,
-        original.replace("    parallelism: 8", "    parallelsim: 8"),
-    )
-    .expect("write");
-    git(repo.path(), &["add", "-A"]);
-    let out = try_repo(repo.path(), source.path(), "flinkform-check", true);
+    let r = repo(None, &[]);
+    assert!(!tracked(&r, "rendered/prod-eu-1/order-audit/").is_empty());
+    git(r.dir.path(), &["rm", "-q", "-r", "services/order-audit"]);
+    // pre-commit passes no file for a deletion: only the render hook (always_run) sees it,
+    // rewrites the output and fails the commit, as formatters do.
+    let out = commit(&r, "retire order-audit");
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let t = text(&out);
     assert!(
-        text(&out).contains("unknown field `parallelsim`")
-            && text(&out).contains("services/fraud-detector/service.yaml:14:5"),
-        "{}",
-        text(&out)
+        t.contains("flinkform check") && t.contains("(no files to check)Skipped"),
+        "{t}"
     );
+    assert!(t.contains("files were modified by this hook"), "{t}");
+    assert!(t.contains("27 deleted"), "{t}");
+    assert!(!r.platform.join("rendered/prod-eu-1/order-audit").exists());
+    let cluster = fs::read_to_string(r.platform.join("rendered/prod-eu-1/kustomization.yaml"))
+        .expect("cluster kustomization");
+    assert!(!cluster.contains("order-audit"), "{cluster}");
+    // Staged, the commit goes through, and leaves nothing of the service behind.
+    git(r.dir.path(), &["add", "-A"]);
+    let out = commit(&r, "retire order-audit");
+    assert!(out.status.success(), "{}", text(&out));
+    assert_eq!(tracked(&r, "order-audit"), Vec::<String>::new());
+}
 
-    // Without --all-files the hook gets only the staged files: another service's error is
-    // not this commit's business.
-    fs::write(&spec, &original).expect("restore");
-    let other = repo.path().join("services/inventory-sync/service.yaml");
-    let other_text = fs::read_to_string(&other).expect("read");
-    fs::write(
-        &other,
-        other_text.replace("    parallelism: 2", "    parallelsim: 2"),
-    )
-    .expect("write");
-    git(repo.path(), &["add", "-A"]);
-    git(
-        repo.path(),
-        &["commit", "-q", "-m", "broken elsewhere", "--no-verify"],
+#[test]
+fn hooks_judge_only_what_the_commit_touches_and_say_each_finding_once() {
+    if !have("pre-commit") || !have("git") {
+        return;
+    }
+    let r = repo(None, &[]);
+    // Already on main (committed past the hooks): a policy finding in one service and a
+    // schema error in another.
+    edit(
+        &r.platform.join("services/payments-enricher/service.yaml"),
+        "registry.acme.example/flink/payments-enricher:",
+        "docker.io/someone/payments-enricher:",
     );
-    fs::write(
-        &spec,
-        original.replace("    parallelism: 8", "    parallelism: 9"),
-    )
-    .expect("write");
+    let broken = r.platform.join("services/inventory-sync/service.yaml");
+    edit(&broken, "    parallelism: 2", "    parallelsim: 2");
+    git(r.dir.path(), &["add", "-A"]);
     git(
-        repo.path(),
+        r.dir.path(),
+        &["commit", "-q", "--no-verify", "-m", "on main"],
+    );
+    // A change to another service: both hooks pass it (the render hook after writing).
+    let spec = r.platform.join("services/fraud-detector/service.yaml");
+    edit(&spec, "    parallelism: 8", "    parallelism: 9");
+    git(
+        r.dir.path(),
         &["add", "services/fraud-detector/service.yaml"],
     );
-    let out = try_repo(repo.path(), source.path(), "flinkform-check", false);
+    let out = commit(&r, "fraud-detector: parallelism 9");
+    let t = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{t}");
     assert!(
-        out.status.success(),
-        "only the staged spec is reported: {}",
-        text(&out)
+        t.contains("flinkform check") && !t.contains("official-image"),
+        "{t}"
     );
-
-    // The render hook rewrites what the change affects and fails, as formatters do; then passes.
-    // (It renders the whole repository, so the other service must be sound again.)
-    fs::write(&other, &other_text).expect("restore");
-    git(repo.path(), &["add", "-A"]);
-    let out = try_repo(repo.path(), source.path(), "flinkform-render", true);
-    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
     assert!(
-        text(&out).contains("files were modified by this hook"),
-        "{}",
-        text(&out)
+        t.contains("services/inventory-sync/service.yaml has errors and was not rendered"),
+        "{t}"
     );
-    let rendered = fs::read_to_string(
-        repo.path()
+    assert!(t.contains("files were modified by this hook"), "{t}");
+    let fd = fs::read_to_string(
+        r.platform
             .join("rendered/prod-eu-1/fraud-detector/flinkdeployment.yaml"),
     )
-    .expect("read");
-    assert!(rendered.contains("parallelism: 9"), "{rendered}");
-    git(repo.path(), &["add", "-A"]);
-    let out = try_repo(repo.path(), source.path(), "flinkform-render", true);
+    .expect("rendered");
+    assert!(fd.contains("parallelism: 9"), "{fd}");
+    assert!(
+        r.platform
+            .join("rendered/prod-eu-1/inventory-sync/flinkdeployment.yaml")
+            .exists(),
+        "a service whose spec has errors keeps its output"
+    );
+    git(r.dir.path(), &["add", "-A"]);
+    let out = commit(&r, "fraud-detector: parallelism 9");
     assert!(out.status.success(), "{}", text(&out));
+    // An error in the staged spec: the check hook reports it; the render hook keeps that
+    // service's output and reports no finding: the finding is printed once.
+    edit(&spec, "    parallelism: 9", "    parallelsim: 9");
+    git(r.dir.path(), &["add", "-A"]);
+    let out = commit(&r, "typo");
+    let t = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{t}");
+    assert_eq!(t.matches("unknown field `parallelsim`").count(), 1, "{t}");
+    assert!(
+        t.contains("services/fraud-detector/service.yaml:14:5"),
+        "{t}"
+    );
+    // The render hook changed nothing (the spec's output stays as it was) and passes;
+    // pre-commit does not show a passing hook's notes.
+    assert!(
+        t.lines()
+            .any(|l| l.starts_with("flinkform render") && l.ends_with("Passed")),
+        "{t}"
+    );
+}
+
+#[test]
+fn a_platform_in_a_subfolder_works_from_the_git_root() {
+    if !have("pre-commit") || !have("git") {
+        return;
+    }
+    let r = repo(
+        Some("platform"),
+        &[("flinkform-render", &["-C", "platform"])],
+    );
+    let spec = r.platform.join("services/fraud-detector/service.yaml");
+    edit(&spec, "    parallelism: 8", "    parallelsim: 8");
+    git(r.dir.path(), &["add", "-A"]);
+    let out = commit(&r, "typo");
+    let t = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{t}");
+    // pre-commit runs from the git root and passes git-root paths; the finding is shown
+    // relative to where it runs.
+    assert!(
+        t.contains("platform/services/fraud-detector/service.yaml:14:5"),
+        "{t}"
+    );
+    assert!(!t.contains("no flinkform.yaml found"), "{t}");
+    edit(&spec, "    parallelsim: 8", "    parallelism: 10");
+    git(r.dir.path(), &["add", "-A"]);
+    let out = commit(&r, "parallelism 10");
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "the render hook rewrote the output: {}",
+        text(&out)
+    );
+    git(r.dir.path(), &["add", "-A"]);
+    let out = commit(&r, "parallelism 10");
+    assert!(out.status.success(), "{}", text(&out));
+    let fd = fs::read_to_string(
+        r.platform
+            .join("rendered/prod-eu-1/fraud-detector/flinkdeployment.yaml"),
+    )
+    .expect("rendered");
+    assert!(fd.contains("parallelism: 10"), "{fd}");
 }

@@ -535,3 +535,109 @@ fn pod_template_typos_are_crd_errors_at_the_spec_line() {
         "{d}"
     );
 }
+
+/// `render --keep-going`: (exit code, stdout, stderr) in `repo`.
+fn keep_going(repo: &Path) -> (i32, String, String) {
+    let out = flinkform()
+        .current_dir(repo)
+        .args(["render", "--keep-going"])
+        .output()
+        .expect("run");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn modified(path: &Path) -> std::time::SystemTime {
+    fs::metadata(path)
+        .and_then(|m| m.modified())
+        .expect("mtime")
+}
+
+#[test]
+fn keep_going_rewrites_only_what_changed() {
+    let repo = fresh_copy();
+    let fd = repo
+        .path()
+        .join("rendered/prod-eu-1/fraud-detector/flinkdeployment.yaml");
+    let other = repo
+        .path()
+        .join("rendered/prod-eu-1/order-audit/flinkdeployment.yaml");
+    let (fd_before, other_before) = (modified(&fd), modified(&other));
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    let (code, out, err) = keep_going(repo.path());
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        out,
+        "rendered 168 files into rendered/: 0 created, 0 updated, 0 deleted, 168 unchanged\n"
+    );
+    assert_eq!(err, "");
+    let spec = repo.path().join("services/fraud-detector/service.yaml");
+    fs::write(
+        &spec,
+        fs::read_to_string(&spec)
+            .expect("read")
+            .replace("    parallelism: 8", "    parallelism: 9"),
+    )
+    .expect("write");
+    let (code, out, _) = keep_going(repo.path());
+    assert_eq!(code, 0);
+    assert!(out.contains("0 created, 4 updated, 0 deleted"), "{out}");
+    assert_ne!(modified(&fd), fd_before, "the changed file is rewritten");
+    assert_eq!(modified(&other), other_before, "the others are not touched");
+}
+
+#[test]
+fn keep_going_keeps_the_output_of_services_it_cannot_render() {
+    let repo = fresh_copy();
+    // A plain-text credential blocks rendering this service (its spec loads)…
+    let secret = repo.path().join("services/order-audit/service.yaml");
+    let text = fs::read_to_string(&secret).expect("read");
+    fs::write(
+        &secret,
+        text.replacen(
+            "spec:\n",
+            "spec:\n  flinkConfiguration:\n    s3.secret-key: hunter2hunter2\n",
+            1,
+        ),
+    )
+    .expect("write");
+    // …a YAML error blocks another (its spec does not load)…
+    let broken = repo.path().join("services/inventory-sync/service.yaml");
+    fs::write(&broken, "spec: [unclosed\n").expect("write");
+    // …and a new service that never rendered has nothing to keep.
+    let new = repo.path().join("services/brand-new/service.yaml");
+    fs::create_dir_all(new.parent().expect("folder")).expect("mkdir");
+    fs::write(&new, "not: [valid\n").expect("write");
+    let before = rendered_files(&repo.path().join("rendered"));
+    let (code, out, err) = keep_going(repo.path());
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("0 created, 0 updated, 0 deleted"), "{out}");
+    for spec in ["order-audit", "inventory-sync", "brand-new"] {
+        assert!(
+            err.contains(&format!("note: services/{spec}/service.yaml has errors and was not rendered; its output was left as it was")),
+            "{err}"
+        );
+    }
+    assert!(
+        !err.contains("hunter2"),
+        "no finding (and no secret) is printed: {err}"
+    );
+    assert_eq!(
+        rendered_files(&repo.path().join("rendered")),
+        before,
+        "nothing changed"
+    );
+    // A platform config with errors: nothing is rendered, and that is not a failure here.
+    fs::write(repo.path().join("flinkform.yaml"), "spec: [unclosed\n").expect("write");
+    let (code, out, err) = keep_going(repo.path());
+    assert_eq!((code, out.as_str()), (0, ""));
+    assert!(
+        err.contains(
+            "nothing was rendered: flinkform.yaml (or something all services share) has errors"
+        ),
+        "{err}"
+    );
+}

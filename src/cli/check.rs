@@ -1,6 +1,11 @@
 //! `flinkform check [PATH...]`: load, validate and resolve everything; report findings.
 //! With paths (as pre-commit passes them) only findings involving those files are reported;
 //! naming `flinkform.yaml` or a folder widens that.
+//!
+//! Paths are resolved against the directory flinkform runs in, and the platform is found by
+//! walking up from them (not from the current directory): pre-commit runs hooks from the git
+//! root and passes git-root paths such as `platform/services/x/service.yaml`, which must work
+//! when the platform lives in a subfolder.
 
 use super::{EXIT_CLEAN, EXIT_FINDINGS, ReportArgs, output};
 use flinkform::compile::compile_workspace;
@@ -18,7 +23,15 @@ pub struct CheckArgs {
 }
 
 pub fn run(start: &Path, args: CheckArgs) -> Result<u8, Error> {
-    let root = super::root(start)?;
+    let (root, paths) = if args.paths.is_empty() {
+        (super::root(start)?, Vec::new())
+    } else {
+        match platform_of_paths(start, &args.paths)? {
+            Some(found) => found,
+            // None of the paths is in a platform: nothing of flinkform's to check.
+            None => return Ok(EXIT_CLEAN),
+        }
+    };
     let discovery = flinkform::workspace::Workspace::discover(&root)?;
     // With paths, only those specs (and any other that could share a name with them) are
     // loaded, and only those are rendered and checked; naming the platform config (every
@@ -26,12 +39,7 @@ pub fn run(start: &Path, args: CheckArgs) -> Result<u8, Error> {
     let focus = if args.paths.is_empty() {
         None
     } else {
-        Some(focus_paths(
-            &root,
-            start,
-            &args.paths,
-            &discovery.spec_paths,
-        )?)
+        Some(focus_paths(&root, start, &paths, &discovery.spec_paths)?)
     };
     let narrow: Option<BTreeSet<String>> = focus
         .as_ref()
@@ -52,6 +60,7 @@ pub fn run(start: &Path, args: CheckArgs) -> Result<u8, Error> {
     if let Some(f) = &focus {
         c.focus(f);
     }
+    c.workspace.sources.set_cwd(super::canonical(start)?);
     output::report(&c.report, &c.workspace.sources, &args.report)?;
     let code = if args.report.fail_on.fails(c.report.worst()) {
         EXIT_FINDINGS
@@ -61,6 +70,54 @@ pub fn run(start: &Path, args: CheckArgs) -> Result<u8, Error> {
     // The report is out; the process ends next, so skip freeing every parsed spec.
     std::mem::forget(c);
     Ok(code)
+}
+
+/// The platform the command-line paths belong to (the nearest `flinkform.yaml` at or above
+/// each), and the paths that belong to it. A path in no platform is not flinkform's business
+/// (pre-commit passes every file its pattern matches): it is ignored with a note. Paths in
+/// two different platforms are a usage error; `None` when no path is in a platform.
+fn platform_of_paths(
+    start: &Path,
+    paths: &[PathBuf],
+) -> Result<Option<(PathBuf, Vec<PathBuf>)>, Error> {
+    let mut found: Option<(PathBuf, Vec<PathBuf>)> = None;
+    for p in paths {
+        let full = start.join(p);
+        let kind = flinkform::io::kind_following(&full).map_err(|source| Error::Read {
+            path: p.display().to_string(),
+            source,
+        })?;
+        let dir = if kind == Some(flinkform::io::Kind::Dir) {
+            full.clone()
+        } else {
+            full.parent()
+                .map_or_else(|| start.to_path_buf(), Path::to_path_buf)
+        };
+        let root = match flinkform::workspace::find_root(&dir) {
+            Ok(root) => root,
+            Err(Error::NoPlatform { .. }) => {
+                output::note(&format!(
+                    "{}: no {} in its folder or above; ignored",
+                    p.display(),
+                    flinkform::spec::platform::FILE_NAME
+                ));
+                continue;
+            }
+            Err(e) => return Err(e),
+        };
+        match &mut found {
+            None => found = Some((root, vec![p.clone()])),
+            Some((first, list)) if *first == root => list.push(p.clone()),
+            Some((first, _)) => {
+                return Err(Error::Usage(format!(
+                    "the paths belong to two platforms ({} and {}): check each platform on its own",
+                    first.display(),
+                    root.display()
+                )));
+            }
+        }
+    }
+    Ok(found)
 }
 
 /// Repository-relative spec paths for the given command-line paths (files or folders),

@@ -87,12 +87,20 @@ fn extract(
             format!("{prefix}/{p}")
         }
     };
-    git_text(
+    // The revision comes from the user (or a workflow input): it is resolved once, as a
+    // revision and never as an option, and only the commit id is used from here on.
+    if rev.starts_with('-') {
+        return Err(Error::Usage(format!(
+            "--base `{rev}` is not a revision (it starts with `-`)"
+        )));
+    }
+    let sha = git_text(
         &top,
         &[
             "rev-parse",
             "--verify",
             "--quiet",
+            "--end-of-options",
             &format!("{rev}^{{commit}}"),
         ],
     )
@@ -102,6 +110,7 @@ fn extract(
             top.display()
         ))
     })?;
+    let rev = sha.as_str();
     let mut wanted = vec![join(flinkform::spec::platform::FILE_NAME)];
     if let Some(p) = &head.workspace.platform {
         for pattern in &p.services_include {
@@ -218,8 +227,13 @@ fn path_of(bytes: &[u8]) -> PathBuf {
     }
 }
 
-/// Renders the base, or nothing when it has no platform config.
-fn render_base(base_root: &Path, label: &str) -> Result<Rendered, Error> {
+/// Renders the base, or nothing when it has no platform config. `path_in_git` is the platform
+/// folder's path in its git repository when the base is a copy outside it.
+fn render_base(
+    base_root: &Path,
+    label: &str,
+    path_in_git: Option<String>,
+) -> Result<Rendered, Error> {
     if !matches!(
         flinkform::io::kind(&base_root.join(flinkform::spec::platform::FILE_NAME)),
         Ok(Some(flinkform::io::Kind::File))
@@ -233,6 +247,7 @@ fn render_base(base_root: &Path, label: &str) -> Result<Rendered, Error> {
         base_root,
         &Options {
             keep_objects: true,
+            path_in_git,
             ..Options::default()
         },
     )?;
@@ -267,12 +282,19 @@ pub fn run(start: &Path, args: DiffArgs) -> Result<u8, Error> {
             };
             (
                 dir.display().to_string(),
-                render_base(&dir, &dir.display().to_string())?,
+                render_base(&dir, &dir.display().to_string(), None)?,
             )
         }
         None => {
             let (_tmp, base_root) = extract(&root, &args.base, &head)?;
-            (args.base.clone(), render_base(&base_root, &args.base)?)
+            // The copy is outside the git repository: its Flux paths must still start where
+            // the working tree's do.
+            let in_git =
+                flinkform::workspace::relative(&head.workspace.repo_root, &head.workspace.root);
+            (
+                args.base.clone(),
+                render_base(&base_root, &args.base, in_git)?,
+            )
         }
     };
     let diffs = diff::diff(&base, &head.rendered);

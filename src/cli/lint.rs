@@ -1,10 +1,15 @@
 //! `flinkform lint FILE...`: the policy over hand-written FlinkDeployment and FlinkSessionJob
 //! manifests. Folders are searched for `*.yaml`/`*.yml`. The platform config is the nearest
 //! `flinkform.yaml` above the current directory, or flinkform's built-in defaults.
+//!
+//! Files are keyed by their absolute path, so that every format can show them its way
+//! ([`SourceMap::shown`]): human output relative to the current directory, machine formats
+//! relative to the git repository, and a file outside it by its absolute path (a `file://`
+//! URI in SARIF).
 
 use super::{EXIT_CLEAN, EXIT_FINDINGS, ReportArgs, output};
 use flinkform::error::Error;
-use flinkform::source::SourceMap;
+use flinkform::source::{PathContext, SourceMap, lexical};
 use flinkform::spec::platform::Platform;
 use std::path::{Path, PathBuf};
 
@@ -30,17 +35,28 @@ pub fn run(start: &Path, args: LintArgs) -> Result<u8, Error> {
     let mut sources = SourceMap::new();
     let mut platform_findings = Vec::new();
     let mut platform_root = None;
-    let platform = match flinkform::workspace::find_root(start) {
-        Ok(root) => {
-            let (_, p, d) = flinkform::workspace::load_platform(&root, &mut sources)?;
-            platform_findings = d;
-            platform_root = Some(root);
-            p.unwrap_or_else(Platform::builtin)
-        }
-        Err(Error::NoPlatform { .. }) => Platform::builtin(),
+    let cwd = super::canonical(start)?;
+    let root = match flinkform::workspace::find_root(start) {
+        Ok(root) => Some(root),
+        Err(Error::NoPlatform { .. }) => None,
         Err(e) => return Err(e),
     };
-    let files = expand(start, &args.files)?;
+    let base = root.clone().unwrap_or_else(|| cwd.clone());
+    sources.set_context(PathContext {
+        repo_root: flinkform::workspace::find_repo_root(&base),
+        base,
+        cwd: cwd.clone(),
+    });
+    let platform = match &root {
+        Some(root) => {
+            let (_, p, d) = flinkform::workspace::load_platform(root, &mut sources)?;
+            platform_findings = d;
+            platform_root = Some(root.clone());
+            p.unwrap_or_else(Platform::builtin)
+        }
+        None => Platform::builtin(),
+    };
+    let files = expand_absolute(start, &cwd, &args.files)?;
     let options = flinkform::lint::Options {
         env: args.env.clone(),
         crd_dirs: args
@@ -68,7 +84,8 @@ pub fn run(start: &Path, args: LintArgs) -> Result<u8, Error> {
 }
 
 /// Files to lint: each argument, or the YAML files under it when it is a folder (sorted; links
-/// inside the folder are not followed). Paths are shown as given, with `/` separators.
+/// inside the folder are not followed). Paths are shown as given, with `/` separators
+/// (`import` shows them so).
 pub fn expand(start: &Path, args: &[PathBuf]) -> Result<Vec<(String, PathBuf)>, Error> {
     use flinkform::io;
     let mut out = Vec::new();
@@ -93,4 +110,20 @@ pub fn expand(start: &Path, args: &[PathBuf]) -> Result<Vec<(String, PathBuf)>, 
         }
     }
     Ok(out)
+}
+
+/// [`expand`], each file keyed by its absolute path (`/`-separated, `.` and `..` resolved by
+/// name): relative arguments are relative to `start`, whose canonical form is `cwd`.
+fn expand_absolute(
+    start: &Path,
+    cwd: &Path,
+    args: &[PathBuf],
+) -> Result<Vec<(String, PathBuf)>, Error> {
+    Ok(expand(start, args)?
+        .into_iter()
+        .map(|(shown, full)| {
+            let abs = lexical(&cwd.join(shown.as_str()));
+            (abs.to_string_lossy().replace('\\', "/"), full)
+        })
+        .collect())
 }

@@ -28,7 +28,10 @@ use std::process::ExitCode;
     version,
     about = "Compile and check Apache Flink on Kubernetes: service specs in, FlinkDeployments and Flux objects out.",
     long_about = None,
-    propagate_version = true
+    propagate_version = true,
+    // An option given twice takes its last value (`--fail-on error … --fail-on warning`), so
+    // arguments appended to a command line (the action's `args`) override earlier ones.
+    args_override_self = true
 )]
 pub struct Cli {
     /// Run as if started in DIR (the repository is found by walking up from there).
@@ -45,12 +48,14 @@ pub enum Command {
     #[command(after_help = "Examples:
   flinkform check                                  # the whole repository
   flinkform check services/orders/service.yaml     # findings about this spec (pre-commit)
-  flinkform check --format sarif --output flinkform.sarif --format github")]
+  flinkform check platform/services/orders/service.yaml   # from the git root: finds platform/flinkform.yaml
+  flinkform check --format sarif --output flinkform.sarif --format github   # SARIF to the file, annotations to stdout")]
     Check(check::CheckArgs),
     /// Render the manifests Flux syncs into the output folder (or check it is up to date).
     #[command(after_help = "Examples:
-  flinkform render            # write rendered/
-  flinkform render --check    # exit 1, with a diff, when rendered/ is out of date (CI)")]
+  flinkform render                 # write rendered/
+  flinkform render --check         # exit 1, with a diff, when rendered/ is out of date (CI)
+  flinkform render --keep-going    # the pre-commit hook: render what can be, report no findings")]
     Render(render::RenderArgs),
     /// Show what a change does to the clusters, object by object, and which jobs it restarts.
     Diff(diff::DiffArgs),
@@ -95,14 +100,27 @@ pub enum Command {
 /// Options shared by commands that report findings.
 #[derive(clap::Args, Debug, Clone)]
 pub struct ReportArgs {
-    /// Output format. Repeat it, each followed by `--output FILE`, to write several reports in
-    /// one run; at most one format goes to stdout.
+    /// Report format. Repeat `--format F [--output FILE]` to write several reports in one run;
+    /// a format without an `--output` goes to stdout, and only one may.
     #[arg(long, value_enum, default_values_t = [Format::Human])]
     pub format: Vec<Format>,
 
-    /// Write the report of the preceding `--format` to FILE (pairs in order).
+    /// Write the report of the `--format` right before this option to FILE (an `--output` with
+    /// no `--format` before it is an error).
     #[arg(long, value_name = "FILE")]
     pub output: Vec<PathBuf>,
+
+    /// Files a pull request changed (a file of paths relative to the git repository root, one
+    /// per line or NUL-separated, as `git diff --name-only [-z]` prints them): their findings
+    /// come first in every report, and first within GitHub's limits.
+    #[arg(long, value_name = "FILE")]
+    pub changed_files: Option<PathBuf>,
+
+    /// With `--format github`: a file that counts the annotations of a job, shared by the
+    /// commands of one job, so together they stay within what GitHub shows (10 errors, 10
+    /// warnings and 10 notices per step, 50 in all per job). Created when missing.
+    #[arg(long, value_name = "FILE")]
+    pub annotation_budget: Option<PathBuf>,
 
     /// Lowest severity that makes the exit code 1.
     #[arg(long, value_enum, default_value_t = FailOn::Error)]
@@ -111,6 +129,98 @@ pub struct ReportArgs {
     /// When to use colour in human output (also off when NO_COLOR is set).
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+
+    /// Each report and where it goes, in command-line order: set from the argument positions
+    /// by [`pair_outputs`] (clap's derive alone cannot see which `--format` an `--output`
+    /// follows).
+    #[arg(skip)]
+    pub destinations: Vec<(Format, Option<PathBuf>)>,
+
+    /// The command, which names the SARIF analysis (`automationDetails.id`).
+    #[arg(skip)]
+    pub analysis: String,
+}
+
+/// Pairs every `--output` with the `--format` right before it on the command line, from the
+/// matches of the command that has [`ReportArgs`]. Usage errors: an `--output` with no
+/// `--format` before it, two `--output`s for one `--format`, or more than one format left
+/// for stdout.
+pub fn pair_outputs(m: &clap::ArgMatches) -> Result<Vec<(Format, Option<PathBuf>)>, Error> {
+    use clap::parser::ValueSource;
+    let given = m.value_source("format") == Some(ValueSource::CommandLine);
+    let formats: Vec<(usize, Format)> = if given {
+        m.indices_of("format")
+            .into_iter()
+            .flatten()
+            .zip(
+                m.get_many::<Format>("format")
+                    .into_iter()
+                    .flatten()
+                    .copied(),
+            )
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let outputs: Vec<(usize, PathBuf)> = m
+        .indices_of("output")
+        .into_iter()
+        .flatten()
+        .zip(
+            m.get_many::<PathBuf>("output")
+                .into_iter()
+                .flatten()
+                .cloned(),
+        )
+        .collect();
+    let mut pairs: Vec<(Format, Option<PathBuf>)> =
+        formats.iter().map(|(_, f)| (*f, None)).collect();
+    for (at, file) in outputs {
+        let Some(owner) = formats.iter().rposition(|(i, _)| *i < at) else {
+            return Err(Error::Usage(format!(
+                "--output {} has no --format before it: write `--format FORMAT --output {}` (each --output applies to the --format right before it)",
+                file.display(),
+                file.display()
+            )));
+        };
+        let (format, slot) = &mut pairs[owner];
+        if let Some(first) = slot {
+            return Err(Error::Usage(format!(
+                "--format {} has two --output files ({} and {}): repeat --format for each file",
+                format_name(*format),
+                first.display(),
+                file.display()
+            )));
+        }
+        *slot = Some(file);
+    }
+    if pairs.is_empty() {
+        pairs.push((Format::Human, None));
+    }
+    let to_stdout: Vec<&str> = pairs
+        .iter()
+        .filter(|(_, o)| o.is_none())
+        .map(|(f, _)| format_name(*f))
+        .collect();
+    if to_stdout.len() > 1 {
+        return Err(Error::Usage(format!(
+            "only one --format can go to stdout, but {} have no --output: give the others an --output FILE right after them",
+            to_stdout.join(", ")
+        )));
+    }
+    Ok(pairs)
+}
+
+/// A format's name as typed on the command line.
+pub fn format_name(f: Format) -> &'static str {
+    match f {
+        Format::Human => "human",
+        Format::Json => "json",
+        Format::Sarif => "sarif",
+        Format::Github => "github",
+        Format::Markdown => "markdown",
+        Format::Junit => "junit",
+    }
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -137,6 +247,15 @@ pub enum FailOn {
 }
 
 impl FailOn {
+    /// The lowest severity that fails a run (`None` for `never`).
+    pub fn threshold(self) -> Option<Severity> {
+        match self {
+            FailOn::Error => Some(Severity::Error),
+            FailOn::Warning => Some(Severity::Warning),
+            FailOn::Never => None,
+        }
+    }
+
     pub fn fails(self, worst: Option<Severity>) -> bool {
         match (self, worst) {
             (FailOn::Never, _) | (_, None) => false,
@@ -156,6 +275,40 @@ pub enum ColorChoice {
 pub const EXIT_CLEAN: u8 = 0;
 pub const EXIT_FINDINGS: u8 = 1;
 pub const EXIT_ERROR: u8 = 2;
+
+/// The command line as clap sees it (for `main`, which also needs the argument positions).
+pub fn command() -> clap::Command {
+    <Cli as clap::CommandFactory>::command()
+}
+
+/// Parses the command line: exits 2 (clap's usage errors) or returns the arguments, with the
+/// report destinations paired by position.
+pub fn parse() -> Result<Cli, Error> {
+    use clap::FromArgMatches;
+    let matches = command().get_matches();
+    let mut cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+    if let Some((name, sub)) = matches.subcommand()
+        && let Some(report) = cli.command.report_args_mut()
+    {
+        report.destinations = pair_outputs(sub)?;
+        report.analysis = name.to_string();
+    }
+    Ok(cli)
+}
+
+impl Command {
+    /// The report options of commands that report findings.
+    fn report_args_mut(&mut self) -> Option<&mut ReportArgs> {
+        match self {
+            Command::Check(a) => Some(&mut a.report),
+            Command::Render(a) => Some(&mut a.report),
+            Command::Lint(a) => Some(&mut a.report),
+            Command::New(a) => Some(&mut a.report),
+            Command::Import(a) => Some(&mut a.report),
+            _ => None,
+        }
+    }
+}
 
 pub fn run(cli: Cli) -> ExitCode {
     let start = cli.dir.clone().unwrap_or_else(|| PathBuf::from("."));
@@ -179,6 +332,19 @@ pub fn run(cli: Cli) -> ExitCode {
             ExitCode::from(EXIT_ERROR)
         }
     }
+}
+
+/// Prints an operational error (for `main`).
+pub fn output_error(e: &Error) {
+    output::error(e);
+}
+
+/// The canonical form of the directory a command runs in (what human paths are relative to).
+pub fn canonical(start: &std::path::Path) -> Result<PathBuf, Error> {
+    flinkform::io::canonicalize(start).map_err(|source| Error::Read {
+        path: start.display().to_string(),
+        source,
+    })
 }
 
 /// The repository root for `start`, as an operational error if there is none.

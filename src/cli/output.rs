@@ -1,31 +1,67 @@
 //! Writing reports and errors. The only place that decides colour and width.
 
 use super::{ColorChoice, Format, ReportArgs};
-use flinkform::diag::{Report, github, human, json, junit, markdown, sarif};
+use flinkform::diag::{Diagnostic, Report, github, human, json, junit, markdown, sarif, terminal};
 use flinkform::error::Error;
-use flinkform::source::SourceMap;
+use flinkform::source::{Reader, SourceMap};
+use std::collections::BTreeSet;
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-/// The report in one format.
-pub fn render(
+/// The report in one format. `changed` is the number of leading findings in files the
+/// change touches (when known); `job_remaining` what the job has left of GitHub's
+/// annotations. Returns the text and, for `github`, the annotations it used.
+fn render(
     format: Format,
     report: &Report,
     sources: &SourceMap,
     args: &ReportArgs,
     to_stdout: bool,
-) -> String {
-    match format {
+    changed: Option<usize>,
+    job_remaining: usize,
+) -> (String, usize) {
+    let text = match format {
         Format::Human => {
             let mut opts = human_options(args.color);
             opts.color &= to_stdout;
             human::render(report, sources, opts)
         }
         Format::Json => json::render(report, sources),
-        Format::Sarif => sarif::render(report, sources, &rule_infos(), env!("CARGO_PKG_VERSION")),
-        Format::Github => github::render(report, sources),
-        Format::Markdown => markdown::render(report, sources, "flinkform"),
-        Format::Junit => junit::render(report, sources, "flinkform"),
+        Format::Sarif => {
+            let paths = flinkform::yaml::KeyPaths::new(sources);
+            let key_path = |span| paths.at(span);
+            let opts = sarif::Options {
+                version: env!("CARGO_PKG_VERSION"),
+                analysis: analysis(args),
+                max_results: sarif::MAX_RESULTS,
+                key_path: &key_path,
+            };
+            sarif::render(report, sources, &rule_infos(), &opts)
+        }
+        Format::Github => {
+            let a = github::render(report, sources, job_remaining);
+            return (a.text, a.used);
+        }
+        Format::Markdown => markdown::render(
+            report,
+            sources,
+            markdown::Options {
+                title: &format!("flinkform {}", analysis(args)),
+                changed,
+                ..markdown::Options::default()
+            },
+        ),
+        Format::Junit => junit::render(report, sources, "flinkform", args.fail_on.threshold()),
+    };
+    (text, 0)
+}
+
+/// The command a report is from (`check`, `render`, `lint`, …).
+fn analysis(args: &ReportArgs) -> &str {
+    if args.analysis.is_empty() {
+        "check"
+    } else {
+        &args.analysis
     }
 }
 
@@ -40,40 +76,135 @@ fn rule_infos() -> Vec<sarif::RuleInfo> {
                 summary: m.summary(),
                 help: m.explain(),
                 level: m.severity,
+                security_severity: m.security_severity.map(str::to_string),
             }
         })
         .collect()
 }
 
-/// Pairs `--format` with `--output`: formats without a file go to stdout (at most one).
+/// Each report and where it goes: paired by position when the command line was parsed
+/// ([`super::pair_outputs`]); arguments built in code send their one format to stdout.
 pub fn destinations(args: &ReportArgs) -> Result<Vec<(Format, Option<PathBuf>)>, Error> {
-    if args.output.len() > args.format.len() {
+    if !args.destinations.is_empty() {
+        return Ok(args.destinations.clone());
+    }
+    if args.format.len() > 1 || !args.output.is_empty() {
         return Err(Error::Usage(
-            "each --output needs a --format before it".into(),
+            "reports to files need the command line's order of --format and --output".into(),
         ));
     }
-    let pairs: Vec<(Format, Option<PathBuf>)> = args
-        .format
+    Ok(vec![(
+        args.format.first().copied().unwrap_or(Format::Human),
+        None,
+    )])
+}
+
+/// The largest `--changed-files` list read: a pull request's file names, with room to spare.
+const USER_LIST_BYTES: u64 = 64 << 20;
+
+/// The paths in a `--changed-files` file: NUL-separated when it holds a NUL (`git diff -z`),
+/// else one per line.
+fn read_changed(path: &Path) -> Result<BTreeSet<String>, Error> {
+    let bytes = flinkform::io::read_bounded(path, USER_LIST_BYTES, flinkform::io::Links::Follow)
+        .map_err(|e| e.into_error(&path.display().to_string()))?;
+    let text = String::from_utf8_lossy(&bytes);
+    let sep = if text.contains('\0') { '\0' } else { '\n' };
+    Ok(text
+        .split(sep)
+        .map(|l| {
+            if sep == '\n' {
+                l.trim_end_matches('\r')
+            } else {
+                l
+            }
+        })
+        .filter(|l| !l.is_empty())
+        .map(|l| l.strip_prefix("./").unwrap_or(l).to_string())
+        .collect())
+}
+
+/// The findings that involve a changed file (primary or secondary location) first, each group
+/// in the report's order; and how many that is.
+fn changed_first(
+    report: &Report,
+    sources: &SourceMap,
+    changed: &BTreeSet<String>,
+) -> (Report, usize) {
+    let involves = |d: &Diagnostic| {
+        d.primary
+            .iter()
+            .chain(d.secondary.iter())
+            .any(|l| changed.contains(&sources.shown(l.span.file, Reader::Machine)))
+    };
+    let (mut mine, others): (Vec<Diagnostic>, Vec<Diagnostic>) = report
+        .diagnostics
         .iter()
-        .enumerate()
-        .map(|(i, f)| (*f, args.output.get(i).cloned()))
-        .collect();
-    if pairs.iter().filter(|(_, o)| o.is_none()).count() > 1 {
-        return Err(Error::Usage(
-            "only one --format can go to stdout: give the others an --output FILE".into(),
-        ));
+        .cloned()
+        .partition(|d| involves(d));
+    let n = mine.len();
+    mine.extend(others);
+    (
+        Report {
+            diagnostics: mine,
+            files: report.files,
+        },
+        n,
+    )
+}
+
+/// The annotations this job has used so far, from the `--annotation-budget` file (0 when it
+/// does not exist yet).
+fn annotations_used(path: &Path) -> Result<usize, Error> {
+    match flinkform::io::read_bounded(path, 64, flinkform::io::Links::Follow) {
+        Ok(bytes) => String::from_utf8_lossy(&bytes).trim().parse().map_err(|_| {
+            Error::Usage(format!(
+                "--annotation-budget {} does not hold a count of annotations",
+                path.display()
+            ))
+        }),
+        Err(flinkform::io::ReadError::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => Ok(0),
+        Err(e) => Err(e.into_error(&path.display().to_string())),
     }
-    Ok(pairs)
 }
 
 /// Writes the report in every requested format: to its file, or to stdout.
 pub fn report(report: &Report, sources: &SourceMap, args: &ReportArgs) -> Result<(), Error> {
-    for (format, dest) in destinations(args)? {
-        let text = render(format, report, sources, args, dest.is_none());
+    let destinations = destinations(args)?;
+    let ordered;
+    let (report, changed) = match &args.changed_files {
+        Some(path) => {
+            let (r, n) = changed_first(report, sources, &read_changed(path)?);
+            ordered = r;
+            (&ordered, Some(n))
+        }
+        None => (report, None),
+    };
+    let used_before = match &args.annotation_budget {
+        Some(path) => annotations_used(path)?,
+        None => 0,
+    };
+    let mut used = used_before;
+    for (format, dest) in destinations {
+        let remaining = github::PER_JOB.saturating_sub(used);
+        let (text, spent) = render(
+            format,
+            report,
+            sources,
+            args,
+            dest.is_none(),
+            changed,
+            remaining,
+        );
+        used += spent;
         match dest {
             Some(path) => flinkform::io::write_user_file(&path, text.as_bytes())?,
             None => print(text.as_bytes())?,
         }
+    }
+    if let Some(path) = &args.annotation_budget
+        && used != used_before
+    {
+        flinkform::io::write_user_file(path, format!("{used}\n").as_bytes())?;
     }
     Ok(())
 }
@@ -105,7 +236,8 @@ pub fn human_options(choice: ColorChoice) -> human::HumanOptions {
     human::HumanOptions { color, width }
 }
 
-/// An operational error, on stderr, with its causes.
+/// An operational error, on stderr, with its causes. Messages may quote file names and
+/// values from the repository: control characters are escaped.
 pub fn error(e: &dyn std::error::Error) {
     let mut msg = format!("error: {e}");
     let mut source = e.source();
@@ -113,10 +245,10 @@ pub fn error(e: &dyn std::error::Error) {
         msg.push_str(&format!("\n  caused by: {s}"));
         source = s.source();
     }
-    let _ = writeln!(std::io::stderr(), "{msg}");
+    let _ = writeln!(std::io::stderr(), "{}", terminal::text(&msg));
 }
 
-/// A short note on stderr (never mixed into machine-readable stdout).
+/// A short note on stderr (never mixed into machine-readable stdout), on one line.
 pub fn note(msg: &str) {
-    let _ = writeln!(std::io::stderr(), "note: {msg}");
+    let _ = writeln!(std::io::stderr(), "note: {}", terminal::inline(msg));
 }

@@ -5,6 +5,9 @@
 //! * `--check` writes nothing: it compares what would be written with the output folder and
 //!   exits 1 on drift (missing, stale or extra generated files), with a unified diff.
 //! * Files flinkform did not generate are never modified or deleted; they are reported.
+//! * `--keep-going` (the pre-commit hook) renders every service whose own spec renders and
+//!   leaves the output of the others as it is; it reports no findings (policy is `check`'s
+//!   job) and fails only when it changed files, as formatters do.
 
 use super::{EXIT_CLEAN, EXIT_FINDINGS, ReportArgs, output};
 use flinkform::compile::{Options, compile};
@@ -27,6 +30,12 @@ pub struct RenderArgs {
     #[arg(long = "crd", value_name = "DIR")]
     pub crd: Vec<PathBuf>,
 
+    /// Render every service whose own spec can be rendered and leave the output of the others
+    /// as it is (notes on stderr); report no findings and exit 0 (the pre-commit render hook:
+    /// policy is the check hook's job).
+    #[arg(long, conflicts_with = "check")]
+    pub keep_going: bool,
+
     #[command(flatten)]
     pub report: ReportArgs,
 }
@@ -45,16 +54,30 @@ pub fn run(start: &Path, args: RenderArgs) -> Result<u8, Error> {
         ..Options::default()
     };
     // First check everything, holding nothing but the findings…
-    let c = compile(&root, &options)?;
+    let mut c = compile(&root, &options)?;
+    c.workspace.sources.set_cwd(super::canonical(start)?);
+    if args.keep_going {
+        return keep_going(&root, options, c);
+    }
     let blocked = c.has_blocking_errors() || args.report.fail_on.fails(c.report.worst());
-    let human_only = args
-        .report
-        .format
+    let human_only = output::destinations(&args.report)?
         .iter()
-        .all(|f| *f == super::Format::Human)
-        && args.report.output.is_empty();
+        .all(|(f, o)| *f == super::Format::Human && o.is_none());
     if (blocked || !c.report.diagnostics.is_empty()) && (!args.check || human_only) {
         output::report(&c.report, &c.workspace.sources, &args.report)?;
+    } else if blocked {
+        // `--check` in a machine format reports drift, which is its business; the policy is
+        // `check`'s. When nothing can be rendered, what blocks it is reported instead, so a
+        // failing `render --check` is never silent.
+        let fail_on = args.report.fail_on;
+        let mut report = flinkform::diag::Report {
+            diagnostics: c.report.diagnostics.clone(),
+            files: c.report.files,
+        };
+        report.diagnostics.retain(|d| {
+            flinkform::compile::is_blocking(d) || (d.is_active() && fail_on.fails(Some(d.severity)))
+        });
+        output::report(&report, &c.workspace.sources, &args.report)?;
     }
     if blocked {
         output::note(
@@ -117,15 +140,15 @@ pub fn run(start: &Path, args: RenderArgs) -> Result<u8, Error> {
     drift.blocked.dedup();
     if args.check {
         if human_only {
+            // The diff quotes files from the repository (a stale file may hold anything):
+            // no control character reaches the terminal.
             let text = drift_report(&drift, &rel_out, written.unchanged);
-            output::print(text.as_bytes())?;
+            output::print(flinkform::diag::terminal::text(&text).as_bytes())?;
         } else {
-            // Machine formats: drift as findings, beside the compiler's own.
+            // Machine formats: drift as findings (the compiler's own are `check`'s).
             let mut sources = c.workspace.sources;
             let mut report = c.report;
-            report
-                .diagnostics
-                .extend(out::drift_diagnostics(&drift, &rel_out, &mut sources));
+            report.diagnostics = out::drift_diagnostics(&drift, &rel_out, &mut sources);
             report.finish(&sources);
             output::report(&report, &sources, &args.report)?;
         }
@@ -143,6 +166,100 @@ pub fn run(start: &Path, args: RenderArgs) -> Result<u8, Error> {
     // Everything is written; skip freeing the whole compilation (a tenth of a large run).
     std::mem::forget(c);
     Ok(EXIT_CLEAN)
+}
+
+/// `render --keep-going`: writes what can be rendered, keeps the output of services whose spec
+/// has errors (YAML, schema, CRD, plain-text credentials), prunes the output of deleted specs.
+fn keep_going(
+    root: &Path,
+    mut options: Options,
+    c: flinkform::compile::Compilation,
+) -> Result<u8, Error> {
+    let (blocked, elsewhere) = c.blocked_specs();
+    let Some(platform) = c.workspace.platform.as_ref().filter(|_| !elsewhere) else {
+        output::note(&format!(
+            "nothing was rendered: {} (or something all services share) has errors; run `flinkform check`",
+            flinkform::spec::platform::FILE_NAME
+        ));
+        return Ok(EXIT_CLEAN);
+    };
+    let rel_out = platform.output.value.clone();
+    let dir = out::resolve_dir(root, &rel_out)?;
+    let existing = out::scan(&dir)?;
+    let blocking = out::blocked(&existing, &c.output_paths);
+    if let Some((p, why)) = blocking.entries.first() {
+        let refusal = if why == out::NOT_GENERATED {
+            "exists and was not generated by flinkform; refusing to overwrite it".to_string()
+        } else {
+            format!("{why}; refusing to write there")
+        };
+        return Err(Error::Other(format!(
+            "{} {refusal} (move it away, or delete it)",
+            dir.join(p).display()
+        )));
+    }
+    // Output that no spec produces now, but that a spec with errors produced before: kept, and
+    // still listed in its cluster's files.
+    let mut produced = c.output_paths.clone();
+    let mut kept = Vec::new();
+    for f in existing
+        .generated
+        .iter()
+        .filter(|f| c.output_paths.binary_search(f).is_err())
+    {
+        if generated_from(&dir.join(f)).is_some_and(|spec| blocked.contains(&spec)) {
+            produced.push(f.clone());
+            if let Some(entry) = cluster_and_service(f) {
+                kept.push(entry);
+            }
+        }
+    }
+    produced.sort();
+    kept.sort();
+    kept.dedup();
+    for spec in &blocked {
+        output::note(&format!(
+            "{spec} has errors and was not rendered; its output was left as it was (run `flinkform check {spec}`)"
+        ));
+    }
+    options.skip = blocked;
+    options.keep_listed = kept;
+    let sync = out::Sync::new(root, &dir, true, &existing)?;
+    flinkform::compile::render_files(&c.workspace, &options, &|files| sync.accept(files))?;
+    let (written, _) = sync.finish(&produced)?;
+    let summary = format!(
+        "rendered {} files into {rel_out}/: {} created, {} updated, {} deleted, {} unchanged\n",
+        written.files, written.created, written.updated, written.deleted, written.unchanged
+    );
+    output::print(summary.as_bytes())?;
+    std::mem::forget(c);
+    Ok(EXIT_CLEAN)
+}
+
+/// The spec a generated file names in its header (`# Code generated by flinkform from SPEC.
+/// DO NOT EDIT.`), reading only its first line.
+fn generated_from(path: &Path) -> Option<String> {
+    let head = flinkform::io::read_prefix(path, 4096, flinkform::io::Links::Refuse).ok()?;
+    let text = String::from_utf8_lossy(&head);
+    text.lines()
+        .next()?
+        .strip_prefix(flinkform::render::HEADER_PREFIX)?
+        .strip_prefix(" from ")?
+        .strip_suffix(". DO NOT EDIT.")
+        .map(str::to_string)
+}
+
+/// The (cluster, service) of a service's output file: `CLUSTER/SERVICE/FILE` or
+/// `flux/CLUSTER/SERVICE.yaml`.
+fn cluster_and_service(path: &str) -> Option<(String, String)> {
+    let parts: Vec<&str> = path.split('/').collect();
+    match parts.as_slice() {
+        [flux, cluster, file] if *flux == flinkform::render::FLUX_DIR => {
+            Some((cluster.to_string(), file.strip_suffix(".yaml")?.to_string()))
+        }
+        [cluster, service, _] => Some((cluster.to_string(), service.to_string())),
+        _ => None,
+    }
 }
 
 /// What differs between the output folder and a fresh render, with unified diffs.

@@ -1,8 +1,13 @@
 //! `--format human`: miette's graphical renderer behind a small adapter, so miette stays a
 //! replaceable detail (it is the only file that names it).
+//!
+//! Paths are shown relative to the directory flinkform runs in ([`SourceMap::shown`]), so a
+//! terminal can open them. Everything taken from the input (source text, messages, labels,
+//! file names, waiver reasons) passes through [`terminal`] first: no control character or
+//! escape sequence from a spec reaches the terminal.
 
-use super::{Diagnostic, Label, Report, Severity};
-use crate::source::{FileId, SourceFile, SourceMap};
+use super::{Diagnostic, Label, Report, Severity, terminal};
+use crate::source::{FileId, Reader, SourceFile, SourceMap};
 use miette::{
     GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode, SourceSpan,
 };
@@ -31,7 +36,11 @@ pub fn render(report: &Report, sources: &SourceMap, opts: HumanOptions) -> Strin
     for d in &report.diagnostics {
         let adapter = Adapter::new(d, sources, &texts);
         if handler.render_report(&mut out, &adapter).is_err() {
-            out.push_str(&format!("{}: {}\n", d.rule, d.message));
+            out.push_str(&format!(
+                "{}: {}\n",
+                terminal::inline(&d.rule),
+                terminal::text(&d.message)
+            ));
         }
     }
     out.push_str(&summary_line(report));
@@ -67,11 +76,14 @@ pub fn summary_line(report: &Report) -> String {
 type Src = NamedSource<Arc<str>>;
 
 /// The text of each file as snippets show it: with every byte of every secret span (the
-/// primary span of a redacted finding) replaced by `*`. Any finding's snippet or context line
-/// may show a secret's line, so masking happens here, once, for all of them; byte offsets
-/// stay valid because the length does not change.
+/// primary span of a redacted finding) replaced by `*`, and every control character replaced
+/// by a visible one ([`terminal::same_length`]). Any finding's snippet or context line may
+/// show a secret's line, so masking happens here, once, for all of them; byte offsets stay
+/// valid because the length does not change.
 struct Texts {
     masked: HashMap<FileId, Arc<str>>,
+    /// Files whose text needs no change are shared, not copied.
+    names: HashMap<FileId, String>,
 }
 
 impl Texts {
@@ -94,13 +106,34 @@ impl Texts {
                         *b = b'*';
                     }
                 }
-                // Only whole characters were replaced by ASCII, so this cannot fail; if it
-                // did, show nothing rather than the secret.
+                // A secret span is made of whole characters (it comes from the parser),
+                // replaced by ASCII, so this cannot fail; if it did, show nothing rather than
+                // the secret.
                 let text = String::from_utf8(bytes).unwrap_or_default();
-                (id, Arc::from(text))
+                (id, Arc::from(terminal::same_length(&text)))
             })
-            .collect();
-        Texts { masked }
+            .collect::<HashMap<FileId, Arc<str>>>();
+        let mut texts = Texts {
+            masked,
+            names: HashMap::new(),
+        };
+        // Files shown in a snippet whose text holds control characters get a safe copy too.
+        for d in &report.diagnostics {
+            let labels = d.primary.iter().chain(d.secondary.iter());
+            for id in labels.map(|l| l.span.file) {
+                texts
+                    .names
+                    .entry(id)
+                    .or_insert_with(|| terminal::inline(&sources.shown(id, Reader::Human)));
+                if let std::collections::hash_map::Entry::Vacant(slot) = texts.masked.entry(id) {
+                    let text = &sources.get(id).text;
+                    if text.chars().any(terminal::is_unsafe) {
+                        slot.insert(Arc::from(terminal::same_length(text)));
+                    }
+                }
+            }
+        }
+        texts
     }
 
     fn src(&self, id: FileId, file: &SourceFile) -> Src {
@@ -109,7 +142,12 @@ impl Texts {
             .get(&id)
             .cloned()
             .unwrap_or_else(|| file.text.clone());
-        NamedSource::new(file.path.clone(), text)
+        let name = self
+            .names
+            .get(&id)
+            .cloned()
+            .unwrap_or_else(|| terminal::inline(&file.path));
+        NamedSource::new(name, text)
     }
 }
 
@@ -133,17 +171,20 @@ impl Adapter {
             Severity::Warning => miette::Severity::Warning,
             Severity::Info => miette::Severity::Advice,
         };
-        let mut message = d.message.clone();
+        let mut message = terminal::text(&d.message);
         if let Some(s) = &d.subject {
-            message = format!("{message} [{s}]");
+            message = format!("{message} [{}]", terminal::inline(s));
         }
-        let mut help = d.help.clone();
+        let mut help = d.help.as_deref().map(terminal::text);
         if let Some(w) = &d.waived {
             let file = sources.get(w.span.file);
             let at = file.line_col(w.span.start as usize);
             let note = format!(
                 "waived until {} ({}:{}): {}",
-                w.expires, file.path, at.line, w.reason
+                terminal::inline(&w.expires),
+                terminal::inline(&sources.shown(w.span.file, Reader::Human)),
+                at.line,
+                terminal::text(&w.reason)
             );
             help = Some(match help {
                 Some(h) => format!("{h}\n{note}"),
@@ -152,7 +193,7 @@ impl Adapter {
         }
         let mut a = Adapter {
             message,
-            code: d.rule.clone(),
+            code: terminal::inline(&d.rule),
             severity,
             help,
             url: Some(d.url()),
@@ -171,7 +212,7 @@ impl Adapter {
                 a.labels.push(labeled(l, false));
             } else {
                 a.related.push(Adapter {
-                    message: l.message.clone(),
+                    message: terminal::text(&l.message),
                     code: String::new(),
                     severity: miette::Severity::Advice,
                     help: None,
@@ -187,7 +228,7 @@ impl Adapter {
 }
 
 fn labeled(l: &Label, primary: bool) -> LabeledSpan {
-    let text = (!l.message.is_empty()).then(|| l.message.clone());
+    let text = (!l.message.is_empty()).then(|| terminal::inline(&l.message));
     let span = SourceSpan::new((l.span.start as usize).into(), l.span.len());
     if primary {
         LabeledSpan::new_primary_with_span(text, span)

@@ -12,7 +12,7 @@
 //! are written in this order (structs, not maps), so the output reads well.
 
 use super::{Diagnostic, Label, Report, Summary};
-use crate::source::{SourceMap, Span};
+use crate::source::{Reader, SourceMap, Span};
 use serde::Serialize;
 
 pub const VERSION: u64 = 1;
@@ -36,12 +36,14 @@ pub struct Location {
 }
 
 impl Location {
+    /// Where a span is, with the file's path as machine formats show it (relative to the git
+    /// repository root, see [`SourceMap::shown`]).
     pub fn of(span: Span, sources: &SourceMap) -> Location {
         let file = sources.get(span.file);
         let start = file.line_col(span.start as usize);
         let end = file.line_col(span.end as usize);
         Location {
-            file: file.path.clone(),
+            file: sources.shown(span.file, Reader::Machine),
             line: start.line,
             column: start.column,
             end_line: end.line,

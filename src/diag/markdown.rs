@@ -1,21 +1,77 @@
 //! `--format markdown`: a summary for `$GITHUB_STEP_SUMMARY` or a pull request comment —
 //! counts, a table of findings, and the waivers in force.
+//!
+//! * Every piece of text from the input (paths, messages, keys, reasons) goes through
+//!   [`cell`]: it cannot break the table, start a code span, a link, an image or HTML, or
+//!   mention anyone.
+//! * With the files a pull request changed ([`Options::changed`]), their findings come first,
+//!   under their own heading.
+//! * The whole document stays within [`Options::max_bytes`] (GitHub keeps at most 1 MiB of a
+//!   step's summary and drops the rest): rows that do not fit are counted in an explicit line
+//!   that says how many were left out and where to see them all.
 
 use super::json::Location;
-use super::{Report, Severity};
+use super::{Diagnostic, Report, Severity};
 use crate::source::SourceMap;
+use std::fmt::Write as _;
 
-/// Makes text safe inside a Markdown table cell.
-pub fn cell(s: &str) -> String {
-    s.replace('\\', "\\\\")
-        .replace('|', "\\|")
-        .replace('\n', "<br>")
-        .replace('\r', "")
+/// GitHub's limit for one step's job summary.
+pub const STEP_SUMMARY_LIMIT: usize = 1 << 20;
+
+/// How to write the summary.
+#[derive(Clone, Copy, Debug)]
+pub struct Options<'a> {
+    /// The heading.
+    pub title: &'a str,
+    /// The number of leading findings (in report order) that are in files the change touches,
+    /// when the changed files are known.
+    pub changed: Option<usize>,
+    /// The most bytes the document may take.
+    pub max_bytes: usize,
 }
 
-pub fn render(report: &Report, sources: &SourceMap, title: &str) -> String {
+impl Default for Options<'_> {
+    fn default() -> Self {
+        Options {
+            title: "flinkform",
+            changed: None,
+            max_bytes: STEP_SUMMARY_LIMIT,
+        }
+    }
+}
+
+/// Makes text safe inside a Markdown table cell (or inside a line of a paragraph): the
+/// characters that open inline markup are backslash-escaped (`` \ ` * _ [ ] < > & | ~ $ ``),
+/// so nothing can start a code span, emphasis, a link or image, HTML, an entity, math,
+/// strikethrough or a table column; line breaks become `<br>`; control characters are
+/// dropped; `@` is followed by a zero-width space so no one is mentioned. (Characters that
+/// matter only at the start of a line, like `#` or `-`, cannot start one here.)
+pub fn cell(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\r' => {
+                if chars.peek() != Some(&'\n') {
+                    out.push_str("<br>");
+                }
+            }
+            '\n' => out.push_str("<br>"),
+            '@' => out.push_str("@\u{200B}"),
+            c if super::terminal::is_unsafe(c) => {}
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '&' | '|' | '~' | '$' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+pub fn render(report: &Report, sources: &SourceMap, opts: Options<'_>) -> String {
     let s = report.summary();
-    let mut out = format!("## {title}\n\n");
+    let mut head = format!("## {}\n\n", cell(opts.title));
     let status = if s.errors > 0 {
         "❌"
     } else if s.warnings > 0 {
@@ -23,8 +79,9 @@ pub fn render(report: &Report, sources: &SourceMap, title: &str) -> String {
     } else {
         "✅"
     };
-    out.push_str(&format!(
-        "{status} **{}** error{}, **{}** warning{}, **{}** info, **{}** waived — {} file{} checked\n",
+    let _ = writeln!(
+        head,
+        "{status} **{}** error{}, **{}** warning{}, **{}** info, **{}** waived — {} file{} checked",
         s.errors,
         if s.errors == 1 { "" } else { "s" },
         s.warnings,
@@ -33,38 +90,42 @@ pub fn render(report: &Report, sources: &SourceMap, title: &str) -> String {
         s.waived,
         s.files,
         if s.files == 1 { "" } else { "s" },
-    ));
-    let active: Vec<_> = report
+    );
+    let mut doc = Doc::new(head, opts.max_bytes);
+    let active: Vec<(usize, &Diagnostic)> = report
         .diagnostics
         .iter()
-        .filter(|d| d.is_active())
+        .enumerate()
+        .filter(|(_, d)| d.is_active())
         .collect();
-    if !active.is_empty() {
-        out.push_str("\n| | rule | where | finding |\n|---|---|---|---|\n");
-        for d in active {
-            let icon = match d.severity {
-                Severity::Error => "❌",
-                Severity::Warning => "⚠️",
-                Severity::Info => "ℹ️",
-            };
-            let at = d.primary.as_ref().map_or_else(String::new, |p| {
-                let l = Location::of(p.span, sources);
-                format!("`{}:{}:{}`", l.file, l.line, l.column)
-            });
-            let mut text = d.message.clone();
-            if let Some(sub) = &d.subject {
-                text.push_str(&format!(" ({sub})"));
+    let table_head = "\n| | rule | where | finding |\n|---|---|---|---|\n";
+    match opts.changed {
+        Some(n) => {
+            let (mine, others): (Vec<_>, Vec<_>) = active.iter().partition(|(i, _)| *i < n);
+            doc.block("\n### In the files this change touches\n");
+            if mine.is_empty() {
+                doc.block("\nNo findings.\n");
+            } else {
+                doc.block(table_head);
+                for (_, d) in &mine {
+                    doc.row(finding_row(d, sources));
+                }
             }
-            if let Some(h) = &d.help {
-                text.push_str(&format!("\n*{h}*"));
+            if !others.is_empty() {
+                doc.block("\n### Elsewhere in the repository\n");
+                doc.block(table_head);
+                for (_, d) in &others {
+                    doc.row(finding_row(d, sources));
+                }
             }
-            out.push_str(&format!(
-                "| {icon} | [`{}`]({}) | {at} | {} |\n",
-                d.rule,
-                d.url(),
-                cell(&text)
-            ));
         }
+        None if !active.is_empty() => {
+            doc.block(table_head);
+            for (_, d) in &active {
+                doc.row(finding_row(d, sources));
+            }
+        }
+        None => {}
     }
     let waived: Vec<_> = report
         .diagnostics
@@ -72,30 +133,126 @@ pub fn render(report: &Report, sources: &SourceMap, title: &str) -> String {
         .filter(|d| !d.is_active())
         .collect();
     if !waived.is_empty() {
-        out.push_str(
+        doc.block(
             "\n### Waivers in force\n\n| rule | where | until | reason |\n|---|---|---|---|\n",
         );
         for d in waived {
             let Some(w) = &d.waived else { continue };
             let at = d.primary.as_ref().map_or_else(String::new, |p| {
                 let l = Location::of(p.span, sources);
-                format!("`{}:{}`", l.file, l.line)
+                cell(&format!("{}:{}", l.file, l.line))
             });
-            out.push_str(&format!(
+            doc.row(format!(
                 "| `{}` | {at} | {} | {} |\n",
-                d.rule,
-                w.expires,
+                code(&d.rule),
+                cell(&w.expires),
                 cell(&w.reason)
             ));
         }
     }
-    out
+    doc.finish()
+}
+
+fn finding_row(d: &Diagnostic, sources: &SourceMap) -> String {
+    let icon = match d.severity {
+        Severity::Error => "❌",
+        Severity::Warning => "⚠️",
+        Severity::Info => "ℹ️",
+    };
+    let at = d.primary.as_ref().map_or_else(String::new, |p| {
+        let l = Location::of(p.span, sources);
+        cell(&format!("{}:{}:{}", l.file, l.line, l.column))
+    });
+    let mut text = cell(&d.message);
+    if let Some(sub) = &d.subject {
+        let _ = write!(text, " ({})", cell(sub));
+    }
+    if let Some(h) = &d.help {
+        let _ = write!(text, "<br>*{}*", cell(h));
+    }
+    format!(
+        "| {icon} | [`{}`]({}) | {at} | {text} |\n",
+        code(&d.rule),
+        d.url()
+    )
+}
+
+/// A rule name in a code span: rule names are flinkform's own kebab-case identifiers; anything
+/// else is dropped rather than allowed to close the span or the cell.
+fn code(rule: &str) -> String {
+    rule.chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+        .collect()
+}
+
+/// A document that stops taking rows once its byte budget is spent, and says so.
+struct Doc {
+    text: String,
+    max: usize,
+    omitted: usize,
+    full: bool,
+}
+
+/// Room kept for the line that reports what was left out.
+const RESERVE: usize = 512;
+
+impl Doc {
+    fn new(head: String, max: usize) -> Doc {
+        Doc {
+            text: head,
+            max,
+            omitted: 0,
+            full: false,
+        }
+    }
+
+    fn fits(&self, more: &str) -> bool {
+        self.text.len() + more.len() + RESERVE <= self.max
+    }
+
+    /// Headings and table heads: written if they fit.
+    fn block(&mut self, s: &str) {
+        if !self.full && self.fits(s) {
+            self.text.push_str(s);
+        } else {
+            self.full = true;
+        }
+    }
+
+    /// A table row: written if it fits and nothing before it was left out (the order is the
+    /// priority), otherwise counted.
+    fn row(&mut self, s: String) {
+        if !self.full && self.fits(&s) {
+            self.text.push_str(&s);
+        } else {
+            self.full = true;
+            self.omitted += 1;
+        }
+    }
+
+    fn finish(mut self) -> String {
+        if self.omitted > 0 {
+            let _ = write!(
+                self.text,
+                "\n**{} more row{} not shown:** a job summary holds at most {} KiB. Every finding is in the annotations' log, the SARIF report (code scanning) and the output of `flinkform check`.\n",
+                self.omitted,
+                if self.omitted == 1 { " is" } else { "s are" },
+                self.max / 1024
+            );
+        }
+        // The reserve covers the line above; a budget smaller than the head alone cannot be
+        // met, and the head is kept whole rather than cut mid-character.
+        self.text
+    }
 }
 
 #[cfg(test)]
 mod tests {
     #[test]
-    fn cells_escape_pipes_and_newlines() {
+    fn cells_escape_markup_pipes_and_newlines() {
         assert_eq!(super::cell("a|b\nc"), "a\\|b<br>c");
+        assert_eq!(super::cell("`x` <b> [l](u)"), "\\`x\\` \\<b\\> \\[l\\](u)");
+        assert_eq!(super::cell("a\r\nb\rc\u{1b}"), "a<br>b<br>c");
+        assert_eq!(super::cell("@team"), "@\u{200B}team");
     }
 }

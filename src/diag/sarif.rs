@@ -1,18 +1,31 @@
 //! `--format sarif`: SARIF 2.1.0 for GitHub code scanning and other SARIF consumers.
 //!
-//! * `tool.driver.rules` lists every rule (id, summary, documentation as help, `helpUri`,
-//!   default level), whether or not it fired.
-//! * Locations are repository-relative URIs; columns count Unicode code points
-//!   (`columnKind: unicodeCodePoints`), `endColumn` is exclusive.
-//! * `partialFingerprints.flinkform/v1` is a hash of rule, file, message and subject: stable
-//!   when unrelated lines move, so code scanning tracks a finding across commits.
+//! * `tool.driver.rules` lists every rule (id, a PascalCase `name`, summary as
+//!   `shortDescription`, documentation as help, `helpUri`, default level), whether or not it
+//!   fired. Security rules carry the `security` tag and a `security-severity` score, which
+//!   code scanning turns into critical/high/medium/low.
+//! * Locations are URIs relative to the git repository root (percent-encoded); a file outside
+//!   the repository (`lint /elsewhere/job.yaml`) is a `file://` URI. Columns count Unicode code
+//!   points (`columnKind: unicodeCodePoints`), `endColumn` is exclusive.
+//! * `partialFingerprints["flinkform/v2"]` hashes the rule, the file, the service and the key
+//!   path of the finding (`spec.taskManager.memory`), not its line, message, environment or
+//!   cluster: moving lines, rewording a message or adding `prod: {}` to a service keeps every
+//!   alert (and its dismissal); the same finding on several clusters is one alert.
+//! * `automationDetails.id` names the analysis (`flinkform/check/`), so uploads of different
+//!   commands do not close each other's alerts.
+//! * Code scanning keeps at most [`MAX_RESULTS`] results of a run: the renderer keeps the
+//!   first ones in report order (the caller puts the pull request's own files first) and says
+//!   how many it left out in a tool notification.
 //! * Waived findings carry an external suppression with the waiver's reason.
 //! * A clean run has an empty `results` array.
 
 use super::json::Location;
 use super::{Diagnostic, Report, Severity, rule_url};
-use crate::source::SourceMap;
+use crate::source::{SourceMap, Span};
 use serde_json::{Value, json};
+
+/// Results per run that GitHub code scanning keeps (it rejects uploads over 25,000).
+pub const MAX_RESULTS: usize = 5_000;
 
 /// What SARIF needs to know about a rule.
 pub struct RuleInfo {
@@ -20,6 +33,19 @@ pub struct RuleInfo {
     pub summary: String,
     pub help: String,
     pub level: Severity,
+    /// A CVSS-like score for security rules (see `RuleMeta::security_severity`).
+    pub security_severity: Option<String>,
+}
+
+/// How to write the log.
+pub struct Options<'a> {
+    pub version: &'a str,
+    /// The analysis, e.g. `check`: `automationDetails.id` is `flinkform/<analysis>/`.
+    pub analysis: &'a str,
+    /// The most results to write.
+    pub max_results: usize,
+    /// The key path of a span in its file (for fingerprints); see `yaml::KeyPaths`.
+    pub key_path: &'a dyn Fn(Span) -> String,
 }
 
 fn level(s: Severity) -> &'static str {
@@ -42,6 +68,49 @@ pub fn fingerprint(parts: &[&str]) -> String {
     format!("{h:016x}")
 }
 
+/// `memory-matches-limit` → `MemoryMatchesLimit`. SARIF wants the name to differ from the id
+/// (SARIF1001), so a one-word id gets a suffix: `schema` → `SchemaViolation`.
+pub fn rule_name(id: &str) -> String {
+    let name: String = id
+        .split(['-', '_'])
+        .map(|w| {
+            let mut c = w.chars();
+            c.next()
+                .map(|f| f.to_uppercase().chain(c).collect::<String>())
+                .unwrap_or_default()
+        })
+        .collect();
+    if name.eq_ignore_ascii_case(id) {
+        format!("{name}Violation")
+    } else {
+        name
+    }
+}
+
+/// A path as a URI reference: relative paths percent-encoded, absolute ones as `file://`.
+pub fn uri(path: &str) -> String {
+    let mut out = String::with_capacity(path.len() + 8);
+    if path.starts_with('/') {
+        out.push_str("file://");
+    }
+    for b in path.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// The service a finding is about: its subject without the environment and cluster
+/// (`fraud-detector (prod/prod-eu-1)` → `fraud-detector`).
+fn service(d: &Diagnostic) -> &str {
+    d.subject
+        .as_deref()
+        .map_or("", |s| s.split(" (").next().unwrap_or(s))
+}
+
 fn region(l: &Location) -> Value {
     json!({
         "startLine": l.line,
@@ -52,49 +121,89 @@ fn region(l: &Location) -> Value {
 }
 
 fn physical(l: &Location) -> Value {
-    json!({ "physicalLocation": { "artifactLocation": { "uri": l.file }, "region": region(l) } })
+    json!({ "physicalLocation": {
+        "artifactLocation": { "uri": uri(&l.file) },
+        "region": region(l),
+    } })
 }
 
-pub fn render(report: &Report, sources: &SourceMap, rules: &[RuleInfo], version: &str) -> String {
+pub fn render(
+    report: &Report,
+    sources: &SourceMap,
+    rules: &[RuleInfo],
+    opts: &Options<'_>,
+) -> String {
     let index = |id: &str| rules.iter().position(|r| r.id == id);
-    let driver_rules: Vec<Value> = rules
+    let driver_rules: Vec<Value> = rules.iter().map(rule).collect();
+    let kept = report.diagnostics.len().min(opts.max_results);
+    let results: Vec<Value> = report.diagnostics[..kept]
         .iter()
-        .map(|r| {
-            json!({
-                "id": r.id,
-                "shortDescription": { "text": r.summary },
-                "fullDescription": { "text": r.summary },
-                "help": { "text": r.help, "markdown": r.help },
-                "helpUri": rule_url(&r.id),
-                "defaultConfiguration": { "level": level(r.level) },
-            })
-        })
+        .map(|d| result(d, sources, index(&d.rule), opts))
         .collect();
-    let results: Vec<Value> = report
-        .diagnostics
-        .iter()
-        .map(|d| result(d, sources, index(&d.rule)))
-        .collect();
+    let mut run = json!({
+        "tool": { "driver": {
+            "name": "flinkform",
+            "version": opts.version,
+            "semanticVersion": opts.version,
+            "informationUri": "https://github.com/flinkform/flinkform",
+            "rules": driver_rules,
+        }},
+        "automationDetails": { "id": format!("flinkform/{}/", opts.analysis) },
+        "columnKind": "unicodeCodePoints",
+        "results": results,
+    });
+    let omitted = report.diagnostics.len() - kept;
+    if omitted > 0 {
+        run["invocations"] = json!([{
+            "executionSuccessful": true,
+            "toolExecutionNotifications": [{
+                "level": "warning",
+                "descriptor": { "id": "results-omitted" },
+                "message": { "text": format!(
+                    "{omitted} of {} results were left out: GitHub code scanning keeps at most {} results per run. The results kept come first in flinkform's order (files the change touches first); `flinkform check --format json` lists them all.",
+                    report.diagnostics.len(),
+                    opts.max_results
+                ) },
+            }],
+        }]);
+    }
     let doc = json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
-        "runs": [{
-            "tool": { "driver": {
-                "name": "flinkform",
-                "version": version,
-                "informationUri": "https://github.com/flinkform/flinkform",
-                "rules": driver_rules,
-            }},
-            "columnKind": "unicodeCodePoints",
-            "results": results,
-        }],
+        "runs": [run],
     });
     let mut out = serde_json::to_string_pretty(&doc).unwrap_or_default();
     out.push('\n');
     out
 }
 
-fn result(d: &Diagnostic, sources: &SourceMap, rule_index: Option<usize>) -> Value {
+fn rule(r: &RuleInfo) -> Value {
+    let mut v = json!({
+        "id": r.id,
+        "name": rule_name(&r.id),
+        "shortDescription": { "text": r.summary },
+        "fullDescription": { "text": r.summary },
+        "help": { "text": r.help, "markdown": r.help },
+        "helpUri": rule_url(&r.id),
+        "defaultConfiguration": { "level": level(r.level) },
+    });
+    v["properties"] = match &r.security_severity {
+        Some(score) => json!({
+            "tags": ["security", "kubernetes", "flink"],
+            "security-severity": score,
+            "precision": "very-high",
+        }),
+        None => json!({ "tags": ["kubernetes", "flink"], "precision": "very-high" }),
+    };
+    v
+}
+
+fn result(
+    d: &Diagnostic,
+    sources: &SourceMap,
+    rule_index: Option<usize>,
+    opts: &Options<'_>,
+) -> Value {
     let mut text = d.message.clone();
     if let Some(s) = &d.subject {
         text.push_str(&format!(" [{s}]"));
@@ -103,16 +212,20 @@ fn result(d: &Diagnostic, sources: &SourceMap, rule_index: Option<usize>) -> Val
         text.push_str(&format!("\nhelp: {h}"));
     }
     let location = d.primary.as_ref().map(|p| Location::of(p.span, sources));
+    let key = d
+        .primary
+        .as_ref()
+        .map_or_else(String::new, |p| (opts.key_path)(p.span));
     let mut r = json!({
         "ruleId": d.rule,
         "level": level(d.severity),
         "message": { "text": text },
         "partialFingerprints": {
-            "flinkform/v1": fingerprint(&[
+            "flinkform/v2": fingerprint(&[
                 &d.rule,
                 location.as_ref().map_or("", |l| l.file.as_str()),
-                &d.message,
-                d.subject.as_deref().unwrap_or(""),
+                service(d),
+                &key,
             ]),
         },
     });
@@ -148,16 +261,24 @@ fn result(d: &Diagnostic, sources: &SourceMap, rule_index: Option<usize>) -> Val
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
     #[test]
     fn fingerprints_are_stable() {
+        assert_eq!(fingerprint(&["a", "b"]), fingerprint(&["a", "b"]));
+        assert_ne!(fingerprint(&["ab", ""]), fingerprint(&["a", "b"]));
+        assert_eq!(fingerprint(&[]), "cbf29ce484222325");
+    }
+
+    #[test]
+    fn names_and_uris() {
+        assert_eq!(rule_name("memory-matches-limit"), "MemoryMatchesLimit");
+        assert_eq!(rule_name("schema"), "SchemaViolation");
         assert_eq!(
-            super::fingerprint(&["a", "b"]),
-            super::fingerprint(&["a", "b"])
+            uri("services/a b/service.yaml"),
+            "services/a%20b/service.yaml"
         );
-        assert_ne!(
-            super::fingerprint(&["ab", ""]),
-            super::fingerprint(&["a", "b"])
-        );
-        assert_eq!(super::fingerprint(&[]), "cbf29ce484222325");
+        assert_eq!(uri("/tmp/x#1.yaml"), "file:///tmp/x%231.yaml");
+        assert_eq!(uri("a/é"), "a/%C3%A9");
     }
 }

@@ -31,6 +31,16 @@ fn field_line(f: &FieldChange) -> String {
     }
 }
 
+/// The longest run of backticks in `lines`.
+fn longest_backtick_run(lines: &[String]) -> usize {
+    lines
+        .iter()
+        .flat_map(|l| l.split(|c| c != '`'))
+        .map(str::len)
+        .max()
+        .unwrap_or(0)
+}
+
 /// Per service: its diffs by cluster.
 fn by_service(diffs: &[ObjectDiff]) -> BTreeMap<&str, Vec<&ObjectDiff>> {
     let mut m: BTreeMap<&str, Vec<&ObjectDiff>> = BTreeMap::new();
@@ -114,7 +124,7 @@ pub fn human(diffs: &[ObjectDiff], base: &str) -> String {
 }
 
 pub fn markdown(diffs: &[ObjectDiff], base: &str) -> String {
-    let mut s = format!("## flinkform diff against `{base}`\n\n");
+    let mut s = format!("## flinkform diff against {}\n\n", cell(base));
     if diffs.is_empty() {
         s.push_str("No changes to the clusters.\n");
         return s;
@@ -169,12 +179,23 @@ pub fn markdown(diffs: &[ObjectDiff], base: &str) -> String {
             if let Change::Changed { fields } = &d.change
                 && !fields.is_empty()
             {
-                s.push_str("\n  ```diff\n");
-                for f in fields {
-                    let line = field_line(f).replacen("~ ", "! ", 1);
+                // One line per field, and a fence longer than any run of backticks in them, so
+                // no key or value from a spec can end the block.
+                let lines: Vec<String> = fields
+                    .iter()
+                    .map(|f| {
+                        field_line(f)
+                            .replacen("~ ", "! ", 1)
+                            .replace('\r', "\\r")
+                            .replace('\n', "\\n")
+                    })
+                    .collect();
+                let fence = "`".repeat(3.max(longest_backtick_run(&lines) + 1));
+                let _ = writeln!(s, "\n  {fence}diff");
+                for line in &lines {
                     let _ = writeln!(s, "  {line}");
                 }
-                s.push_str("  ```\n");
+                let _ = writeln!(s, "  {fence}");
             }
         }
         s.push_str("\n</details>\n");

@@ -114,6 +114,22 @@ pub enum ReadError {
     Io(std::io::Error),
 }
 
+impl ReadError {
+    /// The read as an operational error about `shown` (a path the user typed).
+    pub fn into_error(self, shown: &str) -> crate::error::Error {
+        match self {
+            ReadError::Refused(refusal) => crate::error::Error::Refused {
+                path: shown.to_string(),
+                refusal,
+            },
+            ReadError::Io(source) => crate::error::Error::Read {
+                path: shown.to_string(),
+                source,
+            },
+        }
+    }
+}
+
 impl From<std::io::Error> for ReadError {
     fn from(e: std::io::Error) -> Self {
         ReadError::Io(e)

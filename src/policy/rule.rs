@@ -21,6 +21,11 @@ pub struct RuleMeta {
     pub severity: Severity,
     /// The rule's doc comment: its `explain` text and its section of `docs/rules.md`.
     pub doc: &'static str,
+    /// For rules that guard security (tenant isolation, credentials, what runs in the
+    /// cluster): how severe a finding is, as a CVSS-like score from 0.1 to 10.0 (GitHub code
+    /// scanning shows ≥ 9.0 as critical, ≥ 7.0 high, ≥ 4.0 medium, else low). `None` for rules
+    /// about correctness and operations.
+    pub security_severity: Option<&'static str>,
 }
 
 impl RuleMeta {
@@ -117,7 +122,7 @@ pub trait Rule: Sync {
 /// Declares a rule type whose doc comment becomes its documentation.
 #[macro_export]
 macro_rules! declare_rule {
-    ($(#[doc = $doc:literal])* $vis:vis struct $ty:ident { name: $name:literal, severity: $sev:ident $(,)? }) => {
+    ($(#[doc = $doc:literal])* $vis:vis struct $ty:ident { name: $name:literal, severity: $sev:ident $(, security: $sec:literal)? $(,)? }) => {
         $(#[doc = $doc])*
         $vis struct $ty;
         impl $ty {
@@ -125,7 +130,10 @@ macro_rules! declare_rule {
                 name: $name,
                 severity: $crate::diag::Severity::$sev,
                 doc: concat!($($doc, "\n"),*),
+                security_severity: $crate::declare_rule!(@security $($sec)?),
             };
         }
     };
+    (@security) => { None };
+    (@security $sec:literal) => { Some($sec) };
 }

@@ -10,6 +10,8 @@ use super::context::Ctx;
 use crate::spec::fields::JobState;
 use crate::tree::{Map, Node, Origin};
 
+/// `service_path` is the Kustomization's `path:`, relative to the root of the Flux source's
+/// artifact (see `Flux::kustomization_path`).
 pub fn build(ctx: &Ctx<'_>, service_path: &str) -> Node {
     let platform = ctx.platform;
     let flux = &platform.flux;
@@ -70,7 +72,7 @@ pub fn build(ctx: &Ctx<'_>, service_path: &str) -> Node {
     spec.insert("timeout", Node::str(flux.timeout.clone(), Origin::NONE));
     spec.insert("prune", Node::bool(true, Origin::NONE));
     spec.insert("sourceRef", Node::map(source, Origin::NONE));
-    spec.insert("path", Node::str(format!("./{service_path}"), Origin::NONE));
+    spec.insert("path", Node::str(service_path, Origin::NONE));
     spec.insert(
         "dependsOn",
         Node::seq(vec![Node::map(depends, Origin::NONE)], Origin::NONE),

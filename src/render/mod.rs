@@ -291,7 +291,9 @@ pub fn bundle(platform: &Platform, r: &Resolved, output: &str) -> Option<Bundle>
             objects.push(object(file.clone(), node));
         }
     }
-    let service_path = format!("{output}/{cluster}/{service}");
+    let service_path = platform
+        .flux
+        .kustomization_path(&format!("{output}/{cluster}/{service}"));
     let flux_file: Arc<str> = Arc::from(flux_path(&cluster, &service));
     objects.push(object(flux_file, flux::build(&ctx, &service_path)));
     for d in &mut diagnostics {

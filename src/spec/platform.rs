@@ -70,6 +70,35 @@ pub struct Flux {
     pub interval: String,
     pub retry_interval: Option<String>,
     pub timeout: String,
+    /// Where the platform folder (the folder of `flinkform.yaml`) is inside the source's
+    /// artifact (`flux.platformPath`): the rendered Kustomizations' `path:` starts with it.
+    /// Unset: the compiler fills it in ([`Flux::default_platform_path`]).
+    pub platform_path: Option<Sp<String>>,
+}
+
+impl Flux {
+    /// The platform path when the config does not set one: for a `GitRepository` (whose
+    /// artifact is the whole git repository) the platform folder's path in its git repository;
+    /// for other sources (`OCIRepository`, `Bucket`), whose artifact is what was pushed, `.`.
+    pub fn default_platform_path(&self, in_git: &str) -> String {
+        if self.source_kind == "GitRepository" && !in_git.is_empty() {
+            in_git.to_string()
+        } else {
+            ".".to_string()
+        }
+    }
+
+    /// The `path:` of a Flux Kustomization for a folder of the output (`{output}/{cluster}/…`,
+    /// relative to the platform folder): relative to the source artifact's root, `./`-prefixed.
+    pub fn kustomization_path(&self, folder: &str) -> String {
+        let base = self.platform_path.as_ref().map_or("", |p| p.value.as_str());
+        let parts: Vec<&str> = base
+            .split('/')
+            .chain(folder.split('/'))
+            .filter(|p| !p.is_empty() && *p != ".")
+            .collect();
+        format!("./{}", parts.join("/"))
+    }
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -204,6 +233,7 @@ struct RawFlux {
     interval: Option<String>,
     retry_interval: Option<String>,
     timeout: Option<String>,
+    platform_path: Option<Sp<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -385,6 +415,7 @@ impl Platform {
                 interval: raw.flux.interval.unwrap_or_else(|| "10m".into()),
                 retry_interval: raw.flux.retry_interval,
                 timeout: raw.flux.timeout.unwrap_or_else(|| "5m".into()),
+                platform_path: raw.flux.platform_path,
             },
             allowed_registries: raw
                 .images
@@ -486,6 +517,19 @@ impl Platform {
                     }
                     out.push(d);
                 }
+            }
+        }
+        if let Some(p) = &self.flux.platform_path {
+            let v = &p.value;
+            if v.starts_with('/') || v.contains('\\') || v.split('/').any(|c| c == "..") {
+                out.push(
+                    Diagnostic::error(
+                        crate::schema::RULE,
+                        format!("flux.platformPath `{v}` must be a relative path inside the Flux source's artifact"),
+                    )
+                    .at_opt(p.origin.span(), "here")
+                    .with_help("write where this folder is inside the source, e.g. `platform`, or `.` for its root"),
+                );
             }
         }
         if let Err(why) = self.output_dir() {

@@ -209,6 +209,14 @@ impl Workspace {
     /// Reads the platform config and finds the service specs, without reading them yet.
     pub fn discover(root: &Path) -> Result<Discovery> {
         let mut sources = SourceMap::new();
+        let repo_root = find_repo_root(root);
+        // Machine formats show paths relative to the git repository; human output relative
+        // to the platform folder until the command line says where it runs.
+        sources.set_context(crate::source::PathContext {
+            base: root.to_path_buf(),
+            repo_root: repo_root.clone(),
+            cwd: root.to_path_buf(),
+        });
         let (platform_file, platform, mut diagnostics) = load_platform(root, &mut sources)?;
         // With a broken platform config, still check every spec's own schema using the
         // default discovery, so one run shows all the problems.
@@ -227,7 +235,7 @@ impl Workspace {
         }
         Ok(Discovery {
             root: root.to_path_buf(),
-            repo_root: find_repo_root(root),
+            repo_root,
             sources,
             platform_file,
             platform,

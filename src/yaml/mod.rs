@@ -9,10 +9,12 @@
 //!   on hostile input such as alias bombs or deeply nested brackets.
 
 mod emit;
+mod locate;
 mod ordered;
 mod raw;
 
 pub use emit::{emit, emit_all};
+pub use locate::{KeyPaths, key_path};
 pub use ordered::{emit_ordered, scalar};
 
 use crate::diag::Diagnostic;

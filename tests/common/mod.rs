@@ -1,6 +1,8 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
+pub mod consumers;
+
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
@@ -95,6 +97,15 @@ pub fn actual(json: &serde_json::Value) -> BTreeSet<(String, usize, String)> {
             )
         })
         .collect()
+}
+
+/// A copy of a fixture folder outside any git repository. Machine formats show paths relative
+/// to the git repository around the platform; a fixture checked in place sits inside
+/// flinkform's own repository and would be reported as `tests/fixtures/…/services/…`.
+pub fn isolated(dir: &Path) -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    copy_dir(dir, tmp.path());
+    tmp
 }
 
 /// Copies a folder tree (files and folders only).

@@ -37,7 +37,7 @@ crate::declare_rule! {
     ///   serviceAccount: orders
     /// ```
     /// flinkform gives every service a namespace and service account named after it.
-    pub struct NamespaceIsolation { name: "namespace-isolation", severity: Error }
+    pub struct NamespaceIsolation { name: "namespace-isolation", severity: Error, security: "7.5" }
 }
 
 impl Rule for NamespaceIsolation {

@@ -52,7 +52,7 @@ crate::declare_rule! {
     /// In a service spec, list the Secret under `secrets:` with the variables it fills; better
     /// still, use the cloud's workload identity (the platform's service account annotations)
     /// and no key at all.
-    pub struct NoPlaintextSecrets { name: "no-plaintext-secrets", severity: Error }
+    pub struct NoPlaintextSecrets { name: "no-plaintext-secrets", severity: Error, security: "9.0" }
 }
 
 /// Whether a configuration key or variable name names a credential.

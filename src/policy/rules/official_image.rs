@@ -40,7 +40,7 @@ crate::declare_rule! {
     ///   flinkVersion: v1_20
     /// ```
     /// Pinning by digest (`flink@sha256:…`) also guarantees the bytes.
-    pub struct OfficialImage { name: "official-image", severity: Error }
+    pub struct OfficialImage { name: "official-image", severity: Error, security: "5.0" }
 }
 
 /// An image reference split into its parts, with Docker Hub's defaults made explicit.

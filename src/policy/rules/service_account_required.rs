@@ -34,7 +34,7 @@ crate::declare_rule! {
     /// The account needs a Role allowing pods and configmaps (get, list, watch, create, update,
     /// patch, delete) in the namespace. With the operator's Helm chart, `flink` (its
     /// `jobServiceAccount`) is created in the namespaces it watches.
-    pub struct ServiceAccountRequired { name: "service-account-required", severity: Error }
+    pub struct ServiceAccountRequired { name: "service-account-required", severity: Error, security: "6.5" }
 }
 
 impl Rule for ServiceAccountRequired {

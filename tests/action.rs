@@ -1,0 +1,985 @@
+//! `action.yml` run the way the GitHub runner runs it (the emulator in `tests/runner/`), on
+//! pull requests against real repositories, and what it produced fed to the real consumers:
+//! Microsoft's SARIF validator with GitHub's rules, the runner's own workflow-command parser,
+//! the JUnit schema with xmllint, a Markdown parser, and GitHub's size and annotation limits.
+//!
+//! flinkform comes from a local "release" (the test binary, packaged as the release workflow
+//! packages it, checksum committed in the action's copy), so the install step runs for real
+//! without compiling; one test takes the build-from-source path with a stand-in `cargo`.
+
+mod common;
+mod runner;
+
+#[path = "../examples/support/synth.rs"]
+mod synth;
+
+use common::consumers::{self, limits};
+use common::{copy_dir, example, git, manifest_dir};
+use runner::{Outcome, Run, Runner};
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+fn binary() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_flinkform"))
+}
+
+/// The release target of this machine, as action/install.sh names it.
+fn target() -> &'static str {
+    match (std::env::consts::OS, std::env::consts::ARCH) {
+        ("linux", "x86_64") => "x86_64-unknown-linux-gnu",
+        ("linux", "aarch64") => "aarch64-unknown-linux-gnu",
+        ("macos", "x86_64") => "x86_64-apple-darwin",
+        ("macos", "aarch64") => "aarch64-apple-darwin",
+        other => panic!("no release target for {other:?}"),
+    }
+}
+
+fn sha256(path: &Path) -> String {
+    let out = Command::new("sha256sum")
+        .arg(path)
+        .output()
+        .or_else(|_| {
+            Command::new("shasum")
+                .args(["-a", "256"])
+                .arg(path)
+                .output()
+        })
+        .expect("sha256sum");
+    String::from_utf8_lossy(&out.stdout)
+        .split_whitespace()
+        .next()
+        .expect("hash")
+        .to_string()
+}
+
+/// How the action's copy finds flinkform.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Release {
+    /// A release of the test binary with its checksum committed beside the action.
+    Verified,
+    /// A release whose archive does not match the committed checksum.
+    Tampered,
+    /// No checksums committed: build from source (with a stand-in cargo).
+    None,
+}
+
+/// The action's folder (what `uses:` checks out): a copy of this repository's action files
+/// and sources, and a folder of releases for `release-url`.
+struct Action {
+    dir: tempfile::TempDir,
+    releases: tempfile::TempDir,
+}
+
+fn action(release: Release) -> Action {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = manifest_dir();
+    for f in ["action.yml", "Cargo.toml", "Cargo.lock"] {
+        fs::copy(root.join(f), dir.path().join(f)).expect("copy");
+    }
+    for d in ["action", "src", "schemas", "dist"] {
+        copy_dir(&root.join(d), &dir.path().join(d));
+    }
+    let releases = tempfile::tempdir().expect("tempdir");
+    if release != Release::None {
+        let version_dir = releases.path().join(format!("v{VERSION}"));
+        fs::create_dir_all(&version_dir).expect("mkdir");
+        let stage = tempfile::tempdir().expect("tempdir");
+        fs::copy(binary(), stage.path().join("flinkform")).expect("copy binary");
+        let archive = format!("flinkform-v{VERSION}-{}.tar.gz", target());
+        let status = Command::new("tar")
+            .arg("-czf")
+            .arg(version_dir.join(&archive))
+            .arg("-C")
+            .arg(stage.path())
+            .arg("flinkform")
+            .status()
+            .expect("tar");
+        assert!(status.success());
+        let mut hash = sha256(&version_dir.join(&archive));
+        if release == Release::Tampered {
+            hash = format!("{:0>64}", "bad");
+        }
+        let sums = dir.path().join("dist/checksums");
+        fs::create_dir_all(&sums).expect("mkdir");
+        fs::write(
+            sums.join(format!("v{VERSION}.sha256")),
+            format!(
+                "{}  flinkform-v{VERSION}-other-target.tar.gz\n{hash}  {archive}\n",
+                "0".repeat(64)
+            ),
+        )
+        .expect("write checksums");
+    }
+    Action { dir, releases }
+}
+
+/// A git repository with a base commit and a pull request on top of it.
+struct PullRequest {
+    workspace: tempfile::TempDir,
+    base: String,
+}
+
+/// Copies `platform` into the workspace (or its `subfolder`), commits it, lets `base_edit`
+/// and then `change` edit the platform folder (committing each), and returns the repository.
+fn pull_request(
+    platform: &Path,
+    subfolder: Option<&str>,
+    base_edit: impl FnOnce(&Path),
+    change: impl FnOnce(&Path),
+) -> PullRequest {
+    let workspace = tempfile::tempdir().expect("tempdir");
+    let dir = match subfolder {
+        Some(s) => workspace.path().join(s),
+        None => workspace.path().to_path_buf(),
+    };
+    copy_dir(platform, &dir);
+    fs::write(
+        workspace.path().join("README.md"),
+        "a platform repository\n",
+    )
+    .expect("readme");
+    git(workspace.path(), &["init", "-q", "-b", "main"]);
+    base_edit(&dir);
+    git(workspace.path(), &["add", "-A"]);
+    git(workspace.path(), &["commit", "-q", "-m", "base"]);
+    let base = rev_parse(workspace.path(), "HEAD");
+    change(&dir);
+    git(workspace.path(), &["add", "-A"]);
+    git(
+        workspace.path(),
+        &["commit", "-q", "--allow-empty", "-m", "pull request"],
+    );
+    PullRequest { workspace, base }
+}
+
+fn rev_parse(dir: &Path, rev: &str) -> String {
+    let out = Command::new("git")
+        .current_dir(dir)
+        .args(["rev-parse", rev])
+        .output()
+        .expect("git");
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+/// Runs flinkform (the test binary) in `dir`.
+fn flinkform(dir: &Path, args: &[&str]) -> std::process::Output {
+    Command::new(binary())
+        .current_dir(dir)
+        .args(args)
+        .env("FLINKFORM_TODAY", "2026-11-21")
+        .output()
+        .expect("run flinkform")
+}
+
+/// The job's PATH: the system's, without any flinkform on it.
+fn system_path() -> String {
+    std::env::var("PATH")
+        .unwrap_or_default()
+        .split(':')
+        .filter(|d| !Path::new(d).join("flinkform").exists())
+        .collect::<Vec<_>>()
+        .join(":")
+}
+
+fn runner(
+    action: &Action,
+    pr: &PullRequest,
+    with: &[(&str, &str)],
+    temp: &Path,
+    home: &Path,
+) -> Runner {
+    let mut inputs: BTreeMap<String, String> = with
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    inputs
+        .entry("release-url".into())
+        .or_insert_with(|| format!("file://{}", action.releases.path().display()));
+    let env: BTreeMap<String, String> = [
+        ("PATH".to_string(), system_path()),
+        ("HOME".to_string(), home.display().to_string()),
+        ("FLINKFORM_TODAY".to_string(), "2026-11-21".to_string()),
+        ("LANG".to_string(), "C.UTF-8".to_string()),
+    ]
+    .into_iter()
+    .collect();
+    Runner {
+        action_dir: action.dir.path().to_path_buf(),
+        workspace: pr.workspace.path().to_path_buf(),
+        temp: temp.to_path_buf(),
+        with: inputs,
+        github: serde_json::json!({
+            "event_name": "pull_request",
+            "event": { "pull_request": { "base": { "sha": pr.base } } },
+            "workspace": pr.workspace.path().display().to_string(),
+            "action_path": action.dir.path().display().to_string(),
+            // Empty inside a composite action, as on GitHub.
+            "action_ref": "",
+        }),
+        env,
+    }
+}
+
+/// Runs the action on a pull request with the given inputs.
+fn run_action(action: &Action, pr: &PullRequest, with: &[(&str, &str)]) -> Run {
+    let temp = tempfile::tempdir().expect("tempdir");
+    run_action_in(action, pr, with, temp.path())
+}
+
+/// [`run_action`] with `RUNNER_TEMP` in `temp`, which outlives the run.
+fn run_action_in(action: &Action, pr: &PullRequest, with: &[(&str, &str)], temp: &Path) -> Run {
+    let home = tempfile::tempdir().expect("tempdir");
+    let run = runner(action, pr, with, temp, home.path()).run();
+    eprintln!("{}", run.log());
+    run
+}
+
+/// What every run must satisfy, whatever the repository: the summary of every step within
+/// 1 MiB and parseable Markdown with whole table rows; nothing GitHub would drop; no legacy
+/// `##[` command reached the log; every annotation with a file names a file of the
+/// repository (relative to the workspace, the git root) and a line in it.
+fn common_checks(run: &Run, workspace: &Path) {
+    for s in &run.steps {
+        assert!(
+            s.summary.len() <= limits::STEP_SUMMARY,
+            "{}: summary of {} bytes",
+            s.name,
+            s.summary.len()
+        );
+        consumers::check_markdown(&s.summary);
+        assert!(
+            s.legacy_commands.is_empty(),
+            "{}: {:?}",
+            s.name,
+            s.legacy_commands
+        );
+    }
+    assert_eq!(run.dropped(), 0, "GitHub would drop annotations");
+    for a in run.annotations() {
+        let Some(file) = &a.file else { continue };
+        let path = workspace.join(file);
+        let text = fs::read_to_string(&path)
+            .unwrap_or_else(|_| panic!("annotation on {file}, which is not in the repository"));
+        let line = a.line.expect("annotation with a file has a line");
+        assert!(
+            line >= 1 && line <= text.lines().count().max(1),
+            "line {line} of {file}"
+        );
+    }
+}
+
+fn multitool_validates(run: &Run) {
+    let sarif = run.outputs["sarif-file"].clone();
+    assert!(Path::new(&sarif).is_absolute(), "{sarif}");
+    let text = fs::read_to_string(&sarif).expect("sarif written");
+    if let Some(tool) = consumers::multitool() {
+        consumers::validate_sarif(&tool, &text);
+    }
+}
+
+fn bump_parallelism(platform: &Path) {
+    let spec = platform.join("services/fraud-detector/service.yaml");
+    let text = fs::read_to_string(&spec).expect("spec");
+    fs::write(
+        &spec,
+        text.replace("    parallelism: 8", "    parallelism: 12"),
+    )
+    .expect("write");
+    let out = flinkform(platform, &["render"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn a_clean_pull_request_passes_with_a_summary_sarif_and_the_diff() {
+    let action = action(Release::Verified);
+    let pr = pull_request(&example(), None, |_| {}, bump_parallelism);
+    let run = run_action(&action, &pr, &[("sarif-file", "flinkform.sarif")]);
+    common_checks(&run, pr.workspace.path());
+    assert_eq!(run.conclusion, Outcome::Success, "{}", run.log());
+    assert_eq!(run.outputs["install-method"], "release");
+    assert!(
+        run.step("install").stdout.contains("checksum verified"),
+        "{}",
+        run.step("install").stdout
+    );
+    assert_eq!(run.step("build").outcome, Outcome::Skipped);
+    for (step, status) in [("check", "0"), ("render", "0"), ("diff", "0")] {
+        assert_eq!(run.step(step).outputs["status"], status, "{step}");
+    }
+    assert_eq!(run.outputs["check-status"], "0");
+    assert!(run.annotations().is_empty(), "{:?}", run.annotations());
+    let check = &run.step("check").summary;
+    assert!(
+        check.starts_with("## flinkform check\n\n✅ **0** errors"),
+        "{check}"
+    );
+    assert!(
+        check.contains("### In the files this change touches\n\nNo findings."),
+        "{check}"
+    );
+    let diff = &run.step("diff").summary;
+    assert!(diff.contains("| `fraud-detector` | rescale"), "{diff}");
+    // The SARIF log is clean, valid, and names its analysis.
+    let sarif: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(&run.outputs["sarif-file"]).expect("sarif"))
+            .expect("json");
+    assert_eq!(sarif["runs"][0]["results"], serde_json::json!([]));
+    assert_eq!(
+        sarif["runs"][0]["automationDetails"]["id"],
+        "flinkform/check/"
+    );
+    multitool_validates(&run);
+}
+
+fn break_lazy(platform: &Path) {
+    let spec = platform.join("services/lazy/service.yaml");
+    let text = fs::read_to_string(&spec).expect("spec");
+    fs::write(
+        &spec,
+        format!("{text}  taskManager: {{ cpu: 1, memory: 4G }}\n"),
+    )
+    .expect("write");
+}
+
+#[test]
+fn findings_fail_the_action_and_every_step_still_reports() {
+    let action = action(Release::Verified);
+    let policy = manifest_dir().join("tests/fixtures/check/policy");
+    let pr = pull_request(&policy, None, |_| {}, break_lazy);
+    let run = run_action(
+        &action,
+        &pr,
+        &[
+            ("sarif-file", "out/flinkform.sarif"),
+            (
+                "args",
+                "--fail-on warning\n--format junit --output junit.xml",
+            ),
+        ],
+    );
+    common_checks(&run, pr.workspace.path());
+    assert_eq!(run.conclusion, Outcome::Failure);
+    // Each flinkform step ran, wrote its outputs and summary, and failed with its exit code.
+    let check = run.step("check");
+    assert_eq!((check.outcome, check.exit), (Outcome::Failure, Some(1)));
+    assert_eq!(check.outputs["status"], "1");
+    let render = run.step("render");
+    assert_eq!(
+        (render.outcome, render.outputs["status"].as_str()),
+        (Outcome::Failure, "1")
+    );
+    assert!(
+        render.summary.starts_with("## flinkform render"),
+        "{}",
+        render.summary
+    );
+    assert_eq!(run.step("diff").outcome, Outcome::Success);
+    // Findings of the changed file come first, in annotations and in the summary.
+    let first = run.annotations()[0].clone();
+    assert_eq!(
+        first.file.as_deref(),
+        Some("services/lazy/service.yaml"),
+        "{first:?}"
+    );
+    let md = consumers::check_markdown(&check.summary);
+    let (_, mine) = &md.tables[0];
+    assert!(
+        mine.iter()
+            .all(|r| r[2].starts_with("services/lazy/service.yaml:")),
+        "{mine:?}"
+    );
+    assert!(
+        check.summary.contains("### Elsewhere in the repository"),
+        "{}",
+        check.summary
+    );
+    // `args` adds a JUnit report, and its `--fail-on warning` overrides the action's own
+    // `--fail-on error` (warnings are failures in it).
+    let junit = fs::read_to_string(pr.workspace.path().join("junit.xml")).expect("junit");
+    consumers::validate_junit(&junit);
+    assert!(
+        junit.contains("<failure type=\"warning\""),
+        "warnings fail at --fail-on warning: {junit}"
+    );
+    multitool_validates(&run);
+}
+
+#[test]
+fn fail_on_warning_from_args_overrides_the_input() {
+    let action = action(Release::Verified);
+    let policy = manifest_dir().join("tests/fixtures/check/policy");
+    // Only warnings: the expired waiver and the unknown rule fixed.
+    let pr = pull_request(
+        &policy,
+        None,
+        |p| {
+            let cfg = p.join("flinkform.yaml");
+            let text = fs::read_to_string(&cfg).expect("config");
+            fs::write(
+                &cfg,
+                text.replace("expires: 2026-10-31", "expires: 2027-10-31"),
+            )
+            .expect("write");
+            fs::remove_dir_all(p.join("services/lazy")).expect("rm");
+            fs::remove_dir_all(p.join("services/latest-image")).expect("rm");
+        },
+        |_| {},
+    );
+    let errors_only = run_action(&action, &pr, &[("render-check", "false")]);
+    assert_eq!(
+        errors_only.step("check").outputs["status"],
+        "0",
+        "{}",
+        errors_only.log()
+    );
+    let run = run_action(
+        &action,
+        &pr,
+        &[("render-check", "false"), ("args", "--fail-on warning")],
+    );
+    common_checks(&run, pr.workspace.path());
+    assert_eq!(run.step("check").outputs["status"], "1", "{}", run.log());
+    assert_eq!(run.conclusion, Outcome::Failure);
+}
+
+#[test]
+fn a_platform_in_a_subfolder_gets_git_root_paths_everywhere() {
+    let action = action(Release::Verified);
+    let pr = pull_request(
+        &example(),
+        Some("platform"),
+        |p| {
+            // The default: a GitRepository's Kustomizations point into the subfolder.
+            let cfg = p.join("flinkform.yaml");
+            let text = fs::read_to_string(&cfg).expect("config");
+            let without: Vec<&str> = text
+                .lines()
+                .filter(|l| !l.trim_start().starts_with("platformPath:"))
+                .collect();
+            assert_eq!(
+                without.len() + 1,
+                text.lines().count(),
+                "the example sets platformPath"
+            );
+            fs::write(&cfg, without.join("\n") + "\n").expect("write");
+            let out = flinkform(p, &["render"]);
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        },
+        |p| {
+            let spec = p.join("services/fraud-detector/service.yaml");
+            let text = fs::read_to_string(&spec).expect("spec");
+            let image = text
+                .lines()
+                .find(|l| l.trim_start().starts_with("image:"))
+                .expect("image line")
+                .to_string();
+            fs::write(
+                &spec,
+                text.replace(
+                    &image,
+                    "  image: registry.acme.example/flink/fraud-detector:latest",
+                ),
+            )
+            .expect("write");
+        },
+    );
+    let flux = fs::read_to_string(
+        pr.workspace
+            .path()
+            .join("platform/rendered/flux/prod-eu-1/fraud-detector.yaml"),
+    )
+    .expect("flux kustomization");
+    assert!(
+        flux.contains("path: ./platform/rendered/prod-eu-1/fraud-detector\n"),
+        "{flux}"
+    );
+    let run = run_action(
+        &action,
+        &pr,
+        &[
+            ("working-directory", "platform"),
+            ("sarif-file", "flinkform.sarif"),
+        ],
+    );
+    common_checks(&run, pr.workspace.path());
+    assert_eq!(run.conclusion, Outcome::Failure);
+    let a = run.annotations();
+    assert!(!a.is_empty());
+    assert!(
+        a.iter().all(|a| a
+            .file
+            .as_deref()
+            .is_some_and(|f| f.starts_with("platform/"))),
+        "{a:?}"
+    );
+    assert_eq!(
+        run.outputs["sarif-file"],
+        pr.workspace
+            .path()
+            .join("platform/flinkform.sarif")
+            .display()
+            .to_string()
+    );
+    let sarif: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(&run.outputs["sarif-file"]).expect("sarif"))
+            .expect("json");
+    let uris: Vec<&str> = sarif["runs"][0]["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .map(|r| {
+            r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                .as_str()
+                .unwrap_or("")
+        })
+        .collect();
+    assert!(!uris.is_empty());
+    assert!(
+        uris.iter()
+            .all(|u| u.starts_with("platform/") && pr.workspace.path().join(u).is_file()),
+        "{uris:?}"
+    );
+    multitool_validates(&run);
+    assert!(
+        run.step("check")
+            .summary
+            .contains("platform/services/fraud-detector/service.yaml")
+    );
+}
+
+#[test]
+fn a_broken_platform_config_fails_with_a_summary() {
+    let action = action(Release::Verified);
+    let pr = pull_request(
+        &example(),
+        None,
+        |_| {},
+        |p| {
+            fs::write(p.join("flinkform.yaml"), "spec: [unclosed\n").expect("write");
+        },
+    );
+    let run = run_action(&action, &pr, &[]);
+    common_checks(&run, pr.workspace.path());
+    assert_eq!(run.conclusion, Outcome::Failure);
+    assert_eq!(run.step("check").outputs["status"], "1");
+    assert_eq!(run.step("render").outputs["status"], "1");
+    let a = run.annotations();
+    assert!(
+        a.iter()
+            .any(|a| a.file.as_deref() == Some("flinkform.yaml") && a.kind == "error"),
+        "{a:?}"
+    );
+    assert!(
+        run.step("render").summary.contains("yaml-syntax"),
+        "{}",
+        run.step("render").summary
+    );
+}
+
+#[test]
+fn a_missing_or_hostile_base_revision_fails_the_action() {
+    let action = action(Release::Verified);
+    let pr = pull_request(&example(), None, |_| {}, |_| {});
+    let missing = "0123456789abcdef0123456789abcdef01234567";
+    let run = run_action(&action, &pr, &[("diff-base", missing)]);
+    common_checks(&run, pr.workspace.path());
+    assert_eq!(run.conclusion, Outcome::Failure);
+    assert_eq!(run.step("check").outputs["status"], "0");
+    let diff = run.step("diff");
+    assert_eq!(
+        (diff.outcome, diff.outputs["status"].as_str()),
+        (Outcome::Failure, "2")
+    );
+    assert!(
+        diff.summary.contains("flinkform diff failed (exit 2)"),
+        "{}",
+        diff.summary
+    );
+    assert!(diff.stdout.contains("is not a revision"), "{}", diff.stdout);
+
+    let run = run_action(&action, &pr, &[("diff-base", "--output=/tmp/pwned")]);
+    assert_eq!(run.conclusion, Outcome::Failure);
+    assert_eq!(run.step("prepare").outcome, Outcome::Failure);
+    assert_eq!(
+        run.step("check").outputs["status"],
+        "0",
+        "the check still ran"
+    );
+    assert_eq!(run.step("diff").outcome, Outcome::Skipped);
+    assert!(!Path::new("/tmp/pwned").exists());
+}
+
+#[test]
+fn thousands_of_findings_stay_within_githubs_limits() {
+    let action = action(Release::Verified);
+    let source = tempfile::tempdir().expect("tempdir");
+    synth::generate(
+        source.path(),
+        &synth::Options {
+            services: 5200,
+            violations: 5200,
+            seed: 12,
+        },
+    )
+    .expect("generate");
+    // The pull request touches three specs: their findings must come first everywhere.
+    let mut names: Vec<String> = fs::read_dir(source.path().join("services"))
+        .expect("services")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    let touched: Vec<String> = [7, 2000, 5100]
+        .iter()
+        .map(|&i| format!("services/{}/service.yaml", names[i]))
+        .collect();
+    let pr = pull_request(
+        source.path(),
+        None,
+        |_| {},
+        |p| {
+            for t in &touched {
+                let path = p.join(t);
+                let text = fs::read_to_string(&path).unwrap_or_else(|_| panic!("{t}"));
+                fs::write(&path, format!("# touched by the pull request\n{text}")).expect("write");
+            }
+        },
+    );
+    let run = run_action(
+        &action,
+        &pr,
+        &[("sarif-file", "flinkform.sarif"), ("render-check", "false")],
+    );
+    common_checks(&run, pr.workspace.path());
+    assert_eq!(run.conclusion, Outcome::Failure);
+    let check = run.step("check");
+    // Annotations: GitHub's per-step limit, the three touched files first, and a notice that
+    // says how many were left out and where to see them.
+    let errors: Vec<_> = check
+        .annotations
+        .iter()
+        .filter(|a| a.kind == "error")
+        .collect();
+    assert_eq!(errors.len(), 10);
+    for (a, t) in errors.iter().zip(&touched) {
+        assert_eq!(a.file.as_ref(), Some(t));
+    }
+    let notice = check
+        .annotations
+        .iter()
+        .find(|a| a.kind == "notice")
+        .expect("a notice about the rest");
+    assert!(
+        notice
+            .message
+            .starts_with("5190 of 5200 findings are not shown as annotations"),
+        "{}",
+        notice.message
+    );
+    assert_eq!(
+        check
+            .stdout
+            .lines()
+            .filter(|l| l.starts_with("flinkform: services/"))
+            .count(),
+        5190,
+        "the rest is in the log"
+    );
+    // The summary: within 1 MiB, touched files first, an explicit line for the rest.
+    let md = consumers::check_markdown(&check.summary);
+    let (_, mine) = &md.tables[0];
+    assert_eq!(mine.len(), 3);
+    assert!(
+        check.summary.contains("more rows are not shown:"),
+        "{}",
+        &check.summary[check.summary.len().saturating_sub(600)..]
+    );
+    // SARIF: at most 5,000 results (the touched files first), a notification for the rest,
+    // under GitHub's upload limits, valid.
+    let text = fs::read_to_string(&run.outputs["sarif-file"]).expect("sarif");
+    assert!(limits::gzipped(text.as_bytes()) < limits::SARIF_GZIPPED);
+    let sarif: serde_json::Value = serde_json::from_str(&text).expect("json");
+    let results = sarif["runs"][0]["results"].as_array().expect("results");
+    assert_eq!(results.len(), limits::SARIF_KEPT);
+    assert!(results.len() <= limits::SARIF_ACCEPTED);
+    for (r, t) in results.iter().zip(&touched) {
+        assert_eq!(
+            r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+            t.as_str()
+        );
+    }
+    let note = &sarif["runs"][0]["invocations"][0]["toolExecutionNotifications"][0];
+    assert!(
+        note["message"]["text"]
+            .as_str()
+            .is_some_and(|t| t.starts_with("200 of 5200 results were left out")),
+        "{note}"
+    );
+    multitool_validates(&run);
+}
+
+#[test]
+fn the_annotation_budget_is_shared_by_the_steps_of_a_job() {
+    let action = action(Release::Verified);
+    let source = tempfile::tempdir().expect("tempdir");
+    synth::generate(
+        source.path(),
+        &synth::Options {
+            services: 300,
+            violations: 0,
+            seed: 3,
+        },
+    )
+    .expect("generate");
+    // Every image is now from a registry the platform does not allow (a finding per service
+    // for check), and no rendered output is committed (thousands of missing files for render
+    // --check).
+    let pr = pull_request(
+        source.path(),
+        None,
+        |_| {},
+        |p| {
+            let cfg = p.join("flinkform.yaml");
+            let text = fs::read_to_string(&cfg).expect("config");
+            fs::write(
+                &cfg,
+                text.replace(
+                    "      - registry.acme.example/flink",
+                    "      - registry.other.example/flink",
+                ),
+            )
+            .expect("write");
+        },
+    );
+    let temp = tempfile::tempdir().expect("tempdir");
+    let run = run_action_in(&action, &pr, &[], temp.path());
+    common_checks(&run, pr.workspace.path());
+    assert_eq!(run.conclusion, Outcome::Failure);
+    let check = run.step("check");
+    let render = run.step("render");
+    assert_eq!(check.annotations.len(), 11, "10 errors and the notice");
+    assert_eq!(render.annotations.len(), 11, "10 errors and the notice");
+    assert_eq!(
+        fs::read_to_string(&run.step("prepare").outputs["budget"])
+            .expect("budget")
+            .trim(),
+        "22",
+        "the job's count"
+    );
+    assert!(render.summary.len() <= limits::STEP_SUMMARY);
+    assert!(
+        render.summary.contains("more rows are not shown"),
+        "{}",
+        &render.summary[render.summary.len().saturating_sub(400)..]
+    );
+    assert!(
+        render.stdout.contains("more bytes not shown]"),
+        "the log holds the first MiB of the diff"
+    );
+}
+
+#[test]
+fn a_tampered_release_is_refused_and_nothing_runs() {
+    let action = action(Release::Tampered);
+    let pr = pull_request(&example(), None, |_| {}, |_| {});
+    let run = run_action(&action, &pr, &[]);
+    assert_eq!(run.conclusion, Outcome::Failure);
+    let install = run.step("install");
+    assert_eq!(install.outcome, Outcome::Failure);
+    assert!(
+        install
+            .annotations
+            .iter()
+            .any(|a| a.kind == "error" && a.message.contains("refusing to run it")),
+        "{:?}",
+        install.annotations
+    );
+    for step in ["build", "prepare", "check", "render", "diff"] {
+        assert_eq!(run.step(step).outcome, Outcome::Skipped, "{step}");
+    }
+}
+
+#[test]
+fn without_committed_checksums_the_action_builds_from_source() {
+    let action = action(Release::None);
+    // A stand-in for cargo: it records its arguments and "builds" by copying the test binary.
+    let tools = tempfile::tempdir().expect("tempdir");
+    let log = tools.path().join("cargo.log");
+    let cargo = tools.path().join("cargo");
+    fs::write(
+        &cargo,
+        format!(
+            "#!/bin/sh\necho \"$@\" >> '{}'\nmanifest=\nwhile [ $# -gt 0 ]; do\n  if [ \"$1\" = --manifest-path ]; then manifest=$2; fi\n  shift\ndone\ndir=$(dirname \"$manifest\")/target/release\nmkdir -p \"$dir\"\ncp '{}' \"$dir/flinkform\"\n",
+            log.display(),
+            binary().display()
+        ),
+    )
+    .expect("write cargo");
+    Command::new("chmod")
+        .arg("+x")
+        .arg(&cargo)
+        .status()
+        .expect("chmod");
+    let pr = pull_request(&example(), None, |_| {}, bump_parallelism);
+    let temp = tempfile::tempdir().expect("tempdir");
+    let home = tempfile::tempdir().expect("tempdir");
+    let mut r = runner(&action, &pr, &[], temp.path(), home.path());
+    let path = format!("{}:{}", tools.path().display(), r.env["PATH"]);
+    r.env.insert("PATH".into(), path);
+    let run = r.run();
+    eprintln!("{}", run.log());
+    common_checks(&run, pr.workspace.path());
+    assert_eq!(run.conclusion, Outcome::Success, "{}", run.log());
+    assert_eq!(run.outputs["install-method"], "build");
+    let key = &run.step("install").outputs["cache-key"];
+    assert!(key.starts_with("flinkform-build-Linux-"), "{key}");
+    let args = fs::read_to_string(&log).expect("cargo ran");
+    assert!(
+        args.contains("build --release --locked --manifest-path"),
+        "{args}"
+    );
+}
+
+/// Runs action/install.sh alone, as its step does: (exit code, outputs, log, GITHUB_PATH).
+fn install(
+    action_dir: &Path,
+    release_url: &str,
+    temp: &Path,
+) -> (i32, BTreeMap<String, String>, String, String) {
+    let output = temp.join("output");
+    let path = temp.join("path");
+    fs::write(&output, "").expect("output");
+    fs::write(&path, "").expect("path");
+    let out = Command::new("bash")
+        .args(["--noprofile", "--norc", "-eo", "pipefail"])
+        .arg(action_dir.join("action/install.sh"))
+        .env_clear()
+        .env("PATH", system_path())
+        .env("ACTION_PATH", action_dir)
+        .env("FLINKFORM_RELEASE_URL", release_url)
+        .env("RUNNER_TEMP", temp)
+        .env("RUNNER_OS", "Linux")
+        .env("GITHUB_OUTPUT", &output)
+        .env("GITHUB_PATH", &path)
+        .output()
+        .expect("bash");
+    let outputs = runner::parse_file_commands(&fs::read_to_string(&output).unwrap_or_default());
+    (
+        out.status.code().unwrap_or(-1),
+        outputs,
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ),
+        fs::read_to_string(&path).unwrap_or_default(),
+    )
+}
+
+#[test]
+fn install_verifies_downloads_and_keys_builds_by_the_source() {
+    let verified = action(Release::Verified);
+    let url = format!("file://{}", verified.releases.path().display());
+    let temp = tempfile::tempdir().expect("tempdir");
+    let (code, outputs, text, path) = install(verified.dir.path(), &url, temp.path());
+    assert_eq!((code, outputs["method"].as_str()), (0, "release"), "{text}");
+    assert_eq!(outputs["version"], VERSION);
+    let dir = Path::new(path.trim());
+    let out = Command::new(dir.join("flinkform"))
+        .arg("--version")
+        .output()
+        .expect("run");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        format!("flinkform {VERSION}\n")
+    );
+    // A release that cannot be downloaded: build instead, with a warning.
+    let (code, outputs, text, path) = install(
+        verified.dir.path(),
+        "file:///nonexistent",
+        tempfile::tempdir().expect("tempdir").path(),
+    );
+    assert_eq!((code, outputs["method"].as_str()), (0, "build"), "{text}");
+    assert!(
+        text.contains("::warning title=flinkform::could not download"),
+        "{text}"
+    );
+    assert_eq!(path, "");
+    // A mismatch: refused, the step fails, nothing on PATH, the download deleted.
+    let tampered = action(Release::Tampered);
+    let url = format!("file://{}", tampered.releases.path().display());
+    let (code, outputs, text, path) = install(
+        tampered.dir.path(),
+        &url,
+        tempfile::tempdir().expect("tempdir").path(),
+    );
+    assert_eq!(code, 1, "{text}");
+    assert!(!outputs.contains_key("method"), "{outputs:?}");
+    assert!(text.contains("refusing to run it"), "{text}");
+    assert_eq!(path, "", "nothing added to PATH");
+    // The build's cache key follows the action's source.
+    let unreleased = action(Release::None);
+    let (_, first, _, _) = install(
+        unreleased.dir.path(),
+        "file:///nonexistent",
+        tempfile::tempdir().expect("tempdir").path(),
+    );
+    let (_, again, _, _) = install(
+        unreleased.dir.path(),
+        "file:///nonexistent",
+        tempfile::tempdir().expect("tempdir").path(),
+    );
+    assert_eq!(first["cache-key"], again["cache-key"]);
+    let lib = unreleased.dir.path().join("src/lib.rs");
+    fs::write(
+        &lib,
+        format!("{}\n// changed\n", fs::read_to_string(&lib).expect("lib")),
+    )
+    .expect("write");
+    let (_, changed, _, _) = install(
+        unreleased.dir.path(),
+        "file:///nonexistent",
+        tempfile::tempdir().expect("tempdir").path(),
+    );
+    assert_ne!(first["cache-key"], changed["cache-key"]);
+}
+
+#[test]
+fn the_action_validates_and_uses_no_expression_inside_scripts() {
+    if consumers::have("check-jsonschema") {
+        for (schema, file) in [
+            ("vendor.github-actions", "action.yml"),
+            ("vendor.github-workflows", ".github/workflows/release.yml"),
+            (
+                "vendor.github-workflows",
+                "docs/examples/github-workflow.yml",
+            ),
+        ] {
+            let out = Command::new("check-jsonschema")
+                .args(["--builtin-schema", schema])
+                .arg(manifest_dir().join(file))
+                .output()
+                .expect("run check-jsonschema");
+            assert!(
+                out.status.success(),
+                "{file}: {}{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+    }
+    if let Some(tool) = consumers::multitool() {
+        consumers::ghas_rules_run(&tool);
+    }
+}

@@ -1,0 +1,233 @@
+//! A platform in a subfolder of its git repository, as pre-commit, GitHub and Flux see it:
+//! command-line paths resolve against the directory flinkform runs in and find the platform
+//! by walking up; machine formats show paths relative to the git root, human output relative
+//! to the current directory; the Flux Kustomization `path:` is relative to the source
+//! artifact; `lint` of a file outside the repository gets a `file://` URI in SARIF.
+
+mod common;
+
+use common::consumers;
+use common::{copy_dir, example, flinkform, git, manifest_dir};
+use std::fs;
+use std::path::Path;
+
+fn run(dir: &Path, args: &[&str]) -> (i32, String, String) {
+    let out = flinkform()
+        .current_dir(dir)
+        .env("FLINKFORM_TODAY", "2026-11-21")
+        .args(args)
+        .output()
+        .expect("run");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// A git repository with the example platform in `platform/` (Flux paths by default, so
+/// re-rendered for that layout) and a typo in one spec.
+fn repository() -> tempfile::TempDir {
+    let repo = tempfile::tempdir().expect("tempdir");
+    let platform = repo.path().join("platform");
+    copy_dir(&example(), &platform);
+    let cfg = platform.join("flinkform.yaml");
+    let text = fs::read_to_string(&cfg).expect("config");
+    let without: Vec<&str> = text
+        .lines()
+        .filter(|l| !l.trim_start().starts_with("platformPath:"))
+        .collect();
+    assert_eq!(
+        without.len() + 1,
+        text.lines().count(),
+        "the example sets platformPath"
+    );
+    fs::write(&cfg, without.join("\n") + "\n").expect("write");
+    git(repo.path(), &["init", "-q"]);
+    let (code, _, err) = run(&platform, &["render"]);
+    assert_eq!(code, 0, "{err}");
+    git(repo.path(), &["add", "-A"]);
+    git(repo.path(), &["commit", "-q", "-m", "platform"]);
+    let spec = platform.join("services/fraud-detector/service.yaml");
+    let text = fs::read_to_string(&spec).expect("spec");
+    fs::write(
+        &spec,
+        text.replace("    parallelism: 8", "    parallelsim: 8"),
+    )
+    .expect("write");
+    repo
+}
+
+#[test]
+fn check_paths_from_the_git_root_find_the_platform() {
+    let repo = repository();
+    let root = repo.path();
+    let spec = "platform/services/fraud-detector/service.yaml";
+    let (code, human, err) = run(root, &["check", spec, "--color", "never"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        human.contains("╭─[platform/services/fraud-detector/service.yaml:14:5]"),
+        "{human}"
+    );
+    let (code, json, _) = run(root, &["check", spec, "--format", "json"]);
+    assert_eq!(code, 1);
+    let j: serde_json::Value = serde_json::from_str(&json).expect("json");
+    assert_eq!(j["diagnostics"][0]["file"], spec);
+    // Human paths are relative to where flinkform runs; machine paths to the git root.
+    let services = root.join("platform/services");
+    let (_, human, _) = run(
+        &services,
+        &["check", "fraud-detector/service.yaml", "--color", "never"],
+    );
+    assert!(
+        human.contains("╭─[fraud-detector/service.yaml:14:5]"),
+        "{human}"
+    );
+    let (_, json, _) = run(&services, &["check", "fraud-detector", "--format", "json"]);
+    let j: serde_json::Value = serde_json::from_str(&json).expect("json");
+    assert_eq!(j["diagnostics"][0]["file"], spec);
+    let (_, human, _) = run(
+        &root.join("platform/services/inventory-sync"),
+        &["-C", "../fraud-detector", "check", "--color", "never"],
+    );
+    assert!(human.contains("╭─[service.yaml:14:5]"), "{human}");
+    // A file pre-commit passes that is in no platform: not flinkform's business.
+    fs::write(root.join("service.yaml"), "not: a spec\n").expect("write");
+    let (code, out, err) = run(root, &["check", "service.yaml"]);
+    assert_eq!((code, out.as_str()), (0, ""), "{err}");
+    assert!(
+        err.contains("note: service.yaml: no flinkform.yaml in its folder or above; ignored"),
+        "{err}"
+    );
+    // Paths in two platforms: check each on its own.
+    let other = root.join("other");
+    copy_dir(&example(), &other);
+    let (code, _, err) = run(
+        root,
+        &["check", spec, "other/services/fraud-detector/service.yaml"],
+    );
+    assert_eq!(code, 2);
+    assert!(err.contains("the paths belong to two platforms"), "{err}");
+}
+
+#[test]
+fn flux_paths_are_relative_to_the_source_artifact() {
+    let repo = repository();
+    let platform = repo.path().join("platform");
+    let flux = |p: &Path| {
+        fs::read_to_string(p.join("rendered/flux/prod-eu-1/fraud-detector.yaml")).expect("flux")
+    };
+    // A GitRepository: the whole git repository, so the path starts with the subfolder.
+    assert!(flux(&platform).contains("  path: ./platform/rendered/prod-eu-1/fraud-detector\n"));
+    let fix = |from: &str, to: &str| {
+        let cfg = platform.join("flinkform.yaml");
+        let text = fs::read_to_string(&cfg).expect("config");
+        fs::write(&cfg, text.replace(from, to)).expect("write");
+    };
+    let spec = platform.join("services/fraud-detector/service.yaml");
+    fs::write(
+        &spec,
+        fs::read_to_string(&spec)
+            .expect("spec")
+            .replace("parallelsim", "parallelism"),
+    )
+    .expect("write");
+    // Another kind of source holds what was pushed: the platform folder is its root…
+    fix("kind: GitRepository", "kind: OCIRepository");
+    assert_eq!(run(&platform, &["render"]).0, 0);
+    assert!(flux(&platform).contains("  path: ./rendered/prod-eu-1/fraud-detector\n"));
+    // …unless the config says where it is.
+    fix(
+        "    timeout: 10m\n",
+        "    timeout: 10m\n    platformPath: deploy/flink\n",
+    );
+    assert_eq!(run(&platform, &["render"]).0, 0);
+    assert!(flux(&platform).contains("  path: ./deploy/flink/rendered/prod-eu-1/fraud-detector\n"));
+    fix("platformPath: deploy/flink", "platformPath: ../elsewhere");
+    let (code, json, _) = run(&platform, &["check", "--format", "json"]);
+    assert_eq!(code, 1);
+    assert!(
+        json.contains("flux.platformPath `../elsewhere` must be a relative path"),
+        "{json}"
+    );
+}
+
+#[test]
+fn diff_of_a_subfolder_platform_compares_like_with_like() {
+    let repo = repository();
+    let platform = repo.path().join("platform");
+    let spec = platform.join("services/fraud-detector/service.yaml");
+    fs::write(
+        &spec,
+        fs::read_to_string(&spec)
+            .expect("spec")
+            .replace("    parallelsim: 8", "    parallelism: 9"),
+    )
+    .expect("write");
+    let (code, json, err) = run(&platform, &["diff", "--base", "HEAD", "--format", "json"]);
+    assert_eq!(code, 0, "{err}");
+    let j: serde_json::Value = serde_json::from_str(&json).expect("json");
+    let kinds: Vec<&str> = j["changes"]
+        .as_array()
+        .expect("changes")
+        .iter()
+        .filter_map(|c| c["kind"].as_str())
+        .collect();
+    assert!(kinds.contains(&"FlinkDeployment"), "{kinds:?}");
+    assert!(
+        !kinds.contains(&"Kustomization"),
+        "the base, rendered from a copy, has the same Flux paths: {kinds:?}"
+    );
+    for bad in ["--output=/tmp/x", "-p"] {
+        let (code, _, err) = run(&platform, &["diff", &format!("--base={bad}")]);
+        assert_eq!(code, 2, "{bad}");
+        assert!(err.contains("is not a revision"), "{err}");
+    }
+}
+
+#[test]
+fn lint_outside_the_repository_gives_file_uris() {
+    let elsewhere = tempfile::tempdir().expect("tempdir");
+    let job = elsewhere.path().join("my job#1.yaml");
+    fs::copy(
+        manifest_dir().join("tests/fixtures/lint/ha-enabled/cases.yaml"),
+        &job,
+    )
+    .expect("copy");
+    let repo = repository();
+    let job_arg = job.to_str().expect("utf-8 path");
+    let (code, sarif, _) = run(repo.path(), &["lint", job_arg, "--format", "sarif"]);
+    assert_eq!(code, 1);
+    let doc: serde_json::Value = serde_json::from_str(&sarif).expect("json");
+    let uri = doc["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
+        ["uri"]
+        .as_str()
+        .expect("uri");
+    let canonical = fs::canonicalize(&job).expect("canonical");
+    let expected = format!(
+        "file://{}",
+        canonical
+            .display()
+            .to_string()
+            .replace(' ', "%20")
+            .replace('#', "%23")
+    );
+    assert_eq!(uri, expected);
+    if let Some(tool) = consumers::multitool() {
+        consumers::validate_sarif(&tool, &sarif);
+    }
+    let (_, json, _) = run(repo.path(), &["lint", job_arg, "--format", "json"]);
+    let j: serde_json::Value = serde_json::from_str(&json).expect("json");
+    assert!(
+        j["diagnostics"][0]["file"]
+            .as_str()
+            .is_some_and(|f| f.starts_with('/'))
+    );
+    // Inside the repository: relative to the git root, whatever the current directory.
+    let inside = repo.path().join("platform/k8s");
+    fs::create_dir_all(&inside).expect("mkdir");
+    fs::copy(&job, inside.join("job.yaml")).expect("copy");
+    let (_, json, _) = run(&inside, &["lint", "job.yaml", "--format", "json"]);
+    let j: serde_json::Value = serde_json::from_str(&json).expect("json");
+    assert_eq!(j["diagnostics"][0]["file"], "platform/k8s/job.yaml");
+}
