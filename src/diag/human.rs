@@ -67,7 +67,8 @@ pub fn summary_line(report: &Report) -> String {
 type Src = NamedSource<Arc<str>>;
 
 /// The text of each file as snippets show it: with every byte of every secret span (the
-/// primary span of a redacted finding) replaced by `*`. Any finding's snippet or context line
+/// primary span of a redacted finding, and every span the report lists as a secret) replaced
+/// by `*`. Any finding's snippet or context line
 /// may show a secret's line, so masking happens here, once, for all of them; byte offsets
 /// stay valid because the length does not change.
 struct Texts {
@@ -77,13 +78,16 @@ struct Texts {
 impl Texts {
     fn new(report: &Report, sources: &SourceMap) -> Texts {
         let mut spans: HashMap<FileId, Vec<(usize, usize)>> = HashMap::new();
-        for d in report.diagnostics.iter().filter(|d| d.redact) {
-            if let Some(p) = &d.primary {
-                spans
-                    .entry(p.span.file)
-                    .or_default()
-                    .push((p.span.start as usize, p.span.end as usize));
-            }
+        let redacted = report
+            .diagnostics
+            .iter()
+            .filter(|d| d.redact)
+            .filter_map(|d| d.primary.as_ref().map(|p| p.span));
+        for span in redacted.chain(report.secrets.iter().copied()) {
+            spans
+                .entry(span.file)
+                .or_default()
+                .push((span.start as usize, span.end as usize));
         }
         let masked = spans
             .into_iter()

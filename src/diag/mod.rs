@@ -75,7 +75,7 @@ impl Diagnostic {
         Diagnostic {
             rule: rule.into(),
             severity,
-            message: message.into(),
+            message: crate::excerpt::bound(message.into()),
             primary: None,
             secondary: Vec::new(),
             help: None,
@@ -101,7 +101,7 @@ impl Diagnostic {
     pub fn at(mut self, span: Span, label: impl Into<String>) -> Self {
         self.primary = Some(Label {
             span,
-            message: label.into(),
+            message: crate::excerpt::bound(label.into()),
         });
         self
     }
@@ -116,7 +116,7 @@ impl Diagnostic {
     pub fn with_secondary(mut self, span: Span, label: impl Into<String>) -> Self {
         let label = Label {
             span,
-            message: label.into(),
+            message: crate::excerpt::bound(label.into()),
         };
         if self.primary.as_ref() != Some(&label) && !self.secondary.contains(&label) {
             self.secondary.push(label);
@@ -125,7 +125,7 @@ impl Diagnostic {
     }
 
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
-        self.help = Some(help.into());
+        self.help = Some(crate::excerpt::bound(help.into()));
         self
     }
 
@@ -156,6 +156,9 @@ pub struct Report {
     pub diagnostics: Vec<Diagnostic>,
     /// Number of input files looked at.
     pub files: usize,
+    /// Spans of secret values in the sources (see [`crate::secrets`]), masked wherever a
+    /// renderer shows source text, whether or not a finding is about them.
+    pub secrets: Vec<Span>,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
