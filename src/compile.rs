@@ -307,9 +307,11 @@ impl Compilation {
     /// errors): those block `render` whatever `--fail-on` says.
     ///
     /// A plain-text credential also blocks (unless waived): rendering would write it into a
-    /// file that Git and the cluster keep forever.
+    /// file that Git and the cluster keep forever. So does a namespace the service may not
+    /// claim: rendering would write RBAC, a quota and a network policy into it.
     pub fn has_blocking_errors(&self) -> bool {
         let secret = crate::policy::rules::no_plaintext_secrets::NoPlaintextSecrets::META.name;
+        let namespace = crate::policy::rules::namespace_isolation::NamespaceIsolation::META.name;
         self.report.diagnostics.iter().any(|d| {
             d.severity == crate::diag::Severity::Error
                 && d.is_active()
@@ -318,6 +320,7 @@ impl Compilation {
                     crate::schema::RULE,
                     validate::RULE,
                     secret,
+                    namespace,
                 ]
                 .contains(&d.rule.as_str())
         }) || self.workspace.platform.is_none()

@@ -1,7 +1,8 @@
 //! `flinkform render`: compile the repository and write the output folder.
 //!
 //! * Findings at or above `--fail-on` are reported and nothing is written (exit 1). YAML,
-//!   schema and CRD errors always block: there is nothing sound to render.
+//!   schema and CRD errors always block: there is nothing sound to render; so do plain-text
+//!   credentials and namespaces a service may not claim (`namespace-isolation`).
 //! * `--check` writes nothing: it compares what would be written with the output folder and
 //!   exits 1 on drift (missing, stale or extra generated files), with a unified diff.
 //! * Files flinkform did not generate are never modified or deleted; they are reported.
@@ -58,7 +59,7 @@ pub fn run(start: &Path, args: RenderArgs) -> Result<u8, Error> {
     }
     if blocked {
         output::note(
-            "nothing was written: fix the findings above (YAML, schema, CRD and plain-text credential errors always block; other findings block at --fail-on)",
+            "nothing was written: fix the findings above (YAML, schema, CRD, plain-text credential and namespace errors always block; other findings block at --fail-on)",
         );
         return Ok(EXIT_FINDINGS);
     }

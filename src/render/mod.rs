@@ -30,6 +30,7 @@ pub mod quota;
 mod tenancy;
 
 pub use flink_deployment::{DNS_FLAGS, PROMETHEUS_FACTORY, with_dns_flags};
+pub use flux::{KUSTOMIZATION_PREFIX as FLUX_KUSTOMIZATION_PREFIX, kustomization_name};
 
 use crate::diag::Diagnostic;
 use crate::spec::Resolved;
