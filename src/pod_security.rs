@@ -165,7 +165,10 @@ pub fn check(template: &Node, level: Level, fallback: Origin) -> Vec<Violation> 
             c.push(
                 v.origin.or(at_key(spec, field)),
                 Level::Baseline,
-                format!("`spec.{field}: true` shares the node's {}", host_namespace(field)),
+                format!(
+                    "`spec.{field}: true` shares the node's {}",
+                    host_namespace(field)
+                ),
                 format!("remove `{field}`: a Flink pod needs none of the node's namespaces"),
             );
         }
@@ -187,7 +190,11 @@ pub fn check(template: &Node, level: Level, fallback: Origin) -> Vec<Violation> 
             }
         }
     }
-    for v in spec.get("volumes").and_then(Node::as_seq).unwrap_or_default() {
+    for v in spec
+        .get("volumes")
+        .and_then(Node::as_seq)
+        .unwrap_or_default()
+    {
         c.volume(v);
     }
     let mut containers = Vec::new();
@@ -203,8 +210,12 @@ pub fn check(template: &Node, level: Level, fallback: Origin) -> Vec<Violation> 
                         c.push(
                             hp.origin,
                             Level::Baseline,
-                            format!("`{what}` binds host port {}", hp.scalar_text().unwrap_or_default()),
-                            "remove `hostPort`: expose the port through a Service instead".to_string(),
+                            format!(
+                                "`{what}` binds host port {}",
+                                hp.scalar_text().unwrap_or_default()
+                            ),
+                            "remove `hostPort`: expose the port through a Service instead"
+                                .to_string(),
                         );
                     }
                 }
@@ -274,7 +285,9 @@ impl Checker<'_> {
                 self.push(
                     v.origin,
                     Level::Baseline,
-                    format!("`{path}.privileged: true` gives the container every capability of the node"),
+                    format!(
+                        "`{path}.privileged: true` gives the container every capability of the node"
+                    ),
                     "remove `privileged`: a Flink container needs no host access".to_string(),
                 );
             }
@@ -331,7 +344,8 @@ impl Checker<'_> {
             );
         }
         if let Some(v) = sc.path(&["appArmorProfile", "type"])
-            && v.as_str().is_some_and(|t| t != "RuntimeDefault" && t != "Localhost")
+            && v.as_str()
+                .is_some_and(|t| t != "RuntimeDefault" && t != "Localhost")
         {
             self.push(
                 v.origin,
@@ -406,8 +420,12 @@ impl Checker<'_> {
                 self.push(
                     e.key_origin.or(e.value.origin),
                     Level::Baseline,
-                    format!("volume `{}` mounts a path of the node (`hostPath`)", crate::excerpt::quote(name)),
-                    "use an `emptyDir`, a `persistentVolumeClaim` or a `configMap` instead".to_string(),
+                    format!(
+                        "volume `{}` mounts a path of the node (`hostPath`)",
+                        crate::excerpt::quote(name)
+                    ),
+                    "use an `emptyDir`, a `persistentVolumeClaim` or a `configMap` instead"
+                        .to_string(),
                 );
             } else if !RESTRICTED_VOLUME_TYPES.contains(&e.key.as_str()) {
                 self.push(
@@ -472,7 +490,8 @@ impl Checker<'_> {
                     at,
                     Level::Restricted,
                     format!("`{what}` does not set `allowPrivilegeEscalation: false`"),
-                    "set `securityContext.allowPrivilegeEscalation: false` on the container".to_string(),
+                    "set `securityContext.allowPrivilegeEscalation: false` on the container"
+                        .to_string(),
                 );
             }
             let drops_all = field(&["capabilities", "drop"])
@@ -565,11 +584,17 @@ pub fn restricted_defaults(template: &mut Node) {
         };
         for ctr in items.iter_mut() {
             let Some(c) = ctr.as_map_mut() else { continue };
-            if c.get("securityContext").is_some_and(|s| s.as_map().is_none()) {
+            if c.get("securityContext")
+                .is_some_and(|s| s.as_map().is_none())
+            {
                 continue;
             }
             let sc = ensure_map_in(c, "securityContext");
-            set_default(sc, "allowPrivilegeEscalation", Node::bool(false, Origin::NONE));
+            set_default(
+                sc,
+                "allowPrivilegeEscalation",
+                Node::bool(false, Origin::NONE),
+            );
             if sc.get("capabilities").is_none_or(|c| c.as_map().is_some()) {
                 let caps = ensure_map_in(sc, "capabilities");
                 set_default(

@@ -9,8 +9,8 @@
 
 use super::read;
 use crate::diag::Diagnostic;
-use crate::source::{FileId, Span};
 pub use crate::pod_security::Level as PodSecurityLevel;
+use crate::source::{FileId, Span};
 use crate::tree::{Node, Origin, Sp};
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -494,7 +494,10 @@ impl Platform {
             }
         }
         let dep = &self.operator.flux_kustomization;
-        if dep.namespace.as_ref().is_none_or(|ns| *ns == self.flux.namespace)
+        if dep
+            .namespace
+            .as_ref()
+            .is_none_or(|ns| *ns == self.flux.namespace)
             && let Some(service) = dep
                 .name
                 .value

@@ -70,7 +70,10 @@ pub const BUILT_IN: &[(&str, &str)] = &[
     ("loki", "Loki"),
     ("logging", "logging"),
     ("observability", "observability tooling"),
-    ("opentelemetry-operator-system", "the OpenTelemetry Operator"),
+    (
+        "opentelemetry-operator-system",
+        "the OpenTelemetry Operator",
+    ),
     ("datadog", "the Datadog agent"),
     ("elastic-system", "Elastic Cloud on Kubernetes"),
     ("amazon-cloudwatch", "the Amazon CloudWatch agent"),
@@ -169,8 +172,14 @@ mod tests {
     fn built_in_reservations() {
         let p = Platform::builtin();
         let why = |ns: &str| reservation(&p, ns).map(|r| r.reason);
-        assert_eq!(why("default").as_deref(), Some("a Kubernetes system namespace"));
-        assert_eq!(why("kube-node-lease").as_deref(), Some("a Kubernetes system namespace"));
+        assert_eq!(
+            why("default").as_deref(),
+            Some("a Kubernetes system namespace")
+        );
+        assert_eq!(
+            why("kube-node-lease").as_deref(),
+            Some("a Kubernetes system namespace")
+        );
         assert_eq!(
             why("flink-operator").as_deref(),
             Some("the namespace of the Flink operator on this platform")
@@ -183,7 +192,13 @@ mod tests {
             why("openshift-monitoring").as_deref(),
             Some("the usual namespace of OpenShift")
         );
-        for free in ["fraud-detector", "vaults", "kube", "istio", "monitoring-sink"] {
+        for free in [
+            "fraud-detector",
+            "vaults",
+            "kube",
+            "istio",
+            "monitoring-sink",
+        ] {
             assert_eq!(why(free), None, "{free}");
         }
     }

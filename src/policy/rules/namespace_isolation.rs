@@ -74,22 +74,30 @@ impl Rule for NamespaceIsolation {
             Some(ns) => {
                 let name = ns.as_str().unwrap_or_default();
                 if let Some(r) = reserved::reservation(t.platform, name) {
-                    let help = if t.is_render() {
-                        "rename the service (its namespace, service account and Flux Kustomization are named after it); a platform that means to run it there waives this finding"
+                    let (message, help) = if t.is_render() {
+                        (
+                            format!(
+                                "service `{}` would get the namespace `{}`, {}: flinkform would render RBAC, a quota and a network policy into it",
+                                quote(v.name()),
+                                quote(name),
+                                r.reason
+                            ),
+                            "rename the service (its namespace, service account and Flux Kustomization are named after it); a platform that means to run it there waives this finding",
+                        )
                     } else {
-                        "give the job a namespace of its own"
+                        (
+                            format!(
+                                "`{}` runs in `{}`, {}: a job there shares RBAC, quotas and network policy with whatever else runs there",
+                                quote(v.name()),
+                                quote(name),
+                                r.reason
+                            ),
+                            "give the job a namespace of its own",
+                        )
                     };
-                    let mut f = Finding::new(
-                        ns.origin,
-                        format!(
-                            "`{}` claims the namespace `{}`, {}: a job there would share its RBAC, quota and network policy",
-                            quote(v.name()),
-                            quote(name),
-                            r.reason
-                        ),
-                    )
-                    .label("reserved namespace")
-                    .help(help);
+                    let mut f = Finding::new(ns.origin, message)
+                        .label("reserved namespace")
+                        .help(help);
                     if r.origin.span().is_some() {
                         f = f.also(r.origin, "reserved here");
                     }

@@ -1,5 +1,5 @@
-use crate::policy::{Finding, Rule, RuleMeta, Target};
 use crate::excerpt::quote;
+use crate::policy::{Finding, Rule, RuleMeta, Target};
 use crate::secrets::{self, SiteKind};
 use crate::tree::Origin;
 
