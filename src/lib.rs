@@ -16,6 +16,7 @@ pub mod error;
 pub mod excerpt;
 pub mod flink;
 pub mod import;
+pub mod limits;
 pub mod lint;
 pub mod memory_breakdown;
 pub mod output;

@@ -263,7 +263,10 @@ pub fn bundle(platform: &Platform, r: &Resolved, output: &str) -> Option<Bundle>
             "rbac.yaml",
             vec![tenancy::role(&ctx), tenancy::role_binding(&ctx)],
         ),
-        ("resourcequota.yaml", vec![quota::build(&ctx)]),
+        (
+            "resourcequota.yaml",
+            vec![quota::build(&ctx, &mut diagnostics)],
+        ),
         ("networkpolicy.yaml", vec![network::build(&ctx)]),
         (
             "flinkdeployment.yaml",

@@ -24,6 +24,7 @@ pub mod metrics_enabled;
 pub mod namespace_isolation;
 pub mod no_plaintext_secrets;
 pub mod no_service_account_override;
+pub mod numbers_in_range;
 pub mod official_image;
 pub mod one_job_per_cluster;
 pub mod parallelism_fits_slots;
@@ -65,6 +66,7 @@ pub static ALL: &[&dyn Rule] = &[
     &namespace_isolation::NamespaceIsolation,
     &no_plaintext_secrets::NoPlaintextSecrets,
     &no_service_account_override::NoServiceAccountOverride,
+    &numbers_in_range::NumbersInRange,
     &official_image::OfficialImage,
     &one_job_per_cluster::OneJobPerCluster,
     &parallelism_fits_slots::ParallelismFitsSlots,
