@@ -93,8 +93,9 @@ pub fn validate(format: Format, doc: &Node, file: FileId) -> Vec<Diagnostic> {
     // means "no overrides" and stays.
     let instance = without_null_entries(doc, &mut Vec::new());
     let mut out = Vec::new();
+    let mut budget = crate::suggest::Budget::default();
     for error in validator.iter_errors(&instance) {
-        map::diagnostics(&error, doc, file, s, &mut out);
+        map::diagnostics(&error, doc, file, s, &mut budget, &mut out);
     }
     limits::check(doc, format == Format::Platform, &mut out);
     out
