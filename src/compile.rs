@@ -120,12 +120,7 @@ pub fn compile_workspace(mut workspace: Workspace, options: &Options) -> Result<
         });
     }
     // Every file a finding shows, with its secret values masked whatever the rules said.
-    let shown: BTreeSet<crate::source::FileId> = diagnostics
-        .iter()
-        .flat_map(|d| d.primary.iter().chain(d.secondary.iter()))
-        .map(|l| l.span.file)
-        .collect();
-    let secrets = crate::secrets::file_spans(shown, &workspace.sources);
+    let secrets = crate::secrets::shown_spans(&diagnostics, &workspace.sources);
     let mut report = Report {
         diagnostics,
         files: 1 + workspace.spec_paths.len(),

@@ -14,7 +14,7 @@
 use std::borrow::Cow;
 
 /// The most characters of one quoted value a message shows.
-pub const MAX_QUOTE_CHARS: usize = 60;
+pub const MAX_QUOTE_CHARS: usize = 100;
 
 /// The most characters of a whole message, help text or label.
 pub const MAX_MESSAGE_CHARS: usize = 1000;
@@ -45,9 +45,16 @@ pub fn quote(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-/// A whole message, help text or label, cut to [`MAX_MESSAGE_CHARS`] characters (with `…`).
-/// Well-formed messages are far shorter; this only bounds what [`quote`] did not see.
+/// A whole message, help text or label as it may be shown: every `` `quoted` `` part passed
+/// through [`quote`] (messages quote what they are about in backticks, so a site that forgot
+/// to quote is still bounded, and a credential is still withheld), and the whole cut to
+/// [`MAX_MESSAGE_CHARS`] characters (with `…`). Every diagnostic's text passes through here.
 pub fn bound(text: String) -> String {
+    let text = if text.contains('`') {
+        requote(&text)
+    } else {
+        text
+    };
     match text.char_indices().nth(MAX_MESSAGE_CHARS) {
         None => text,
         Some((i, _)) => {
@@ -57,6 +64,33 @@ pub fn bound(text: String) -> String {
             t
         }
     }
+}
+
+/// `text` with the part between each pair of backticks passed through [`quote`]. An
+/// unpaired backtick leaves the rest as it is (the length cap still applies).
+fn requote(text: &str) -> String {
+    let mut out = String::with_capacity(text.len().min(MAX_MESSAGE_CHARS * 2));
+    let mut rest = text;
+    while let Some(open) = rest.find('`') {
+        let (before, after) = rest.split_at(open);
+        out.push_str(before);
+        let after = &after[1..];
+        match after.find('`') {
+            Some(close) => {
+                out.push('`');
+                out.push_str(&quote(&after[..close]));
+                out.push('`');
+                rest = &after[close + 1..];
+            }
+            None => {
+                out.push('`');
+                rest = after;
+                break;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 #[cfg(test)]
@@ -79,7 +113,7 @@ mod tests {
         assert_eq!(quote("first\nsecond"), "first…");
         assert_eq!(quote("a\r\nb"), "a…");
         // Cuts on character boundaries.
-        let wide = "é".repeat(100);
+        let wide = "é".repeat(MAX_QUOTE_CHARS * 2);
         assert_eq!(quote(&wide).chars().count(), MAX_QUOTE_CHARS + 1);
     }
 
@@ -95,5 +129,26 @@ mod tests {
         assert_eq!(bound("short".into()), "short");
         let b = bound("m".repeat(5_000));
         assert_eq!(b.chars().count(), MAX_MESSAGE_CHARS + 1);
+    }
+
+    #[test]
+    fn quoted_parts_of_messages_are_excerpts() {
+        let long = "k".repeat(500);
+        let m = bound(format!("unknown key `{long}`: remove `it`"));
+        assert_eq!(
+            m,
+            format!(
+                "unknown key `{}…`: remove `it`",
+                "k".repeat(MAX_QUOTE_CHARS)
+            )
+        );
+        let m = bound("value `-----BEGIN EC PRIVATE KEY-----\nMHc` is wrong".to_string());
+        assert_eq!(m, "value `<redacted>` is wrong");
+        // An unpaired backtick: the rest is left alone, and still capped.
+        assert_eq!(bound("a `b".to_string()), "a `b");
+        assert_eq!(
+            bound(format!("a `{}", "x".repeat(3000))).chars().count(),
+            MAX_MESSAGE_CHARS + 1
+        );
     }
 }

@@ -175,7 +175,7 @@ pub fn check(template: &Node, level: Level, fallback: Origin) -> Vec<Violation> 
     }
     let pod_sc = spec.get("securityContext");
     if let Some(sc) = pod_sc {
-        c.security_context(sc, "spec.securityContext", true);
+        c.security_context(sc, "the pod", true);
         if let Some(sysctls) = sc.get("sysctls").and_then(Node::as_seq) {
             for s in sysctls {
                 let name = s.get("name").and_then(Node::as_str).unwrap_or_default();
@@ -201,7 +201,12 @@ pub fn check(template: &Node, level: Level, fallback: Origin) -> Vec<Violation> 
     for list in CONTAINER_LISTS {
         for ctr in spec.get(list).and_then(Node::as_seq).unwrap_or_default() {
             let name = ctr.get("name").and_then(Node::as_str).unwrap_or_default();
-            let what = format!("{list}[{}]", crate::excerpt::quote(name));
+            let kind = match list {
+                "containers" => "container",
+                "initContainers" => "init container",
+                _ => "ephemeral container",
+            };
+            let what = format!("{kind} `{}`", crate::excerpt::quote(name));
             if let Some(ports) = ctr.get("ports").and_then(Node::as_seq) {
                 for p in ports {
                     if let Some(hp) = p.get("hostPort")
@@ -211,7 +216,7 @@ pub fn check(template: &Node, level: Level, fallback: Origin) -> Vec<Violation> 
                             hp.origin,
                             Level::Baseline,
                             format!(
-                                "`{what}` binds host port {}",
+                                "{what} binds host port {}",
                                 hp.scalar_text().unwrap_or_default()
                             ),
                             "remove `hostPort`: expose the port through a Service instead"
@@ -221,7 +226,7 @@ pub fn check(template: &Node, level: Level, fallback: Origin) -> Vec<Violation> 
                 }
             }
             if let Some(sc) = ctr.get("securityContext") {
-                c.security_context(sc, &format!("{what}.securityContext"), false);
+                c.security_context(sc, &what, false);
             }
             containers.push((what, ctr));
         }
@@ -276,7 +281,8 @@ impl Checker<'_> {
         }
     }
 
-    /// The controls that apply to a pod's or a container's `securityContext`.
+    /// The controls that apply to a pod's or a container's `securityContext`; `path` names
+    /// whose it is (`the pod`, ``container `main` ``).
     fn security_context(&mut self, sc: &Node, path: &str, pod: bool) {
         if !pod {
             if let Some(v) = sc.get("privileged")
@@ -286,7 +292,7 @@ impl Checker<'_> {
                     v.origin,
                     Level::Baseline,
                     format!(
-                        "`{path}.privileged: true` gives the container every capability of the node"
+                        "{path}: `securityContext.privileged: true` gives the container every capability of the node"
                     ),
                     "remove `privileged`: a Flink container needs no host access".to_string(),
                 );
@@ -299,14 +305,14 @@ impl Checker<'_> {
                         self.push(
                             cap.origin,
                             Level::Baseline,
-                            format!("`{path}.capabilities.add` adds `{}`, beyond the baseline set", crate::excerpt::quote(name)),
+                            format!("{path}: `securityContext.capabilities.add` adds `{}`, beyond the baseline set", crate::excerpt::quote(name)),
                             "remove it: baseline allows adding only AUDIT_WRITE, CHOWN, DAC_OVERRIDE, FOWNER, FSETID, KILL, MKNOD, NET_BIND_SERVICE, SETFCAP, SETGID, SETPCAP, SETUID and SYS_CHROOT".to_string(),
                         );
                     } else if bare != "NET_BIND_SERVICE" {
                         self.push(
                             cap.origin,
                             Level::Restricted,
-                            format!("`{path}.capabilities.add` adds `{}`; restricted allows only NET_BIND_SERVICE", crate::excerpt::quote(name)),
+                            format!("{path}: `securityContext.capabilities.add` adds `{}`; restricted allows only NET_BIND_SERVICE", crate::excerpt::quote(name)),
                             "remove it".to_string(),
                         );
                     }
@@ -318,7 +324,7 @@ impl Checker<'_> {
                 self.push(
                     v.origin,
                     Level::Baseline,
-                    format!("`{path}.procMount` unmasks /proc"),
+                    format!("{path}: `securityContext.procMount` unmasks /proc"),
                     "remove `procMount` (or set it to `Default`)".to_string(),
                 );
             }
@@ -328,7 +334,7 @@ impl Checker<'_> {
                 self.push(
                     v.origin,
                     Level::Restricted,
-                    format!("`{path}.allowPrivilegeEscalation: true` lets a process gain more privileges than its parent"),
+                    format!("{path}: `securityContext.allowPrivilegeEscalation: true` lets a process gain more privileges than its parent"),
                     "set `allowPrivilegeEscalation: false`".to_string(),
                 );
             }
@@ -339,7 +345,7 @@ impl Checker<'_> {
             self.push(
                 v.origin,
                 Level::Baseline,
-                format!("`{path}.windowsOptions.hostProcess: true` runs on the Windows host"),
+                format!("{path}: `securityContext.windowsOptions.hostProcess: true` runs on the Windows host"),
                 "remove `hostProcess`".to_string(),
             );
         }
@@ -350,7 +356,7 @@ impl Checker<'_> {
             self.push(
                 v.origin,
                 Level::Baseline,
-                format!("`{path}.appArmorProfile.type` turns AppArmor off"),
+                format!("{path}: `securityContext.appArmorProfile.type` turns AppArmor off"),
                 "use `RuntimeDefault`, or remove it".to_string(),
             );
         }
@@ -363,7 +369,7 @@ impl Checker<'_> {
                 self.push(
                     v.origin,
                     Level::Baseline,
-                    format!("`{path}.seLinuxOptions.type` `{}` is not a container type", crate::excerpt::quote(t)),
+                    format!("{path}: `securityContext.seLinuxOptions.type` `{}` is not a container type", crate::excerpt::quote(t)),
                     "remove it, or use container_t, container_init_t, container_kvm_t or container_engine_t".to_string(),
                 );
             }
@@ -374,7 +380,7 @@ impl Checker<'_> {
                     self.push(
                         v.origin,
                         Level::Baseline,
-                        format!("`{path}.seLinuxOptions.{field}` sets a custom SELinux {field}"),
+                        format!("{path}: `securityContext.seLinuxOptions.{field}` sets a custom SELinux {field}"),
                         format!("remove `seLinuxOptions.{field}`"),
                     );
                 }
@@ -386,7 +392,9 @@ impl Checker<'_> {
             self.push(
                 v.origin,
                 Level::Baseline,
-                format!("`{path}.seccompProfile.type: Unconfined` turns seccomp off"),
+                format!(
+                    "{path}: `securityContext.seccompProfile.type: Unconfined` turns seccomp off"
+                ),
                 "use `RuntimeDefault`".to_string(),
             );
         }
@@ -396,7 +404,7 @@ impl Checker<'_> {
             self.push(
                 v.origin,
                 Level::Restricted,
-                format!("`{path}.runAsUser: 0` runs as root"),
+                format!("{path}: `securityContext.runAsUser: 0` runs as root"),
                 format!("run as a non-root user, e.g. `runAsUser: {FLINK_UID}` (the Flink image's `flink` user)"),
             );
         }
@@ -406,7 +414,7 @@ impl Checker<'_> {
             self.push(
                 v.origin,
                 Level::Restricted,
-                format!("`{path}.runAsNonRoot: false` allows running as root"),
+                format!("{path}: `securityContext.runAsNonRoot: false` allows running as root"),
                 "set `runAsNonRoot: true`, or remove it (flinkform sets it)".to_string(),
             );
         }
@@ -473,7 +481,7 @@ impl Checker<'_> {
                 self.push(
                     at,
                     Level::Restricted,
-                    format!("`{what}` may run as root: neither the pod nor the container sets `runAsNonRoot: true`"),
+                    format!("{what} may run as root: neither the pod nor the container sets `runAsNonRoot: true`"),
                     "set `securityContext.runAsNonRoot: true` on the pod".to_string(),
                 );
             }
@@ -481,15 +489,18 @@ impl Checker<'_> {
                 self.push(
                     at,
                     Level::Restricted,
-                    format!("`{what}` has no seccomp profile: neither the pod nor the container sets one"),
-                    "set `securityContext.seccompProfile.type: RuntimeDefault` on the pod".to_string(),
+                    format!(
+                        "{what} has no seccomp profile: neither the pod nor the container sets one"
+                    ),
+                    "set `securityContext.seccompProfile.type: RuntimeDefault` on the pod"
+                        .to_string(),
                 );
             }
             if field(&["allowPrivilegeEscalation"]).is_none() {
                 self.push(
                     at,
                     Level::Restricted,
-                    format!("`{what}` does not set `allowPrivilegeEscalation: false`"),
+                    format!("{what} does not set `allowPrivilegeEscalation: false`"),
                     "set `securityContext.allowPrivilegeEscalation: false` on the container"
                         .to_string(),
                 );
@@ -501,7 +512,7 @@ impl Checker<'_> {
                 self.push(
                     field(&["capabilities", "drop"]).map_or(at, |d| d.origin.or(at)),
                     Level::Restricted,
-                    format!("`{what}` does not drop all capabilities"),
+                    format!("{what} does not drop all capabilities"),
                     "set `securityContext.capabilities.drop: [ALL]` on the container".to_string(),
                 );
             }
@@ -647,6 +658,11 @@ mod tests {
         assert_eq!(got.len(), 6, "{got:#?}");
         assert!(got[0].starts_with("`spec.hostNetwork: true`"));
         assert!(got[1].starts_with("`spec.hostPID: true`"));
+        assert!(
+            got[4].starts_with("container `c`: `securityContext.privileged: true`"),
+            "{}",
+            got[4]
+        );
         assert!(got[2].contains("`hostPath`"));
         assert!(got[3].contains("host port 80"));
         assert!(got[4].contains("privileged: true"));
@@ -675,7 +691,7 @@ mod tests {
         // What the template wrote stays, and is still reported; the rest is now set.
         assert_eq!(
             after,
-            ["`initContainers[init].securityContext.runAsUser: 0` runs as root"]
+            ["init container `init`: `securityContext.runAsUser: 0` runs as root"]
         );
         restricted_defaults(&mut t);
         assert_eq!(

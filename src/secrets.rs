@@ -315,6 +315,20 @@ pub fn file_spans(
     out
 }
 
+/// [`file_spans`] of every file a finding points into (primary or secondary): what a
+/// renderer that shows source text must mask.
+pub fn shown_spans(
+    diagnostics: &[crate::diag::Diagnostic],
+    sources: &crate::source::SourceMap,
+) -> Vec<Span> {
+    let shown: std::collections::BTreeSet<FileId> = diagnostics
+        .iter()
+        .flat_map(|d| d.primary.iter().chain(d.secondary.iter()))
+        .map(|l| l.span.file)
+        .collect();
+    file_spans(shown, sources)
+}
+
 /// `flinkConfiguration` flattened the way the operator flattens it (nested maps joined with
 /// `.`); lists and scalars are leaves.
 fn flatten<'a>(n: &'a Node, prefix: String, out: &mut Vec<(String, &'a Node)>) {

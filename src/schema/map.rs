@@ -221,8 +221,14 @@ pub(super) fn diagnostics(
             let span = entry
                 .and_then(|e| e.key_origin.span())
                 .unwrap_or_else(|| mapping_span(&loc, file));
-            let (message, help) =
-                value_message(inner, &key, schemas, &format!("`{}`", quote(&key)), budget);
+            let (message, help) = value_message(
+                inner,
+                &key,
+                schemas,
+                &format!("`{}`", quote(&key)),
+                budget,
+                false,
+            );
             out.push(with_help(
                 Diagnostic::error(RULE, message).at(span, "this key"),
                 help,
@@ -230,8 +236,17 @@ pub(super) fn diagnostics(
         }
         _ => {
             let span = value_span(&loc, file);
-            let text = loc.node.scalar_text().unwrap_or_default();
-            let (message, help) = value_message(error, &text, schemas, &field_name(&loc), budget);
+            // A value under a name that says it is a credential is never quoted.
+            let hide = loc
+                .entry
+                .is_some_and(|e| crate::secrets::names_secret(&e.key));
+            let text = if hide {
+                crate::secrets::REDACTED.to_string()
+            } else {
+                loc.node.scalar_text().unwrap_or_default()
+            };
+            let (message, help) =
+                value_message(error, &text, schemas, &field_name(&loc), budget, hide);
             out.push(with_help(
                 Diagnostic::error(RULE, message).at(span, "here"),
                 help,
@@ -344,6 +359,17 @@ fn type_names(kind: &TypeKind) -> String {
     }
 }
 
+/// What kind of value was found, without the value.
+fn describe_kind(n: &Node) -> String {
+    match &n.value {
+        Value::Str(_) => "a string".into(),
+        Value::Int(_) => "an integer".into(),
+        Value::Float(_) => "a number".into(),
+        Value::Bool(_) => "a boolean".into(),
+        _ => describe_found(n),
+    }
+}
+
 fn describe_found(n: &Node) -> String {
     match &n.value {
         Value::Str(s) => format!("the string \"{}\"", quote(s)),
@@ -363,6 +389,7 @@ fn value_message(
     schemas: &Schemas,
     field: &str,
     budget: &mut Budget,
+    hide: bool,
 ) -> (String, Option<String>) {
     let h = hint(error, schemas);
     let value = error.instance();
@@ -382,8 +409,9 @@ fn value_message(
             } else {
                 Some(type_help(kind, &found))
             };
+            let found_text = if hide { describe_kind(&found) } else { describe_found(&found) };
             (
-                format!("{field} must be {}, found {}", type_names(kind), describe_found(&found)),
+                format!("{field} must be {}, found {found_text}", type_names(kind)),
                 help,
             )
         }
