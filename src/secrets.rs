@@ -221,8 +221,12 @@ fn env_map_sites<'a>(section: &'a Node, out: &mut Vec<&'a Node>) {
         .into_iter()
         .flatten()
     {
-        let v = e.value.scalar_text().unwrap_or_default();
-        if named_value_is_secret(&e.key, &v) || sets_secret_property(&v) {
+        let secret = match e.value.scalar_text() {
+            Some(v) => named_value_is_secret(&e.key, &v) || sets_secret_property(&v),
+            // A list or mapping under a credential's name is no reference either.
+            None => names_secret(&e.key) && !e.value.is_null(),
+        };
+        if secret {
             out.push(&e.value);
         }
     }
@@ -282,10 +286,22 @@ fn document_nodes(doc: &Node) -> Vec<&Node> {
 /// The source spans of every secret value in one document (see [`document_nodes`]). For a
 /// rendered object these are spans in the spec or platform config the values came from.
 pub fn document_spans(doc: &Node) -> Vec<Span> {
-    document_nodes(doc)
-        .iter()
-        .filter_map(|n| n.origin.span())
-        .collect()
+    let mut out = Vec::new();
+    for n in document_nodes(doc) {
+        node_spans(n, &mut out);
+    }
+    out
+}
+
+/// The spans of a node and, for a list or mapping (whose own span may be just its opening
+/// bracket), of every value in it.
+fn node_spans(n: &Node, out: &mut Vec<Span>) {
+    out.extend(n.origin.span());
+    match &n.value {
+        Value::Seq(items) => items.iter().for_each(|i| node_spans(i, out)),
+        Value::Map(m) => m.iter().for_each(|e| node_spans(&e.value, out)),
+        _ => {}
+    }
 }
 
 /// The spans of every secret in the given source files (parsed again; a file that does not
