@@ -676,12 +676,10 @@ spec:
             if let Some(Value::Map(conf)) = at(&["flinkConfiguration"]).map(|n| &n.value) {
                 for e in conf.iter() {
                     let text = e.value.as_str().unwrap_or_default();
-                    if e.key.starts_with("execution.checkpointing.")
-                        || e.key == "kubernetes.operator.periodic.savepoint.interval"
-                    {
-                        if let Some(r) = flinkform::limits::flink_duration_ms(text) {
-                            r.map_err(|why| format!("{}: {text} {why}", e.key))?;
-                        }
+                    let duration = e.key.starts_with("execution.checkpointing.")
+                        || e.key == "kubernetes.operator.periodic.savepoint.interval";
+                    if duration && let Some(r) = flinkform::limits::flink_duration_ms(text) {
+                        r.map_err(|why| format!("{}: {text} {why}", e.key))?;
                     }
                     if e.key == "taskmanager.numberOfTaskSlots" {
                         text.parse::<i32>().map_err(|_| format!("slots {text}"))?;
