@@ -892,10 +892,9 @@ fn secrets_never_appear_in_any_command_or_format() {
     }
 
     // 3. lint and import --dry-run of a hand-written manifest with the same markers.
-    let manifest = format!(
-        "apiVersion: flink.apache.org/v1beta1
+    let manifest = "apiVersion: flink.apache.org/v1beta1
 kind: FlinkDeployment
-metadata: {{ name: legacy, namespace: legacy }}
+metadata: { name: legacy, namespace: legacy }
 spec:
   flinkVersion: v1_20
   image: flink:1.20.1-java17
@@ -908,16 +907,15 @@ spec:
       containers:
         - name: flink-main-container
           env:
-            - {{ name: DB_PASSWORD, value: Mk-env-3CCC }}
-  jobManager: {{ resource: {{ cpu: 1, memory: 2048m }} }}
-  taskManager: {{ resource: {{ cpu: 1, memory: 2048m }} }}
+            - { name: DB_PASSWORD, value: Mk-env-3CCC }
+  jobManager: { resource: { cpu: 1, memory: 2048m } }
+  taskManager: { resource: { cpu: 1, memory: 2048m } }
   job:
     jarURI: local:///opt/flink/usrlib/legacy.jar
     args: [--password, Mk-arg-3CCC]
     parallelism: 2
     upgradeMode: savepoint
-"
-    );
+";
     fs::write(r.path().join("legacy.yaml"), manifest).expect("write");
     for format in FORMATS {
         let (code, text) = all_output(r.path(), &["lint", "legacy.yaml", "--format", format]);
