@@ -157,6 +157,34 @@ fn infrastructure_namespaces_cannot_be_claimed_and_are_never_rendered() {
 }
 
 #[test]
+fn new_refuses_a_reserved_name_unless_the_platform_waives_it() {
+    let r = repo(RESTRICTED_PLATFORM, &[]);
+    let (code, _, stderr) = run(r.path(), &["new", "cert-manager", "--team", "shop"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("`cert-manager` cannot be a service name here: its namespace would be `cert-manager`, the usual namespace of cert-manager"),
+        "{stderr}"
+    );
+    assert!(!r.path().join("services/cert-manager").exists());
+    let waived = format!(
+        "{RESTRICTED_PLATFORM}    waivers:
+      - rule: namespace-isolation
+        service: cert-manager
+        reason: Certificate inventory job lives beside cert-manager (SEC-7)
+        expires: 2099-01-01
+"
+    );
+    fs::write(r.path().join("flinkform.yaml"), waived).expect("write");
+    let (code, _, stderr) = run(r.path(), &["new", "cert-manager", "--team", "shop"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        r.path()
+            .join("services/cert-manager/service.yaml")
+            .is_file()
+    );
+}
+
+#[test]
 fn the_platform_reserves_more_and_waives_what_it_means() {
     let platform = format!(
         "{PLATFORM}  policy:
