@@ -134,14 +134,9 @@ pub fn lint_bytes(
         })
         .collect();
     diagnostics.extend(policy::run(&targets, platform, &policy::date::today()));
-    let secrets = docs
-        .iter()
-        .flat_map(|d| crate::secrets::document_spans(&d.node))
-        .collect();
     let mut report = Report {
         diagnostics,
         files: file_count,
-        secrets,
     };
     report.finish(sources);
     Ok(report)

@@ -6,8 +6,8 @@
 //! it looks like one whatever its name (an AWS access key ID, a PEM private key).
 //!
 //! The `no-plaintext-secrets` rule reports the [`sites`] of an object; the terminal renderer
-//! masks the [`file_spans`] of every file it shows (`check`, `lint`, `import`, whatever the
-//! rule's severity); `diff`, `render --check` and `import --dry-run` print rendered objects and
+//! masks the [`shown_spans`] of every file it shows (`check`, `lint`, `import`, `render
+//! --check`, whatever the rule's severity); `diff`, `render --check` and `import --dry-run` print rendered objects and
 //! specs through [`redact`] and [`redact_yaml`]; [`crate::excerpt::quote`] withholds any value
 //! a message quotes that [`looks_like_secret`]. Change the decision here and every output
 //! follows.

@@ -111,8 +111,6 @@ pub fn run(start: &Path, args: RenderArgs) -> Result<u8, Error> {
             report
                 .diagnostics
                 .extend(out::drift_diagnostics(&drift, &rel_out, &mut sources));
-            // The files on disk are shown now too: mask their secrets as well.
-            report.secrets = flinkform::secrets::shown_spans(&report.diagnostics, &sources);
             report.finish(&sources);
             output::report(&report, &sources, &args.report)?;
         }

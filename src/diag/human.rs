@@ -67,8 +67,8 @@ pub fn summary_line(report: &Report) -> String {
 type Src = NamedSource<Arc<str>>;
 
 /// The text of each file as snippets show it: with every byte of every secret span (the
-/// primary span of a redacted finding, and every span the report lists as a secret) replaced
-/// by `*`. Any finding's snippet or context line
+/// primary span of a redacted finding, and every secret value `crate::secrets` finds in the
+/// files shown) replaced by `*`. Any finding's snippet or context line
 /// may show a secret's line, so masking happens here, once, for all of them; byte offsets
 /// stay valid because the length does not change.
 struct Texts {
@@ -83,7 +83,10 @@ impl Texts {
             .iter()
             .filter(|d| d.redact)
             .filter_map(|d| d.primary.as_ref().map(|p| p.span));
-        for span in redacted.chain(report.secrets.iter().copied()) {
+        // Every secret value of every file shown (the one decision, `crate::secrets`),
+        // whether or not a finding is about it.
+        let secrets = crate::secrets::shown_spans(&report.diagnostics, sources);
+        for span in redacted.chain(secrets) {
             spans
                 .entry(span.file)
                 .or_default()

@@ -156,9 +156,6 @@ pub struct Report {
     pub diagnostics: Vec<Diagnostic>,
     /// Number of input files looked at.
     pub files: usize,
-    /// Spans of secret values in the sources (see [`crate::secrets`]), masked wherever a
-    /// renderer shows source text, whether or not a finding is about them.
-    pub secrets: Vec<Span>,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
