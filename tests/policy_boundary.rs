@@ -606,8 +606,20 @@ mod numbers {
             Just("1e308".to_string()),
             Just("0.0000001".to_string()),
         ];
-        let memory = (digits(), prop::sample::select(vec!["Mi", "Gi", "Ti"]))
-            .prop_map(|(d, u)| format!("{d}{u}"));
+        let memory = prop_oneof![
+            (digits(), prop::sample::select(vec!["Mi", "Gi", "Ti"]))
+                .prop_map(|(d, u)| format!("{d}{u}")),
+            // At and just past Flink's 64-bit limit: the memory model runs on the largest.
+            prop::sample::select(vec![
+                "8388607Ti",
+                "8388608Ti",
+                "8589934591Gi",
+                "8589934592Gi",
+                "8796093022207Mi",
+                "8796093022208Mi",
+            ])
+            .prop_map(str::to_string),
+        ];
         let duration = || {
             (digits(), prop::sample::select(vec!["ms", "s", "m", "h"]))
                 .prop_map(|(d, u)| format!("{d}{u}"))
