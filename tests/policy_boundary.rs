@@ -521,11 +521,8 @@ spec:
           securityContext: { runAsUser: 0 }
 ";
     fs::write(r.path().join("legacy.yaml"), manifest).expect("write");
-    let lines = |env: &str| {
-        let (_, out, err) = run(
-            r.path(),
-            &["lint", "legacy.yaml", "--env", env, "--format", "json"],
-        );
+    let lines = |file: &str, env: &str| {
+        let (_, out, err) = run(r.path(), &["lint", file, "--env", env, "--format", "json"]);
         let json: serde_json::Value =
             serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}{err}"));
         json["diagnostics"]
@@ -538,8 +535,22 @@ spec:
     };
     // prod is restricted: root, and the four settings restricted requires of the container
     // (non-root, seccomp, no privilege escalation, all capabilities dropped).
-    assert_eq!(lines("prod"), [11, 11, 11, 11, 11]);
-    assert_eq!(lines("staging"), Vec::<u64>::new());
+    assert_eq!(lines("legacy.yaml", "prod"), [11, 11, 11, 11, 11]);
+    assert_eq!(lines("legacy.yaml", "staging"), Vec::<u64>::new());
+    // No pod template at all: the main container Flink adds has none of those settings.
+    fs::write(
+        r.path().join("bare.yaml"),
+        "apiVersion: flink.apache.org/v1beta1
+kind: FlinkDeployment
+metadata: { name: bare, namespace: bare }
+spec:
+  flinkVersion: v1_20
+  serviceAccount: bare
+",
+    )
+    .expect("write");
+    assert_eq!(lines("bare.yaml", "prod"), [4, 4, 4, 4]);
+    assert_eq!(lines("bare.yaml", "staging"), Vec::<u64>::new());
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,8 +1,10 @@
 use crate::excerpt::quote;
 use crate::pod_security::{self, LABEL_PREFIX, Level};
+use crate::policy::view::Kind;
 use crate::policy::{Finding, Rule, RuleMeta, Target};
+use crate::render::pod_template::MAIN_CONTAINER;
 use crate::secrets::POD_TEMPLATES;
-use crate::tree::Node;
+use crate::tree::{Map, Node, Origin, Value};
 
 crate::declare_rule! {
     /// Pod templates meet the platform's Pod Security Standards level.
@@ -25,6 +27,10 @@ crate::declare_rule! {
     ///   `seccompProfile: RuntimeDefault`, `allowPrivilegeEscalation: false`,
     ///   `capabilities.drop: [ALL]`), so only settings written in a template are reported;
     /// * `privileged` checks nothing.
+    ///
+    /// Under `restricted`, a hand-written FlinkDeployment whose templates do not name
+    /// `flink-main-container` (or that has no template) is judged with the bare main container
+    /// Flink adds: it needs the settings too.
     ///
     /// Each finding points at the setting in the spec (or manifest). flinkform labels every
     /// Namespace it renders with the Pod Security Admission labels of the same level
@@ -86,9 +92,29 @@ impl Rule for PodSecurity {
             }
             f
         };
+        // Flink adds `flink-main-container` to pods whose templates do not name it; under
+        // `restricted` that container needs settings too, so it is judged as Flink makes it.
+        let implicit_main = level.value == Level::Restricted
+            && t.view.kind() == Kind::Deployment
+            && !POD_TEMPLATES.iter().any(|p| {
+                t.view
+                    .spec(p)
+                    .and_then(|pt| pt.path(&["spec", "containers"]))
+                    .and_then(Node::as_seq)
+                    .is_some_and(|cs| {
+                        cs.iter()
+                            .any(|c| c.get("name").and_then(Node::as_str) == Some(MAIN_CONTAINER))
+                    })
+            });
         for path in POD_TEMPLATES {
-            let Some(template) = t.view.spec(path) else {
-                continue;
+            let with_main;
+            let template = match t.view.spec(path) {
+                Some(template) if !(implicit_main && path == POD_TEMPLATES[0]) => template,
+                found if implicit_main && path == POD_TEMPLATES[0] => {
+                    with_main = add_main_container(found);
+                    &with_main
+                }
+                _ => continue,
             };
             let fallback = t.anchor(path);
             for v in pod_security::check(template, level.value, fallback) {
@@ -120,6 +146,27 @@ impl Rule for PodSecurity {
         }
         weaker_namespace(t, level.value, out);
     }
+}
+
+/// A pod template (or an empty one) with the container Flink adds when none is named
+/// `flink-main-container`.
+fn add_main_container(template: Option<&Node>) -> Node {
+    let mut t = template
+        .cloned()
+        .unwrap_or_else(|| Node::map(Map::new(), Origin::NONE));
+    if t.as_map().is_none() || t.get("spec").is_some_and(|s| s.as_map().is_none()) {
+        return t;
+    }
+    let spec = t.ensure_map(&["spec"]);
+    let mut main = Map::new();
+    main.insert("name", Node::str(MAIN_CONTAINER, Origin::NONE));
+    let main = Node::map(main, Origin::NONE);
+    match spec.get_mut("containers").map(|n| &mut n.value) {
+        Some(Value::Seq(items)) => items.push(main),
+        Some(_) => {}
+        None => spec.insert("containers", Node::seq(vec![main], Origin::NONE)),
+    }
+    t
 }
 
 /// Labels a service sets under `pod-security.kubernetes.io/` (they would reach its objects;
