@@ -321,7 +321,8 @@ impl Compilation {
     /// or CRD errors): those block `render` whatever `--fail-on` says.
     ///
     /// A plain-text credential also blocks (unless waived): rendering would write it into a
-    /// file that Git and the cluster keep forever.
+    /// file that Git and the cluster keep forever. So does a namespace the service may not
+    /// claim: rendering would write RBAC, a quota and a network policy into it.
     pub fn has_blocking_errors(&self) -> bool {
         self.report.diagnostics.iter().any(is_blocking) || self.workspace.platform.is_none()
     }
@@ -351,6 +352,7 @@ impl Compilation {
 /// A finding that leaves nothing sound to render (see [`Compilation::has_blocking_errors`]).
 pub fn is_blocking(d: &Diagnostic) -> bool {
     let secret = crate::policy::rules::no_plaintext_secrets::NoPlaintextSecrets::META.name;
+    let namespace = crate::policy::rules::namespace_isolation::NamespaceIsolation::META.name;
     d.severity == crate::diag::Severity::Error
         && d.is_active()
         && [
@@ -359,6 +361,7 @@ pub fn is_blocking(d: &Diagnostic) -> bool {
             crate::schema::RULE,
             validate::RULE,
             secret,
+            namespace,
         ]
         .contains(&d.rule.as_str())
 }

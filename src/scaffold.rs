@@ -63,6 +63,27 @@ pub fn check_service_name(name: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// Refuses a name `check` would report as claiming a reserved namespace
+/// ([`crate::spec::reserved`]), unless the platform waives that for this service.
+pub fn check_unreserved(platform: &Platform, name: &str) -> Result<(), String> {
+    let Some(r) = crate::spec::reserved::reservation(platform, name) else {
+        return Ok(());
+    };
+    let rule = crate::policy::rules::namespace_isolation::NamespaceIsolation::META.name;
+    let waived = platform
+        .policy
+        .waivers
+        .iter()
+        .any(|w| w.rule.value == rule && w.service.value == name);
+    if waived {
+        return Ok(());
+    }
+    Err(format!(
+        "`{name}` cannot be a service name here: its namespace would be `{name}`, {}; choose another name",
+        r.reason
+    ))
+}
+
 /// Checks a team name as the schema does (`$defs/dnsLabel`).
 pub fn check_team(team: &str) -> Result<(), String> {
     if team.len() > 63 || !is_dns_label(team) {
@@ -175,6 +196,7 @@ pub fn scaffold(
     has_repo_schema: bool,
 ) -> Result<Scaffold, Refusal> {
     check_service_name(&request.name).map_err(Refusal)?;
+    check_unreserved(platform, &request.name).map_err(Refusal)?;
     check_team(&request.team).map_err(Refusal)?;
     let known: Vec<&str> = platform
         .environments
@@ -371,6 +393,13 @@ mod tests {
         assert!(check_service_name("orders-").is_err());
         assert!(check_service_name(&"a".repeat(46)).is_err());
         assert!(check_service_name(&"a".repeat(45)).is_ok());
+        let p = Platform::builtin();
+        assert!(check_unreserved(&p, "orders").is_ok());
+        assert_eq!(
+            check_unreserved(&p, "vault"),
+            Err("`vault` cannot be a service name here: its namespace would be `vault`, the usual namespace of HashiCorp Vault; choose another name".to_string())
+        );
+        assert!(check_unreserved(&p, "kube-jobs").is_err());
         assert!(check_team("42").is_ok());
         assert!(check_team("-risk").is_err());
         assert!(check_team("risk_team").is_err());

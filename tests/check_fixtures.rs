@@ -51,3 +51,11 @@ fn policy_settings_and_waivers() {
 fn operator_rules() {
     run_case("operator-rules");
 }
+
+/// Reserved namespaces (built-in and the platform's `policy.reservedNamespaces`), pod security
+/// per environment (baseline in staging, restricted in prod, where flinkform renders what the
+/// level requires) and a service account moved through flinkConfiguration.
+#[test]
+fn names_and_pod_security() {
+    run_case("boundary");
+}

@@ -349,6 +349,8 @@ fn sarif_rules_carry_names_security_severity_and_the_analysis() {
         "namespace-isolation",
         "service-account-required",
         "official-image",
+        "pod-security",
+        "no-service-account-override",
     ] {
         assert!(
             rule(id)["properties"]["security-severity"].is_string(),

@@ -350,14 +350,14 @@ fn two_services_claiming_one_namespace() {
         "namespace-isolation",
         4,
         9,
-        "a namespace of the platform itself",
+        "would get the namespace `flux-system`, the namespace of Flux on this platform",
     );
     spec_case(
         &SPEC.replace("name: orders", "name: default"),
         "namespace-isolation",
         4,
         9,
-        "shared namespace `default`",
+        "would get the namespace `default`, a Kubernetes system namespace",
     );
 }
 

@@ -251,7 +251,9 @@ pub fn run(start: &Path, args: ImportArgs) -> Result<u8, Error> {
     if args.dry_run {
         let mut stdout = std::io::stdout().lock();
         for p in &planned {
-            let _ = write!(stdout, "# {}\n{}---\n", p.path, p.text);
+            // Printed, not written: its secret values masked, as in every other output.
+            let shown = flinkform::secrets::redact_yaml(&p.text);
+            let _ = write!(stdout, "# {}\n{}---\n", p.path, shown);
         }
         let mut stderr = std::io::stderr().lock();
         let _ = stderr.write_all(text.as_bytes());

@@ -1,7 +1,8 @@
 //! `flinkform render`: compile the repository and write the output folder.
 //!
 //! * Findings at or above `--fail-on` are reported and nothing is written (exit 1). YAML,
-//!   schema and CRD errors always block: there is nothing sound to render.
+//!   schema and CRD errors always block: there is nothing sound to render; so do plain-text
+//!   credentials and namespaces a service may not claim (`namespace-isolation`).
 //! * `--check` writes nothing: it compares what would be written with the output folder and
 //!   exits 1 on drift (missing, stale or extra generated files), with a unified diff.
 //! * Files flinkform did not generate are never modified or deleted; they are reported.
@@ -81,7 +82,7 @@ pub fn run(start: &Path, args: RenderArgs) -> Result<u8, Error> {
     }
     if blocked {
         output::note(
-            "nothing was written: fix the findings above (YAML, schema, unsafe-path, CRD and plain-text credential errors always block; other findings block at --fail-on)",
+            "nothing was written: fix the findings above (YAML, schema, unsafe-path, CRD, plain-text credential and namespace errors always block; other findings block at --fail-on)",
         );
         return Ok(EXIT_FINDINGS);
     }
@@ -285,12 +286,15 @@ pub fn drift_report(drift: &Drift, rel_out: &str, unchanged: usize) -> String {
             "  blocked: {rel_out}/{p} ({why}, but render needs this path)"
         );
     }
+    // Both sides with their secret values masked (`flinkform::secrets`): whatever a generated
+    // file holds, or whatever a pull request put on disk where one belongs.
+    let redact = flinkform::secrets::redact_yaml;
     for (f, old) in &drift.stale {
         s.push('\n');
         s.push_str(&out::unified_diff(
             &format!("{rel_out}/{}", f.path),
-            old,
-            &f.contents,
+            &redact(old),
+            &redact(&f.contents),
         ));
     }
     for f in &drift.missing {
@@ -298,7 +302,7 @@ pub fn drift_report(drift: &Drift, rel_out: &str, unchanged: usize) -> String {
         s.push_str(&out::unified_diff(
             &format!("{rel_out}/{}", f.path),
             "",
-            &f.contents,
+            &redact(&f.contents),
         ));
     }
     let _ = writeln!(s, "\nrun `flinkform render` to update {rel_out}/");

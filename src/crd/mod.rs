@@ -299,8 +299,9 @@ impl CrdCatalog {
             return Some(Vec::new());
         }
         let mut out = Vec::new();
+        let mut budget = crate::suggest::Budget::default();
         for error in entry.validator.iter_errors(object) {
-            report::push(&mut out, &error, object, &entry.schema);
+            report::push(&mut out, &error, object, &entry.schema, &mut budget);
         }
         out.sort();
         out.dedup();

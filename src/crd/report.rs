@@ -1,13 +1,12 @@
 //! Turning the validator's errors into [`CrdViolation`]s with paths and plain-language messages.
 
 use super::{CrdViolation, PathSeg};
+use crate::suggest::Budget;
 use jsonschema::ValidationError;
 use jsonschema::error::{TypeKind, ValidationErrorKind as K};
 use serde_json::Value;
 use std::fmt::Write as _;
 
-/// Longest quoted value shown in a message, in characters.
-const MAX_SHOWN: usize = 60;
 /// Most allowed field names listed in an unknown-field message.
 const MAX_ALLOWED: usize = 25;
 
@@ -17,6 +16,7 @@ pub(super) fn push(
     error: &ValidationError<'_>,
     root: &Value,
     schema: &Value,
+    budget: &mut Budget,
 ) {
     let path = path_of(error.instance_path().as_str(), root);
     match error.kind() {
@@ -25,7 +25,7 @@ pub(super) fn push(
             for key in unexpected {
                 let mut path = path.clone();
                 path.push(PathSeg::Key(key.clone()));
-                out.push(violation(path, unknown_field(key, &allowed)));
+                out.push(violation(path, unknown_field(key, &allowed, budget)));
             }
         }
         _ => out.push(violation(path, message(error))),
@@ -110,14 +110,16 @@ fn allowed_fields(schema_path: &str, schema: &Value) -> Vec<String> {
         .unwrap_or_default()
 }
 
-fn unknown_field(key: &str, allowed: &[String]) -> String {
-    let mut m = format!("unknown field `{key}`");
+fn unknown_field(key: &str, allowed: &[String], budget: &mut Budget) -> String {
+    let mut m = format!("unknown field `{}`", truncate(key));
     if allowed.is_empty() {
         m.push_str(" (no fields are allowed here)");
         return m;
     }
     m.push_str(" (");
-    if let Some(near) = did_you_mean(key, allowed) {
+    if budget.take()
+        && let Some(near) = did_you_mean(key, allowed)
+    {
         let _ = write!(m, "did you mean `{near}`? ");
     }
     m.push_str("allowed: ");
@@ -145,11 +147,16 @@ fn did_you_mean<'a>(key: &str, allowed: &'a [String]) -> Option<&'a str> {
     if let Some(a) = allowed.iter().find(|a| a.to_lowercase() == lower) {
         return Some(a);
     }
-    let limit = (key.chars().count() / 3).clamp(1, 3);
+    let key_len = key.chars().count();
+    let limit = (key_len / 3).clamp(1, 3);
     allowed
         .iter()
-        .filter(|a| a.len() <= 64)
-        .map(|a| (edit_distance(&lower, &a.to_lowercase()), a))
+        // The distance is at least the difference in length: skip what cannot be close.
+        .filter(|a| a.len() <= 64 && a.chars().count().abs_diff(key_len) <= limit)
+        .map(|a| {
+            crate::suggest::count_comparison();
+            (edit_distance(&lower, &a.to_lowercase()), a)
+        })
         .filter(|(d, _)| *d <= limit)
         .min_by_key(|(d, _)| *d)
         .map(|(_, a)| a.as_str())
@@ -323,14 +330,9 @@ fn describe(v: &Value) -> String {
     }
 }
 
+/// What a message shows of a value: [`crate::excerpt::quote`].
 fn truncate(s: &str) -> String {
-    if s.chars().count() <= MAX_SHOWN {
-        s.to_string()
-    } else {
-        let mut t: String = s.chars().take(MAX_SHOWN).collect();
-        t.push('…');
-        t
-    }
+    crate::excerpt::quote(s).into_owned()
 }
 
 #[cfg(test)]
@@ -366,7 +368,7 @@ mod tests {
         assert_eq!(edit_distance("", "abc"), 3);
         assert_eq!(edit_distance("abc", ""), 3);
         assert_eq!(
-            unknown_field("foo", &allowed),
+            unknown_field("foo", &allowed, &mut Budget::default()),
             "unknown field `foo` (allowed: parallelism, jarURI, upgradeMode)"
         );
     }

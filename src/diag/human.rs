@@ -76,10 +76,11 @@ pub fn summary_line(report: &Report) -> String {
 type Src = NamedSource<Arc<str>>;
 
 /// The text of each file as snippets show it: with every byte of every secret span (the
-/// primary span of a redacted finding) replaced by `*`, and every control character replaced
-/// by a visible one ([`terminal::same_length`]). Any finding's snippet or context line may
-/// show a secret's line, so masking happens here, once, for all of them; byte offsets stay
-/// valid because the length does not change.
+/// primary span of a redacted finding, and every secret value `crate::secrets` finds in the
+/// files shown) replaced by `*`, and every control character replaced by a visible one
+/// ([`terminal::same_length`]). Any finding's snippet or context line may show a secret's
+/// line, so masking happens here, once, for all of them; byte offsets stay valid because the
+/// length does not change.
 struct Texts {
     masked: HashMap<FileId, Arc<str>>,
     /// Files whose text needs no change are shared, not copied.
@@ -89,13 +90,19 @@ struct Texts {
 impl Texts {
     fn new(report: &Report, sources: &SourceMap) -> Texts {
         let mut spans: HashMap<FileId, Vec<(usize, usize)>> = HashMap::new();
-        for d in report.diagnostics.iter().filter(|d| d.redact) {
-            if let Some(p) = &d.primary {
-                spans
-                    .entry(p.span.file)
-                    .or_default()
-                    .push((p.span.start as usize, p.span.end as usize));
-            }
+        let redacted = report
+            .diagnostics
+            .iter()
+            .filter(|d| d.redact)
+            .filter_map(|d| d.primary.as_ref().map(|p| p.span));
+        // Every secret value of every file shown (the one decision, `crate::secrets`),
+        // whether or not a finding is about it.
+        let secrets = crate::secrets::shown_spans(&report.diagnostics, sources);
+        for span in redacted.chain(secrets) {
+            spans
+                .entry(span.file)
+                .or_default()
+                .push((span.start as usize, span.end as usize));
         }
         let masked = spans
             .into_iter()

@@ -76,7 +76,7 @@ impl Diagnostic {
         Diagnostic {
             rule: rule.into(),
             severity,
-            message: message.into(),
+            message: crate::excerpt::bound(message.into()),
             primary: None,
             secondary: Vec::new(),
             help: None,
@@ -102,7 +102,7 @@ impl Diagnostic {
     pub fn at(mut self, span: Span, label: impl Into<String>) -> Self {
         self.primary = Some(Label {
             span,
-            message: label.into(),
+            message: crate::excerpt::bound(label.into()),
         });
         self
     }
@@ -117,7 +117,7 @@ impl Diagnostic {
     pub fn with_secondary(mut self, span: Span, label: impl Into<String>) -> Self {
         let label = Label {
             span,
-            message: label.into(),
+            message: crate::excerpt::bound(label.into()),
         };
         if self.primary.as_ref() != Some(&label) && !self.secondary.contains(&label) {
             self.secondary.push(label);
@@ -126,7 +126,7 @@ impl Diagnostic {
     }
 
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
-        self.help = Some(help.into());
+        self.help = Some(crate::excerpt::bound(help.into()));
         self
     }
 

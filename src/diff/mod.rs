@@ -119,21 +119,34 @@ fn key_of(o: &RenderedObject) -> ObjectKey {
 }
 
 /// Compares two renders. The result is sorted by cluster, service, kind, namespace, name.
+///
+/// Changes are found on the objects as rendered, and reported with every secret value
+/// replaced by [`crate::secrets::REDACTED`] (the same decision `check` and `render` make): a
+/// changed password shows as a changed field, never as its value.
 pub fn diff(base: &Rendered, head: &Rendered) -> Vec<ObjectDiff> {
-    let index = |r: &Rendered| -> BTreeMap<ObjectKey, Value> {
+    let index = |r: &Rendered| -> BTreeMap<ObjectKey, (Value, Value)> {
         r.objects
             .iter()
-            .map(|o| (key_of(o), o.node.to_json()))
+            .map(|o| {
+                let mut shown = o.node.clone();
+                crate::secrets::redact(&mut shown);
+                (key_of(o), (o.node.to_json(), shown.to_json()))
+            })
             .collect()
     };
     let (old, new) = (index(base), index(head));
     let mut out = Vec::new();
-    for (key, before) in &old {
+    for (key, (before, before_shown)) in &old {
         match new.get(key) {
             None => out.push(finish(key.clone(), Change::Removed, Some(before), None)),
-            Some(after) if after != before => {
+            Some((after, after_shown)) if after != before => {
                 let mut fields = Vec::new();
-                compare(String::new(), Some(before), Some(after), &mut fields);
+                compare_shown(
+                    String::new(),
+                    (Some(before), Some(after)),
+                    (Some(before_shown), Some(after_shown)),
+                    &mut fields,
+                );
                 out.push(finish(
                     key.clone(),
                     Change::Changed { fields },
@@ -144,13 +157,52 @@ pub fn diff(base: &Rendered, head: &Rendered) -> Vec<ObjectDiff> {
             Some(_) => {}
         }
     }
-    for (key, after) in &new {
+    for (key, (after, _)) in &new {
         if !old.contains_key(key) {
             out.push(finish(key.clone(), Change::Added, None, Some(after)));
         }
     }
     out.sort_by(|a, b| a.key.cmp(&b.key));
     out
+}
+
+/// [`compare`] on the raw values, reporting the redacted ones (`shown`, the same structure
+/// with secrets replaced).
+fn compare_shown(
+    path: String,
+    raw: (Option<&Value>, Option<&Value>),
+    shown: (Option<&Value>, Option<&Value>),
+    out: &mut Vec<FieldChange>,
+) {
+    match (raw, shown) {
+        ((Some(Value::Object(a)), Some(Value::Object(b))), (sa, sb)) => {
+            let keys: std::collections::BTreeSet<&String> = a.keys().chain(b.keys()).collect();
+            for k in keys {
+                compare_shown(
+                    step(&path, k),
+                    (a.get(k), b.get(k)),
+                    (sa.and_then(|v| v.get(k)), sb.and_then(|v| v.get(k))),
+                    out,
+                );
+            }
+        }
+        ((Some(Value::Array(a)), Some(Value::Array(b))), (sa, sb)) if a.len() == b.len() => {
+            for (i, (x, y)) in a.iter().zip(b).enumerate() {
+                compare_shown(
+                    format!("{path}[{i}]"),
+                    (Some(x), Some(y)),
+                    (sa.and_then(|v| v.get(i)), sb.and_then(|v| v.get(i))),
+                    out,
+                );
+            }
+        }
+        ((a, b), (sa, sb)) if a != b => out.push(FieldChange {
+            path,
+            old: a.and(sa).cloned(),
+            new: b.and(sb).cloned(),
+        }),
+        _ => {}
+    }
 }
 
 fn finish(

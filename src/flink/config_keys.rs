@@ -70,16 +70,31 @@ pub enum KeyStatus {
 /// Looks up one `flinkConfiguration` key (already flattened with `.`). Exact and family lookups
 /// are hash/prefix lookups; a suggestion is only computed for unknown keys.
 pub fn lookup(key: &str) -> KeyStatus {
+    match classify(key) {
+        KeyStatus::Unknown { .. } => KeyStatus::Unknown {
+            suggestion: suggest(key),
+        },
+        status => status,
+    }
+}
+
+/// Like [`lookup`], without searching for a suggestion: an unknown key comes back with
+/// `suggestion: None`. Callers that report many keys spend a [`crate::suggest::Budget`] on
+/// [`suggest`] instead, so a file of thousands of unknown keys stays cheap.
+pub fn classify(key: &str) -> KeyStatus {
     let cat = catalogue();
     if let Some(status) = cat.documented(key) {
         return status;
     }
-    if let Some(inner) = strip_default_configuration_scope(key) {
-        return cat
-            .documented(inner)
-            .unwrap_or_else(|| cat.undocumented(inner));
+    let inner = strip_default_configuration_scope(key);
+    if let Some(status) = inner.and_then(|k| cat.documented(k)) {
+        return status;
     }
-    cat.undocumented(key)
+    let key = inner.unwrap_or(key);
+    match cat.family(key) {
+        Some(f) if !key.starts_with(INTERNAL) => KeyStatus::Family(f),
+        _ => KeyStatus::Unknown { suggestion: None },
+    }
 }
 
 /// The closest documented (or deprecated) key to `key`, by token and edit-distance similarity,
@@ -202,19 +217,6 @@ impl Catalogue {
         self.known.contains(key).then_some(KeyStatus::Known)
     }
 
-    /// The status of a key that is neither documented nor deprecated.
-    fn undocumented(&self, key: &str) -> KeyStatus {
-        if key.starts_with(INTERNAL) {
-            return KeyStatus::Unknown { suggestion: None };
-        }
-        if let Some(family) = self.family(key) {
-            return KeyStatus::Family(family);
-        }
-        KeyStatus::Unknown {
-            suggestion: self.suggest(key),
-        }
-    }
-
     fn family(&self, key: &str) -> Option<&'static str> {
         self.families
             .iter()
@@ -277,6 +279,7 @@ fn string_similarity(query: &str, query_len: usize, c: &Candidate) -> f64 {
     if bound - STRING_PENALTY < SUGGEST_THRESHOLD {
         return 0.0;
     }
+    crate::suggest::count_comparison();
     1.0 - strsim::osa_distance(query, &c.squashed) as f64 / max as f64
 }
 
@@ -345,6 +348,7 @@ fn token_cost(a: &str, b: &str) -> Option<f64> {
         return None;
     }
     let len = la.max(lb);
+    crate::suggest::count_comparison();
     let dist = strsim::osa_distance(a, b);
     // Short tokens (`jm`, `tm`, `dir`) must match exactly or differ by a single appended letter.
     let allowed = if len <= 4 { 1 } else { (len / 3).min(3) };

@@ -655,6 +655,17 @@ impl std::error::Error for SpecMemoryError {}
 /// the container memory as `floor(bytes / MiB)Mi`). Returns the bytes, or an explanation of the
 /// trap this particular input falls into.
 pub fn parse_spec_memory(text: &str) -> Result<u64, SpecMemoryError> {
+    // No memory size is this long, and every message below quotes the text whole.
+    if text.chars().count() > crate::excerpt::MAX_QUOTE_CHARS {
+        return Err(refusal(
+            format!(
+                "`{}` is not a memory size: write a whole number followed by `Mi`, `Gi` or \
+                 `Ti`, such as `4Gi` or `4096Mi`",
+                crate::excerpt::quote(text)
+            ),
+            None,
+        ));
+    }
     if text.trim().is_empty() {
         return Err(refusal(
             "memory must not be empty; write a size such as `4Gi`".to_string(),

@@ -170,7 +170,10 @@ pub fn map_deployment(doc: &Node, cx: &Context<'_>) -> Mapped {
         Some((_, Some(v))) => out.insert("flinkVersion", s(v.to_string())),
         Some((v, None)) => notes.lost(
             "spec.flinkVersion",
-            format!("`{v}` is not a Flink version; the platform default applies"),
+            format!(
+                "`{}` is not a Flink version; the platform default applies",
+                crate::excerpt::quote(v)
+            ),
         ),
         None => notes.info("spec.flinkVersion", "not set; the platform default applies"),
     }
@@ -509,8 +512,12 @@ fn map_job(job: &Node, notes: &mut Notes) -> Map {
     j
 }
 
+/// A value as a note quotes it: a short excerpt ([`crate::excerpt::quote`]).
 fn text(n: &Node) -> String {
-    n.scalar_text().unwrap_or_else(|| n.kind_name().to_string())
+    n.scalar_text().map_or_else(
+        || n.kind_name().to_string(),
+        |t| crate::excerpt::quote(&t).into_owned(),
+    )
 }
 
 /// `jobManager` / `taskManager`: cpu, memory, replicas, and what only a pod template can say.

@@ -57,7 +57,7 @@ pub fn cpu(node: &crate::tree::Node) -> Result<crate::tree::Node, String> {
             Some(Ok(milli)) => milli as f64 / 1000.0,
             _ => s
                 .parse::<f64>()
-                .map_err(|_| format!("`{s}` is not a CPU amount"))?,
+                .map_err(|_| format!("`{}` is not a CPU amount", crate::excerpt::quote(s)))?,
         },
         _ => return Err("cpu is not a number".into()),
     };

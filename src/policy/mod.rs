@@ -337,6 +337,33 @@ pub fn check_config(platform: &Platform) -> Vec<Diagnostic> {
             check_rule(name, &mut out);
         }
     }
+    for (env, level) in &platform.policy.pod_security_by_env {
+        if platform.environment(env).is_none() {
+            let known: Vec<&str> = platform
+                .environments
+                .iter()
+                .map(|e| e.name.value.as_str())
+                .collect();
+            let hint = match did_you_mean(env, known.iter().copied()) {
+                Some(s) => format!("did you mean `{s}`? "),
+                None => String::new(),
+            };
+            out.push(
+                Diagnostic::warning(
+                    rules::policy_config::PolicyConfig::META.name,
+                    format!(
+                        "`podSecurity: {}` is set for environment `{env}`, which flinkform.yaml does not define: no environment gets it",
+                        level.value.as_str()
+                    ),
+                )
+                .at_opt(level.origin.span(), "unknown environment")
+                .with_help(format!(
+                    "{hint}environments are: {}",
+                    known.join(", ")
+                )),
+            );
+        }
+    }
     for w in &platform.policy.waivers {
         check_rule(&w.rule, &mut out);
         if !date::is_valid(&w.expires.value) {

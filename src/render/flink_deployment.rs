@@ -23,7 +23,7 @@ use crate::diag::Diagnostic;
 use crate::flink::units;
 use crate::flink::version::{CHECKPOINT_INTERVAL_KEY, FlinkVersion, HA_STORAGE_KEY};
 use crate::spec::fields::JobState;
-use crate::tree::{Map, Node, Origin, Sp, Value};
+use crate::tree::{Entry, Map, Node, Origin, Sp, Value};
 
 pub const DNS_FLAGS: [(&str, &str); 2] = [
     ("sun.net.inetaddr.ttl", "0"),
@@ -191,11 +191,23 @@ fn flink_configuration(
             i.origin,
         );
     }
-    // The service's own configuration, as strings (Flink reads every value as text).
+    // The service's own configuration, as strings (Flink reads every value as text). Its keys
+    // are unique (a mapping), so only the few flinkform derived above can be replaced: a
+    // configuration of thousands of keys costs linear time, not a search per key.
     if let Some(Value::Map(user)) = spec.flink_configuration.as_ref().map(|n| &n.value) {
+        let derived: std::collections::HashSet<String> = c.keys().map(str::to_string).collect();
         for e in user.iter() {
             if let Some(text) = e.value.scalar_text() {
-                c.insert_with_origin(e.key.clone(), e.key_origin, Node::str(text, e.value.origin));
+                let value = Node::str(text, e.value.origin);
+                if derived.contains(&e.key) {
+                    c.insert_with_origin(e.key.clone(), e.key_origin, value);
+                } else {
+                    c.push(Entry {
+                        key: e.key.clone(),
+                        key_origin: e.key_origin,
+                        value,
+                    });
+                }
             }
         }
     }

@@ -10,13 +10,33 @@ use super::context::Ctx;
 use crate::spec::fields::JobState;
 use crate::tree::{Map, Node, Origin};
 
+/// The prefix of every Flux Kustomization flinkform renders: `flinkform-<service>`. The Flux
+/// namespace also holds the platform's own Kustomizations (`flux-system`, `infrastructure`,
+/// `apps`, the operator's, the one that syncs flinkform's output); a service named like one of
+/// them would replace it, and with `prune: true` delete what it deployed. With the prefix no
+/// service name can, whatever the platform calls its own (only a platform Kustomization that
+/// itself starts with `flinkform-` could collide, and the platform config check reports the
+/// operator's).
+pub const KUSTOMIZATION_PREFIX: &str = "flinkform-";
+
+/// The name of a service's Flux Kustomization.
+pub fn kustomization_name(service: &str) -> String {
+    format!("{KUSTOMIZATION_PREFIX}{service}")
+}
+
 /// `service_path` is the Kustomization's `path:`, relative to the root of the Flux source's
 /// artifact (see `Flux::kustomization_path`).
 pub fn build(ctx: &Ctx<'_>, service_path: &str) -> Node {
     let platform = ctx.platform;
     let flux = &platform.flux;
     let mut meta = Map::new();
-    meta.insert("name", ctx.name_node());
+    meta.insert(
+        "name",
+        Node::str(
+            kustomization_name(ctx.name),
+            ctx.resolved.service.name.origin,
+        ),
+    );
     meta.insert("namespace", Node::str(flux.namespace.clone(), Origin::NONE));
     meta.insert("labels", ctx.labels());
 
@@ -28,7 +48,7 @@ pub fn build(ctx: &Ctx<'_>, service_path: &str) -> Node {
     }
     let dep = &platform.operator.flux_kustomization;
     let mut depends = Map::new();
-    depends.insert("name", Node::str(dep.name.clone(), Origin::NONE));
+    depends.insert("name", Node::str(dep.name.value.clone(), dep.name.origin));
     if let Some(ns) = &dep.namespace {
         depends.insert("namespace", Node::str(ns.clone(), Origin::NONE));
     }

@@ -30,6 +30,7 @@ pub mod quota;
 mod tenancy;
 
 pub use flink_deployment::{DNS_FLAGS, PROMETHEUS_FACTORY, with_dns_flags};
+pub use flux::{KUSTOMIZATION_PREFIX as FLUX_KUSTOMIZATION_PREFIX, kustomization_name};
 
 use crate::diag::Diagnostic;
 use crate::spec::Resolved;
@@ -262,7 +263,10 @@ pub fn bundle(platform: &Platform, r: &Resolved, output: &str) -> Option<Bundle>
             "rbac.yaml",
             vec![tenancy::role(&ctx), tenancy::role_binding(&ctx)],
         ),
-        ("resourcequota.yaml", vec![quota::build(&ctx)]),
+        (
+            "resourcequota.yaml",
+            vec![quota::build(&ctx, &mut diagnostics)],
+        ),
         ("networkpolicy.yaml", vec![network::build(&ctx)]),
         (
             "flinkdeployment.yaml",

@@ -5,6 +5,10 @@
 //! * volumes and mounts for secrets with a `mountPath`;
 //! * the Prometheus reporter's port, named `metrics`, which the PodMonitor scrapes.
 //!
+//! Where the environment's Pod Security Standards level is `restricted`, the settings that
+//! level requires are added where the template leaves them unset
+//! ([`crate::pod_security::restricted_defaults`]).
+//!
 //! Lists that flinkform extends (`containers`, `env`, `volumes`, `volumeMounts`, `ports`) keep
 //! the service's entries first and add flinkform's after them; an entry the service already
 //! has by name is left as the service wrote it.
@@ -15,6 +19,15 @@ use crate::tree::{Map, Node, Origin, Value};
 pub const MAIN_CONTAINER: &str = "flink-main-container";
 
 pub fn build(ctx: &Ctx<'_>) -> Option<Node> {
+    let mut template = with_flinkform_additions(ctx)?;
+    let level = ctx.platform.policy.pod_security(&ctx.env.name.value).value;
+    if level == crate::pod_security::Level::Restricted {
+        crate::pod_security::restricted_defaults(&mut template);
+    }
+    Some(template)
+}
+
+fn with_flinkform_additions(ctx: &Ctx<'_>) -> Option<Node> {
     let spec = &ctx.resolved.spec;
     let mut env = Vec::new();
     for (name, value) in &spec.env {

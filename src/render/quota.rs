@@ -8,8 +8,11 @@
 
 use super::context::Ctx;
 use super::tenancy::object_map;
+use crate::diag::Diagnostic;
 use crate::flink::units;
-use crate::tree::{Map, Node, Origin};
+use crate::limits;
+use crate::spec::fields::Cpu;
+use crate::tree::{Map, Node, Origin, Sp};
 
 /// The pods a job runs: (JobManager count, TaskManager count).
 pub fn pod_counts(ctx: &Ctx<'_>) -> (u64, u64) {
@@ -32,34 +35,59 @@ pub fn pod_counts(ctx: &Ctx<'_>) -> (u64, u64) {
     (jm, tm)
 }
 
-pub fn build(ctx: &Ctx<'_>) -> Node {
+pub fn build(ctx: &Ctx<'_>, diags: &mut Vec<Diagnostic>) -> Node {
     let spec = &ctx.resolved.spec;
     let (jm, tm) = pod_counts(ctx);
-    let jm_n = jm + 1;
-    let tm_n = tm + 1;
+    let jm_n = u128::from(jm) + 1;
+    let tm_n = u128::from(tm) + 1;
     let mut hard = Map::new();
     hard.insert("pods", Node::str((jm_n + tm_n).to_string(), Origin::NONE));
-    let cpu = |c: &Option<crate::tree::Sp<crate::spec::fields::Cpu>>| c.as_ref().map(|c| c.value.0);
-    if let (Some(jc), Some(tc)) = (cpu(&spec.job_manager.cpu), cpu(&spec.task_manager.cpu)) {
-        let millis = ((jc * jm_n as f64 + tc * tm_n as f64) * 1000.0).ceil() as u64;
-        let q = cpu_quantity(millis);
-        hard.insert("requests.cpu", Node::str(q.clone(), Origin::NONE));
-        hard.insert("limits.cpu", Node::str(q, Origin::NONE));
+    let (jcpu, tcpu) = (&spec.job_manager.cpu, &spec.task_manager.cpu);
+    if let (Some(jc), Some(tc)) = (jcpu, tcpu) {
+        // Each amount is checked against Kubernetes' limits when the spec is read; the sum
+        // over all pods can still exceed them.
+        let millis = |c: &Sp<Cpu>| limits::cpu_millicores(c.value.0).unwrap_or(u128::MAX);
+        let total = millis(jc)
+            .saturating_mul(jm_n)
+            .saturating_add(millis(tc).saturating_mul(tm_n));
+        if total <= limits::MAX_MILLICORES {
+            let q = cpu_quantity(total);
+            hard.insert("requests.cpu", Node::str(q.clone(), Origin::NONE));
+            hard.insert("limits.cpu", Node::str(q, Origin::NONE));
+        } else {
+            diags.push(too_large(
+                "CPU",
+                tc.origin,
+                jc.origin,
+                (jm_n, tm_n),
+                &format!("{}m", limits::MAX_MILLICORES),
+            ));
+        }
     }
-    let mem = |m: &Option<crate::tree::Sp<String>>| {
+    let (jmem, tmem) = (&spec.job_manager.memory, &spec.task_manager.memory);
+    let bytes = |m: &Option<Sp<String>>| {
         m.as_ref()
             .and_then(|m| units::parse_spec_memory(&m.value).ok())
+            .map(u128::from)
     };
-    if let (Some(jmem), Some(tmem)) = (
-        mem(&spec.job_manager.memory),
-        mem(&spec.task_manager.memory),
-    ) {
-        let total = jmem
+    if let (Some(jb), Some(tb)) = (bytes(jmem), bytes(tmem)) {
+        let total = jb
             .saturating_mul(jm_n)
-            .saturating_add(tmem.saturating_mul(tm_n));
-        let q = format!("{}Mi", total / units::MIB);
-        hard.insert("requests.memory", Node::str(q.clone(), Origin::NONE));
-        hard.insert("limits.memory", Node::str(q, Origin::NONE));
+            .saturating_add(tb.saturating_mul(tm_n));
+        if total <= limits::MAX_KUBERNETES_BYTES {
+            let q = format!("{}Mi", total / u128::from(units::MIB));
+            hard.insert("requests.memory", Node::str(q.clone(), Origin::NONE));
+            hard.insert("limits.memory", Node::str(q, Origin::NONE));
+        } else {
+            let origin = |m: &Option<Sp<String>>| m.as_ref().map_or(Origin::NONE, |m| m.origin);
+            diags.push(too_large(
+                "memory",
+                origin(tmem),
+                origin(jmem),
+                (jm_n, tm_n),
+                &format!("{} bytes", limits::MAX_KUBERNETES_BYTES),
+            ));
+        }
     }
     let mut m = object_map("v1", "ResourceQuota", ctx.metadata(ctx.name));
     let mut s = Map::new();
@@ -68,8 +96,34 @@ pub fn build(ctx: &Ctx<'_>) -> Node {
     Node::map(m, Origin::NONE)
 }
 
+/// The quota's total of a resource is more than Kubernetes can hold: a finding at the
+/// TaskManager amount (times the most pods), with the JobManager's as a secondary location.
+/// The quota then leaves that resource out rather than state a wrong number.
+fn too_large(
+    what: &str,
+    tm: Origin,
+    jm: Origin,
+    (jm_n, tm_n): (u128, u128),
+    limit: &str,
+) -> Diagnostic {
+    let mut d = Diagnostic::error(
+        crate::schema::RULE,
+        format!(
+            "the ResourceQuota's {what} for {tm_n} TaskManager and {jm_n} JobManager pods (with one spare of each) is more than Kubernetes can hold (at most {limit})"
+        ),
+    )
+    .at_opt(tm.or(jm).span(), "per TaskManager")
+    .with_help(format!("give each pod the {what} it needs: the total must fit Kubernetes' 64-bit quantities"));
+    if let Some(s) = jm.span()
+        && tm.span().is_some()
+    {
+        d = d.with_secondary(s, "per JobManager");
+    }
+    d
+}
+
 /// `4500` millicores → `"4500m"`, whole cores → `"5"`.
-fn cpu_quantity(millis: u64) -> String {
+fn cpu_quantity(millis: u128) -> String {
     if millis.is_multiple_of(1000) {
         (millis / 1000).to_string()
     } else {

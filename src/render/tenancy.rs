@@ -1,6 +1,7 @@
-//! Tenant isolation: each service gets its own Namespace and ServiceAccount, and a Role bound to
-//! that account with exactly what Flink's native Kubernetes mode needs (the operator's
-//! `jobRbacRules`: pods and configmaps, deployments and their finalizers).
+//! Tenant isolation: each service gets its own Namespace (enforcing the environment's Pod
+//! Security Standards level) and ServiceAccount, and a Role bound to that account with exactly
+//! what Flink's native Kubernetes mode needs (the operator's `jobRbacRules`: pods and
+//! configmaps, deployments and their finalizers).
 
 use super::context::Ctx;
 use crate::diag::Diagnostic;
@@ -14,9 +15,28 @@ fn object(api_version: &str, kind: &str, metadata: Map) -> Map {
     m
 }
 
+/// The service's Namespace, labelled for Pod Security Admission with the environment's level
+/// (`policy.podSecurity`): the cluster then rejects any pod there that the level forbids,
+/// including pods the job's own code creates through its service account. A service's own
+/// labels under `pod-security.kubernetes.io/` never reach it (the `pod-security` rule reports
+/// them).
 pub fn namespace(ctx: &Ctx<'_>) -> Node {
     let mut meta = ctx.metadata(ctx.name);
     meta.remove("namespace");
+    let level = ctx.platform.policy.pod_security(&ctx.env.name.value);
+    if let Some(labels) = meta.get_mut("labels").and_then(Node::as_map_mut) {
+        let theirs: Vec<String> = labels
+            .keys()
+            .filter(|k| k.starts_with(crate::pod_security::LABEL_PREFIX))
+            .map(str::to_string)
+            .collect();
+        for k in theirs {
+            labels.remove(&k);
+        }
+        for (k, v) in crate::pod_security::admission_labels(level.value) {
+            labels.insert(k, Node::str(v, level.origin));
+        }
+    }
     Node::map(object("v1", "Namespace", meta), Origin::NONE)
 }
 

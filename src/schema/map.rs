@@ -7,9 +7,10 @@
 
 use super::{RULE, Schemas};
 use crate::diag::Diagnostic;
+use crate::excerpt::quote;
 use crate::flink::units;
 use crate::source::{FileId, Span};
-use crate::suggest::did_you_mean;
+use crate::suggest::{Budget, Found};
 use crate::tree::{Entry, Node, Value};
 use jsonschema::ValidationError;
 use jsonschema::error::{TypeKind, ValidationErrorKind as K};
@@ -99,7 +100,7 @@ fn mapping_span(loc: &Located<'_>, file: FileId) -> Span {
 
 fn field_name(loc: &Located<'_>) -> String {
     match loc.dotted.rsplit('.').next() {
-        Some(last) if !last.is_empty() => format!("`{last}`"),
+        Some(last) if !last.is_empty() => format!("`{}`", quote(last)),
         _ => "the document".to_string(),
     }
 }
@@ -169,6 +170,7 @@ pub(super) fn diagnostics(
     doc: &Node,
     file: FileId,
     schemas: &Schemas,
+    budget: &mut Budget,
     out: &mut Vec<Diagnostic>,
 ) {
     let loc = locate(doc, error);
@@ -182,14 +184,16 @@ pub(super) fn diagnostics(
                 let span = entry
                     .and_then(|e| e.key_origin.span())
                     .unwrap_or_else(|| mapping_span(&loc, file));
-                let mut d = Diagnostic::error(RULE, format!("unknown field `{key}`"))
+                let mut d = Diagnostic::error(RULE, format!("unknown field `{}`", quote(key)))
                     .at(span, "unknown field");
-                d = match did_you_mean(key, candidates.iter().map(String::as_str)) {
-                    Some(s) => d.with_help(format!("did you mean `{s}`?")),
-                    None if !candidates.is_empty() => {
-                        d.with_help(format!("known fields here: {}", candidates.join(", ")))
+                let known = || format!("known fields here: {}", candidates.join(", "));
+                d = match budget.did_you_mean(key, candidates.iter().map(String::as_str)) {
+                    Found::Match(s) => d.with_help(format!("did you mean `{s}`?")),
+                    Found::Exhausted => {
+                        d.with_help(format!("{} {}", known(), crate::suggest::exhausted_note()))
                     }
-                    None => d.with_help("remove this field"),
+                    Found::Nothing if !candidates.is_empty() => d.with_help(known()),
+                    Found::Nothing => d.with_help("remove this field"),
                 };
                 out.push(d);
             }
@@ -209,7 +213,7 @@ pub(super) fn diagnostics(
             );
         }
         K::AnyOf { context } | K::OneOfNotValid { context } => {
-            any_of(error, context, &loc, doc, file, schemas, out);
+            any_of(error, context, &loc, doc, file, schemas, budget, out);
         }
         K::PropertyNames { error: inner } => {
             let key = inner.instance().as_str().unwrap_or_default().to_string();
@@ -217,7 +221,14 @@ pub(super) fn diagnostics(
             let span = entry
                 .and_then(|e| e.key_origin.span())
                 .unwrap_or_else(|| mapping_span(&loc, file));
-            let (message, help) = value_message(inner, &key, schemas, &format!("`{key}`"));
+            let (message, help) = value_message(
+                inner,
+                &key,
+                schemas,
+                &format!("`{}`", quote(&key)),
+                budget,
+                false,
+            );
             out.push(with_help(
                 Diagnostic::error(RULE, message).at(span, "this key"),
                 help,
@@ -225,8 +236,17 @@ pub(super) fn diagnostics(
         }
         _ => {
             let span = value_span(&loc, file);
-            let text = loc.node.scalar_text().unwrap_or_default();
-            let (message, help) = value_message(error, &text, schemas, &field_name(&loc));
+            // A value under a name that says it is a credential is never quoted.
+            let hide = loc
+                .entry
+                .is_some_and(|e| crate::secrets::names_secret(&e.key));
+            let text = if hide {
+                crate::secrets::REDACTED.to_string()
+            } else {
+                loc.node.scalar_text().unwrap_or_default()
+            };
+            let (message, help) =
+                value_message(error, &text, schemas, &field_name(&loc), budget, hide);
             out.push(with_help(
                 Diagnostic::error(RULE, message).at(span, "here"),
                 help,
@@ -256,6 +276,7 @@ fn required_help(parent: &str, name: &str) -> String {
 
 /// `anyOf`: report the errors of the branch whose type matched (the user meant that one);
 /// when no branch's type matched, say which types are accepted.
+#[allow(clippy::too_many_arguments)]
 fn any_of(
     error: &ValidationError<'_>,
     context: &[Vec<ValidationError<'static>>],
@@ -263,6 +284,7 @@ fn any_of(
     doc: &Node,
     file: FileId,
     schemas: &Schemas,
+    budget: &mut Budget,
     out: &mut Vec<Diagnostic>,
 ) {
     let own_path = error.instance_path().as_str();
@@ -277,7 +299,7 @@ fn any_of(
         .collect();
     if let Some(branch) = type_matched.first() {
         for e in branch.iter() {
-            diagnostics(e, doc, file, schemas, out);
+            diagnostics(e, doc, file, schemas, budget, out);
         }
         return;
     }
@@ -337,9 +359,20 @@ fn type_names(kind: &TypeKind) -> String {
     }
 }
 
+/// What kind of value was found, without the value.
+fn describe_kind(n: &Node) -> String {
+    match &n.value {
+        Value::Str(_) => "a string".into(),
+        Value::Int(_) => "an integer".into(),
+        Value::Float(_) => "a number".into(),
+        Value::Bool(_) => "a boolean".into(),
+        _ => describe_found(n),
+    }
+}
+
 fn describe_found(n: &Node) -> String {
     match &n.value {
-        Value::Str(s) => format!("the string \"{s}\""),
+        Value::Str(s) => format!("the string \"{}\"", quote(s)),
         Value::Int(i) => format!("the integer {i}"),
         Value::Float(f) => format!("the number {f}"),
         Value::Bool(b) => format!("the boolean {b}"),
@@ -355,9 +388,14 @@ fn value_message(
     text: &str,
     schemas: &Schemas,
     field: &str,
+    budget: &mut Budget,
+    hide: bool,
 ) -> (String, Option<String>) {
     let h = hint(error, schemas);
     let value = error.instance();
+    // What messages show of the value: a short excerpt (the value itself may be a whole
+    // private key pasted into one scalar).
+    let q = quote(text);
     match (error.kind(), h.as_deref()) {
         (K::Type { kind }, hint) => {
             let found = Node::from_json(value);
@@ -371,61 +409,62 @@ fn value_message(
             } else {
                 Some(type_help(kind, &found))
             };
+            let found_text = if hide { describe_kind(&found) } else { describe_found(&found) };
             (
-                format!("{field} must be {}, found {}", type_names(kind), describe_found(&found)),
+                format!("{field} must be {}, found {found_text}", type_names(kind)),
                 help,
             )
         }
         (K::Pattern { .. } | K::MaxLength { .. }, Some("memory")) => match units::parse_spec_memory(text) {
             Err(e) => (e.message, e.suggestion.map(|s| format!("write `{s}`"))),
             Ok(_) => (
-                format!("{field}: `{text}` is not a valid memory quantity"),
+                format!("{field}: `{q}` is not a valid memory quantity"),
                 Some("write a whole number of Mi or Gi, e.g. \"4Gi\" or \"1536Mi\"".into()),
             ),
         },
         (K::MaxLength { limit }, Some("serviceName")) => (
             format!(
-                "service name `{text}` is {} characters; the Flink operator allows at most {limit}",
+                "service name `{q}` is {} characters; the Flink operator allows at most {limit}",
                 text.chars().count()
             ),
             Some("shorten the name: it becomes the FlinkDeployment, namespace and service account name".into()),
         ),
         (K::Pattern { .. }, Some("serviceName")) => (
-            format!("`{text}` is not a valid service name"),
+            format!("`{q}` is not a valid service name"),
             Some(format!(
                 "use lower-case letters, digits and '-', starting with a letter and ending with a letter or digit{}",
                 suggest_name(text).map(|s| format!(", e.g. `{s}`")).unwrap_or_default()
             )),
         ),
         (K::Pattern { .. } | K::MaxLength { .. }, Some("dnsLabel" | "dnsSubdomain")) => (
-            format!("`{text}` is not a valid Kubernetes name"),
+            format!("`{q}` is not a valid Kubernetes name"),
             Some(format!(
                 "use lower-case letters, digits and '-' (at most 63 characters), starting and ending with a letter or digit{}",
                 suggest_name(text).map(|s| format!(", e.g. `{s}`")).unwrap_or_default()
             )),
         ),
         (K::Pattern { .. }, Some("envName")) => (
-            format!("`{text}` is not a valid environment variable name"),
+            format!("`{q}` is not a valid environment variable name"),
             Some("use letters, digits and '_', not starting with a digit".into()),
         ),
         (K::Pattern { .. }, Some("duration")) => (
-            format!("{field}: `{text}` is not a duration"),
+            format!("{field}: `{q}` is not a duration"),
             Some("write a whole number with a unit: ms, s, m or h, e.g. \"60s\" or \"5m\"".into()),
         ),
         (K::Pattern { .. }, Some("goDuration")) => (
-            format!("{field}: `{text}` is not a Go duration"),
+            format!("{field}: `{q}` is not a Go duration"),
             Some("Flux expects e.g. \"10m\", \"1h30m\" or \"90s\"".into()),
         ),
         (K::Pattern { .. }, Some("flinkVersion")) => (
-            format!("{field}: `{text}` is not a Flink version"),
+            format!("{field}: `{q}` is not a Flink version"),
             Some("write major.minor as a string, e.g. \"1.20\" or \"2.0\"".into()),
         ),
         (K::Pattern { .. }, Some("uriTemplate")) => (
-            format!("{field}: `{text}` is not a URI"),
+            format!("{field}: `{q}` is not a URI"),
             Some("write a URI with a scheme, e.g. \"s3://flink-{env}/{service}/checkpoints\"".into()),
         ),
         (K::Pattern { pattern }, _) => (
-            format!("{field}: `{text}` does not match the pattern `{pattern}`"),
+            format!("{field}: `{q}` does not match the pattern `{pattern}`"),
             Some("change the value to match the pattern (docs/spec.md describes the field)".into()),
         ),
         (K::Enum { options }, _) => {
@@ -433,10 +472,11 @@ fn value_message(
                 .as_array()
                 .map(|a| a.iter().map(|v| Node::from_json(v).scalar_text().unwrap_or_default()).collect())
                 .unwrap_or_default();
-            let shown = if text.is_empty() { describe_found(&Node::from_json(value)) } else { format!("`{text}`") };
-            let help = did_you_mean(text, opts.iter().map(String::as_str))
-                .map(|s| format!("did you mean `{s}`?"))
-                .or_else(|| Some(format!("use one of: {}", opts.join(", "))));
+            let shown = if text.is_empty() { describe_found(&Node::from_json(value)) } else { format!("`{q}`") };
+            let help = match budget.did_you_mean(text, opts.iter().map(String::as_str)) {
+                Found::Match(s) => Some(format!("did you mean `{s}`?")),
+                _ => Some(format!("use one of: {}", opts.join(", "))),
+            };
             (format!("{field}: {shown} is not one of: {}", opts.join(", ")), help)
         }
         (K::Constant { expected_value }, _) => {

@@ -4,8 +4,10 @@
 //! `platform.schema.json` refers to definitions in `service.schema.json` through a registry
 //! that holds both under their `$id`s. Schemas stay structural; the domain checks live in
 //! `policy`. Schema keywords carry `x-flinkform-hint` where a better message than "does not
-//! match pattern" is worth giving (memory units, names, durations).
+//! match pattern" is worth giving (memory units, names, durations). Numbers of the right shape
+//! but beyond what Kubernetes or Flink can hold are checked beside the schema (`limits`).
 
+mod limits;
 mod map;
 
 use crate::diag::Diagnostic;
@@ -91,9 +93,11 @@ pub fn validate(format: Format, doc: &Node, file: FileId) -> Vec<Diagnostic> {
     // means "no overrides" and stays.
     let instance = without_null_entries(doc, &mut Vec::new());
     let mut out = Vec::new();
+    let mut budget = crate::suggest::Budget::default();
     for error in validator.iter_errors(&instance) {
-        map::diagnostics(&error, doc, file, s, &mut out);
+        map::diagnostics(&error, doc, file, s, &mut budget, &mut out);
     }
+    limits::check(doc, format == Format::Platform, &mut out);
     out
 }
 

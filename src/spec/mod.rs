@@ -6,6 +6,7 @@
 
 pub mod fields;
 pub mod platform;
+pub mod reserved;
 pub mod resolve;
 pub mod service;
 

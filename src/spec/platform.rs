@@ -9,6 +9,7 @@
 
 use super::read;
 use crate::diag::Diagnostic;
+pub use crate::pod_security::Level as PodSecurityLevel;
 use crate::source::{FileId, Span};
 use crate::tree::{Node, Origin, Sp};
 use serde::Deserialize;
@@ -57,7 +58,7 @@ impl Operator {
 #[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
 pub struct FluxRef {
-    pub name: String,
+    pub name: Sp<String>,
     pub namespace: Option<String>,
 }
 
@@ -159,6 +160,25 @@ pub struct PolicyConfig {
     pub environments: BTreeMap<String, BTreeMap<Sp<String>, Sp<SeveritySetting>>>,
     pub preview_pools: Vec<Sp<String>>,
     pub waivers: Vec<Waiver>,
+    /// `policy.podSecurity`: the Pod Security Standards level for every environment (default
+    /// baseline).
+    pub pod_security: Option<Sp<PodSecurityLevel>>,
+    /// `policy.environments.<env>.podSecurity`: the level for one environment.
+    pub pod_security_by_env: BTreeMap<String, Sp<PodSecurityLevel>>,
+    /// `policy.reservedNamespaces`: names (or `prefix*` patterns) no service may claim, in
+    /// addition to the built-in ones (see [`super::reserved`]).
+    pub reserved_namespaces: Vec<Sp<String>>,
+}
+
+impl PolicyConfig {
+    /// The Pod Security Standards level in an environment, with the line that sets it.
+    pub fn pod_security(&self, env: &str) -> Sp<PodSecurityLevel> {
+        self.pod_security_by_env
+            .get(env)
+            .or(self.pod_security.as_ref())
+            .cloned()
+            .unwrap_or(Sp::made(crate::pod_security::DEFAULT_LEVEL))
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -301,13 +321,17 @@ struct RawPolicy {
     preview_pools: Vec<Sp<String>>,
     #[serde(default)]
     waivers: Vec<Waiver>,
+    pod_security: Option<Sp<PodSecurityLevel>>,
+    #[serde(default)]
+    reserved_namespaces: Vec<Sp<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct RawPolicyEnv {
     #[serde(default)]
     rules: BTreeMap<Sp<String>, Sp<SeveritySetting>>,
+    pod_security: Option<Sp<PodSecurityLevel>>,
 }
 
 /// Whether an environment of this name requires HA and stateful upgrades by default.
@@ -403,7 +427,7 @@ impl Platform {
                     .namespace
                     .unwrap_or_else(|| "flink-operator".into()),
                 flux_kustomization: raw.operator.flux_kustomization.unwrap_or(FluxRef {
-                    name: "flink-operator".into(),
+                    name: Sp::made("flink-operator".into()),
                     namespace: None,
                 }),
             },
@@ -437,6 +461,12 @@ impl Platform {
             environments,
             policy: PolicyConfig {
                 rules: raw.policy.rules,
+                pod_security_by_env: raw
+                    .policy
+                    .environments
+                    .iter()
+                    .filter_map(|(k, v)| Some((k.clone(), v.pod_security.clone()?)))
+                    .collect(),
                 environments: raw
                     .policy
                     .environments
@@ -445,6 +475,8 @@ impl Platform {
                     .collect(),
                 preview_pools: raw.policy.preview_pools,
                 waivers: raw.policy.waivers,
+                pod_security: raw.policy.pod_security,
+                reserved_namespaces: raw.policy.reserved_namespaces,
             },
         })
     }
@@ -531,6 +563,32 @@ impl Platform {
                     .with_help("write where this folder is inside the source, e.g. `platform`, or `.` for its root"),
                 );
             }
+        }
+        let dep = &self.operator.flux_kustomization;
+        if dep
+            .namespace
+            .as_ref()
+            .is_none_or(|ns| *ns == self.flux.namespace)
+            && let Some(service) = dep
+                .name
+                .value
+                .strip_prefix(crate::render::FLUX_KUSTOMIZATION_PREFIX)
+        {
+            out.push(
+                Diagnostic::error(
+                    crate::schema::RULE,
+                    format!(
+                        "the operator's Flux Kustomization `{}` has the prefix of the ones flinkform renders: a service named `{}` would replace it",
+                        crate::excerpt::quote(&dep.name.value),
+                        crate::excerpt::quote(service)
+                    ),
+                )
+                .at_opt(dep.name.origin.span(), "collides with flinkform's names")
+                .with_help(format!(
+                    "flinkform names each service's Kustomization `{}<service>` in the Flux namespace; rename the operator's Kustomization (and this reference) to a name without that prefix",
+                    crate::render::FLUX_KUSTOMIZATION_PREFIX
+                )),
+            );
         }
         if let Err(why) = self.output_dir() {
             out.push(

@@ -187,8 +187,22 @@ impl<'de> Deserializer<'de> for NodeDe<'de> {
         v.visit_newtype_struct(self)
     }
 
+    /// An integer written as a float with no fraction (`1e3`, `8.0`) is that integer: JSON
+    /// Schema's `integer` accepts it, so the typed read must too.
+    fn deserialize_i64<V: Visitor<'de>>(self, v: V) -> Result<V::Value, DeError> {
+        match self.0.value {
+            Value::Float(f)
+                if f.fract() == 0.0 && (-(2f64.powi(63))..2f64.powi(63)).contains(&f) =>
+            {
+                v.visit_i64(f as i64)
+                    .map_err(|e: DeError| e.at(self.0.origin))
+            }
+            _ => self.deserialize_any(v),
+        }
+    }
+
     forward_to_deserialize_any! {
-        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
+        bool i8 i16 i32 i128 u8 u16 u32 u64 u128 f32 f64 char str string
         bytes byte_buf unit unit_struct seq tuple tuple_struct map identifier ignored_any
     }
 }
@@ -478,6 +492,24 @@ mod tests {
         let n = Node::map(m, at(1));
         let err = from_node::<Job>(&n).expect_err("invalid");
         assert_eq!(err.origin, at(20));
+    }
+
+    #[test]
+    fn integral_floats_read_as_integers() {
+        for (f, want) in [
+            (1e3, Some(1000)),
+            (8.0, Some(8)),
+            (-2.0, Some(-2)),
+            (1.5, None),
+            (1e19, None),
+        ] {
+            let n = Node::new(Value::Float(f), at(3));
+            let got: Result<Sp<i64>, DeError> = from_node(&n);
+            assert_eq!(got.as_ref().ok().map(|s| s.value), want, "{f}");
+            if let Err(e) = got {
+                assert_eq!(e.origin, at(3), "{f}");
+            }
+        }
     }
 
     #[test]

@@ -86,7 +86,7 @@ impl Rule for LogConfigurationKeys {
                         .or(t.anchor(&["logConfiguration"])),
                     format!(
                         "Invalid log config key: `{}`: the operator rejects the deployment",
-                        e.key
+                        crate::excerpt::quote(&e.key)
                     ),
                 )
                 .label("not a log configuration file")

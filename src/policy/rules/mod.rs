@@ -23,9 +23,12 @@ pub mod memory_model_valid;
 pub mod metrics_enabled;
 pub mod namespace_isolation;
 pub mod no_plaintext_secrets;
+pub mod no_service_account_override;
+pub mod numbers_in_range;
 pub mod official_image;
 pub mod one_job_per_cluster;
 pub mod parallelism_fits_slots;
+pub mod pod_security;
 pub mod policy_config;
 pub mod render_drift;
 pub mod resources_defined;
@@ -63,9 +66,12 @@ pub static ALL: &[&dyn Rule] = &[
     &metrics_enabled::MetricsEnabled,
     &namespace_isolation::NamespaceIsolation,
     &no_plaintext_secrets::NoPlaintextSecrets,
+    &no_service_account_override::NoServiceAccountOverride,
+    &numbers_in_range::NumbersInRange,
     &official_image::OfficialImage,
     &one_job_per_cluster::OneJobPerCluster,
     &parallelism_fits_slots::ParallelismFitsSlots,
+    &pod_security::PodSecurity,
     &policy_config::PolicyConfig,
     &render_drift::RenderDrift,
     &resources_defined::ResourcesDefined,

@@ -1,4 +1,6 @@
+use crate::excerpt::quote;
 use crate::policy::{Finding, Rule, RuleMeta, Target};
+use crate::spec::reserved;
 use crate::tree::Node;
 
 crate::declare_rule! {
@@ -6,16 +8,24 @@ crate::declare_rule! {
     ///
     /// ## What it checks
     /// A FlinkDeployment or FlinkSessionJob names its namespace (`metadata.namespace`), which
-    /// is not `default`, a `kube-*` system namespace, or one of the platform's own (the
-    /// operator's, Flux's, monitoring's); a FlinkDeployment's `serviceAccount` is
-    /// not the namespace's `default` account. Where flinkform renders the job, its Namespace,
+    /// is not reserved: not `default` or a `kube-*` system namespace, not one of the platform's
+    /// own (the operator's, Flux's, monitoring's), not the usual namespace of common cluster
+    /// infrastructure (`ingress-nginx`, `cert-manager`, `istio-system`, `vault`,
+    /// `external-secrets`, `kyverno`, `argocd`, `openshift-*`, … the full list is in
+    /// `src/spec/reserved.rs`), and not one the platform config lists in
+    /// `policy.reservedNamespaces`. A FlinkDeployment's `serviceAccount` is not the
+    /// namespace's `default` account. In a service spec the namespace is the service's name:
+    /// the finding points at `metadata.name`. Where flinkform renders the job, its Namespace,
     /// ServiceAccount and RoleBinding must be among its objects. (Two deployments sharing a
     /// namespace are `one-job-per-cluster`.)
     ///
     /// ## Why
     /// The namespace and its service account are the tenant boundary: RBAC, quotas, network
     /// policy and cloud IAM roles attach to them. In `default`, or with the `default` account,
-    /// every job gets what every other workload there has.
+    /// every job gets what every other workload there has. A service named after an
+    /// infrastructure namespace would have flinkform render a ResourceQuota, a NetworkPolicy
+    /// and RBAC into that namespace, and Flux would apply (and later prune) them there. A
+    /// finding of this rule blocks `render`, like a plain-text credential.
     ///
     /// ## Example
     /// ```yaml,fires
@@ -63,30 +73,35 @@ impl Rule for NamespaceIsolation {
             }
             Some(ns) => {
                 let name = ns.as_str().unwrap_or_default();
-                let platform = &t.platform;
-                let platform_namespaces = [
-                    platform.operator.namespace.as_str(),
-                    platform.monitoring.namespace.as_str(),
-                    platform.flux.namespace.as_str(),
-                ];
-                if platform_namespaces.contains(&name) {
-                    out.push(
-                        Finding::new(
-                            ns.origin,
-                            format!("`{}` runs in `{name}`, a namespace of the platform itself (operator, Flux or monitoring)", v.name()),
+                if let Some(r) = reserved::reservation(t.platform, name) {
+                    let (message, help) = if t.is_render() {
+                        (
+                            format!(
+                                "service `{}` would get the namespace `{}`, {}: flinkform would render RBAC, a quota and a network policy into it",
+                                quote(v.name()),
+                                quote(name),
+                                r.reason
+                            ),
+                            "rename the service (its namespace, service account and Flux Kustomization are named after it); a platform that means to run it there waives this finding",
                         )
-                        .label("platform namespace")
-                        .help("rename the service (its namespace is named after it): a job here would share RBAC, quotas and network access with the platform's own components"),
-                    );
-                } else if name == "default" || name.starts_with("kube-") {
-                    out.push(
-                        Finding::new(
-                            ns.origin,
-                            format!("`{}` runs in the shared namespace `{name}`", v.name()),
+                    } else {
+                        (
+                            format!(
+                                "`{}` runs in `{}`, {}: a job there shares RBAC, quotas and network policy with whatever else runs there",
+                                quote(v.name()),
+                                quote(name),
+                                r.reason
+                            ),
+                            "give the job a namespace of its own",
                         )
-                        .label("shared namespace")
-                        .help("give the job its own namespace"),
-                    );
+                    };
+                    let mut f = Finding::new(ns.origin, message)
+                        .label("reserved namespace")
+                        .help(help);
+                    if r.origin.span().is_some() {
+                        f = f.also(r.origin, "reserved here");
+                    }
+                    out.push(f);
                 }
             }
         }

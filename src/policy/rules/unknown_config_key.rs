@@ -193,9 +193,12 @@ impl Rule for UnknownConfigKey {
         } else {
             "in flinkConfiguration"
         };
+        // A budget of "did you mean" searches for this object: thousands of unknown keys cost
+        // the same as twenty.
+        let mut budget = crate::suggest::Budget::default();
         for e in v.conf() {
             let key = e.key.as_str();
-            match config_keys::lookup(key) {
+            match config_keys::classify(key) {
                 KeyStatus::Known | KeyStatus::Family(_) => {
                     if let Some((since, instead)) = version.and_then(|ver| too_new(key, ver)) {
                         let ver = version.map(|v| v.to_string()).unwrap_or_default();
@@ -224,7 +227,7 @@ impl Rule for UnknownConfigKey {
                             .severity(Severity::Info),
                     );
                 }
-                KeyStatus::Unknown { suggestion } => {
+                KeyStatus::Unknown { .. } => {
                     if vendor.is_some() {
                         continue; // the vendor's Flink has keys of its own
                     }
@@ -233,7 +236,8 @@ impl Rule for UnknownConfigKey {
                             Finding::new(
                                 at(e),
                                 format!(
-                                    "`{key}` is internal: Flink and the operator set it themselves"
+                                    "`{}` is internal: Flink and the operator set it themselves",
+                                    crate::excerpt::quote(key)
                                 ),
                             )
                             .label("internal key")
@@ -241,6 +245,12 @@ impl Rule for UnknownConfigKey {
                         );
                         continue;
                     }
+                    let searched = budget.take();
+                    let suggestion = if searched {
+                        config_keys::suggest(key)
+                    } else {
+                        None
+                    };
                     let help = match suggestion {
                         Some(s) => {
                             let mut h = format!("did you mean `{s}`?");
@@ -256,12 +266,22 @@ impl Rule for UnknownConfigKey {
                             }
                             h
                         }
+                        None if !searched => format!(
+                            "check the spelling against the Flink and operator documentation {}",
+                            crate::suggest::exhausted_note()
+                        ),
                         None => "check the spelling against the Flink and operator documentation; settings of the job itself belong in its arguments".to_string(),
                     };
                     out.push(
-                        Finding::new(at(e), format!("unknown configuration key `{key}`: Flink and the operator ignore it"))
-                            .label("unknown key")
-                            .help(help),
+                        Finding::new(
+                            at(e),
+                            format!(
+                                "unknown configuration key `{}`: Flink and the operator ignore it",
+                                crate::excerpt::quote(key)
+                            ),
+                        )
+                        .label("unknown key")
+                        .help(help),
                     );
                 }
             }

@@ -1,0 +1,278 @@
+//! The largest (and smallest) numbers Kubernetes, the operator and Flink can hold, and the
+//! checks that turn a number beyond them into a message naming the limit.
+//!
+//! Each reader stores numbers in fixed-width types: Kubernetes counts CPU in 64-bit millicores
+//! and bytes in 64-bit integers (`resource.Quantity`), the operator reads `parallelism` and
+//! `replicas` into a Java `int`, Flink holds memory sizes in a Java `long` of bytes and
+//! durations as a `java.time.Duration` it reads back in 64-bit milliseconds. A number beyond
+//! that does not fail loudly where it is written: it is rejected at admission, overflows in a
+//! sum (the ResourceQuota), or stops the job at startup. So flinkform checks every number a
+//! spec or manifest gives against these limits and reports the line.
+//!
+//! Pure and total: nothing here panics, whatever the input.
+
+/// Kubernetes holds a CPU amount as a signed 64-bit count of millicores.
+pub const MAX_MILLICORES: u128 = i64::MAX as u128;
+
+/// The smallest CPU amount Kubernetes expresses: 1m.
+pub const MIN_CPU: f64 = 0.001;
+
+/// Kubernetes holds a memory amount (a pod's, a quota's) as a signed 64-bit count of bytes.
+pub const MAX_KUBERNETES_BYTES: u128 = i64::MAX as u128;
+
+/// The operator reads `parallelism`, `replicas` and Flink reads slot counts into a Java `int`.
+pub const MAX_JAVA_INT: i64 = i32::MAX as i64;
+
+/// Flink reads a duration back as a Java `long` of milliseconds (`Duration.toMillis`).
+pub const MAX_DURATION_MS: u128 = i64::MAX as u128;
+
+/// Flink's smallest checkpoint interval and timeout (`CheckpointConfig`'s
+/// `MINIMAL_CHECKPOINT_TIME`): "must be larger than or equal to 10 ms".
+pub const MIN_CHECKPOINT_MS: u128 = 10;
+
+/// Go's `time.Duration` (Flux's intervals) is a signed 64-bit count of nanoseconds.
+pub const MAX_GO_DURATION_NS: u128 = i64::MAX as u128;
+
+/// A CPU amount in cores, as millicores (rounded up, as Kubernetes rounds), or why it is
+/// not one Kubernetes can hold.
+pub fn cpu_millicores(cores: f64) -> Result<u128, String> {
+    if !cores.is_finite() || cores <= 0.0 {
+        return Err("is not a positive number of cores".to_string());
+    }
+    if cores < MIN_CPU {
+        return Err(format!(
+            "is less than 1m ({MIN_CPU} cores), the smallest CPU amount Kubernetes counts"
+        ));
+    }
+    let millis = (cores * 1000.0).ceil();
+    if millis > MAX_MILLICORES as f64 {
+        return Err(format!(
+            "is more than Kubernetes can hold: at most {} cores (CPU is counted in 64-bit millicores)",
+            MAX_MILLICORES / 1000
+        ));
+    }
+    Ok(millis as u128)
+}
+
+/// Millicores written as `"<n>m"`, or why they are not a CPU amount Kubernetes can hold.
+pub fn cpu_text_millicores(text: &str) -> Result<u128, String> {
+    let digits = text.strip_suffix('m').unwrap_or(text);
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Err("is not a number of millicores".to_string());
+    }
+    match digits.parse::<u128>() {
+        Ok(0) => Err("is not a positive number of cores".to_string()),
+        Ok(m) if m <= MAX_MILLICORES => Ok(m),
+        _ => Err(format!(
+            "is more than Kubernetes can hold: at most {MAX_MILLICORES}m (CPU is counted in 64-bit millicores)"
+        )),
+    }
+}
+
+/// The units a spec duration may use, in milliseconds.
+const SPEC_DURATION_UNITS: [(&str, u128); 4] =
+    [("ms", 1), ("s", 1_000), ("m", 60_000), ("h", 3_600_000)];
+
+/// A spec duration (`<digits><ms|s|m|h>`) in milliseconds, or why Flink cannot hold it.
+/// `None` when the text is not a spec duration at all (the schema reports that).
+pub fn spec_duration_ms(text: &str) -> Option<Result<u128, String>> {
+    let split = text.find(|c: char| !c.is_ascii_digit())?;
+    let (number, unit) = text.split_at(split);
+    let (_, factor) = SPEC_DURATION_UNITS.iter().find(|(u, _)| *u == unit)?;
+    if number.is_empty() {
+        return None;
+    }
+    let too_long = || {
+        format!(
+            "is longer than Flink can hold: at most {}{unit} (durations are 64-bit milliseconds)",
+            MAX_DURATION_MS / factor
+        )
+    };
+    Some(
+        number
+            .parse::<u128>()
+            .ok()
+            .and_then(|n| n.checked_mul(*factor))
+            .filter(|ms| *ms <= MAX_DURATION_MS)
+            .ok_or_else(too_long),
+    )
+}
+
+/// Flink's duration syntax (`TimeUtils.parseDuration`: digits, optional space, optional
+/// case-insensitive unit, no unit = milliseconds) in milliseconds; `None` if it is not one.
+/// Sub-millisecond units count as a fraction of a millisecond rounded down.
+pub fn flink_duration_ms(text: &str) -> Option<Result<u128, String>> {
+    const UNITS: [(&[&str], u128, u128); 7] = [
+        (&["d", "day", "days"], 86_400_000, 1),
+        (&["h", "hour", "hours"], 3_600_000, 1),
+        (&["min", "m", "minute", "minutes"], 60_000, 1),
+        (&["s", "sec", "secs", "second", "seconds"], 1_000, 1),
+        (
+            &["", "ms", "milli", "millis", "millisecond", "milliseconds"],
+            1,
+            1,
+        ),
+        (
+            &["µs", "micro", "micros", "microsecond", "microseconds"],
+            1,
+            1_000,
+        ),
+        (
+            &["ns", "nano", "nanos", "nanosecond", "nanoseconds"],
+            1,
+            1_000_000,
+        ),
+    ];
+    let t = text.trim();
+    let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+    let (number, unit) = t.split_at(split);
+    if number.is_empty() {
+        return None;
+    }
+    let unit = unit.trim().to_lowercase();
+    let (_, mul, div) = UNITS
+        .iter()
+        .find(|(names, _, _)| names.contains(&unit.as_str()))?;
+    let too_long = || {
+        format!(
+            "is longer than Flink can hold: at most {MAX_DURATION_MS}ms (durations are 64-bit milliseconds)"
+        )
+    };
+    // Flink first reads the number itself into a Java long.
+    Some(
+        number
+            .parse::<i64>()
+            .ok()
+            .and_then(|n| u128::try_from(n).ok())
+            .and_then(|n| n.checked_mul(*mul))
+            .map(|n| n / div)
+            .filter(|ms| *ms <= MAX_DURATION_MS)
+            .ok_or_else(too_long),
+    )
+}
+
+/// A Go duration (`1h30m`, `90s`, `1.5h`) in nanoseconds, or why Go (and so Flux) cannot
+/// hold it. `None` when it is not a Go duration (the schema reports that).
+pub fn go_duration_ns(text: &str) -> Option<Result<u128, String>> {
+    const UNITS: [(&str, u128); 4] = [
+        ("ms", 1_000_000),
+        ("s", 1_000_000_000),
+        ("m", 60_000_000_000),
+        ("h", 3_600_000_000_000),
+    ];
+    let too_long = || {
+        Err(
+            "is longer than Flux can hold: at most 2562047h47m16.854775807s (Go durations are 64-bit nanoseconds)"
+                .to_string(),
+        )
+    };
+    let mut rest = text;
+    let mut total: u128 = 0;
+    if rest.is_empty() {
+        return None;
+    }
+    while !rest.is_empty() {
+        let int_end = rest
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(rest.len());
+        let (int_part, after) = rest.split_at(int_end);
+        let (frac_part, after) = match after.strip_prefix('.') {
+            Some(a) => {
+                let end = a.find(|c: char| !c.is_ascii_digit()).unwrap_or(a.len());
+                (&a[..end], &a[end..])
+            }
+            None => ("", after),
+        };
+        if int_part.is_empty() {
+            return None;
+        }
+        let (unit, factor) = UNITS.iter().find(|(u, _)| after.starts_with(u))?;
+        // `ms` before `m`: the list is ordered so.
+        rest = &after[unit.len()..];
+        let Ok(whole) = int_part.parse::<u128>() else {
+            return Some(too_long());
+        };
+        let mut part = match whole.checked_mul(*factor) {
+            Some(p) => p,
+            None => return Some(too_long()),
+        };
+        let mut scale = *factor;
+        for d in frac_part.bytes().take(30) {
+            scale /= 10;
+            part = part.saturating_add(u128::from(d.saturating_sub(b'0')) * scale);
+        }
+        total = match total.checked_add(part) {
+            Some(t) if t <= MAX_GO_DURATION_NS => t,
+            _ => return Some(too_long()),
+        };
+    }
+    Some(Ok(total))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cpu_bounds() {
+        assert_eq!(cpu_millicores(2.0), Ok(2000));
+        assert_eq!(cpu_millicores(0.5), Ok(500));
+        assert_eq!(cpu_millicores(0.0015), Ok(2));
+        assert!(cpu_millicores(0.0001).unwrap_err().contains("less than 1m"));
+        assert!(
+            cpu_millicores(1e308)
+                .unwrap_err()
+                .contains("at most 9223372036854775 cores")
+        );
+        assert!(cpu_millicores(f64::NAN).is_err());
+        assert!(cpu_millicores(-1.0).is_err());
+        assert_eq!(cpu_text_millicores("500m"), Ok(500));
+        assert!(
+            cpu_text_millicores("99999999999999999999999m")
+                .unwrap_err()
+                .contains("at most 9223372036854775807m")
+        );
+    }
+
+    #[test]
+    fn spec_durations() {
+        assert_eq!(spec_duration_ms("60s"), Some(Ok(60_000)));
+        assert_eq!(spec_duration_ms("2h"), Some(Ok(7_200_000)));
+        assert_eq!(
+            spec_duration_ms("9223372036854775807ms"),
+            Some(Ok(MAX_DURATION_MS))
+        );
+        assert_eq!(
+            spec_duration_ms("99999999999999999999s"),
+            Some(Err(
+                "is longer than Flink can hold: at most 9223372036854775s (durations are 64-bit milliseconds)"
+                    .to_string()
+            ))
+        );
+        assert!(spec_duration_ms(&"9".repeat(60)).is_none());
+        assert!(spec_duration_ms(&format!("{}h", "9".repeat(60))).is_some_and(|r| r.is_err()));
+        assert_eq!(spec_duration_ms("s"), None);
+    }
+
+    #[test]
+    fn flink_durations() {
+        assert_eq!(flink_duration_ms("60 s"), Some(Ok(60_000)));
+        assert_eq!(flink_duration_ms("1500"), Some(Ok(1_500)));
+        assert_eq!(flink_duration_ms("2 MIN"), Some(Ok(120_000)));
+        assert!(flink_duration_ms("99999999999999999999s").is_some_and(|r| r.is_err()));
+        assert!(flink_duration_ms("9223372036854775807d").is_some_and(|r| r.is_err()));
+        assert_eq!(flink_duration_ms("PT1M"), None);
+    }
+
+    #[test]
+    fn go_durations() {
+        assert_eq!(go_duration_ns("10m"), Some(Ok(600_000_000_000)));
+        assert_eq!(go_duration_ns("1h30m"), Some(Ok(5_400_000_000_000)));
+        assert_eq!(go_duration_ns("1.5h"), Some(Ok(5_400_000_000_000)));
+        assert_eq!(go_duration_ns("150ms"), Some(Ok(150_000_000)));
+        assert!(go_duration_ns("2562048h").is_some_and(|r| r.is_err()));
+        assert!(go_duration_ns("2562047h").is_some_and(|r| r.is_ok()));
+        assert!(go_duration_ns(&format!("{}h", "9".repeat(50))).is_some_and(|r| r.is_err()));
+        assert_eq!(go_duration_ns("10x"), None);
+    }
+}

@@ -1,0 +1,567 @@
+//! What is a secret: the one decision every command and format uses.
+//!
+//! A value is a credential when its name says so (a configuration key, an environment
+//! variable or a `-D` system property named `*password*`, `*secret*`, `*token*`, …, whose
+//! value is not a file path or a `${…}` reference; a job argument after `--password`), or when
+//! it looks like one whatever its name (an AWS access key ID, a PEM private key).
+//!
+//! The `no-plaintext-secrets` rule reports the [`sites`] of an object; the terminal renderer
+//! masks the [`shown_spans`] of every file it shows (`check`, `lint`, `import`, `render
+//! --check`, whatever the rule's severity); `diff`, `render --check` and `import --dry-run` print rendered objects and
+//! specs through [`redact`] and [`redact_yaml`]; [`crate::excerpt::quote`] withholds any value
+//! a message quotes that [`looks_like_secret`]. Change the decision here and every output
+//! follows.
+
+use crate::source::{FileId, SourceFile, Span};
+use crate::tree::{Node, Origin, Value};
+
+/// What is shown instead of a secret.
+pub const REDACTED: &str = "<redacted>";
+
+/// Whether a configuration key, variable or property name names a credential.
+pub fn names_secret(name: &str) -> bool {
+    // Flink's own options that *reference* Secrets by name (`kubernetes.secrets: name:/path`,
+    // `kubernetes.env.secretKeyRef: env:VAR,secret:name,key:k`).
+    if matches!(name, "kubernetes.secrets" | "kubernetes.env.secretKeyRef") {
+        return false;
+    }
+    let n = name.to_ascii_lowercase().replace(['_', '.'], "-");
+    let pointer = [
+        "-file",
+        "-path",
+        "-location",
+        "-dir",
+        "-type",
+        "-provider",
+        "-class",
+        "-factory",
+        "-enabled",
+        "-length",
+        "-algorithm",
+    ];
+    if pointer.iter().any(|p| n.ends_with(p)) {
+        return false;
+    }
+    [
+        "password",
+        "passwd",
+        "secret",
+        "token",
+        "access-key",
+        "accesskey",
+        "api-key",
+        "apikey",
+        "private-key",
+        "credentials",
+        "credential",
+    ]
+    .iter()
+    .any(|w| n.contains(w))
+}
+
+/// Whether a value is a reference rather than the secret itself.
+pub fn is_reference(value: &str) -> bool {
+    let v = value.trim();
+    v.is_empty()
+        || v.starts_with('/')
+        || v.starts_with("file:")
+        || (v.starts_with("${") && v.ends_with('}'))
+}
+
+/// Whether a value looks like a credential whatever its name: an AWS access key ID or a PEM
+/// private key.
+pub fn looks_like_secret(value: &str) -> bool {
+    let aws = value.split(|c: char| !c.is_ascii_alphanumeric()).any(|w| {
+        w.len() == 20
+            && (w.starts_with("AKIA") || w.starts_with("ASIA"))
+            && w[4..]
+                .chars()
+                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+    });
+    aws || value.contains("PRIVATE KEY-----")
+}
+
+/// Whether a value of a named setting is a credential in plain text.
+fn named_value_is_secret(name: &str, value: &str) -> bool {
+    (names_secret(name) && !is_reference(value)) || looks_like_secret(value)
+}
+
+/// Whether JVM options (or any space-separated text) set a secret system property:
+/// `-Djavax.net.ssl.keyStorePassword=…`.
+fn sets_secret_property(value: &str) -> bool {
+    value.split_whitespace().any(|token| {
+        token
+            .strip_prefix("-D")
+            .and_then(|d| d.split_once('='))
+            .is_some_and(|(name, v)| names_secret(name) && !is_reference(v))
+    })
+}
+
+/// Where a secret sits in an object, and what holds it.
+#[derive(Debug, Clone)]
+pub struct Site<'a> {
+    pub node: &'a Node,
+    pub kind: SiteKind<'a>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SiteKind<'a> {
+    /// A `flinkConfiguration` entry (its flattened key).
+    Config(String),
+    /// A container environment variable (its name).
+    Env(&'a str),
+    /// A job argument.
+    Arg,
+}
+
+impl<'a> Site<'a> {
+    pub fn origin(&self) -> Origin {
+        self.node.origin
+    }
+}
+
+/// The pod templates of a FlinkDeployment.
+pub const POD_TEMPLATES: [&[&str]; 3] = [
+    &["podTemplate"],
+    &["jobManager", "podTemplate"],
+    &["taskManager", "podTemplate"],
+];
+
+/// The credentials in plain text in a FlinkDeployment or FlinkSessionJob (or in a rendered or
+/// hand-written object of another kind: only the places named here are looked at):
+/// `spec.flinkConfiguration` entries, container `env` values in the pod templates, and
+/// `spec.job.args`, in that order.
+pub fn sites(object: &Node) -> Vec<Site<'_>> {
+    object.get("spec").map(section_sites).unwrap_or_default()
+}
+
+/// [`sites`] of a mapping with a FlinkDeployment's `spec` sections: a FlinkDeployment's
+/// `spec`, a service spec's `spec` or environment overlay, the platform's `defaults`.
+fn section_sites(spec: &Node) -> Vec<Site<'_>> {
+    let mut out = Vec::new();
+    if let Some(conf) = spec.get("flinkConfiguration") {
+        let mut flat = Vec::new();
+        flatten(conf, String::new(), &mut flat);
+        for (key, node) in flat {
+            let value = match &node.value {
+                Value::Seq(items) => items
+                    .iter()
+                    .filter_map(Node::scalar_text)
+                    .collect::<Vec<_>>()
+                    .join(";"),
+                _ => node.scalar_text().unwrap_or_default(),
+            };
+            let jaas =
+                key.ends_with(".jaas.config") && value.to_ascii_lowercase().contains("password=");
+            if named_value_is_secret(&key, &value) || jaas || sets_secret_property(&value) {
+                out.push(Site {
+                    node,
+                    kind: SiteKind::Config(key),
+                });
+            }
+        }
+    }
+    for path in POD_TEMPLATES {
+        let Some(pod) = spec.path(path) else { continue };
+        for list in ["containers", "initContainers", "ephemeralContainers"] {
+            for c in pod
+                .path(&["spec", list])
+                .and_then(Node::as_seq)
+                .unwrap_or_default()
+            {
+                for var in c.get("env").and_then(Node::as_seq).unwrap_or_default() {
+                    let name = var.get("name").and_then(Node::as_str).unwrap_or_default();
+                    let Some(value) = var.get("value") else {
+                        continue;
+                    };
+                    let text = value.scalar_text().unwrap_or_default();
+                    if named_value_is_secret(name, &text) || sets_secret_property(&text) {
+                        out.push(Site {
+                            node: value,
+                            kind: SiteKind::Env(name),
+                        });
+                    }
+                }
+            }
+        }
+    }
+    if let Some(args) = spec.path(&["job", "args"]).and_then(Node::as_seq) {
+        let mut previous_names_secret = false;
+        for a in args {
+            let text = a.scalar_text().unwrap_or_default();
+            let flag = text.trim_start_matches('-');
+            let (name, inline) = match flag.split_once('=') {
+                Some((n, val)) => (n, Some(val)),
+                None => (flag, None),
+            };
+            let is_flag = text.starts_with('-');
+            let secret_here = match inline {
+                Some(val) => names_secret(name) && !is_reference(val),
+                None => previous_names_secret && !is_flag && !is_reference(&text),
+            };
+            if secret_here || looks_like_secret(&text) || sets_secret_property(&text) {
+                out.push(Site {
+                    node: a,
+                    kind: SiteKind::Arg,
+                });
+            }
+            previous_names_secret = is_flag && inline.is_none() && names_secret(name);
+        }
+    }
+    out
+}
+
+/// The secret values of a service spec's (or the platform defaults') `env` map
+/// (`NAME: value`), which becomes container variables.
+fn env_map_sites<'a>(section: &'a Node, out: &mut Vec<&'a Node>) {
+    for e in section
+        .get("env")
+        .and_then(Node::as_map)
+        .map(|m| m.iter())
+        .into_iter()
+        .flatten()
+    {
+        let secret = match e.value.scalar_text() {
+            Some(v) => named_value_is_secret(&e.key, &v) || sets_secret_property(&v),
+            // A list or mapping under a credential's name is no reference either.
+            None => names_secret(&e.key) && !e.value.is_null(),
+        };
+        if secret {
+            out.push(&e.value);
+        }
+    }
+}
+
+/// The sections of a source document that hold what becomes a FlinkDeployment's spec: a
+/// service spec's `spec` and its environment overlays, the platform's `defaults` and each
+/// environment's `defaults`, a manifest's `spec`.
+fn document_sections(doc: &Node) -> Vec<&Node> {
+    let mut out = Vec::new();
+    let Some(spec) = doc.get("spec") else {
+        return out;
+    };
+    match doc.get("kind").and_then(Node::as_str) {
+        Some("FlinkService") => {
+            out.push(spec);
+            for e in spec
+                .get("environments")
+                .and_then(Node::as_map)
+                .map(|m| m.iter())
+                .into_iter()
+                .flatten()
+            {
+                out.push(&e.value);
+            }
+        }
+        Some("Platform") => {
+            out.extend(spec.get("defaults"));
+            for e in spec
+                .get("environments")
+                .and_then(Node::as_map)
+                .map(|m| m.iter())
+                .into_iter()
+                .flatten()
+            {
+                out.extend(e.value.get("defaults"));
+            }
+        }
+        _ => out.push(spec),
+    }
+    out
+}
+
+/// Every secret value in one document (a service spec, the platform config, a manifest, a
+/// rendered object): the [`sites`] of each of its spec sections, `env` maps, and every string
+/// anywhere that [`looks_like_secret`].
+fn document_nodes(doc: &Node) -> Vec<&Node> {
+    let mut nodes: Vec<&Node> = Vec::new();
+    for section in document_sections(doc) {
+        nodes.extend(section_sites(section).into_iter().map(|s| s.node));
+        env_map_sites(section, &mut nodes);
+    }
+    lookalikes(doc, &mut nodes);
+    nodes
+}
+
+/// The source spans of every secret value in one document (see [`document_nodes`]). For a
+/// rendered object these are spans in the spec or platform config the values came from.
+pub fn document_spans(doc: &Node) -> Vec<Span> {
+    let mut out = Vec::new();
+    for n in document_nodes(doc) {
+        node_spans(n, &mut out);
+    }
+    out
+}
+
+/// The spans of a node and, for a list or mapping (whose own span may be just its opening
+/// bracket), of every value in it.
+fn node_spans(n: &Node, out: &mut Vec<Span>) {
+    out.extend(n.origin.span());
+    match &n.value {
+        Value::Seq(items) => items.iter().for_each(|i| node_spans(i, out)),
+        Value::Map(m) => m.iter().for_each(|e| node_spans(&e.value, out)),
+        _ => {}
+    }
+}
+
+/// The spans of every secret in the given source files (parsed again; a file that does not
+/// parse is masked by lines, see [`redact_yaml`]). Used for the files a report shows.
+pub fn file_spans(
+    files: impl IntoIterator<Item = FileId>,
+    sources: &crate::source::SourceMap,
+) -> Vec<Span> {
+    let mut out = Vec::new();
+    for id in files {
+        let file = sources.get(id);
+        match crate::yaml::load_all(id, &file) {
+            Ok(docs) => {
+                for doc in &docs {
+                    out.extend(document_spans(doc));
+                }
+            }
+            Err(_) => out.extend(
+                line_ranges(&file.text)
+                    .into_iter()
+                    .map(|(start, end)| Span::new(id, start, end)),
+            ),
+        }
+    }
+    out.sort_by_key(|s| (s.file.0, s.start, s.end));
+    out.dedup();
+    out
+}
+
+/// [`file_spans`] of every file a finding points into (primary or secondary): what a
+/// renderer that shows source text must mask.
+pub fn shown_spans(
+    diagnostics: &[crate::diag::Diagnostic],
+    sources: &crate::source::SourceMap,
+) -> Vec<Span> {
+    let shown: std::collections::BTreeSet<FileId> = diagnostics
+        .iter()
+        .flat_map(|d| d.primary.iter().chain(d.secondary.iter()))
+        .map(|l| l.span.file)
+        .collect();
+    file_spans(shown, sources)
+}
+
+/// `flinkConfiguration` flattened the way the operator flattens it (nested maps joined with
+/// `.`); lists and scalars are leaves.
+fn flatten<'a>(n: &'a Node, prefix: String, out: &mut Vec<(String, &'a Node)>) {
+    match &n.value {
+        Value::Map(m) => {
+            for e in m.iter() {
+                let key = if prefix.is_empty() {
+                    e.key.clone()
+                } else {
+                    format!("{prefix}.{}", e.key)
+                };
+                flatten(&e.value, key, out);
+            }
+        }
+        _ => out.push((prefix, n)),
+    }
+}
+
+/// Every string in `n` that [`looks_like_secret`], wherever it is.
+fn lookalikes<'a>(n: &'a Node, out: &mut Vec<&'a Node>) {
+    match &n.value {
+        Value::Str(s) if looks_like_secret(s) => out.push(n),
+        Value::Seq(items) => items.iter().for_each(|i| lookalikes(i, out)),
+        Value::Map(m) => m.iter().for_each(|e| lookalikes(&e.value, out)),
+        _ => {}
+    }
+}
+
+/// Replaces every secret value in a document (see [`document_nodes`]) with [`REDACTED`],
+/// keeping origins and structure.
+pub fn redact(doc: &mut Node) {
+    // Found by a read-only walk, replaced by a mutable one over the same, unchanged tree:
+    // node addresses identify them in between (compared, never dereferenced).
+    let targets: Vec<*const Node> = document_nodes(doc)
+        .into_iter()
+        .map(|n| n as *const Node)
+        .collect();
+    if !targets.is_empty() {
+        replace(doc, &targets);
+    }
+}
+
+/// Replaces the nodes at the given addresses (found by a read-only walk of the same tree).
+fn replace(n: &mut Node, targets: &[*const Node]) {
+    if targets.contains(&(n as *const Node)) {
+        n.value = Value::Str(REDACTED.to_string());
+        return;
+    }
+    match &mut n.value {
+        Value::Seq(items) => items.iter_mut().for_each(|i| replace(i, targets)),
+        Value::Map(m) => {
+            for key in m.keys().map(str::to_string).collect::<Vec<_>>() {
+                if let Some(v) = m.get_mut(&key) {
+                    replace(v, targets);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// YAML text (one or more documents: rendered files, printed specs) with every secret value
+/// replaced by [`REDACTED`]. Text that does not parse is masked line by line: any line that
+/// looks like a credential, or sets a key that names one, and every line of a PEM block.
+pub fn redact_yaml(text: &str) -> String {
+    let file = SourceFile::new("redact", text);
+    let Ok(docs) = crate::yaml::load_all(FileId(0), &file) else {
+        return splice(text, line_ranges(text));
+    };
+    let ranges = docs
+        .iter()
+        .flat_map(document_spans)
+        .map(|s| (s.start as usize, s.end as usize))
+        .collect();
+    splice(text, ranges)
+}
+
+/// `text` with the byte ranges replaced by [`REDACTED`] (overlapping ranges merged).
+fn splice(text: &str, mut ranges: Vec<(usize, usize)>) -> String {
+    ranges.retain(|(s, e)| s < e && *e <= text.len());
+    ranges.sort_unstable();
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for (start, end) in ranges {
+        if end <= at {
+            continue;
+        }
+        let start = start.max(at);
+        if !text.is_char_boundary(start) || !text.is_char_boundary(end) {
+            continue;
+        }
+        out.push_str(&text[at..start]);
+        out.push_str(REDACTED);
+        at = end;
+    }
+    out.push_str(&text[at..]);
+    out
+}
+
+/// For text that does not parse: the byte ranges of lines to mask (the value after `key:`
+/// where the key names a credential, whole lines that look like one or set a secret `-D`
+/// property, every line of a PEM block).
+fn line_ranges(text: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut in_pem = false;
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let body = line.trim_end_matches(['\n', '\r']);
+        let starts_pem = body.contains("-----BEGIN") && body.contains("PRIVATE KEY");
+        let named = body.split_once(':').and_then(|(k, v)| {
+            let k = k.trim().trim_start_matches("- ").trim_matches(['"', '\'']);
+            let value = v.trim().trim_matches(['"', '\'']);
+            named_value_is_secret(k, value).then(|| body.len() - v.len())
+        });
+        if in_pem || starts_pem || looks_like_secret(body) || sets_secret_property(body) {
+            out.push((offset, offset + body.len()));
+        } else if let Some(value_start) = named {
+            out.push((offset + value_start, offset + body.len()));
+        }
+        if starts_pem {
+            in_pem = true;
+        }
+        if body.contains("-----END") {
+            in_pem = false;
+        }
+        offset += line.len();
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secret_names() {
+        for n in [
+            "s3.secret-key",
+            "fs.s3a.secret.key",
+            "s3.access-key",
+            "KAFKA_PASSWORD",
+            "security.ssl.keystore-password",
+            "API_TOKEN",
+        ] {
+            assert!(names_secret(n), "{n}");
+        }
+        for n in [
+            "security.ssl.keystore",
+            "fs.s3a.aws.credentials.provider",
+            "password.file",
+            "state.backend.type",
+            "KAFKA_USERNAME",
+            "kubernetes.secrets",
+            "kubernetes.env.secretKeyRef",
+        ] {
+            assert!(!names_secret(n), "{n}");
+        }
+    }
+
+    #[test]
+    fn secret_values() {
+        assert!(looks_like_secret("AKIAIOSFODNN7EXAMPLE"));
+        assert!(looks_like_secret("-----BEGIN RSA PRIVATE KEY-----\nabc"));
+        assert!(!looks_like_secret("AKIA-not-a-key"));
+        assert!(!looks_like_secret("s3://bucket/path"));
+        assert!(sets_secret_property(
+            "-Xss1m -Djavax.net.ssl.keyStorePassword=hunter2"
+        ));
+        assert!(!sets_secret_property(
+            "-Djavax.net.ssl.keyStorePassword=${KS_PASS}"
+        ));
+        assert!(!sets_secret_property("-Dsun.net.inetaddr.ttl=0"));
+    }
+
+    const DEPLOYMENT: &str = "\
+apiVersion: flink.apache.org/v1beta1
+kind: FlinkDeployment
+spec:
+  flinkConfiguration:
+    s3.secret-key: MARKER-conf
+    s3: { access-key: MARKER-nested }
+    state.backend.type: rocksdb
+    env.java.opts.taskmanager: -Djavax.net.ssl.trustStorePassword=MARKER-jvm
+  podTemplate:
+    spec:
+      containers:
+        - name: main
+          env:
+            - { name: DB_PASSWORD, value: MARKER-env }
+            - { name: DB_HOST, value: db.internal }
+  job:
+    args: [--password, MARKER-arg, --token=MARKER-inline, --topic, payments]
+  image: AKIAIOSFODNN7EXAMPLE
+";
+
+    #[test]
+    fn redaction_masks_every_site_and_keeps_the_rest() {
+        let file = SourceFile::new("d.yaml", DEPLOYMENT);
+        let mut node = crate::yaml::load(FileId(0), &file).expect("yaml");
+        redact(&mut node);
+        let text = crate::yaml::emit(&node);
+        assert!(!text.contains("MARKER"), "{text}");
+        assert!(!text.contains("AKIA"), "{text}");
+        for kept in ["rocksdb", "db.internal", "payments", "--password"] {
+            assert!(text.contains(kept), "{kept}: {text}");
+        }
+        let masked = redact_yaml(DEPLOYMENT);
+        assert!(!masked.contains("MARKER"), "{masked}");
+        assert!(masked.contains("s3.secret-key: <redacted>"), "{masked}");
+        assert!(masked.contains("db.internal"), "{masked}");
+    }
+
+    #[test]
+    fn unparsable_text_is_masked_by_line() {
+        let text = "a: [\ns3.secret-key: MARKER\nkey: |\n  -----BEGIN RSA PRIVATE KEY-----\n  MARKER2\n  -----END RSA PRIVATE KEY-----\nfine: yes\n";
+        let masked = redact_yaml(text);
+        assert!(!masked.contains("MARKER"), "{masked}");
+        assert!(masked.contains("fine: yes"), "{masked}");
+    }
+}
