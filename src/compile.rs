@@ -18,7 +18,7 @@ use crate::tree::Origin;
 use crate::validate::{self, Catalogs};
 use crate::workspace::Workspace;
 use rayon::prelude::*;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -40,12 +40,9 @@ pub struct Options {
     /// The platform folder's path in its git repository, when it is not where the workspace
     /// is (`diff` renders the base revision from a copy outside the repository).
     pub path_in_git: Option<String>,
-    /// Specs [`render_files`] leaves alone (`render --keep-going`: their own spec has errors).
-    /// They stay listed in their clusters' files, so Flux keeps what it runs for them.
+    /// Specs [`render_files`] leaves alone (`render --keep-going`: their own spec has errors;
+    /// their output on disk stays as it is, so Flux keeps what it runs for them).
     pub skip: BTreeSet<String>,
-    /// More (cluster, service) entries for the clusters' files: services whose output
-    /// `render --keep-going` keeps although their spec no longer loads.
-    pub keep_listed: Vec<(String, String)>,
 }
 
 #[derive(Debug)]
@@ -53,7 +50,7 @@ pub struct Compilation {
     pub workspace: Workspace,
     /// Rendered objects, sorted by cluster, service and file, when `keep_objects` was set.
     pub rendered: Rendered,
-    /// Every file render writes (output-relative), sorted; with the cluster folders' files.
+    /// Every file render writes (output-relative), sorted; with the clusters' own files.
     /// Empty unless `list_outputs` was set.
     pub output_paths: Vec<String>,
     pub report: Report,
@@ -66,7 +63,6 @@ struct Outcome {
     identities: Vec<Identity>,
     objects: Vec<RenderedObject>,
     paths: Vec<String>,
-    clusters: Vec<(String, String)>,
     waivers: WaiverUse,
 }
 
@@ -113,21 +109,17 @@ pub fn compile_workspace(mut workspace: Workspace, options: &Options) -> Result<
             .collect();
         let mut identities = Vec::new();
         let mut waivers = WaiverUse::default();
-        let mut clusters: BTreeMap<String, Vec<String>> = BTreeMap::new();
         for o in outcomes {
             diagnostics.extend(o.diagnostics);
             identities.extend(o.identities);
             rendered.objects.extend(o.objects);
             output_paths.extend(o.paths);
             waivers.merge(&o.waivers);
-            for (cluster, service) in o.clusters {
-                clusters.entry(cluster).or_default().push(service);
-            }
         }
         diagnostics.extend(engine.finish(&identities, waivers));
         if options.list_outputs {
             output_paths.extend(
-                render::cluster_files(platform, &clusters)
+                render::cluster_files(platform, &output)
                     .into_iter()
                     .map(|f| f.path),
             );
@@ -167,8 +159,6 @@ fn check_service(
         ..Outcome::default()
     };
     for r in &resolved {
-        out.clusters
-            .push((r.cluster.value.clone(), r.service.name.value.clone()));
         if !full {
             out.identities.push(rendered_identity(r));
             if options.list_outputs {
@@ -257,8 +247,8 @@ pub fn resolve_all(workspace: &Workspace) -> Vec<Resolved> {
 
 /// Renders every service's files, service by service in parallel, handing each service's
 /// files to `sink` as soon as they exist (nothing is held for the whole repository), then the
-/// cluster folders' files. Checking is [`compile`]'s job: call this after it found nothing
-/// that blocks.
+/// clusters' own files. Checking is [`compile`]'s job: call this after it found nothing that
+/// blocks.
 pub fn render_files(
     workspace: &Workspace,
     options: &Options,
@@ -272,30 +262,19 @@ pub fn render_files(
         .clone()
         .map_or_else(|| platform.output_dir(), Ok)
         .unwrap_or_default();
-    let clusters: Vec<Vec<(String, String)>> = workspace
+    workspace
         .services
         .par_iter()
-        .map(|s| {
-            let (resolved, _) = resolve(s, platform);
-            let skipped = options.skip.contains(&s.path);
-            let mut clusters = Vec::new();
-            for r in &resolved {
-                if skipped {
-                    clusters.push((r.cluster.value.clone(), r.service.name.value.clone()));
-                } else if let Some(b) = render::bundle(platform, r, &output) {
+        .filter(|s| !options.skip.contains(&s.path))
+        .try_for_each(|s| {
+            for r in &resolve(s, platform).0 {
+                if let Some(b) = render::bundle(platform, r, &output) {
                     sink(b.files())?;
-                    clusters.push((r.cluster.value.clone(), r.service.name.value.clone()));
                 }
             }
-            Ok(clusters)
-        })
-        .collect::<Result<_>>()?;
-    let mut by_cluster: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    let kept = options.keep_listed.iter().cloned();
-    for (cluster, service) in clusters.into_iter().flatten().chain(kept) {
-        by_cluster.entry(cluster).or_default().push(service);
-    }
-    sink(render::cluster_files(platform, &by_cluster))
+            Ok(())
+        })?;
+    sink(render::cluster_files(platform, &output))
 }
 
 impl Compilation {

@@ -437,13 +437,23 @@ pub fn drift_diagnostics(
     }
     for (p, old) in &drift.extra {
         let id = sources.add(SourceFile::new(format!("{rel_out}/{p}"), old));
-        out.push(
-            Diagnostic::error(
-                DRIFT_RULE,
-                format!("{rel_out}/{p} is no longer produced by render"),
+        let (message, help) = if crate::render::is_earlier_layout(p) {
+            (
+                format!(
+                    "{rel_out}/{p} belongs to the earlier output layout (one file per kind of object)"
+                ),
+                "run `flinkform render` to move the output folder to one manifests.yaml per service and cluster, and commit the result (docs/output-layout.md)",
             )
-            .at(Span::new(id, 0, 0), "extra file")
-            .with_help(help),
+        } else {
+            (
+                format!("{rel_out}/{p} is no longer produced by render"),
+                help,
+            )
+        };
+        out.push(
+            Diagnostic::error(DRIFT_RULE, message)
+                .at(Span::new(id, 0, 0), "extra file")
+                .with_help(help),
         );
     }
     for (p, why) in &drift.blocked {

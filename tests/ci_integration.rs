@@ -195,11 +195,15 @@ fn a_commit_that_deletes_a_spec_removes_its_output() {
         "{t}"
     );
     assert!(t.contains("files were modified by this hook"), "{t}");
-    assert!(t.contains("27 deleted"), "{t}");
+    // 3 clusters × (manifests.yaml, kustomization.yaml, Flux Kustomization); no file lists
+    // the services, so nothing else changes.
+    assert!(t.contains("0 updated, 9 deleted"), "{t}");
     assert!(!r.platform.join("rendered/prod-eu-1/order-audit").exists());
-    let cluster = fs::read_to_string(r.platform.join("rendered/prod-eu-1/kustomization.yaml"))
-        .expect("cluster kustomization");
-    assert!(!cluster.contains("order-audit"), "{cluster}");
+    assert!(
+        !r.platform
+            .join("rendered/flux/prod-eu-1/order-audit.yaml")
+            .exists()
+    );
     // Staged, the commit goes through, and leaves nothing of the service behind.
     git(r.dir.path(), &["add", "-A"]);
     let out = commit(&r, "retire order-audit");
@@ -248,13 +252,13 @@ fn hooks_judge_only_what_the_commit_touches_and_say_each_finding_once() {
     assert!(t.contains("files were modified by this hook"), "{t}");
     let fd = fs::read_to_string(
         r.platform
-            .join("rendered/prod-eu-1/fraud-detector/flinkdeployment.yaml"),
+            .join("rendered/prod-eu-1/fraud-detector/manifests.yaml"),
     )
     .expect("rendered");
     assert!(fd.contains("parallelism: 9"), "{fd}");
     assert!(
         r.platform
-            .join("rendered/prod-eu-1/inventory-sync/flinkdeployment.yaml")
+            .join("rendered/prod-eu-1/inventory-sync/manifests.yaml")
             .exists(),
         "a service whose spec has errors keeps its output"
     );
@@ -318,7 +322,7 @@ fn a_platform_in_a_subfolder_works_from_the_git_root() {
     assert!(out.status.success(), "{}", text(&out));
     let fd = fs::read_to_string(
         r.platform
-            .join("rendered/prod-eu-1/fraud-detector/flinkdeployment.yaml"),
+            .join("rendered/prod-eu-1/fraud-detector/manifests.yaml"),
     )
     .expect("rendered");
     assert!(fd.contains("parallelism: 10"), "{fd}");

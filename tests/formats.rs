@@ -219,7 +219,7 @@ fn render_check_reports_drift_in_machine_formats() {
     copy_dir(&example(), repo.path());
     let fd = repo
         .path()
-        .join("rendered/prod-eu-1/fraud-detector/flinkdeployment.yaml");
+        .join("rendered/prod-eu-1/fraud-detector/manifests.yaml");
     fs::write(
         &fd,
         fs::read_to_string(&fd)
@@ -234,7 +234,7 @@ fn render_check_reports_drift_in_machine_formats() {
     assert_eq!(d["rule"], "render-drift");
     assert_eq!(
         d["file"],
-        "rendered/prod-eu-1/fraud-detector/flinkdeployment.yaml"
+        "rendered/prod-eu-1/fraud-detector/manifests.yaml"
     );
     let line = fs::read_to_string(&fd)
         .expect("read")
@@ -362,7 +362,7 @@ fn sarif_rules_carry_names_security_severity_and_the_analysis() {
         &example(),
         &[
             "lint",
-            "rendered/prod-eu-1/fraud-detector/flinkdeployment.yaml",
+            "rendered/prod-eu-1/fraud-detector/manifests.yaml",
             "--format",
             "sarif",
         ],

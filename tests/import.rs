@@ -45,6 +45,14 @@ fn load_all(path: &Path) -> Vec<Node> {
     flinkform::yaml::load_all(flinkform::source::FileId(0), &file).unwrap_or_default()
 }
 
+/// The FlinkDeployment of a rendered service folder's `manifests.yaml`.
+fn rendered_deployment(path: &Path) -> Node {
+    load_all(path)
+        .into_iter()
+        .find(|d| d.get("kind").and_then(Node::as_str) == Some("FlinkDeployment"))
+        .unwrap_or_else(|| panic!("{}: no FlinkDeployment", path.display()))
+}
+
 /// What must survive the round trip: the job and both process sizes.
 #[derive(Debug, PartialEq, Eq)]
 struct Essentials {
@@ -212,7 +220,7 @@ fn round_trip(file_name: &str, file: &Path, apps: &[Node]) -> Vec<((String, Stri
         let key = (file_name.to_string(), name.clone());
         let rendered = repo
             .path()
-            .join(format!("rendered/prod-1/{name}/flinkdeployment.yaml"));
+            .join(format!("rendered/prod-1/{name}/manifests.yaml"));
         if !rendered.is_file() {
             let why = if render_code != 0 {
                 format!("render refused: {}", first_finding(&render_out))
@@ -222,10 +230,7 @@ fn round_trip(file_name: &str, file: &Path, apps: &[Node]) -> Vec<((String, Stri
             failures.push((key, why));
             continue;
         }
-        let back = load_all(&rendered)
-            .into_iter()
-            .next()
-            .expect("rendered document");
+        let back = rendered_deployment(&rendered);
         let (want, got) = (essentials(original), essentials(&back));
         if want != got {
             failures.push((key, format!("differs: {want:?} → {got:?}")));
@@ -375,12 +380,8 @@ fn a_rich_manifest_imports_natively_and_reports_the_rest() {
     )
     .expect("manifest")
     .remove(1);
-    let rendered = load_all(
-        &repo
-            .path()
-            .join("rendered/prod-eu-1/orders/flinkdeployment.yaml"),
-    )
-    .remove(0);
+    let rendered =
+        rendered_deployment(&repo.path().join("rendered/prod-eu-1/orders/manifests.yaml"));
     assert_eq!(essentials(&original), essentials(&rendered));
     assert_eq!(
         rendered

@@ -241,7 +241,7 @@ fn the_platform_reserves_more_and_waives_what_it_means() {
     assert_eq!(code, 0, "{stderr}");
     assert!(
         r.path()
-            .join("rendered/staging-1/vault/namespace.yaml")
+            .join("rendered/staging-1/vault/manifests.yaml")
             .is_file()
     );
 }
@@ -294,12 +294,17 @@ fn flux_kustomizations_cannot_replace_the_platforms_own() {
 #[test]
 fn rendered_namespaces_enforce_the_environments_level() {
     // The example platform keeps the default, baseline.
+    let mut seen = 0;
     for e in walkdir::WalkDir::new(example().join("rendered"))
         .into_iter()
         .filter_map(Result::ok)
-        .filter(|e| e.file_name() == "namespace.yaml")
+        .filter(|e| e.file_name() == "manifests.yaml")
     {
+        seen += 1;
         let text = fs::read_to_string(e.path()).expect("read");
+        // The Namespace is the file's first object.
+        let text = text.split("---\n").next().expect("first document");
+        assert!(text.contains("\nkind: Namespace\n"), "{text}");
         for label in [
             "    pod-security.kubernetes.io/audit: baseline\n",
             "    pod-security.kubernetes.io/enforce: baseline\n",
@@ -309,6 +314,7 @@ fn rendered_namespaces_enforce_the_environments_level() {
             assert!(text.contains(label), "{}: {text}", e.path().display());
         }
     }
+    assert_eq!(seen, 18, "every service folder of the example");
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -368,21 +374,29 @@ fn restricted_environments_render_pods_that_pass_restricted() {
     assert_eq!((code, found.len()), (0, 0), "{found:#?}");
     let (code, _, stderr) = run(r.path(), &["render"]);
     assert_eq!(code, 0, "{stderr}");
-    let read = |p: &str| {
+    // One object of a service's manifests.yaml, by kind.
+    let read = |p: &str, kind: &str| {
         let text = fs::read_to_string(r.path().join("rendered").join(p)).expect(p);
         let file = flinkform::source::SourceFile::new(p, &text);
-        flinkform::yaml::load(flinkform::source::FileId(0), &file).expect("yaml")
+        flinkform::yaml::load_all(flinkform::source::FileId(0), &file)
+            .expect("yaml")
+            .into_iter()
+            .find(|d| d.get("kind").and_then(Node::as_str) == Some(kind))
+            .unwrap_or_else(|| panic!("{p}: no {kind}"))
     };
     for (cluster, level) in [
         ("prod-1", flinkform::pod_security::Level::Restricted),
         ("staging-1", flinkform::pod_security::Level::Baseline),
     ] {
-        let ns = read(&format!("{cluster}/enricher/namespace.yaml"));
+        let ns = read(&format!("{cluster}/enricher/manifests.yaml"), "Namespace");
         let enforce = ns
             .path(&["metadata", "labels", "pod-security.kubernetes.io/enforce"])
             .and_then(Node::as_str);
         assert_eq!(enforce, Some(level.as_str()), "{cluster}");
-        let fd = read(&format!("{cluster}/enricher/flinkdeployment.yaml"));
+        let fd = read(
+            &format!("{cluster}/enricher/manifests.yaml"),
+            "FlinkDeployment",
+        );
         let template = fd.path(&["spec", "podTemplate"]).expect("podTemplate");
         // The rendered template passes the level, sidecar and init container included.
         let strict = flinkform::pod_security::check(
@@ -422,7 +436,7 @@ fn restricted_environments_render_pods_that_pass_restricted() {
     }
     // The output still builds and validates against the operator's published CRDs.
     if has_kubectl() {
-        for dir in ["prod-1", "staging-1", "flux/prod-1", "flux/staging-1"] {
+        for dir in ["prod-1/enricher", "staging-1/enricher"] {
             let out = std::process::Command::new("kubectl")
                 .arg("kustomize")
                 .arg(r.path().join("rendered").join(dir))
@@ -910,7 +924,7 @@ fn secrets_never_appear_in_any_command_or_format() {
     assert_eq!(code, 0, "{text}");
     let rendered = fs::read_to_string(
         r.path()
-            .join("rendered/prod-eu-1/fraud-detector/flinkdeployment.yaml"),
+            .join("rendered/prod-eu-1/fraud-detector/manifests.yaml"),
     )
     .expect("read");
     assert!(
@@ -928,7 +942,10 @@ fn secrets_never_appear_in_any_command_or_format() {
     for format in FORMATS {
         let (code, text) = all_output(r.path(), &["render", "--check", "--format", format]);
         assert_eq!(code, 1, "render --check {format}: {text}");
-        assert!(text.contains("flinkdeployment.yaml"), "{format}: {text}");
+        assert!(
+            text.contains("fraud-detector/manifests.yaml"),
+            "{format}: {text}"
+        );
         assert_no_marker(&format!("render --check {format}"), &text);
     }
     for format in ["human", "markdown", "json"] {

@@ -272,7 +272,7 @@ fn render_check_and_notes_keep_escapes_from_the_repository_off_the_terminal() {
     let repo = common::isolated(&common::example());
     let stale = repo
         .path()
-        .join("rendered/prod-eu-1/fraud-detector/flinkdeployment.yaml");
+        .join("rendered/prod-eu-1/fraud-detector/manifests.yaml");
     let text = std::fs::read_to_string(&stale).expect("read");
     std::fs::write(&stale, format!("{text}# \u{1b}[2J\u{1b}]0;pwned\u{7}\n")).expect("write");
     std::fs::write(

@@ -193,7 +193,7 @@ fn a_killed_render_leaves_only_whole_files_and_the_next_one_repairs_the_tree() {
     // Kill it while it writes (once the first rewritten file appears).
     let probe = repo
         .path()
-        .join("rendered/prod-eu-1/fraud-copy-0000/flinkdeployment.yaml");
+        .join("rendered/prod-eu-1/fraud-copy-0000/manifests.yaml");
     let started = std::time::Instant::now();
     while started.elapsed().as_secs() < 30 {
         if fs::read_to_string(&probe).is_ok_and(|t| t.contains("gbt-2026-11"))
@@ -263,10 +263,10 @@ fn two_renders_at_once_leave_a_consistent_tree() {
 fn stale_temporary_files_of_dead_runs_are_removed_and_live_ones_kept() {
     let repo = fresh();
     let dir = repo.path().join("rendered/prod-eu-1/fraud-detector");
-    let dead = dir.join(".flinkdeployment.yaml.4000000000.flinkform-tmp");
+    let dead = dir.join(".manifests.yaml.4000000000.flinkform-tmp");
     // A live writer holds a lock on its temporary file (names are random: process ids
     // collide across containers).
-    let live = dir.join(".flinkdeployment.yaml.Xy12Ab.flinkform-tmp");
+    let live = dir.join(".manifests.yaml.Xy12Ab.flinkform-tmp");
     fs::write(&dead, "half a fil").expect("write");
     fs::write(&live, "being written").expect("write");
     let writer = fs::File::open(&live).expect("open");

@@ -183,19 +183,17 @@ fn secret_values_never_reach_rendered_files_or_any_output() {
 
 #[test]
 fn secret_references_render_as_references_only() {
-    let rendered = fs::read_to_string(
-        example().join("rendered/prod-eu-1/fraud-detector/flinkdeployment.yaml"),
-    )
-    .expect("read");
+    let rendered =
+        fs::read_to_string(example().join("rendered/prod-eu-1/fraud-detector/manifests.yaml"))
+            .expect("read");
     assert!(
         rendered.contains(
             "secretKeyRef:\n              key: password\n              name: kafka-credentials"
         ),
         "{rendered}"
     );
-    let audit =
-        fs::read_to_string(example().join("rendered/prod-eu-1/order-audit/flinkdeployment.yaml"))
-            .expect("read");
+    let audit = fs::read_to_string(example().join("rendered/prod-eu-1/order-audit/manifests.yaml"))
+        .expect("read");
     assert!(
         audit.contains("secretName: audit-lake-credentials"),
         "{audit}"

@@ -147,7 +147,7 @@ fn mkfifo(path: &Path) {
     assert!(ok.success(), "mkfifo {}", path.display());
 }
 
-const GENERATED: &str = "rendered/prod-eu-1/fraud-detector/flinkdeployment.yaml";
+const GENERATED: &str = "rendered/prod-eu-1/fraud-detector/manifests.yaml";
 
 /// The attack from the issue: a generated file replaced by a link to `.git/config`,
 /// `/proc/self/environ`, a file outside, or `/dev/zero`. `render --check` reports the path as
@@ -770,9 +770,7 @@ fn an_interrupted_render_leaves_no_temporary_files() {
         .stderr(std::process::Stdio::null())
         .spawn()
         .expect("spawn");
-    let probe = r
-        .path()
-        .join("rendered/prod-eu-1/copy-0000/flinkdeployment.yaml");
+    let probe = r.path().join("rendered/prod-eu-1/copy-0000/manifests.yaml");
     wait_for(&mut child, || probe.exists().then_some(())).expect("render started writing");
     signal(child.id(), "INT");
     let status = child.wait().expect("wait");

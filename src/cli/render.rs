@@ -125,6 +125,7 @@ pub fn run(start: &Path, args: RenderArgs) -> Result<u8, Error> {
             dir.join(p).display()
         )));
     }
+    let moved = earlier_layout(&existing, &c.output_paths);
     // …then render service by service, comparing or writing each file as it is produced.
     let sync = out::Sync::new(&root, &dir, !args.check, &existing)?;
     flinkform::compile::render_files(&c.workspace, &options, &|files| {
@@ -164,6 +165,7 @@ pub fn run(start: &Path, args: RenderArgs) -> Result<u8, Error> {
         written.files, written.created, written.updated, written.deleted, written.unchanged
     );
     output::print(summary.as_bytes())?;
+    note_layout_move(&rel_out, moved);
     // Everything is written; skip freeing the whole compilation (a tenth of a large run).
     std::mem::forget(c);
     Ok(EXIT_CLEAN)
@@ -199,10 +201,8 @@ fn keep_going(
             dir.join(p).display()
         )));
     }
-    // Output that no spec produces now, but that a spec with errors produced before: kept, and
-    // still listed in its cluster's files.
+    // Output that no spec produces now, but that a spec with errors produced before: kept.
     let mut produced = c.output_paths.clone();
-    let mut kept = Vec::new();
     for f in existing
         .generated
         .iter()
@@ -210,24 +210,20 @@ fn keep_going(
     {
         if generated_from(&dir.join(f)).is_some_and(|spec| blocked.contains(&spec)) {
             produced.push(f.clone());
-            if let Some(entry) = cluster_and_service(f) {
-                kept.push(entry);
-            }
         }
     }
     produced.sort();
-    kept.sort();
-    kept.dedup();
     for spec in &blocked {
         output::note(&format!(
             "{spec} has errors and was not rendered; its output was left as it was (run `flinkform check {spec}`)"
         ));
     }
     options.skip = blocked;
-    options.keep_listed = kept;
+    let moved = earlier_layout(&existing, &produced);
     let sync = out::Sync::new(root, &dir, true, &existing)?;
     flinkform::compile::render_files(&c.workspace, &options, &|files| sync.accept(files))?;
     let (written, _) = sync.finish(&produced)?;
+    note_layout_move(&rel_out, moved);
     let summary = format!(
         "rendered {} files into {rel_out}/: {} created, {} updated, {} deleted, {} unchanged\n",
         written.files, written.created, written.updated, written.deleted, written.unchanged
@@ -250,17 +246,24 @@ fn generated_from(path: &Path) -> Option<String> {
         .map(str::to_string)
 }
 
-/// The (cluster, service) of a service's output file: `CLUSTER/SERVICE/FILE` or
-/// `flux/CLUSTER/SERVICE.yaml`.
-fn cluster_and_service(path: &str) -> Option<(String, String)> {
-    let parts: Vec<&str> = path.split('/').collect();
-    match parts.as_slice() {
-        [flux, cluster, file] if *flux == flinkform::render::FLUX_DIR => {
-            Some((cluster.to_string(), file.strip_suffix(".yaml")?.to_string()))
-        }
-        [cluster, service, _] => Some((cluster.to_string(), service.to_string())),
-        _ => None,
+/// How many generated files of the earlier output layout `render` is about to delete (those
+/// it no longer produces; see [`flinkform::render::is_earlier_layout`]).
+fn earlier_layout(existing: &out::Existing, produced: &[String]) -> usize {
+    existing
+        .generated
+        .iter()
+        .filter(|f| flinkform::render::is_earlier_layout(f) && produced.binary_search(f).is_err())
+        .count()
+}
+
+/// The note after a render that moved the output folder from the earlier layout.
+fn note_layout_move(rel_out: &str, deleted: usize) {
+    if deleted == 0 {
+        return;
     }
+    output::note(&format!(
+        "{rel_out}/ moved to the new output layout: one manifests.yaml per service and cluster, and no file that lists every service ({deleted} generated files of the earlier layout deleted; Flux syncs the same objects). CI that ran `kubectl kustomize {rel_out}/<cluster>` builds each `{rel_out}/<cluster>/<service>` instead: docs/output-layout.md"
+    ));
 }
 
 /// What differs between the output folder and a fresh render, with unified diffs.
@@ -271,6 +274,16 @@ pub fn drift_report(drift: &Drift, rel_out: &str, unchanged: usize) -> String {
         return s;
     }
     let _ = writeln!(s, "{rel_out}/ is out of date:");
+    if drift
+        .extra
+        .iter()
+        .any(|(p, _)| flinkform::render::is_earlier_layout(p))
+    {
+        let _ = writeln!(
+            s,
+            "  (it is in the earlier output layout, one file per kind of object: `flinkform render` moves it to one manifests.yaml per service and cluster; docs/output-layout.md)"
+        );
+    }
     for f in &drift.missing {
         let _ = writeln!(s, "  missing: {rel_out}/{}", f.path);
     }

@@ -1,20 +1,22 @@
 //! Rendering: every resolved service becomes the Kubernetes objects Flux syncs. Pure: no files,
 //! no clock, no environment; the same input gives the same bytes.
 //!
-//! Layout under the output folder (`rendered/` by default):
+//! Layout under the output folder (`rendered/` by default), spelled out in [`service_paths`]
+//! and [`cluster_files`] (docs/output-layout.md says why):
 //!
 //! ```text
-//! <cluster>/kustomization.yaml                  every service of the cluster (for kustomize build)
-//! <cluster>/<service>/kustomization.yaml        the service's objects
-//! <cluster>/<service>/{namespace,serviceaccount,rbac,resourcequota,networkpolicy,
-//!                      flinkdeployment,podmonitor}.yaml
-//! flux/<cluster>/kustomization.yaml             the cluster's Flux Kustomizations
-//! flux/<cluster>/<service>.yaml                 one Flux Kustomization per service
+//! <cluster>/<service>/manifests.yaml       all of the service's objects, in apply order
+//! <cluster>/<service>/kustomization.yaml   `resources: [manifests.yaml]` (kustomize builds it)
+//! flux/<cluster>/<service>.yaml            the service's Flux Kustomization
+//! flux/<cluster>/_cluster.yaml             comments only: keeps Flux's path in Git
 //! ```
 //!
-//! Point the cluster's Flux at `<output>/flux/<cluster>`: each service is then applied by its
-//! own Flux Kustomization. (`<cluster>/kustomization.yaml` exists so CI can `kustomize build` a
-//! whole cluster; do not also sync it with Flux, or objects would have two owners.)
+//! One file per service and cluster, and no file that lists the services: adding a service
+//! adds files and changes none, so two teams adding services at once never conflict. Point
+//! one Flux Kustomization per cluster at `<output>/flux/<cluster>`: kustomize-controller
+//! builds a folder without a `kustomization.yaml` from every YAML file in it, so it applies
+//! each service's Flux Kustomization, which applies the service's folder. (Never point Flux
+//! at `<output>/<cluster>` as well: the objects would have two owners.)
 //!
 //! Every file starts with a generated-file header naming its source; objects are one per YAML
 //! document, keys sorted.
@@ -38,7 +40,6 @@ use crate::spec::platform::Platform;
 use crate::tree::{Node, Origin, Value};
 use context::Ctx;
 use rayon::prelude::*;
-use std::collections::BTreeMap;
 use std::sync::{Arc, OnceLock};
 
 /// First line of every generated file; `render` only ever deletes files that start with it.
@@ -83,8 +84,20 @@ pub struct Rendered {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// The file names of a service folder, in the order its kustomization lists them.
-const SERVICE_FILES: [&str; 7] = [
+/// The file of a service folder that holds its objects.
+pub const MANIFESTS_FILE: &str = "manifests.yaml";
+
+/// The file of a service folder that lets `kubectl kustomize` (and Flux) build it.
+const KUSTOMIZATION_FILE: &str = "kustomization.yaml";
+
+/// The file of each cluster's Flux folder that holds no object (see [`cluster_files`]). Its
+/// name cannot be a service's: service names are DNS-1123 labels, without `_`.
+pub const CLUSTER_NOTE_FILE: &str = "_cluster.yaml";
+
+/// The object files of a service folder in the layout before `manifests.yaml` (one file per
+/// kind of object). Only [`is_earlier_layout`] knows them: `render` deletes them like any
+/// generated file it no longer produces, and says that the layout moved.
+const EARLIER_SERVICE_FILES: [&str; 7] = [
     "namespace.yaml",
     "serviceaccount.yaml",
     "rbac.yaml",
@@ -93,6 +106,18 @@ const SERVICE_FILES: [&str; 7] = [
     "flinkdeployment.yaml",
     "podmonitor.yaml",
 ];
+
+/// Whether `path` (output-relative) is a file of the earlier output layout that this one no
+/// longer has: a service folder's per-kind files, or a cluster's `kustomization.yaml` listing
+/// every service (`<cluster>/kustomization.yaml`, `flux/<cluster>/kustomization.yaml`).
+pub fn is_earlier_layout(path: &str) -> bool {
+    let parts: Vec<&str> = path.split('/').collect();
+    match parts.as_slice() {
+        [_, file] | [FLUX_DIR, _, file] => *file == KUSTOMIZATION_FILE,
+        [_, _, file] => EARLIER_SERVICE_FILES.contains(file),
+        _ => false,
+    }
+}
 
 /// Everything rendered for one service on one cluster: its objects, in file order (each
 /// knows its file), and findings made while rendering (unknown template placeholders).
@@ -107,16 +132,18 @@ pub struct Bundle {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// The paths (output-relative) of one service's files on one cluster: its object files, its
-/// kustomization and its Flux Kustomization. The one place the layout is spelled out.
+/// The paths (output-relative) of one service's files on one cluster, sorted: its objects,
+/// its kustomization and its Flux Kustomization. The one place the layout is spelled out.
 pub fn service_paths(cluster: &str, service: &str) -> Vec<String> {
-    let mut paths: Vec<String> = SERVICE_FILES
-        .iter()
-        .map(|f| format!("{cluster}/{service}/{f}"))
-        .collect();
-    paths.push(format!("{cluster}/{service}/kustomization.yaml"));
-    paths.push(flux_path(cluster, service));
-    paths
+    vec![
+        format!("{cluster}/{service}/{KUSTOMIZATION_FILE}"),
+        manifests_path(cluster, service),
+        flux_path(cluster, service),
+    ]
+}
+
+fn manifests_path(cluster: &str, service: &str) -> String {
+    format!("{cluster}/{service}/{MANIFESTS_FILE}")
 }
 
 fn flux_path(cluster: &str, service: &str) -> String {
@@ -134,11 +161,12 @@ impl Bundle {
         service_paths(&self.cluster, &self.service)
     }
 
-    /// The service's files: one per group of objects sharing a file, plus the service folder's
-    /// `kustomization.yaml`. Each file starts with the generated-file header.
+    /// The service's files: `manifests.yaml` (every object but the Flux Kustomization, in
+    /// apply order), the folder's `kustomization.yaml`, and the Flux Kustomization. Each file
+    /// starts with the generated-file header.
     pub fn files(&self) -> Vec<OutputFile> {
         let header = header(&self.source);
-        let mut files = Vec::with_capacity(SERVICE_FILES.len() + 2);
+        let mut files = Vec::with_capacity(3);
         for group in self.objects.chunk_by(|a, b| a.file == b.file) {
             let mut contents = header.clone();
             for (i, o) in group.iter().enumerate() {
@@ -153,9 +181,10 @@ impl Bundle {
             });
         }
         files.push(OutputFile {
-            path: format!("{}/{}/kustomization.yaml", self.cluster, self.service),
+            path: format!("{}/{}/{KUSTOMIZATION_FILE}", self.cluster, self.service),
             contents: format!("{header}{}", service_kustomization()),
         });
+        files.sort_by(|a, b| a.path.cmp(&b.path));
         files
     }
 }
@@ -163,49 +192,40 @@ impl Bundle {
 /// The service folder's `kustomization.yaml` (the same for every service).
 fn service_kustomization() -> &'static str {
     static TEXT: OnceLock<String> = OnceLock::new();
-    TEXT.get_or_init(|| crate::yaml::emit(&kustomize::kustomization(SERVICE_FILES.iter().copied())))
+    TEXT.get_or_init(|| crate::yaml::emit(&kustomize::kustomization([MANIFESTS_FILE].into_iter())))
 }
 
-/// The files of each cluster: `<cluster>/kustomization.yaml` listing its service folders and
-/// `flux/<cluster>/kustomization.yaml` listing its Flux Kustomizations. Every cluster of the
-/// platform gets them, with no services too, so Flux's path always exists.
-pub fn cluster_files(
-    platform: &Platform,
-    services: &BTreeMap<String, Vec<String>>,
-) -> Vec<OutputFile> {
-    let platform_header = header(crate::spec::platform::FILE_NAME);
-    let mut clusters: BTreeMap<&str, Vec<&str>> = platform
+/// The one file of each cluster that is not a service's: `flux/<cluster>/_cluster.yaml`,
+/// comments only (no object), for every cluster of the platform. It keeps the folder Flux
+/// syncs in Git before the cluster's first service, and it names no service, so adding one
+/// never changes it (kustomize-controller builds the folder from all its YAML files; a
+/// `kustomization.yaml` there would have to list every service).
+pub fn cluster_files(platform: &Platform, output: &str) -> Vec<OutputFile> {
+    let mut clusters: Vec<&str> = platform
         .environments
         .iter()
-        .flat_map(|e| e.clusters.iter().map(|c| (c.value.as_str(), Vec::new())))
+        .flat_map(|e| e.clusters.iter().map(|c| c.value.as_str()))
         .collect();
-    for (cluster, names) in services {
-        clusters
-            .entry(cluster.as_str())
-            .or_default()
-            .extend(names.iter().map(String::as_str));
-    }
-    let mut files = Vec::new();
-    for (cluster, mut names) in clusters {
-        names.sort_unstable();
-        names.dedup();
-        files.push(OutputFile {
-            path: format!("{cluster}/kustomization.yaml"),
-            contents: format!(
-                "{platform_header}{}",
-                crate::yaml::emit(&kustomize::kustomization(names.iter().copied()))
-            ),
-        });
-        let fluxes: Vec<String> = names.iter().map(|s| format!("{s}.yaml")).collect();
-        files.push(OutputFile {
-            path: format!("{FLUX_DIR}/{cluster}/kustomization.yaml"),
-            contents: format!(
-                "{platform_header}{}",
-                crate::yaml::emit(&kustomize::kustomization(fluxes.iter().map(String::as_str)))
-            ),
-        });
-    }
-    files
+    clusters.sort_unstable();
+    clusters.dedup();
+    let header = header(crate::spec::platform::FILE_NAME);
+    clusters
+        .into_iter()
+        .map(|cluster| {
+            let folder = format!("{output}/{FLUX_DIR}/{cluster}");
+            let path = platform.flux.kustomization_path(&folder);
+            OutputFile {
+                path: format!("{FLUX_DIR}/{cluster}/{CLUSTER_NOTE_FILE}"),
+                contents: format!(
+                    "{header}# The Flux Kustomizations of the services on cluster {cluster}: one file per\n\
+                     # service. Point one Flux Kustomization of the cluster at this folder\n\
+                     # (`path: {path}`); Flux builds it from every YAML file in it.\n\
+                     # This file holds no object: it keeps the folder in Git while the cluster\n\
+                     # has no service, and adding a service never changes it.\n"
+                ),
+            }
+        })
+        .collect()
 }
 
 /// Renders every resolved service, all at once in memory: objects and files (for `diff`,
@@ -221,17 +241,12 @@ pub fn render(platform: &Platform, resolved: &[Resolved], output: &str) -> Rende
         })
         .collect();
     let mut rendered = Rendered::default();
-    let mut services: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for (b, files) in bundles {
-        services
-            .entry(b.cluster.to_string())
-            .or_default()
-            .push(b.service.to_string());
         rendered.files.extend(files);
         rendered.objects.extend(b.objects);
         rendered.diagnostics.extend(b.diagnostics);
     }
-    rendered.files.extend(cluster_files(platform, &services));
+    rendered.files.extend(cluster_files(platform, output));
     rendered.files.sort_by(|a, b| a.path.cmp(&b.path));
     rendered
         .objects
@@ -253,26 +268,18 @@ pub fn bundle(platform: &Platform, r: &Resolved, output: &str) -> Option<Bundle>
         name: &r.service.name.value,
     };
     let mut diagnostics = Vec::new();
-    let files: [(&'static str, Vec<Node>); 7] = [
-        ("namespace.yaml", vec![tenancy::namespace(&ctx)]),
-        (
-            "serviceaccount.yaml",
-            vec![tenancy::service_account(&ctx, &mut diagnostics)],
-        ),
-        (
-            "rbac.yaml",
-            vec![tenancy::role(&ctx), tenancy::role_binding(&ctx)],
-        ),
-        (
-            "resourcequota.yaml",
-            vec![quota::build(&ctx, &mut diagnostics)],
-        ),
-        ("networkpolicy.yaml", vec![network::build(&ctx)]),
-        (
-            "flinkdeployment.yaml",
-            vec![flink_deployment::build(&ctx, &mut diagnostics)],
-        ),
-        ("podmonitor.yaml", vec![monitoring::build(&ctx)]),
+    // Apply order: the namespace, then what lives in it and what the job runs as, then the
+    // custom resources (their CRDs come with the operator, which the Flux Kustomization
+    // depends on), the FlinkDeployment before the PodMonitor that scrapes it.
+    let nodes = [
+        tenancy::namespace(&ctx),
+        tenancy::service_account(&ctx, &mut diagnostics),
+        tenancy::role(&ctx),
+        tenancy::role_binding(&ctx),
+        quota::build(&ctx, &mut diagnostics),
+        network::build(&ctx),
+        flink_deployment::build(&ctx, &mut diagnostics),
+        monitoring::build(&ctx),
     ];
     let cluster: Arc<str> = Arc::from(r.cluster.value.as_str());
     let envname: Arc<str> = Arc::from(r.env.value.as_str());
@@ -287,13 +294,10 @@ pub fn bundle(platform: &Platform, r: &Resolved, output: &str) -> Option<Bundle>
             node,
         }
     };
-    let mut objects = Vec::with_capacity(9);
-    let paths = service_paths(&cluster, &service);
-    for ((_, nodes), path) in files.into_iter().zip(&paths) {
-        let file: Arc<str> = Arc::from(path.as_str());
-        for node in nodes {
-            objects.push(object(file.clone(), node));
-        }
+    let mut objects = Vec::with_capacity(nodes.len() + 1);
+    let manifests: Arc<str> = Arc::from(manifests_path(&cluster, &service));
+    for node in nodes {
+        objects.push(object(manifests.clone(), node));
     }
     let service_path = platform
         .flux
