@@ -11,8 +11,8 @@ use crate::workspace::{Workspace, load_document};
 use std::sync::Arc;
 
 /// Adds the spec `text` at the repository-relative path `rel`, with its findings. A path that
-/// is already loaded, or a service name already in use, is refused with a finding, as
-/// discovery would report the duplicate.
+/// is already loaded is refused with a finding; a name that is not its folder's, or a folder
+/// name already in use, is reported as discovery would ([`crate::workspace::folders`]).
 pub fn add_spec(workspace: &mut Workspace, rel: &str, text: &str) {
     let id = workspace.sources.add(SourceFile::new(rel, text));
     if workspace.spec_paths.iter().any(|p| p == rel) {
@@ -39,22 +39,18 @@ pub fn add_spec(workspace: &mut Workspace, rel: &str, text: &str) {
             return;
         }
     };
-    if let Some(first) = workspace
-        .services
-        .iter()
-        .find(|s| s.name.value == service.name.value)
-    {
-        workspace.diagnostics.push(
-            Diagnostic::error(
-                schema::RULE,
-                format!(
-                    "service name `{}` is already used by {}",
-                    service.name.value, first.path
-                ),
-            )
-            .at_opt(service.name.origin.span(), "duplicate name")
-            .with_help("service names are unique across the repository: rename one of them"),
-        );
+    let builtin;
+    let platform = match &workspace.platform {
+        Some(p) => p,
+        None => {
+            builtin = crate::spec::platform::Platform::builtin();
+            &builtin
+        }
+    };
+    let (found, keep) =
+        crate::workspace::folders::Folders::new(&workspace.spec_paths).check(&service, platform);
+    workspace.diagnostics.extend(found);
+    if !keep {
         return;
     }
     workspace.services.push(Arc::new(service));

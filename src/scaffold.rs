@@ -55,7 +55,7 @@ pub fn check_service_name(name: &str) -> Result<(), String> {
             name.len()
         ));
     }
-    if !name.starts_with(|c: char| c.is_ascii_lowercase()) || !is_dns_label(name) {
+    if !crate::spec::service::is_service_name(name) {
         return Err(format!(
             "`{name}` is not a valid service name: lower-case letters, digits and `-`, starting with a letter and ending with a letter or digit"
         ));

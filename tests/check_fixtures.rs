@@ -59,3 +59,17 @@ fn operator_rules() {
 fn names_and_pod_security() {
     run_case("boundary");
 }
+
+/// Files that look like specs but are not discovered, each reported with its fix; excluded
+/// ones, a service's own sub-folders and other names are not.
+#[test]
+fn files_that_look_like_specs_are_reported() {
+    run_case("discovery");
+}
+
+/// Folder names are service names: clashes between folders of one name, and a name that is
+/// not its folder's.
+#[test]
+fn folders_are_named_after_their_services() {
+    run_case("nested");
+}

@@ -327,3 +327,73 @@ fn a_platform_in_a_subfolder_works_from_the_git_root() {
     .expect("rendered");
     assert!(fd.contains("parallelism: 10"), "{fd}");
 }
+
+/// The check hook's `files:` pattern passes `service.yml`, `Service.yaml` and a `service.yaml`
+/// the include pattern does not reach, so `check` reports them (`spec-not-discovered`, a
+/// warning by default: pre-commit shows a passing hook's output only with `--verbose`; a
+/// platform that wants such commits stopped makes the rule an error, as here).
+#[test]
+fn files_that_look_like_specs_reach_the_check_hook() {
+    if !have("pre-commit") || !have("git") {
+        return;
+    }
+    let r = repo(None, &[]);
+    let spec =
+        fs::read_to_string(r.platform.join("services/order-audit/service.yaml")).expect("read");
+    for (path, name) in [
+        ("services/billing/service.yml", "billing"),
+        ("services/search/Service.yaml", "search"),
+        ("services/team/ledger/service.yaml", "ledger"),
+    ] {
+        let file = r.platform.join(path);
+        fs::create_dir_all(file.parent().expect("folder")).expect("mkdir");
+        fs::write(
+            &file,
+            spec.replace("name: order-audit", &format!("name: {name}")),
+        )
+        .expect("write");
+    }
+    git(r.dir.path(), &["add", "-A"]);
+    // By default a warning: the commit goes through (nothing is rendered for them).
+    let out = Command::new("pre-commit")
+        .current_dir(r.dir.path())
+        .args(["run", "flinkform-check", "--verbose"])
+        .env("PRE_COMMIT_HOME", &r.home)
+        .env("FLINKFORM_TODAY", "2026-11-21")
+        .output()
+        .expect("run pre-commit");
+    let t = text(&out);
+    assert!(out.status.success(), "{t}");
+    assert!(t.contains("3 warnings in 3 files"), "{t}");
+    // Made an error by the platform, it stops the commit, naming each file and its fix.
+    edit(
+        &r.platform.join("flinkform.yaml"),
+        "  policy:\n    rules:\n",
+        "  policy:\n    rules:\n      spec-not-discovered: error\n",
+    );
+    git(r.dir.path(), &["add", "-A"]);
+    let out = commit(&r, "three new services");
+    let t = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{t}");
+    for (path, help) in [
+        (
+            "services/billing/service.yml",
+            "rename it to `services/billing/service.yaml`",
+        ),
+        (
+            "services/search/Service.yaml",
+            "rename it to `services/search/service.yaml`",
+        ),
+        (
+            "services/team/ledger/service.yaml",
+            "move it to `services/ledger/service.yaml`",
+        ),
+    ] {
+        assert!(
+            t.contains(&format!("`{path}` is never checked or rendered")),
+            "{path}: {t}"
+        );
+        assert!(t.contains(&format!("╭─[{path}:1:1]")), "{path}: {t}");
+        assert!(t.contains(help), "{help}: {t}");
+    }
+}

@@ -102,6 +102,7 @@ fn every_documented_example_behaves_as_documented() {
             "policy-config",
             "render-drift",
             "unsafe-path",
+            "spec-not-discovered",
         ]
         .contains(&name)
         {

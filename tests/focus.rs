@@ -1,5 +1,7 @@
-//! `check PATH` loads only the named specs and the few others that could share a name with
-//! them. Its report must be exactly what the whole-repository check reports about those files.
+//! `check PATH` reads only the named specs: a service's name is its folder's name, so the
+//! discovered paths alone show which specs could share a name with them. Its report must be
+//! exactly what the whole-repository check reports about those files, and it opens no other
+//! spec (shown with strace).
 
 mod common;
 
@@ -33,21 +35,29 @@ fn add_spec(root: &Path, folder: &str, text: &str) {
     .expect("write");
 }
 
-/// A repository where names clash in every way the narrow load must still see: a later copy,
-/// an earlier copy whose name is spelled with a YAML escape, and a spec that does not parse.
+/// A repository where names clash in every way: a copy of a spec in a folder of another name,
+/// one whose name is spelled with a YAML escape, a spec that does not parse, and (the include
+/// patterns allowing a nested layout) a second folder named `fraud-detector`.
 fn clashing_repository() -> tempfile::TempDir {
     let tmp = tempfile::tempdir().expect("tempdir");
     copy_dir(&example(), tmp.path());
+    let platform = tmp.path().join("flinkform.yaml");
+    let text = fs::read_to_string(&platform).expect("read");
+    let nested = text.replacen(
+        "spec:\n",
+        "spec:\n  services:\n    include: [services/*/service.yaml, services/*/*/service.yaml]\n",
+        1,
+    );
+    assert_ne!(nested, text);
+    fs::write(&platform, nested).expect("write");
     let spec =
         fs::read_to_string(tmp.path().join("services/fraud-detector/service.yaml")).expect("read");
     add_spec(tmp.path(), "zz-copy", &spec);
-    // Nothing else in it spells the name, so only the backslash makes it a candidate.
-    let escaped = spec
-        .replace("fraud-detector", "fraud-scorer")
-        .replace("  name: fraud-scorer", "  name: \"fraud-d\\x65tector\"");
-    assert!(escaped.contains("\\x65") && !escaped.contains("fraud-detector"));
+    let escaped = spec.replace("  name: fraud-detector", "  name: \"fraud-d\\x65tector\"");
+    assert!(escaped.contains("\\x65"));
     add_spec(tmp.path(), "aa-escaped", &escaped);
     add_spec(tmp.path(), "broken", "metadata: [unclosed\n");
+    add_spec(tmp.path(), "team-b/fraud-detector", &spec);
     tmp
 }
 
@@ -57,7 +67,7 @@ fn the_narrow_load_reports_exactly_what_the_full_check_reports() {
     let specs = Workspace::discover(repo.path())
         .expect("discover")
         .spec_paths;
-    assert!(specs.len() >= 10, "{specs:?}");
+    assert_eq!(specs.len(), 11, "{specs:?}");
     for spec in &specs {
         let paths = [spec.clone()];
         let narrow = report(repo.path(), &paths, true);
@@ -67,6 +77,7 @@ fn the_narrow_load_reports_exactly_what_the_full_check_reports() {
     let paths = [
         "services/aa-escaped/service.yaml".to_string(),
         "services/inventory-sync/service.yaml".to_string(),
+        "services/team-b/fraud-detector/service.yaml".to_string(),
     ];
     assert_eq!(
         report(repo.path(), &paths, true),
@@ -74,44 +85,54 @@ fn the_narrow_load_reports_exactly_what_the_full_check_reports() {
     );
 }
 
-#[test]
-fn a_clash_with_a_spec_that_was_not_named_is_reported() {
-    let repo = clashing_repository();
-    // The escaped spelling sorts first, so it owns the name; both copies clash with it.
-    for path in [
-        "services/fraud-detector/service.yaml",
-        "services/zz-copy/service.yaml",
-    ] {
-        let out = flinkform()
-            .current_dir(repo.path())
-            .args(["check", "--format", "github", path])
-            .assert()
-            .code(1)
-            .get_output()
-            .stdout
-            .clone();
-        let out = String::from_utf8(out).expect("utf-8");
-        let expected = format!(
-            "::error file={path},line=5,col=9,endColumn=23,title=flinkform schema::service name `fraud-detector` is already used by services/aa-escaped/service.yaml%0A"
-        );
-        assert!(out.contains(&expected), "{out}");
-    }
-    // The owner of the name hears about both clashes, through their secondary labels.
+/// `check PATH` in `repo`, as the GitHub format: (exit code, annotations).
+fn github(repo: &Path, path: &str) -> (i32, String) {
     let out = flinkform()
-        .current_dir(repo.path())
-        .args([
-            "check",
-            "--format",
-            "json",
-            "services/aa-escaped/service.yaml",
-        ])
-        .assert()
-        .code(1)
-        .get_output()
-        .stdout
-        .clone();
-    let out = String::from_utf8(out).expect("utf-8");
-    assert_eq!(out.matches("is already used by").count(), 2, "{out}");
+        .current_dir(repo)
+        .args(["check", "--format", "github", path])
+        .output()
+        .expect("run");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8(out.stdout).expect("utf-8"),
+    )
+}
+
+#[test]
+fn clashes_and_names_that_are_not_their_folders_are_reported_at_the_name() {
+    let repo = clashing_repository();
+    // Both folders named `fraud-detector` hear about the other, without reading it.
+    for (path, other) in [
+        (
+            "services/fraud-detector/service.yaml",
+            "services/team-b/fraud-detector/service.yaml",
+        ),
+        (
+            "services/team-b/fraud-detector/service.yaml",
+            "services/fraud-detector/service.yaml",
+        ),
+    ] {
+        let (code, out) = github(repo.path(), path);
+        assert_eq!(code, 1, "{out}");
+        let expected = format!(
+            "::error file={path},line=5,col=9,endColumn=23,title=flinkform schema::service `fraud-detector` is also in {other}: service names are unique in the repository, and a spec's folder is named after its service%0A"
+        );
+        assert!(out.starts_with(&expected), "{out}");
+    }
+    // A name that is not its folder's, however it is spelled; the folder `fraud-detector` is
+    // taken, so the only fix offered is the name.
+    let (code, out) = github(repo.path(), "services/zz-copy/service.yaml");
+    assert_eq!(code, 1);
+    assert_eq!(
+        out,
+        "::error file=services/zz-copy/service.yaml,line=5,col=9,endColumn=23,title=flinkform schema::service `fraud-detector` is in folder `zz-copy`: a spec's folder must be named after its service%0Ahelp: change `metadata.name` to `zz-copy`%0Ahttps://github.com/flinkform/flinkform/blob/main/docs/rules.md#schema\n"
+    );
+    let (code, out) = github(repo.path(), "services/aa-escaped/service.yaml");
+    assert_eq!(code, 1);
+    assert!(
+        out.contains("line=5,col=9,endColumn=28,title=flinkform schema::service `fraud-detector` is in folder `aa-escaped`"),
+        "{out}"
+    );
     // A spec with no clash and no findings stays clean, whatever else is broken.
     flinkform()
         .current_dir(repo.path())
@@ -119,4 +140,101 @@ fn a_clash_with_a_spec_that_was_not_named_is_reported() {
         .assert()
         .code(0)
         .stdout("no findings in 1 file\n");
+}
+
+/// The files `flinkform ARGS` opens for reading below `dir` (not folders it lists), traced
+/// with strace. `None` (with a message) when strace is missing outside CI.
+fn opened_files(dir: &Path, args: &[&str]) -> Option<BTreeSet<String>> {
+    if std::process::Command::new("strace")
+        .arg("-V")
+        .output()
+        .is_err()
+    {
+        assert!(
+            std::env::var("CI").is_err(),
+            "strace is required in CI (see .ci/run)"
+        );
+        eprintln!("skipping: strace not installed");
+        return None;
+    }
+    let root = fs::canonicalize(dir).expect("canonical");
+    let log = tempfile::NamedTempFile::new().expect("log");
+    let status = std::process::Command::new("strace")
+        .args(["-f", "-qq", "-e", "trace=open,openat,openat2", "-o"])
+        .arg(log.path())
+        .arg(env!("CARGO_BIN_EXE_flinkform"))
+        .args(args)
+        .current_dir(&root)
+        .stdout(std::process::Stdio::null())
+        .status()
+        .expect("strace");
+    assert!(status.code().is_some_and(|c| c <= 1), "{args:?}");
+    let prefix = format!("{}/", root.display());
+    let mut files = BTreeSet::new();
+    for line in fs::read_to_string(log.path()).expect("log").lines() {
+        let Some((_, rest)) = line.split_once('"') else {
+            continue;
+        };
+        let Some((path, flags)) = rest.split_once('"') else {
+            continue;
+        };
+        if flags.contains("O_DIRECTORY") {
+            continue;
+        }
+        if let Some(rel) = path.strip_prefix(&prefix) {
+            files.insert(rel.to_string());
+        }
+    }
+    Some(files)
+}
+
+/// Every spec file among `files`: what was opened below `services/`.
+fn specs(files: &BTreeSet<String>) -> Vec<&str> {
+    files
+        .iter()
+        .filter(|f| f.starts_with("services/"))
+        .map(String::as_str)
+        .collect()
+}
+
+#[test]
+fn check_path_opens_only_the_specs_it_checks() {
+    // The usual layout (one listing, one `lstat` per service), and a nested one (every
+    // folder under `services/` listed).
+    let plain = tempfile::tempdir().expect("tempdir");
+    copy_dir(&example(), plain.path());
+    for repo in [plain.path(), clashing_repository().path()] {
+        let Some(files) = opened_files(repo, &["check", "services/inventory-sync/service.yaml"])
+        else {
+            return;
+        };
+        assert_eq!(specs(&files), ["services/inventory-sync/service.yaml"]);
+        assert!(files.contains("flinkform.yaml"), "{files:?}");
+        let Some(files) = opened_files(
+            repo,
+            &[
+                "check",
+                "services/fraud-detector/service.yaml",
+                "services/order-audit/service.yaml",
+            ],
+        ) else {
+            return;
+        };
+        assert_eq!(
+            specs(&files),
+            [
+                "services/fraud-detector/service.yaml",
+                "services/order-audit/service.yaml"
+            ]
+        );
+        // The whole check reads every spec (the control: the trace sees them).
+        let Some(files) = opened_files(repo, &["check"]) else {
+            return;
+        };
+        let all = Workspace::discover(repo).expect("discover").spec_paths;
+        assert_eq!(
+            specs(&files),
+            all.iter().map(String::as_str).collect::<Vec<_>>()
+        );
+    }
 }

@@ -210,9 +210,20 @@ fn new_follows_a_custom_discovery_pattern_or_explains() {
     let (code, _, stderr) = run(repo.path(), &["new", "b", "--team", "t"]);
     assert_eq!(code, 2);
     assert!(stderr.contains("pass --path"), "{stderr}");
+    // A spec's folder is named after its service.
     let (code, _, stderr) = run(
         repo.path(),
         &["new", "b", "--team", "t", "--path", "x/flink-b.yaml"],
+    );
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("`x/flink-b.yaml` is in folder `x`, but a spec's folder must be named after its service: use a path such as `b/flink-b.yaml`"),
+        "{stderr}"
+    );
+    assert!(!repo.path().join("x").exists());
+    let (code, _, stderr) = run(
+        repo.path(),
+        &["new", "b", "--team", "t", "--path", "b/flink-b.yaml"],
     );
     assert_eq!(code, 0, "{stderr}");
     let (code, stdout, _) = run(repo.path(), &["check"]);

@@ -334,31 +334,48 @@ fn bad_service_names() {
 #[test]
 fn two_services_claiming_one_namespace() {
     let r = repo();
+    // A copy in another folder: its name is not its folder's, so it cannot claim `orders`.
     fs::create_dir_all(r.path().join("services/orders-copy")).expect("mkdir");
     fs::write(r.path().join("services/orders-copy/service.yaml"), SPEC).expect("write");
+    let run = check(r.path());
     expect(
-        &check(r.path()),
+        &run,
         "schema",
-        "services/orders/service.yaml",
+        "services/orders-copy/service.yaml",
         4,
         9,
-        "already used by services/orders-copy/service.yaml",
+        "service `orders` is in folder `orders-copy`: a spec's folder must be named after its service",
     );
-    // A service named after a platform namespace would take it over.
-    spec_case(
-        &SPEC.replace("name: orders", "name: flux-system"),
-        "namespace-isolation",
-        4,
-        9,
-        "would get the namespace `flux-system`, the namespace of Flux on this platform",
-    );
-    spec_case(
-        &SPEC.replace("name: orders", "name: default"),
-        "namespace-isolation",
-        4,
-        9,
-        "would get the namespace `default`, a Kubernetes system namespace",
-    );
+    assert_eq!(run.diags.len(), 1, "{:#?}", run.diags);
+    // A service named after a platform namespace (in a folder of that name) would take it
+    // over.
+    for (name, message) in [
+        (
+            "flux-system",
+            "would get the namespace `flux-system`, the namespace of Flux on this platform",
+        ),
+        (
+            "default",
+            "would get the namespace `default`, a Kubernetes system namespace",
+        ),
+    ] {
+        let r = repo();
+        let services = r.path().join("services");
+        fs::rename(services.join("orders"), services.join(name)).expect("rename");
+        fs::write(
+            services.join(name).join("service.yaml"),
+            SPEC.replace("name: orders", &format!("name: {name}")),
+        )
+        .expect("write");
+        expect(
+            &check(r.path()),
+            "namespace-isolation",
+            &format!("services/{name}/service.yaml"),
+            4,
+            9,
+            message,
+        );
+    }
 }
 
 #[test]

@@ -33,13 +33,19 @@ pub fn run(start: &Path, args: CheckArgs) -> Result<u8, Error> {
         }
     };
     let discovery = flinkform::workspace::Workspace::discover(&root)?;
-    // With paths, only those specs (and any other that could share a name with them) are
-    // loaded, and only those are rendered and checked; naming the platform config (every
-    // service depends on it) checks everything.
+    // With paths, only those specs are read, rendered and checked (names are unique by
+    // folder, which the discovered paths show); naming the platform config (every service
+    // depends on it) checks everything.
     let focus = if args.paths.is_empty() {
         None
     } else {
-        Some(focus_paths(&root, start, &paths, &discovery.spec_paths)?)
+        Some(focus_paths(
+            &root,
+            start,
+            &paths,
+            &discovery.spec_paths,
+            &discovery.stray_paths,
+        )?)
     };
     let narrow: Option<BTreeSet<String>> = focus
         .as_ref()
@@ -121,12 +127,14 @@ fn platform_of_paths(
 }
 
 /// Repository-relative spec paths for the given command-line paths (files or folders),
-/// relative to the directory the command runs in.
+/// relative to the directory the command runs in. Files that look like specs but are not
+/// discovered (`strays`) count too: their finding is what the user needs to hear.
 pub fn focus_paths(
     root: &Path,
     start: &Path,
     paths: &[PathBuf],
     specs: &[String],
+    strays: &[String],
 ) -> Result<Vec<String>, Error> {
     let mut out = Vec::new();
     for p in paths {
@@ -155,8 +163,17 @@ pub fn focus_paths(
             } else {
                 format!("{rel}/")
             };
-            out.extend(specs.iter().filter(|s| s.starts_with(&prefix)).cloned());
-        } else if rel == flinkform::spec::platform::FILE_NAME || specs.contains(&rel) {
+            out.extend(
+                specs
+                    .iter()
+                    .chain(strays)
+                    .filter(|s| s.starts_with(&prefix))
+                    .cloned(),
+            );
+        } else if rel == flinkform::spec::platform::FILE_NAME
+            || specs.contains(&rel)
+            || strays.contains(&rel)
+        {
             out.push(rel);
         } else {
             output::note(&format!(

@@ -73,6 +73,14 @@ pub fn run(start: &Path, args: NewArgs) -> Result<u8, Error> {
             Err(e) => return refuse(e.to_string()),
         },
     };
+    let folder = flinkform::workspace::folders::folder_name(&path);
+    if folder != args.name {
+        let file = path.rsplit('/').next().unwrap_or(&path);
+        return refuse(format!(
+            "`{path}` is in folder `{folder}`, but a spec's folder must be named after its service: use a path such as `{}/{file}`",
+            args.name
+        ));
+    }
     if !matches!(flinkform::io::kind(&root.join(&path)), Ok(None)) {
         return refuse(format!(
             "{path} already exists; flinkform new never overwrites a spec (edit it, or choose another name)"

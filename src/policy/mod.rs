@@ -69,6 +69,13 @@ fn configured(platform: &Platform, rule: &str, env: &str) -> Option<Option<Sever
     })
 }
 
+/// The severity of a finding about the repository's files rather than a service (no
+/// environment): the platform's `policy.rules` setting, else the rule's default; `None` when
+/// it is `off`.
+pub fn repository_severity(platform: &Platform, rule: &RuleMeta) -> Option<Severity> {
+    configured(platform, rule.name, "").unwrap_or(Some(rule.severity))
+}
+
 /// Which waivers matched something, merged across the parallel parts of a run.
 #[derive(Debug, Clone, Default)]
 pub struct WaiverUse {

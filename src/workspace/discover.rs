@@ -17,12 +17,14 @@
 //! benchmark machine, the listing and the `lstat`s about 20 ms, which is most of what `check
 //! PATH` may spend in a pre-commit hook.
 
+use super::strays::{self, Shape, Stray};
 use crate::error::{Error, Result};
 use crate::io::{self, Kind, Refusal};
 use crate::spec::platform::{Platform, is_glob, literal_prefix, repository_path_problem};
 use crate::tree::Sp;
 use globset::{GlobBuilder, GlobMatcher, GlobSet, GlobSetBuilder};
 use rayon::prelude::*;
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 /// A path discovery would not read, and why.
@@ -52,11 +54,24 @@ impl Problem {
     }
 }
 
-/// What discovery found: spec paths, and paths it would not read.
+/// What discovery found: spec paths, paths it would not read, and files that look like specs
+/// but are not taken ([`super::strays`]).
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct Discovered {
     pub paths: Vec<String>,
     pub problems: Vec<Problem>,
+    pub strays: Vec<Stray>,
+}
+
+/// What a walk saw, before strays are decided.
+#[derive(Debug, Default)]
+struct Walked {
+    found: Discovered,
+    /// Regular files whose names resemble a pattern's ([`strays::resembles_any`]).
+    candidates: Vec<String>,
+    /// Folders holding an entry the patterns select (a spec, or something refused in its
+    /// place).
+    claimed: BTreeSet<String>,
 }
 
 /// Repository-relative paths of the spec files, sorted, plus findings about paths that were
@@ -95,13 +110,29 @@ pub fn discover(root: &Path, platform: &Platform) -> Result<Discovered> {
         }
         None => filter.walked(&bases),
     };
+    let walked = filter.finish(walked);
     found.paths = walked.paths;
+    found.strays = walked.strays;
     found.problems.extend(walked.problems);
-    found.paths.sort();
-    found.paths.dedup();
     found.problems.sort();
     found.problems.dedup();
     Ok(found)
+}
+
+/// Whether discovery takes the repository-relative `rel`: an include pattern of `platform`
+/// matches it and no exclude pattern does (without looking at the file system).
+pub fn takes(platform: &Platform, rel: &str) -> bool {
+    let globs = |patterns: &[Sp<String>]| {
+        let patterns: Vec<String> = patterns.iter().map(|p| p.value.clone()).collect();
+        compile_globs(&patterns)
+    };
+    match (
+        globs(&platform.services_include),
+        globs(&platform.services_exclude),
+    ) {
+        (Ok(include), Ok(exclude)) => include.is_match(rel) && !exclude.is_match(rel),
+        _ => false,
+    }
 }
 
 /// `root`-relative `/`-separated path of `path` (lossy where a name is not UTF-8).
@@ -182,6 +213,8 @@ struct Filter<'a> {
     /// Each include pattern, component by component (`None` for `**`): whether a linked
     /// folder stands where specs could be.
     components: Vec<Vec<Option<GlobMatcher>>>,
+    /// Each include pattern, for telling files that resemble a spec.
+    shapes: Vec<Shape>,
     output: Option<String>,
 }
 
@@ -209,8 +242,30 @@ impl<'a> Filter<'a> {
             include: compile_globs(include)?,
             exclude: compile_globs(&exclude)?,
             components,
+            shapes: include
+                .iter()
+                .map(|p| Shape::new(p))
+                .collect::<Result<_>>()?,
             output: platform.output_dir().ok(),
         })
+    }
+
+    /// What a walk found, sorted, with its strays decided.
+    fn finish(&self, walked: Walked) -> Discovered {
+        let mut found = walked.found;
+        found.strays = strays::find(&self.shapes, &walked.candidates, &walked.claimed, &|p| {
+            self.selects(p)
+        });
+        found.paths.sort();
+        found.paths.dedup();
+        found.problems.sort();
+        found.problems.dedup();
+        found
+    }
+
+    /// Whether discovery takes `rel`: an include pattern matches it and no exclude pattern.
+    fn selects(&self, rel: &str) -> bool {
+        self.include.is_match(rel) && !self.exclude.is_match(rel)
     }
 
     fn base_dir(&self, base: &str) -> PathBuf {
@@ -254,42 +309,48 @@ impl<'a> Filter<'a> {
     }
 
     /// The general walk: every directory under the bases.
-    fn walked(&self, bases: &[String]) -> Discovered {
-        let mut found = Discovered::default();
+    fn walked(&self, bases: &[String]) -> Walked {
+        let mut found = Walked::default();
         for base in bases {
-            let dir = self.base_dir(base);
-            if !matches!(io::kind(&dir), Ok(Some(Kind::Dir))) {
-                continue;
-            }
-            let walker = io::walk(&dir, io::Links::Refuse)
-                .into_iter()
-                .filter_entry(|e| {
-                    let rel = relative(self.root, e.path());
-                    if e.depth() > 0 && e.file_type().is_dir() {
-                        self.enters(&e.file_name().to_string_lossy(), rel.as_deref())
-                    } else {
-                        !self.is_output(rel.as_deref())
-                    }
-                });
-            for entry in walker {
-                match entry {
-                    Ok(e) => self.consider(e.path(), Kind::of(e.file_type()), &mut found),
-                    Err(e) => {
-                        let path = e
-                            .path()
-                            .and_then(|p| relative(self.root, p))
-                            .unwrap_or_default();
-                        found.problems.push(Problem::failed(path, &e));
-                    }
-                }
-            }
+            self.walk_folder(&self.base_dir(base), &mut found);
         }
         found
     }
 
-    /// The one-level walk: list each base, look for the file in each folder.
-    fn listed(&self, layout: &[(String, String)]) -> Discovered {
-        let mut found = Discovered::default();
+    /// Walks one folder and everything below it (not into links, `.git`, `target`,
+    /// `node_modules` or the output folder), considering every entry.
+    fn walk_folder(&self, dir: &Path, found: &mut Walked) {
+        if !matches!(io::kind(dir), Ok(Some(Kind::Dir))) {
+            return;
+        }
+        let walker = io::walk(dir, io::Links::Refuse)
+            .into_iter()
+            .filter_entry(|e| {
+                let rel = relative(self.root, e.path());
+                if e.depth() > 0 && e.file_type().is_dir() {
+                    self.enters(&e.file_name().to_string_lossy(), rel.as_deref())
+                } else {
+                    !self.is_output(rel.as_deref())
+                }
+            });
+        for entry in walker {
+            match entry {
+                Ok(e) => self.consider(e.path(), Kind::of(e.file_type()), found),
+                Err(e) => {
+                    let path = e
+                        .path()
+                        .and_then(|p| relative(self.root, p))
+                        .unwrap_or_default();
+                    found.found.problems.push(Problem::failed(path, &e));
+                }
+            }
+        }
+    }
+
+    /// The one-level walk: list each base, look for the file in each folder. Only folders
+    /// without their spec are walked further, for files that look like specs.
+    fn listed(&self, layout: &[(String, String)]) -> Walked {
+        let mut found = Walked::default();
         for (base, file) in layout {
             let dir = self.base_dir(base);
             let entries = match io::list(&dir) {
@@ -297,7 +358,7 @@ impl<'a> Filter<'a> {
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
                 Err(e) if e.kind() == std::io::ErrorKind::NotADirectory => continue,
                 Err(e) => {
-                    found.problems.push(Problem::failed(base.clone(), &e));
+                    found.found.problems.push(Problem::failed(base.clone(), &e));
                     continue;
                 }
             };
@@ -306,30 +367,34 @@ impl<'a> Filter<'a> {
                 let entry = match entry {
                     Ok(e) => e,
                     Err(e) => {
-                        found.problems.push(Problem::failed(base.clone(), &e));
+                        found.found.problems.push(Problem::failed(base.clone(), &e));
                         continue;
                     }
                 };
                 let rel = relative(self.root, &entry.path);
                 match entry.kind {
                     Kind::Dir if self.enters(&entry.name.to_string_lossy(), rel.as_deref()) => {
-                        candidates.push(entry.path.join(file));
+                        candidates.push(entry.path);
                     }
-                    Kind::Link if !self.is_output(rel.as_deref()) => {
-                        self.consider(&entry.path, Kind::Link, &mut found);
+                    Kind::Link | Kind::File if !self.is_output(rel.as_deref()) => {
+                        self.consider(&entry.path, entry.kind, &mut found);
                     }
                     _ => {}
                 }
             }
             // One `lstat` per folder, on every core.
-            let kinds: Vec<_> = candidates.par_iter().map(|p| io::kind(p)).collect();
-            for (path, kind) in candidates.iter().zip(kinds) {
+            let kinds: Vec<_> = candidates
+                .par_iter()
+                .map(|folder| io::kind(&folder.join(file)))
+                .collect();
+            for (folder, kind) in candidates.iter().zip(kinds) {
+                let path = folder.join(file);
                 match kind {
-                    Ok(Some(kind)) => self.consider(path, kind, &mut found),
-                    Ok(None) => {}
+                    Ok(Some(Kind::Dir) | None) => self.walk_folder(folder, &mut found),
+                    Ok(Some(kind)) => self.consider(&path, kind, &mut found),
                     Err(e) => {
-                        let rel = relative(self.root, path).unwrap_or_default();
-                        found.problems.push(Problem::failed(rel, &e));
+                        let rel = relative(self.root, &path).unwrap_or_default();
+                        found.found.problems.push(Problem::failed(rel, &e));
                     }
                 }
             }
@@ -338,8 +403,9 @@ impl<'a> Filter<'a> {
     }
 
     /// Adds `path` if the patterns select it and it is a regular file with a UTF-8 name;
-    /// reports it if it is selected but something else, or a link where specs could be.
-    fn consider(&self, path: &Path, kind: Kind, found: &mut Discovered) {
+    /// reports it if it is selected but something else, or a link where specs could be. A
+    /// regular file they do not select is kept if its name resembles a spec's.
+    fn consider(&self, path: &Path, kind: Kind, found: &mut Walked) {
         let Some(rel) = io::utf8_relative(self.root, path) else {
             return;
         };
@@ -347,22 +413,31 @@ impl<'a> Filter<'a> {
             Ok(rel) => (rel, true),
             Err(shown) => (shown, false),
         };
-        let selected = self.include.is_match(&rel) && !self.exclude.is_match(&rel);
+        let selected = self.selects(&rel);
+        if selected && kind != Kind::Dir {
+            let folder = rel.rsplit_once('/').map_or("", |(d, _)| d);
+            found.claimed.insert(folder.to_string());
+        }
+        let problems = &mut found.found.problems;
         match kind {
             Kind::Dir => {}
             Kind::Link => {
                 if selected || self.could_hold_specs(&rel) {
-                    found.problems.push(Problem::refused(rel, &Refusal::Link));
+                    problems.push(Problem::refused(rel, &Refusal::Link));
                 }
             }
+            Kind::File
+                if !selected
+                    && utf8
+                    && !self.exclude.is_match(&rel)
+                    && strays::resembles_any(&self.shapes, &rel) =>
+            {
+                found.candidates.push(rel);
+            }
             _ if !selected => {}
-            _ if !utf8 => found
-                .problems
-                .push(Problem::refused(rel, &Refusal::NonUtf8Name)),
-            Kind::File => found.paths.push(rel),
-            other => found
-                .problems
-                .push(Problem::refused(rel, &Refusal::NotRegular(other))),
+            _ if !utf8 => problems.push(Problem::refused(rel, &Refusal::NonUtf8Name)),
+            Kind::File => found.found.paths.push(rel),
+            other => problems.push(Problem::refused(rel, &Refusal::NotRegular(other))),
         }
     }
 }
@@ -460,6 +535,15 @@ mod tests {
             "services/skipped/service.yaml",
             "rendered/x/service.yaml",
             "elsewhere/d/service.yaml",
+            // Files that look like specs but are not taken.
+            "services/yml/service.yml",
+            "services/upper/Service.yaml",
+            "services/team/x/service.yaml",
+            "services/team/target/y/service.yaml",
+            "services/a/sql/service.yaml",
+            "services/a/service.yml",
+            "services/skipped/Service.yml",
+            "rendered/y/service.yml",
         ] {
             write(rel);
         }
@@ -525,14 +609,11 @@ mod tests {
                 Filter::new(root, &include, &platform.services_exclude, &platform).expect("filter");
             let bases = outermost_bases(&include);
             let layout = one_level_layout(&include, &bases).expect("shortcut");
-            let mut listed = filter.listed(&layout);
-            let mut walked = filter.walked(&bases);
-            for d in [&mut listed, &mut walked] {
-                d.paths.sort();
-                d.problems.sort();
-            }
+            let listed = filter.finish(filter.listed(&layout));
+            let walked = filter.finish(filter.walked(&bases));
             assert_eq!(listed, walked, "{include:?}");
             assert!(!walked.paths.is_empty());
+            assert!(!walked.strays.is_empty(), "{include:?}");
         }
         let found = discover(root, &{
             let mut p = Platform::builtin();
@@ -546,6 +627,19 @@ mod tests {
                 "services/.hidden/service.yaml",
                 "services/a/service.yaml",
                 "services/b/service.yaml",
+            ]
+        );
+        // Near names and a spec one folder too deep; not inside a folder holding a spec
+        // (`services/a`), an excluded one, the output folder or a pruned `target`.
+        let strays: Vec<&str> = found.strays.iter().map(|s| s.path.as_str()).collect();
+        assert_eq!(
+            strays,
+            [
+                "services/c/nested/service.yaml",
+                "services/service.yaml",
+                "services/team/x/service.yaml",
+                "services/upper/Service.yaml",
+                "services/yml/service.yml",
             ]
         );
         // Links are refused wherever specs could be (even one pointing inside the repository),

@@ -3,8 +3,11 @@
 
 mod config_paths;
 mod discover;
+pub mod folders;
+mod strays;
 
-pub use discover::{Discovered, Problem, discover, relative};
+pub use discover::{Discovered, Problem, discover, relative, takes};
+pub use strays::Stray;
 
 use crate::diag::Diagnostic;
 use crate::error::{Error, Result};
@@ -16,7 +19,7 @@ use crate::spec::service::ServiceFile;
 use crate::tree::Node;
 use crate::yaml;
 use rayon::prelude::*;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -72,7 +75,8 @@ pub struct Workspace {
     pub platform_file: FileId,
     /// `None` when the platform config itself has errors (then nothing resolves).
     pub platform: Option<Platform>,
-    /// Services that loaded cleanly, sorted by path; duplicates by name are dropped.
+    /// Services that loaded cleanly, sorted by path, each in a folder named after it and the
+    /// first in a folder of that name ([`folders`]): their names are unique.
     pub services: Vec<Arc<ServiceFile>>,
     /// Paths of every discovered spec, loaded or not.
     pub spec_paths: Vec<String>,
@@ -224,6 +228,7 @@ impl Workspace {
         let Discovered {
             paths: spec_paths,
             problems,
+            strays,
         } = discover(root, &discovery)?;
         for p in problems {
             let id = sources.add(SourceFile::new(p.path.clone(), ""));
@@ -233,6 +238,25 @@ impl Workspace {
                     .with_help(p.help),
             );
         }
+        let meta = &crate::policy::rules::spec_not_discovered::SpecNotDiscovered::META;
+        let stray_paths = strays.iter().map(|s| s.path.clone()).collect();
+        if let Some(severity) = crate::policy::repository_severity(&discovery, meta) {
+            for s in strays {
+                let id = sources.add(SourceFile::new(s.path.clone(), ""));
+                diagnostics.push(
+                    Diagnostic::new(
+                        meta.name,
+                        severity,
+                        format!(
+                            "`{}` is never checked or rendered: `services.include` takes `{}`",
+                            s.path, s.pattern
+                        ),
+                    )
+                    .at(Span::new(id, 0, 0), "")
+                    .with_help(s.help),
+                );
+            }
+        }
         Ok(Discovery {
             root: root.to_path_buf(),
             repo_root,
@@ -240,6 +264,7 @@ impl Workspace {
             platform_file,
             platform,
             spec_paths,
+            stray_paths,
             diagnostics,
         })
     }
@@ -255,6 +280,9 @@ pub struct Discovery {
     platform: Option<Platform>,
     /// Paths of every discovered spec.
     pub spec_paths: Vec<String>,
+    /// Files that look like specs but are not discovered (reported as `spec-not-discovered`;
+    /// `check PATH` reports on them when named).
+    pub stray_paths: Vec<String>,
     diagnostics: Vec<Diagnostic>,
 }
 
@@ -266,10 +294,9 @@ struct LoadedSpec {
 
 impl Discovery {
     /// Reads and loads the specs. With a `focus` (repository-relative spec paths), only those
-    /// specs are loaded, plus every other spec that could share a name with one of them:
-    /// names are the only thing rules across services compare (the name is the namespace),
-    /// so findings about the focused files come out exactly as with everything loaded, while
-    /// a 10,000-service repository is read but not parsed.
+    /// specs are read: rules across services compare names only (the name is the namespace),
+    /// and names are unique when folder names are ([`folders`]), which the paths show. So
+    /// findings about the focused files come out exactly as with everything loaded.
     pub fn load(self, focus: Option<&BTreeSet<String>>) -> Result<Workspace> {
         let Discovery {
             root,
@@ -278,50 +305,36 @@ impl Discovery {
             platform_file,
             platform,
             spec_paths,
+            stray_paths: _,
             mut diagnostics,
         } = self;
-        let loaded: Vec<(String, LoadedSpec)> = match focus {
-            None => load_specs(&root, &spec_paths, &mut sources, &mut diagnostics)?,
-            Some(focus) => {
-                let (focused, others): (Vec<String>, Vec<String>) =
-                    spec_paths.iter().cloned().partition(|p| focus.contains(p));
-                let mut loaded = load_specs(&root, &focused, &mut sources, &mut diagnostics)?;
-                let names: Vec<String> = loaded
-                    .iter()
-                    .filter_map(|(_, l)| l.service.as_ref().map(|s| s.name.value.clone()))
-                    .collect();
-                let namesakes = could_be_named(&root, &others, &names);
-                loaded.extend(load_specs(
-                    &root,
-                    &namesakes,
-                    &mut sources,
-                    &mut diagnostics,
-                )?);
-                loaded.sort_by(|a, b| a.0.cmp(&b.0));
-                loaded
+        let read: Vec<String> = match focus {
+            None => spec_paths.clone(),
+            Some(focus) => spec_paths
+                .iter()
+                .filter(|p| focus.contains(*p))
+                .cloned()
+                .collect(),
+        };
+        let loaded = load_specs(&root, &read, &mut sources, &mut diagnostics)?;
+        let builtin;
+        let discovery = match &platform {
+            Some(p) => p,
+            None => {
+                builtin = Platform::builtin();
+                &builtin
             }
         };
+        let folders = folders::Folders::new(&spec_paths);
         let mut services = Vec::new();
-        let mut by_name: BTreeMap<String, Arc<ServiceFile>> = BTreeMap::new();
         for (_, spec) in loaded {
             diagnostics.extend(spec.diagnostics);
             let Some(s) = spec.service else { continue };
-            if let Some(first) = by_name.get(&s.name.value) {
-                let mut d = Diagnostic::error(
-                    schema::RULE,
-                    format!("service name `{}` is already used by {}", s.name.value, first.path),
-                )
-                .at_opt(s.name.origin.span(), "duplicate name")
-                .with_help("service names are unique across the repository: the name is the namespace, service account and output folder");
-                if let Some(span) = first.name.origin.span() {
-                    d = d.with_secondary(span, "first used here");
-                }
-                diagnostics.push(d);
-                continue;
+            let (found, keep) = folders.check(&s, discovery);
+            diagnostics.extend(found);
+            if keep {
+                services.push(Arc::new(s));
             }
-            let s = Arc::new(s);
-            by_name.insert(s.name.value.clone(), s.clone());
-            services.push(s);
         }
         Ok(Workspace {
             root,
@@ -379,33 +392,6 @@ fn load_specs(
             )
         })
         .collect())
-}
-
-/// The specs among `paths` whose text could declare one of `names`. A YAML scalar equal to a
-/// name holds the name's characters in the text, unless it spells them with escapes (which
-/// need a backslash): so a file without the name and without a backslash cannot declare it.
-/// Unreadable files are left to a full check, which reports them.
-fn could_be_named(root: &Path, paths: &[String], names: &[String]) -> Vec<String> {
-    if names.is_empty() {
-        return Vec::new();
-    }
-    paths
-        .par_iter()
-        .filter(|p| {
-            read_small(&root.join(p.as_str())).is_ok_and(|bytes| {
-                bytes.contains(&b'\\')
-                    || names
-                        .iter()
-                        .any(|n| n.is_empty() || bytes.windows(n.len()).any(|w| w == n.as_bytes()))
-            })
-        })
-        .cloned()
-        .collect()
-}
-
-/// Reads a spec for [`could_be_named`]: the same bounded, link-refusing read as loading it.
-fn read_small(path: &Path) -> std::result::Result<Vec<u8>, io::ReadError> {
-    io::read_bounded(path, MAX_FILE_BYTES as u64, io::Links::Refuse)
 }
 
 #[cfg(test)]

@@ -37,6 +37,7 @@ pub mod savepoint_dir_required;
 pub mod schema;
 pub mod service_account_required;
 pub mod session_job_jar_uri;
+pub mod spec_not_discovered;
 pub mod stateful_upgrade_mode;
 pub mod unknown_config_key;
 pub mod unsafe_path;
@@ -80,6 +81,7 @@ pub static ALL: &[&dyn Rule] = &[
     &schema::Schema,
     &service_account_required::ServiceAccountRequired,
     &session_job_jar_uri::SessionJobJarUri,
+    &spec_not_discovered::SpecNotDiscovered,
     &stateful_upgrade_mode::StatefulUpgradeMode,
     &unknown_config_key::UnknownConfigKey,
     &unsafe_path::UnsafePath,

@@ -5,7 +5,9 @@ crate::declare_rule! {
     /// `schemas/service.schema.json` and `schemas/platform.schema.json`: field names and types,
     /// required fields, allowed values; memory written as unambiguous Kubernetes binary
     /// quantities (`4Gi`, `4096Mi`); names that are DNS-1123 labels of at most 45 characters;
-    /// and the references between files: service names unique in the repository, environments
+    /// and the references between files: a spec's folder named after its service
+    /// (`services/orders/service.yaml` holds `name: orders`), and so service names unique in
+    /// the repository (two specs in folders of one name clash), environments
     /// and clusters that the platform config defines, values every service needs after
     /// defaults and overlays (`flinkVersion`, `image`, `job.jarURI`), templates with known
     /// placeholders.
