@@ -120,8 +120,8 @@ w(
     f"{env.get('seed', '1')}`: N services of realistic variety (TaskManagers of 1–32 GiB, "
     "Flink 1.19–2.0, one to three of dev/staging/prod with overlays, secrets, pod templates, "
     "extra Flink configuration, logging configuration), which `check` passes clean. An "
-    "environment has one cluster, prod two, so a service renders to about 2.5 clusters × 9 "
-    "files.\n"
+    "environment has one cluster, prod two, so a service renders to about 2.5 clusters × 3 "
+    "files (`manifests.yaml`, `kustomization.yaml`, the Flux Kustomization).\n"
 )
 w("| measurement | command |\n|---|---|")
 for name, cmd in [
@@ -215,7 +215,7 @@ for (size, name), st in stats.items():
     if size.startswith("kustomize-") and name == "kubectl-kustomize":
         n = size.split("-")[1]
         ours = get(size, "render-check")
-        peer_rows.append(("`kubectl kustomize` on each cluster folder", f"rendered output of {fmt_n(n)} services", st, ours, "`render --check` (renders everything and compares with the folder)"))
+        peer_rows.append(("`kubectl kustomize` on each service folder", f"rendered output of {fmt_n(n)} services", st, ours, "`render --check` (renders everything and compares with the folder)"))
 for tool, inp, st, ours, what in peer_rows:
     if ours and ours.best and st.best:
         r = st.best / ours.best

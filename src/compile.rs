@@ -32,7 +32,7 @@ pub struct Options {
     /// soon as they are checked.
     pub keep_objects: bool,
     /// List every file render would write in [`Compilation::output_paths`] (for `render`);
-    /// `check` does not need the 23 paths per service.
+    /// `check` does not need the output paths.
     pub list_outputs: bool,
     /// Check only these spec files fully (`check PATH...`): the others are resolved, which is
     /// all that rules across services need. `None` checks everything.

@@ -736,7 +736,7 @@ fn the_annotation_budget_is_shared_by_the_steps_of_a_job() {
     synth::generate(
         source.path(),
         &synth::Options {
-            services: 300,
+            services: 600,
             violations: 0,
             seed: 3,
         },
@@ -744,7 +744,7 @@ fn the_annotation_budget_is_shared_by_the_steps_of_a_job() {
     .expect("generate");
     // Every image is now from a registry the platform does not allow (a finding per service
     // for check), and no rendered output is committed (thousands of missing files for render
-    // --check).
+    // --check: three per service and cluster, more rows than the step summary holds).
     let pr = pull_request(
         source.path(),
         None,

@@ -141,7 +141,7 @@ fn new_only_in_chosen_environments() {
 #[test]
 fn new_refuses_what_it_cannot_write() {
     let repo = example_copy();
-    let cases: [(&[&str], &str); 6] = [
+    let cases: [(&[&str], &str); 7] = [
         (
             &["new", "fraud-detector", "--team", "risk"],
             "already exists",
@@ -151,6 +151,10 @@ fn new_refuses_what_it_cannot_write() {
             "not a valid service name",
         ),
         (&["new", "orders", "--team", "Team_X"], "not a valid team"),
+        (
+            &["new", "kustomization", "--team", "x"],
+            "`kustomization` cannot be a service name: its Flux Kustomization would be the output's `flux/<cluster>/kustomization.yaml`",
+        ),
         (
             &["new", "orders", "--team", "x", "--env", "prd"],
             "did you mean `prod`?",

@@ -94,6 +94,11 @@ const KUSTOMIZATION_FILE: &str = "kustomization.yaml";
 /// name cannot be a service's: service names are DNS-1123 labels, without `_`.
 pub const CLUSTER_NOTE_FILE: &str = "_cluster.yaml";
 
+/// The one service name the layout cannot hold: its Flux Kustomization would be
+/// `flux/<cluster>/kustomization.yaml`, which kustomize-controller would take as the folder's
+/// kustomization and apply instead of every service's.
+pub const RESERVED_SERVICE_NAME: &str = "kustomization";
+
 /// The object files of a service folder in the layout before `manifests.yaml` (one file per
 /// kind of object). Only [`is_earlier_layout`] knows them: `render` deletes them like any
 /// generated file it no longer produces, and says that the layout moved.
