@@ -119,19 +119,29 @@ pub fn discover(root: &Path, platform: &Platform) -> Result<Discovered> {
     Ok(found)
 }
 
-/// Whether discovery takes the repository-relative `rel`: an include pattern of `platform`
-/// matches it and no exclude pattern does (without looking at the file system).
-pub fn takes(platform: &Platform, rel: &str) -> bool {
-    let globs = |patterns: &[Sp<String>]| {
-        let patterns: Vec<String> = patterns.iter().map(|p| p.value.clone()).collect();
-        compile_globs(&patterns)
-    };
-    match (
-        globs(&platform.services_include),
-        globs(&platform.services_exclude),
-    ) {
-        (Ok(include), Ok(exclude)) => include.is_match(rel) && !exclude.is_match(rel),
-        _ => false,
+/// Which paths discovery takes, without looking at the file system: an include pattern of the
+/// platform matches and no exclude pattern does.
+pub struct Selector {
+    include: GlobSet,
+    exclude: GlobSet,
+}
+
+impl Selector {
+    /// `None` when a pattern does not compile (the platform config's own findings say so).
+    pub fn new(platform: &Platform) -> Option<Selector> {
+        let globs = |patterns: &[Sp<String>]| {
+            let patterns: Vec<String> = patterns.iter().map(|p| p.value.clone()).collect();
+            compile_globs(&patterns).ok()
+        };
+        Some(Selector {
+            include: globs(&platform.services_include)?,
+            exclude: globs(&platform.services_exclude)?,
+        })
+    }
+
+    /// Whether discovery takes the repository-relative `rel`.
+    pub fn takes(&self, rel: &str) -> bool {
+        self.include.is_match(rel) && !self.exclude.is_match(rel)
     }
 }
 

@@ -17,6 +17,7 @@ use crate::diag::Diagnostic;
 use crate::schema;
 use crate::spec::platform::Platform;
 use crate::spec::service::{ServiceFile, is_service_name};
+use std::cell::OnceCell;
 use std::collections::BTreeMap;
 
 /// How many other paths a clash finding names before "and N more".
@@ -37,6 +38,8 @@ fn folder_path(path: &str) -> &str {
 pub struct Folders<'a> {
     by_name: BTreeMap<&'a str, Vec<&'a str>>,
     by_folder: BTreeMap<&'a str, usize>,
+    /// The platform's patterns, compiled when a fix needs them.
+    selector: OnceCell<Option<super::Selector>>,
 }
 
 impl<'a> Folders<'a> {
@@ -51,7 +54,11 @@ impl<'a> Folders<'a> {
         for group in by_name.values_mut() {
             group.sort_unstable();
         }
-        Folders { by_name, by_folder }
+        Folders {
+            by_name,
+            by_folder,
+            selector: OnceCell::new(),
+        }
     }
 
     fn named(&self, name: &str) -> &[&'a str] {
@@ -110,7 +117,13 @@ impl<'a> Folders<'a> {
             .collect::<Vec<_>>()
             .join("/");
         let mut fixes = Vec::new();
-        if self.named(name).is_empty() && super::discover::takes(platform, &target) {
+        let takes = |rel: &str| {
+            self.selector
+                .get_or_init(|| super::Selector::new(platform))
+                .as_ref()
+                .is_some_and(|s| s.takes(rel))
+        };
+        if self.named(name).is_empty() && takes(&target) {
             let alone = self.by_folder.get(here).copied().unwrap_or(0) == 1 && !here.is_empty();
             fixes.push(if alone {
                 format!("rename its folder to `{name}` (`{target}`)")

@@ -6,7 +6,7 @@ mod discover;
 pub mod folders;
 mod strays;
 
-pub use discover::{Discovered, Problem, discover, relative, takes};
+pub use discover::{Discovered, Problem, Selector, discover, relative};
 pub use strays::Stray;
 
 use crate::diag::Diagnostic;

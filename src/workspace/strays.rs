@@ -224,9 +224,15 @@ fn help(
         }
     }
     let file = corrected.unwrap_or_else(|| name.to_string());
+    // A near name in the wrong folder needs both: the name, and a folder the pattern reaches.
+    let renamed = if how == Resemblance::Near {
+        format!("rename it to `{}` and ", join(dir, &file))
+    } else {
+        String::new()
+    };
     if !shape.one_level {
         return format!(
-            "move it to a path `{}` matches, in a folder named after its service",
+            "{renamed}move it to a path `{}` matches, in a folder named after its service",
             shape.pattern
         );
     }
@@ -241,7 +247,7 @@ fn help(
         &shape.base,
         &format!("{}{}", "*/".repeat(folders.len()), shape.file),
     );
-    let widen = format!("add `{widened}` to `services.include` in flinkform.yaml");
+    let widen = format!("{renamed}add `{widened}` to `services.include` in flinkform.yaml");
     if claimed.contains(&target_folder) {
         format!("{widen} (`{target_folder}/` already holds a spec)")
     } else {
@@ -294,6 +300,7 @@ mod tests {
                 "services/owned/sql/service.yaml",
                 "elsewhere/x/service.yaml",
                 "services/f/service.yaml.bak",
+                "services/team/z/Service.yml",
             ],
             &["services/owned", "services/x"],
         );
@@ -329,6 +336,10 @@ mod tests {
                 (
                     "services/team/y/service.yaml".to_string(),
                     "move it to `services/y/service.yaml` (a spec's folder is named after its service), or add `services/*/*/service.yaml` to `services.include` in flinkform.yaml".to_string()
+                ),
+                (
+                    "services/team/z/Service.yml".to_string(),
+                    "move it to `services/z/service.yaml` (a spec's folder is named after its service), or rename it to `services/team/z/service.yaml` and add `services/*/*/service.yaml` to `services.include` in flinkform.yaml".to_string()
                 ),
             ]
         );
