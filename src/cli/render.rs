@@ -223,12 +223,12 @@ fn keep_going(
     let sync = out::Sync::new(root, &dir, true, &existing)?;
     flinkform::compile::render_files(&c.workspace, &options, &|files| sync.accept(files))?;
     let (written, _) = sync.finish(&produced)?;
-    note_layout_move(&rel_out, moved);
     let summary = format!(
         "rendered {} files into {rel_out}/: {} created, {} updated, {} deleted, {} unchanged\n",
         written.files, written.created, written.updated, written.deleted, written.unchanged
     );
     output::print(summary.as_bytes())?;
+    note_layout_move(&rel_out, moved);
     std::mem::forget(c);
     Ok(EXIT_CLEAN)
 }

@@ -137,8 +137,9 @@ pub struct Bundle {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// The paths (output-relative) of one service's files on one cluster, sorted: its objects,
-/// its kustomization and its Flux Kustomization. The one place the layout is spelled out.
+/// The paths (output-relative) of one service's files on one cluster: its kustomization, its
+/// objects and its Flux Kustomization. The one place a service's layout is spelled out (the
+/// clusters' own file is [`cluster_files`]).
 pub fn service_paths(cluster: &str, service: &str) -> Vec<String> {
     vec![
         format!("{cluster}/{service}/{KUSTOMIZATION_FILE}"),
