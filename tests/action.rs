@@ -30,8 +30,8 @@ fn binary() -> PathBuf {
 /// The release target of this machine, as action/install.sh names it.
 fn target() -> &'static str {
     match (std::env::consts::OS, std::env::consts::ARCH) {
-        ("linux", "x86_64") => "x86_64-unknown-linux-gnu",
-        ("linux", "aarch64") => "aarch64-unknown-linux-gnu",
+        ("linux", "x86_64") => "x86_64-unknown-linux-musl",
+        ("linux", "aarch64") => "aarch64-unknown-linux-musl",
         ("macos", "x86_64") => "x86_64-apple-darwin",
         ("macos", "aarch64") => "aarch64-apple-darwin",
         other => panic!("no release target for {other:?}"),
@@ -207,12 +207,12 @@ fn runner(
     ]
     .into_iter()
     .collect();
-    Runner {
-        action_dir: action.dir.path().to_path_buf(),
-        workspace: pr.workspace.path().to_path_buf(),
-        temp: temp.to_path_buf(),
-        with: inputs,
-        github: serde_json::json!({
+    Runner::new(
+        action.dir.path().to_path_buf(),
+        pr.workspace.path().to_path_buf(),
+        temp.to_path_buf(),
+        inputs,
+        serde_json::json!({
             "event_name": "pull_request",
             "event": { "pull_request": { "base": { "sha": pr.base } } },
             "workspace": pr.workspace.path().display().to_string(),
@@ -221,7 +221,7 @@ fn runner(
             "action_ref": "",
         }),
         env,
-    }
+    )
 }
 
 /// Runs the action on a pull request with the given inputs.
@@ -239,11 +239,14 @@ fn run_action_in(action: &Action, pr: &PullRequest, with: &[(&str, &str)], temp:
 }
 
 /// What every run must satisfy, whatever the repository: the summary of every step within
-/// 1 MiB and parseable Markdown with whole table rows; nothing GitHub would drop; no legacy
-/// `##[` command reached the log; every annotation with a file names a file of the
-/// repository (relative to the workspace, the git root) and a line in it.
+/// 1 MiB (none dropped) and parseable Markdown with whole table rows; only the last step
+/// fails, if any (the flinkform steps record their status and pass), so the runner's
+/// "Process completed with exit code N." comes once, last; GitHub drops no annotation but
+/// that one; no legacy `##[` command reached the log; every annotation with a file names a
+/// file of the repository (relative to the workspace, the git root) and a line in it.
 fn common_checks(run: &Run, workspace: &Path) {
     for s in &run.steps {
+        assert_eq!(s.summary_dropped, None, "{}: summary dropped", s.name);
         assert!(
             s.summary.len() <= limits::STEP_SUMMARY,
             "{}: summary of {} bytes",
@@ -257,8 +260,25 @@ fn common_checks(run: &Run, workspace: &Path) {
             s.name,
             s.legacy_commands
         );
+        if s.id.as_deref() != Some("finish") {
+            assert_ne!(s.outcome, Outcome::Failure, "{}\n{}", s.name, run.log());
+        }
     }
-    assert_eq!(run.dropped(), 0, "GitHub would drop annotations");
+    let finish = run.step("finish");
+    let dropped: Vec<_> = run.dropped();
+    assert!(
+        dropped.is_empty()
+            || dropped.len() == 1
+                && finish
+                    .exit
+                    .is_some_and(|c| dropped[0].message == runner::exit_code_error(c)),
+        "GitHub would drop annotations: {dropped:?}"
+    );
+    let total: usize = run.steps.iter().map(|s| s.annotations.len()).sum();
+    assert!(total <= runner::PER_JOB);
+    for kind in ["error", "warning", "notice"] {
+        assert!(run.count(kind) <= runner::PER_STEP, "{kind}");
+    }
     for a in run.annotations() {
         let Some(file) = &a.file else { continue };
         let path = workspace.join(file);
@@ -367,14 +387,24 @@ fn findings_fail_the_action_and_every_step_still_reports() {
     );
     common_checks(&run, pr.workspace.path());
     assert_eq!(run.conclusion, Outcome::Failure);
-    // Each flinkform step ran, wrote its outputs and summary, and failed with its exit code.
+    // Each flinkform step ran, wrote its outputs and summary and recorded its exit code; the
+    // last step fails the action with the worst of them.
     let check = run.step("check");
-    assert_eq!((check.outcome, check.exit), (Outcome::Failure, Some(1)));
+    assert_eq!((check.outcome, check.exit), (Outcome::Success, Some(0)));
     assert_eq!(check.outputs["status"], "1");
     let render = run.step("render");
     assert_eq!(
         (render.outcome, render.outputs["status"].as_str()),
-        (Outcome::Failure, "1")
+        (Outcome::Success, "1")
+    );
+    let finish = run.step("finish");
+    assert_eq!((finish.outcome, finish.exit), (Outcome::Failure, Some(1)));
+    assert!(
+        finish
+            .stdout
+            .contains("flinkform: not passed: check (exit 1) render (exit 1)"),
+        "{}",
+        finish.stdout
     );
     assert!(
         render.summary.starts_with("## flinkform render"),
@@ -516,9 +546,10 @@ fn a_platform_in_a_subfolder_gets_git_root_paths_everywhere() {
     common_checks(&run, pr.workspace.path());
     assert_eq!(run.conclusion, Outcome::Failure);
     let a = run.annotations();
-    assert!(!a.is_empty());
+    let findings: Vec<_> = a.iter().filter(|a| a.file.is_some()).collect();
+    assert!(!findings.is_empty(), "{a:?}");
     assert!(
-        a.iter().all(|a| a
+        findings.iter().all(|a| a
             .file
             .as_deref()
             .is_some_and(|f| f.starts_with("platform/"))),
@@ -598,27 +629,97 @@ fn a_missing_or_hostile_base_revision_fails_the_action() {
     assert_eq!(run.conclusion, Outcome::Failure);
     assert_eq!(run.step("check").outputs["status"], "0");
     let diff = run.step("diff");
-    assert_eq!(
-        (diff.outcome, diff.outputs["status"].as_str()),
-        (Outcome::Failure, "2")
-    );
+    assert_eq!(diff.outputs["status"], "2");
     assert!(
-        diff.summary.contains("flinkform diff failed (exit 2)"),
+        diff.summary
+            .contains("The base revision (`diff-base`, or the pull request's base commit) is not in this clone"),
         "{}",
         diff.summary
     );
     assert!(diff.stdout.contains("is not a revision"), "{}", diff.stdout);
+    assert_eq!(run.step("finish").exit, Some(2));
 
-    let run = run_action(&action, &pr, &[("diff-base", "--output=/tmp/pwned")]);
-    assert_eq!(run.conclusion, Outcome::Failure);
-    assert_eq!(run.step("prepare").outcome, Outcome::Failure);
-    assert_eq!(
-        run.step("check").outputs["status"],
-        "0",
-        "the check still ran"
-    );
-    assert_eq!(run.step("diff").outcome, Outcome::Skipped);
+    for hostile in ["--output=/tmp/pwned", "main\nchanged=/etc/passwd"] {
+        let run = run_action(&action, &pr, &[("diff-base", hostile)]);
+        common_checks(&run, pr.workspace.path());
+        assert_eq!(run.conclusion, Outcome::Failure);
+        let prepare = run.step("prepare");
+        assert_eq!(prepare.outputs["status"], "2", "{hostile:?}");
+        assert!(
+            !prepare.outputs.contains_key("base"),
+            "{:?}",
+            prepare.outputs
+        );
+        assert!(
+            !prepare.outputs.contains_key("changed"),
+            "{:?}",
+            prepare.outputs
+        );
+        assert!(
+            prepare
+                .summary
+                .contains("The `diff-base` input is not a git revision"),
+            "{}",
+            prepare.summary
+        );
+        assert!(
+            prepare
+                .annotations
+                .iter()
+                .any(|a| a.kind == "error"
+                    && a.message.starts_with("diff-base is not a git revision")),
+            "{:?}",
+            prepare.annotations
+        );
+        assert_eq!(
+            run.step("check").outputs["status"],
+            "0",
+            "the check still ran"
+        );
+        assert_eq!(run.step("diff").outcome, Outcome::Skipped);
+        assert_eq!(run.step("finish").exit, Some(2));
+    }
     assert!(!Path::new("/tmp/pwned").exists());
+}
+
+#[test]
+fn a_base_branch_with_shell_characters_in_its_name_is_just_a_name() {
+    let action = action(Release::Verified);
+    let pr = pull_request(&example(), None, |_| {}, bump_parallelism);
+    // Legal branch names (git check-ref-format) that a shell would read as code, given
+    // as the diff base; the steps run in the workspace, where `touch` would leave its mark.
+    let marker = pr.workspace.path().join("pwned");
+    for name in [
+        "base/$(touch${IFS}pwned)",
+        "base/a;b&c|d'e\"f(g)`touch${IFS}pwned`",
+    ] {
+        let out = Command::new("git")
+            .current_dir(pr.workspace.path())
+            .args(["check-ref-format", "--branch", name])
+            .output()
+            .expect("git");
+        assert!(out.status.success(), "{name} is a legal branch name");
+        git(pr.workspace.path(), &["branch", name, &pr.base]);
+        let temp = tempfile::tempdir().expect("tempdir");
+        let run = run_action_in(&action, &pr, &[("diff-base", name)], temp.path());
+        common_checks(&run, pr.workspace.path());
+        assert_eq!(run.conclusion, Outcome::Success, "{name}: {}", run.log());
+        assert_eq!(run.step("prepare").outputs["base"], name);
+        let diff = run.step("diff");
+        assert_eq!(diff.outputs["status"], "0");
+        assert!(
+            diff.summary.contains("| `fraud-detector` | rescale"),
+            "{}",
+            diff.summary
+        );
+        // The changed files were listed against that branch: the pull request's spec first.
+        let changed = fs::read_to_string(&run.step("prepare").outputs["changed"]).expect("changed");
+        assert!(
+            changed.contains("services/fraud-detector/service.yaml"),
+            "{changed:?}"
+        );
+    }
+    assert!(!marker.exists(), "a branch name ran as a command");
 }
 
 #[test]
@@ -763,19 +864,60 @@ fn the_annotation_budget_is_shared_by_the_steps_of_a_job() {
         },
     );
     let temp = tempfile::tempdir().expect("tempdir");
-    let run = run_action_in(&action, &pr, &[], temp.path());
+    let home = tempfile::tempdir().expect("tempdir");
+    let mut job = runner(&action, &pr, &[], temp.path(), home.path());
+    let run = job.run();
+    eprintln!("{}", run.log());
     common_checks(&run, pr.workspace.path());
     assert_eq!(run.conclusion, Outcome::Failure);
     let check = run.step("check");
     let render = run.step("render");
-    assert_eq!(check.annotations.len(), 11, "10 errors and the notice");
-    assert_eq!(render.annotations.len(), 11, "10 errors and the notice");
+    let kinds = |s: &runner::StepRun| {
+        ["error", "warning", "notice"].map(|k| s.annotations.iter().filter(|a| a.kind == k).count())
+    };
+    // GitHub counts the whole action as one step: 10 errors in all. The check step leaves one
+    // error and one notice to render --check (kept by the prepare step), so drift is
+    // annotated however many findings check has, and each step's notice counts exactly what
+    // it left out.
+    assert_eq!(kinds(check), [9, 0, 1], "{:?}", check.annotations);
+    assert_eq!(kinds(render), [1, 0, 1], "{:?}", render.annotations);
     assert_eq!(
-        fs::read_to_string(&run.step("prepare").outputs["budget"])
-            .expect("budget")
-            .trim(),
-        "22",
-        "the job's count"
+        render.annotations[0].title.as_deref(),
+        Some("flinkform render-drift")
+    );
+    let notice = |s: &runner::StepRun| {
+        s.annotations
+            .iter()
+            .find(|a| a.kind == "notice")
+            .map(|a| a.message.clone())
+            .unwrap_or_default()
+    };
+    assert!(
+        notice(check).starts_with("291 of 300 findings are not shown as annotations"),
+        "{}",
+        notice(check)
+    );
+    let drift = render
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with("flinkform: ") && l.contains(" error render-drift: "))
+        .count();
+    assert!(drift > 1000, "{drift} drift findings listed in the log");
+    assert!(
+        notice(render).starts_with(&format!("{drift} of {} findings are not shown", drift + 1)),
+        "{}",
+        notice(render)
+    );
+    // Only the runner's own exit-code error of the last step is dropped: it comes after
+    // every finding.
+    assert_eq!(run.count("error"), 10);
+    let dropped = run.dropped();
+    assert_eq!(dropped.len(), 1, "{dropped:?}");
+    assert_eq!(dropped[0].message, runner::exit_code_error(1));
+    assert_eq!(
+        fs::read_to_string(&run.step("prepare").outputs["budget"]).expect("budget"),
+        "error 10\nwarning 0\nnotice 2\njob 12\n",
+        "what the action and the job have shown"
     );
     assert!(render.summary.len() <= limits::STEP_SUMMARY);
     assert!(
@@ -787,6 +929,16 @@ fn the_annotation_budget_is_shared_by_the_steps_of_a_job() {
         render.stdout.contains("more bytes not shown]"),
         "the log holds the first MiB of the diff"
     );
+    // The action used again in the same job: GitHub counts its annotations afresh, but
+    // the job's 50 go on.
+    let again = job.run();
+    common_checks(&again, pr.workspace.path());
+    assert_eq!(kinds(again.step("check")), [9, 0, 1]);
+    assert_eq!(
+        fs::read_to_string(&again.step("prepare").outputs["budget"]).expect("budget"),
+        "error 10\nwarning 0\nnotice 2\njob 24\n"
+    );
+    assert_eq!(job.job_shown, 24);
 }
 
 #[test]
@@ -874,7 +1026,10 @@ fn install(
         .env("GITHUB_PATH", &path)
         .output()
         .expect("bash");
-    let outputs = runner::parse_file_commands(&fs::read_to_string(&output).unwrap_or_default());
+    let (pairs, error) =
+        runner::parse_file_commands(&fs::read_to_string(&output).unwrap_or_default());
+    assert_eq!(error, None, "GITHUB_OUTPUT as the runner reads it");
+    let outputs = pairs.into_iter().collect();
     (
         out.status.code().unwrap_or(-1),
         outputs,

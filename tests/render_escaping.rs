@@ -119,7 +119,7 @@ proptest! {
     #[test]
     fn workflow_commands_read_back_exactly(file in hostile(), message in hostile()) {
         let (r, sources) = report(&file, "a: 1\n", &message);
-        let a = github::render(&r, &sources, github::PER_JOB);
+        let a = github::render(&r, &sources, github::Room::FULL, "flinkform check");
         let log = workflow_commands::read_log(&a.text);
         prop_assert_eq!(log.commands.len(), 1, "{}", a.text);
         prop_assert!(log.legacy.is_empty());
@@ -200,7 +200,7 @@ proptest! {
 fn a_file_name_cannot_inject_a_workflow_command() {
     let file = "services/x\n::error file=evil.yaml::injected\n,title=y:z/service.yaml";
     let (r, sources) = report(file, "a: 1\n", "fine");
-    let a = github::render(&r, &sources, github::PER_JOB);
+    let a = github::render(&r, &sources, github::Room::FULL, "flinkform check");
     assert_eq!(
         a.text,
         "::error file=services/x%0A%3A%3Aerror file=evil.yaml%3A%3Ainjected%0A%2Ctitle=y%3Az/service.yaml,line=1,col=1,endColumn=5,title=flinkform schema::fine%0Ahttps://github.com/flinkform/flinkform/blob/main/docs/rules.md#schema\n"
