@@ -63,6 +63,9 @@ enum Release {
     Verified,
     /// A release whose archive does not match the committed checksum.
     Tampered,
+    /// A release whose binary does not run on this machine (as a glibc-linked binary fails on
+    /// an older C library), checksum committed.
+    DoesNotRun,
     /// No checksums committed: build from source (with a stand-in cargo).
     None,
 }
@@ -88,7 +91,20 @@ fn action(release: Release) -> Action {
         let version_dir = releases.path().join(format!("v{VERSION}"));
         fs::create_dir_all(&version_dir).expect("mkdir");
         let stage = tempfile::tempdir().expect("tempdir");
-        fs::copy(binary(), stage.path().join("flinkform")).expect("copy binary");
+        if release == Release::DoesNotRun {
+            fs::write(
+                stage.path().join("flinkform"),
+                "#!/bin/sh\necho \"flinkform: /lib/x86_64-linux-gnu/libc.so.6: version \\`GLIBC_2.35' not found (required by flinkform)\" >&2\nexit 1\n",
+            )
+            .expect("write");
+            Command::new("chmod")
+                .arg("+x")
+                .arg(stage.path().join("flinkform"))
+                .status()
+                .expect("chmod");
+        } else {
+            fs::copy(binary(), stage.path().join("flinkform")).expect("copy binary");
+        }
         let archive = format!("flinkform-v{VERSION}-{}.tar.gz", target());
         let status = Command::new("tar")
             .arg("-czf")
@@ -962,18 +978,15 @@ fn a_tampered_release_is_refused_and_nothing_runs() {
     }
 }
 
-#[test]
-fn without_committed_checksums_the_action_builds_from_source() {
-    let action = action(Release::None);
-    // A stand-in for cargo: it records its arguments and "builds" by copying the test binary.
-    let tools = tempfile::tempdir().expect("tempdir");
-    let log = tools.path().join("cargo.log");
-    let cargo = tools.path().join("cargo");
+/// A stand-in for cargo in `tools`: it records its arguments in `cargo.log` there and
+/// "builds" by copying the test binary.
+fn stand_in_cargo(tools: &Path) {
+    let cargo = tools.join("cargo");
     fs::write(
         &cargo,
         format!(
             "#!/bin/sh\necho \"$@\" >> '{}'\nmanifest=\nwhile [ $# -gt 0 ]; do\n  if [ \"$1\" = --manifest-path ]; then manifest=$2; fi\n  shift\ndone\ndir=$(dirname \"$manifest\")/target/release\nmkdir -p \"$dir\"\ncp '{}' \"$dir/flinkform\"\n",
-            log.display(),
+            tools.join("cargo.log").display(),
             binary().display()
         ),
     )
@@ -983,24 +996,83 @@ fn without_committed_checksums_the_action_builds_from_source() {
         .arg(&cargo)
         .status()
         .expect("chmod");
-    let pr = pull_request(&example(), None, |_| {}, bump_parallelism);
+}
+
+/// Runs the action with the stand-in cargo on PATH.
+fn run_building(action: &Action, pr: &PullRequest, tools: &Path) -> Run {
+    stand_in_cargo(tools);
     let temp = tempfile::tempdir().expect("tempdir");
     let home = tempfile::tempdir().expect("tempdir");
-    let mut r = runner(&action, &pr, &[], temp.path(), home.path());
-    let path = format!("{}:{}", tools.path().display(), r.env["PATH"]);
+    let mut r = runner(action, pr, &[], temp.path(), home.path());
+    let path = format!("{}:{}", tools.display(), r.env["PATH"]);
     r.env.insert("PATH".into(), path);
     let run = r.run();
     eprintln!("{}", run.log());
+    run
+}
+
+#[test]
+fn without_committed_checksums_the_action_builds_from_source() {
+    let action = action(Release::None);
+    let tools = tempfile::tempdir().expect("tempdir");
+    let pr = pull_request(&example(), None, |_| {}, bump_parallelism);
+    let run = run_building(&action, &pr, tools.path());
     common_checks(&run, pr.workspace.path());
     assert_eq!(run.conclusion, Outcome::Success, "{}", run.log());
     assert_eq!(run.outputs["install-method"], "build");
     let key = &run.step("install").outputs["cache-key"];
     assert!(key.starts_with("flinkform-build-Linux-"), "{key}");
-    let args = fs::read_to_string(&log).expect("cargo ran");
+    let args = fs::read_to_string(tools.path().join("cargo.log")).expect("cargo ran");
     assert!(
         args.contains("build --release --locked --manifest-path"),
         "{args}"
     );
+    // The build is saved right after it (actions/cache's own post step would save only when
+    // the whole job succeeds).
+    let steps: Vec<&str> = run.steps.iter().map(|s| s.name.as_str()).collect();
+    let build = steps
+        .iter()
+        .position(|s| *s == "Build flinkform from source");
+    let save = steps.iter().position(|s| *s == "Save the flinkform build");
+    assert_eq!(save, build.map(|b| b + 1), "{steps:?}");
+    let saved = &run.steps[save.expect("save step")];
+    assert_eq!(saved.outcome, Outcome::Success, "it ran");
+}
+
+#[test]
+fn a_prebuilt_binary_that_does_not_run_here_is_built_from_source() {
+    let action = action(Release::DoesNotRun);
+    let tools = tempfile::tempdir().expect("tempdir");
+    let pr = pull_request(&example(), None, |_| {}, bump_parallelism);
+    let run = run_building(&action, &pr, tools.path());
+    common_checks(&run, pr.workspace.path());
+    assert_eq!(run.conclusion, Outcome::Success, "{}", run.log());
+    assert_eq!(run.outputs["install-method"], "build");
+    let install = run.step("install");
+    assert_eq!(
+        install.annotations.len(),
+        1,
+        "one warning: {:?}",
+        install.annotations
+    );
+    assert_eq!(install.annotations[0].kind, "warning");
+    assert!(
+        install.annotations[0].message.contains(
+            "does not run on this runner (see the log); building flinkform from source instead"
+        ),
+        "{:?}",
+        install.annotations
+    );
+    assert!(
+        install.stdout.contains("GLIBC_2.35' not found"),
+        "{}",
+        install.stdout
+    );
+    assert!(
+        fs::read_to_string(tools.path().join("cargo.log")).is_ok(),
+        "built from source"
+    );
+    assert_eq!(run.step("check").outputs["status"], "0");
 }
 
 /// Runs action/install.sh alone, as its step does: (exit code, outputs, log, GITHUB_PATH).
@@ -1137,4 +1209,53 @@ fn the_action_validates_and_uses_no_expression_inside_scripts() {
     if let Some(tool) = consumers::multitool() {
         consumers::ghas_rules_run(&tool);
     }
+}
+
+#[test]
+fn the_release_builds_every_target_the_action_downloads() {
+    let workflow: serde_json::Value = serde_saphyr::from_str(
+        &fs::read_to_string(manifest_dir().join(".github/workflows/release.yml")).expect("read"),
+    )
+    .expect("yaml");
+    let build = &workflow["jobs"]["build"];
+    assert_eq!(
+        build["strategy"]["fail-fast"], false,
+        "one target must not stop the others"
+    );
+    let mut built: Vec<String> = build["strategy"]["matrix"]["include"]
+        .as_array()
+        .expect("matrix")
+        .iter()
+        .map(|t| t["target"].as_str().expect("target").to_string())
+        .collect();
+    built.sort();
+    let install = fs::read_to_string(manifest_dir().join("action/install.sh")).expect("read");
+    let mut downloaded: Vec<String> = install
+        .lines()
+        .filter_map(|l| l.split_once(") target=").map(|(_, t)| t))
+        .map(|t| t.trim_end_matches(" ;;").to_string())
+        .filter(|t| !t.starts_with('"'))
+        .collect();
+    downloaded.sort();
+    assert_eq!(built, downloaded);
+    // Linux binaries are static, so they run whatever the runner's C library.
+    assert!(
+        built
+            .iter()
+            .filter(|t| t.contains("linux"))
+            .all(|t| t.ends_with("-linux-musl")),
+        "{built:?}"
+    );
+    // The toolchain is pinned to the crate's rust-version.
+    let cargo = fs::read_to_string(manifest_dir().join("Cargo.toml")).expect("read");
+    let msrv = cargo
+        .lines()
+        .find_map(|l| l.strip_prefix("rust-version = \""))
+        .and_then(|v| v.strip_suffix('"'))
+        .expect("rust-version");
+    let pinned = workflow["env"]["RUST_TOOLCHAIN"].as_str().expect("pinned");
+    assert!(
+        pinned == msrv || pinned.starts_with(&format!("{msrv}.")),
+        "{pinned} vs rust-version {msrv}"
+    );
 }
