@@ -622,16 +622,36 @@ fn a_broken_platform_config_fails_with_a_summary() {
     assert_eq!(run.conclusion, Outcome::Failure);
     assert_eq!(run.step("check").outputs["status"], "1");
     assert_eq!(run.step("render").outputs["status"], "1");
+    // The YAML error is annotated once, by check; render --check says once that it cannot
+    // compare, at the same place, and its summary says what to do first.
     let a = run.annotations();
+    let syntax: Vec<_> = a
+        .iter()
+        .filter(|a| a.title.as_deref() == Some("flinkform yaml-syntax"))
+        .collect();
+    assert_eq!(syntax.len(), 1, "{a:?}");
+    assert_eq!(syntax[0].file.as_deref(), Some("flinkform.yaml"));
+    let render = run.step("render");
+    assert_eq!(render.annotations.len(), 1, "{:?}", render.annotations);
+    let blocked = &render.annotations[0];
+    assert_eq!(blocked.title.as_deref(), Some("flinkform render-blocked"));
+    assert_eq!(blocked.file.as_deref(), Some("flinkform.yaml"));
     assert!(
-        a.iter()
-            .any(|a| a.file.as_deref() == Some("flinkform.yaml") && a.kind == "error"),
-        "{a:?}"
+        blocked.message.starts_with(
+            "the output folder cannot be checked: 1 finding stops rendering, the first here: yaml-syntax ("
+        ),
+        "{}",
+        blocked.message
+    );
+    let summary = &render.summary;
+    assert!(summary.contains("render-blocked"), "{summary}");
+    assert!(
+        summary.contains("fix the findings \\`flinkform check\\` reports, then run"),
+        "{summary}"
     );
     assert!(
-        run.step("render").summary.contains("yaml-syntax"),
-        "{}",
-        run.step("render").summary
+        !summary.contains("Run `flinkform render` and commit"),
+        "{summary}"
     );
 }
 
