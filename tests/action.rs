@@ -837,10 +837,19 @@ fn thousands_of_findings_stay_within_githubs_limits() {
     let md = consumers::check_markdown(&check.summary);
     let (_, mine) = &md.tables[0];
     assert_eq!(mine.len(), 3);
+    // Each says precisely where all of them can be seen: neither the summary nor the SARIF
+    // log holds them all.
     assert!(
-        check.summary.contains("more rows are not shown:"),
+        check.summary.contains(
+            "more rows are not shown:** a step summary holds at most 1024 KiB. `flinkform check` shows all 5200 findings.\n"
+        ),
         "{}",
         &check.summary[check.summary.len().saturating_sub(600)..]
+    );
+    assert!(
+        notice.message.contains("Each finding left out is listed in this step's log as a line starting `flinkform:`; `flinkform check` shows them all."),
+        "{}",
+        notice.message
     );
     // SARIF: at most 5,000 results (the touched files first), a notification for the rest,
     // under GitHub's upload limits, valid.
@@ -860,7 +869,8 @@ fn thousands_of_findings_stay_within_githubs_limits() {
     assert!(
         note["message"]["text"]
             .as_str()
-            .is_some_and(|t| t.starts_with("200 of 5200 results were left out")),
+            .is_some_and(|t| t.starts_with("200 of 5200 results were left out: GitHub code scanning keeps at most 5000 results per run, so this log holds 5000.")
+                && t.ends_with("`flinkform check --format json` lists all 5200.")),
         "{note}"
     );
     multitool_validates(&run);
@@ -957,7 +967,10 @@ fn the_annotation_budget_is_shared_by_the_steps_of_a_job() {
     );
     assert!(render.summary.len() <= limits::STEP_SUMMARY);
     assert!(
-        render.summary.contains("more rows are not shown"),
+        render.summary.contains(&format!(
+            "more rows are not shown:** a step summary holds at most 1024 KiB. `flinkform render --check` shows all {} findings.",
+            drift + 1
+        )),
         "{}",
         &render.summary[render.summary.len().saturating_sub(400)..]
     );
@@ -1278,4 +1291,74 @@ fn the_release_builds_every_target_the_action_downloads() {
         pinned == msrv || pinned.starts_with(&format!("{msrv}.")),
         "{pinned} vs rust-version {msrv}"
     );
+}
+
+/// Runs `script` after sourcing action/lib.sh, as a step does: (exit code, stdout, summary).
+fn with_lib(script: &str, temp: &Path) -> (i32, String, String) {
+    let summary = temp.join("summary");
+    fs::write(&summary, "").expect("summary");
+    let out = Command::new("bash")
+        .args(["--noprofile", "--norc", "-eo", "pipefail", "-c"])
+        .arg(format!(
+            "source '{}'\n{script}",
+            manifest_dir().join("action/lib.sh").display()
+        ))
+        .current_dir(temp)
+        .env_clear()
+        .env("PATH", system_path())
+        .env("RUNNER_TEMP", temp)
+        .env("GITHUB_STEP_SUMMARY", &summary)
+        .output()
+        .expect("bash");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        fs::read_to_string(&summary).unwrap_or_default(),
+    )
+}
+
+#[test]
+fn the_action_never_cuts_markdown_nor_passes_a_summary_over_1_mib() {
+    let temp = tempfile::tempdir().expect("tempdir");
+    // A report that fits goes in whole.
+    fs::write(
+        temp.path().join("small.md"),
+        "## a\n\n<details>\n\nx\n\n</details>\n",
+    )
+    .expect("w");
+    let (code, _, summary) = with_lib("flinkform_summary small.md", temp.path());
+    assert_eq!(
+        (code, summary.as_str()),
+        (0, "## a\n\n<details>\n\nx\n\n</details>\n")
+    );
+    // One that does not fit in what is left of the step's MiB is not cut (a cut could
+    // leave a block open): the summary says so, the log has it.
+    let big = format!(
+        "## b\n\n<details>\n\n{}\n</details>\n",
+        "y".repeat(600 * 1024)
+    );
+    fs::write(temp.path().join("big.md"), &big).expect("w");
+    let (code, log, summary) = with_lib(
+        "flinkform_summary big.md\nflinkform_summary big.md",
+        temp.path(),
+    );
+    assert_eq!(code, 0);
+    assert!(summary.len() <= limits::STEP_SUMMARY, "{}", summary.len());
+    assert!(summary.starts_with(&big), "the first fits whole");
+    assert!(
+        summary[big.len()..].contains("does not fit in this step summary"),
+        "{}",
+        &summary[big.len()..]
+    );
+    assert!(!summary[big.len()..].contains("<details>"));
+    assert!(
+        log.starts_with("::stop-commands::") && log.contains(&big),
+        "the log has it"
+    );
+    // The action's own lines are left out rather than pass the limit.
+    let (_, _, summary) = with_lib(
+        "head -c 1048570 /dev/zero | tr '\\0' z > \"$GITHUB_STEP_SUMMARY\"\nflinkform_summary_text 'more than six bytes'",
+        temp.path(),
+    );
+    assert_eq!(summary.len(), 1_048_570);
 }

@@ -47,6 +47,7 @@ fn render(
             sources,
             markdown::Options {
                 title: &format!("flinkform {}", analysis(args)),
+                command: &local_command(args),
                 changed,
                 ..markdown::Options::default()
             },
@@ -58,10 +59,7 @@ fn render(
 
 /// The command that shows every finding of this report locally.
 fn local_command(args: &ReportArgs) -> String {
-    match analysis(args) {
-        "render" => "flinkform render --check".to_string(),
-        other => format!("flinkform {other}"),
-    }
+    flinkform::diag::local_command(analysis(args))
 }
 
 /// The command a report is from (`check`, `render`, `lint`, …).

@@ -23,6 +23,8 @@ pub const STEP_SUMMARY_LIMIT: usize = 1 << 20;
 pub struct Options<'a> {
     /// The heading.
     pub title: &'a str,
+    /// The command that shows every finding locally, for the line about rows left out.
+    pub command: &'a str,
     /// The number of leading findings (in report order) that are in files the change touches,
     /// when the changed files are known.
     pub changed: Option<usize>,
@@ -34,6 +36,7 @@ impl Default for Options<'_> {
     fn default() -> Self {
         Options {
             title: "flinkform",
+            command: "flinkform check",
             changed: None,
             max_bytes: STEP_SUMMARY_LIMIT,
         }
@@ -92,6 +95,8 @@ pub fn render(report: &Report, sources: &SourceMap, opts: Options<'_>) -> String
         if s.files == 1 { "" } else { "s" },
     );
     let mut doc = Doc::new(head, opts.max_bytes);
+    doc.command = opts.command.to_string();
+    doc.total = report.diagnostics.len();
     let active: Vec<(usize, &Diagnostic)> = report
         .diagnostics
         .iter()
@@ -185,12 +190,16 @@ fn code(rule: &str) -> String {
         .collect()
 }
 
-/// A document that stops taking rows once its byte budget is spent, and says so.
+/// A document that stops taking rows once its byte budget is spent, and says so. Its parts
+/// are headings, table heads and table rows, each whole: no block is left open.
 struct Doc {
     text: String,
     max: usize,
     omitted: usize,
     full: bool,
+    /// What shows every finding, and how many there are, for the last line.
+    command: String,
+    total: usize,
 }
 
 /// Room kept for the line that reports what was left out.
@@ -203,6 +212,8 @@ impl Doc {
             max,
             omitted: 0,
             full: false,
+            command: String::new(),
+            total: 0,
         }
     }
 
@@ -232,12 +243,15 @@ impl Doc {
 
     fn finish(mut self) -> String {
         if self.omitted > 0 {
+            // After a blank line: a paragraph of its own, outside the table above.
             let _ = write!(
                 self.text,
-                "\n**{} more row{} not shown:** a job summary holds at most {} KiB. Every finding is in the annotations' log, the SARIF report (code scanning) and the output of `flinkform check`.\n",
+                "\n**{} more row{} not shown:** a step summary holds at most {} KiB. `{}` shows all {} findings.\n",
                 self.omitted,
                 if self.omitted == 1 { " is" } else { "s are" },
-                self.max / 1024
+                self.max / 1024,
+                self.command,
+                self.total
             );
         }
         // The reserve covers the line above; a budget smaller than the head alone cannot be

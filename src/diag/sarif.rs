@@ -160,9 +160,11 @@ pub fn render(
                 "level": "warning",
                 "descriptor": { "id": "results-omitted" },
                 "message": { "text": format!(
-                    "{omitted} of {} results were left out: GitHub code scanning keeps at most {} results per run. The results kept come first in flinkform's order (files the change touches first); `flinkform check --format json` lists them all.",
+                    "{omitted} of {} results were left out: GitHub code scanning keeps at most {} results per run, so this log holds {kept}. The results kept come first in flinkform's order (files the change touches first); `{} --format json` lists all {}.",
                     report.diagnostics.len(),
-                    opts.max_results
+                    opts.max_results,
+                    super::local_command(opts.analysis),
+                    report.diagnostics.len()
                 ) },
             }],
         }]);
