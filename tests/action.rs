@@ -582,6 +582,11 @@ fn a_platform_in_a_subfolder_gets_git_root_paths_everywhere() {
     let sarif: serde_json::Value =
         serde_json::from_str(&fs::read_to_string(&run.outputs["sarif-file"]).expect("sarif"))
             .expect("json");
+    // Its own analysis: another platform of this repository does not replace its alerts.
+    assert_eq!(
+        sarif["runs"][0]["automationDetails"]["id"],
+        "flinkform/check/platform/"
+    );
     let uris: Vec<&str> = sarif["runs"][0]["results"]
         .as_array()
         .expect("results")

@@ -30,9 +30,18 @@ fn render(
         Format::Sarif => {
             let paths = flinkform::yaml::KeyPaths::new(sources);
             let key_path = |span| paths.at(span);
+            // The platform folder in its git repository (`.` at the root); a folder outside
+            // any repository (`lint /elsewhere`) names no platform.
+            let folder = sources.show_path(".", flinkform::source::Reader::Machine);
+            let platform = if folder.starts_with('/') || folder.starts_with("..") {
+                ""
+            } else {
+                folder.as_str()
+            };
             let opts = sarif::Options {
                 version: env!("CARGO_PKG_VERSION"),
                 analysis: analysis(args),
+                platform,
                 max_results: sarif::MAX_RESULTS,
                 key_path: &key_path,
             };

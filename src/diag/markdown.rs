@@ -47,15 +47,27 @@ impl Default for Options<'_> {
 /// characters that open inline markup are backslash-escaped (`` \ ` * _ [ ] < > & | ~ $ ``),
 /// so nothing can start a code span, emphasis, a link or image, HTML, an entity, math,
 /// strikethrough or a table column; line breaks become `<br>`; control characters are
-/// dropped; `@` is followed by a zero-width space so no one is mentioned. (Characters that
-/// matter only at the start of a line, like `#` or `-`, cannot start one here.)
+/// dropped; `@` is followed by a zero-width space so no one is mentioned and no e-mail
+/// address becomes a link. GitHub also turns bare URLs into links (GFM's autolink extension:
+/// `http://`, `https://`, `ftp://`, `www.`, in any case), which no backslash prevents: a
+/// zero-width space after the scheme or the `www` breaks them. (Characters that matter only at
+/// the start of a line, like `#` or `-`, cannot start one here.)
 pub fn cell(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 8);
-    let mut chars = s.chars().peekable();
-    while let Some(c) = chars.next() {
+    let mut chars = s.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        if let Some(n) = autolink_prefix(&s[i..]) {
+            // The scheme or `www` as it is, then the break; the rest goes on as usual.
+            out.push_str(&s[i..i + n]);
+            out.push('\u{200B}');
+            while chars.peek().is_some_and(|(j, _)| *j < i + n) {
+                chars.next();
+            }
+            continue;
+        }
         match c {
             '\r' => {
-                if chars.peek() != Some(&'\n') {
+                if chars.peek().map(|(_, c)| *c) != Some('\n') {
                     out.push_str("<br>");
                 }
             }
@@ -70,6 +82,20 @@ pub fn cell(s: &str) -> String {
         }
     }
     out
+}
+
+/// The length of the scheme (`https`) or `www` that starts an autolink at the start of
+/// `rest`, if one does.
+fn autolink_prefix(rest: &str) -> Option<usize> {
+    let starts = |p: &str| {
+        rest.get(..p.len())
+            .is_some_and(|x| x.eq_ignore_ascii_case(p))
+    };
+    ["http://", "https://", "ftp://"]
+        .iter()
+        .find(|p| starts(p))
+        .map(|p| p.len() - 3)
+        .or_else(|| starts("www.").then_some(3))
 }
 
 pub fn render(report: &Report, sources: &SourceMap, opts: Options<'_>) -> String {
@@ -268,5 +294,11 @@ mod tests {
         assert_eq!(super::cell("`x` <b> [l](u)"), "\\`x\\` \\<b\\> \\[l\\](u)");
         assert_eq!(super::cell("a\r\nb\rc\u{1b}"), "a<br>b<br>c");
         assert_eq!(super::cell("@team"), "@\u{200B}team");
+        assert_eq!(
+            super::cell("see https://evil.example/x or WWW.evil.example"),
+            "see https\u{200B}://evil.example/x or WWW\u{200B}.evil.example"
+        );
+        assert_eq!(super::cell("a@b.example"), "a@\u{200B}b.example");
+        assert_eq!(super::cell("é http"), "é http");
     }
 }
