@@ -503,19 +503,16 @@ fn a_platform_in_a_subfolder_gets_git_root_paths_everywhere() {
         &example(),
         Some("platform"),
         |p| {
-            // The default: a GitRepository's Kustomizations point into the subfolder.
+            // A GitRepository's Kustomizations point into the subfolder (`flux.platformPath`,
+            // which a platform in a subfolder must set).
             let cfg = p.join("flinkform.yaml");
             let text = fs::read_to_string(&cfg).expect("config");
-            let without: Vec<&str> = text
+            let line = text
                 .lines()
-                .filter(|l| !l.trim_start().starts_with("platformPath:"))
-                .collect();
-            assert_eq!(
-                without.len() + 1,
-                text.lines().count(),
-                "the example sets platformPath"
-            );
-            fs::write(&cfg, without.join("\n") + "\n").expect("write");
+                .find(|l| l.trim_start().starts_with("platformPath:"))
+                .expect("the example sets platformPath")
+                .to_string();
+            fs::write(&cfg, text.replace(&line, "    platformPath: platform")).expect("write");
             let out = flinkform(p, &["render"]);
             assert!(
                 out.status.success(),
