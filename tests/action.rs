@@ -1364,3 +1364,103 @@ fn the_action_never_cuts_markdown_nor_passes_a_summary_over_1_mib() {
     );
     assert_eq!(summary.len(), 1_048_570);
 }
+
+/// The emulator itself, on a composite action made for the purpose: the runner's caps for a
+/// composite action, its exit-code error, and its reading of GITHUB_OUTPUT.
+#[test]
+fn the_emulator_counts_and_reads_as_the_runner_does() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let action = dir.path().join("action");
+    fs::create_dir_all(&action).expect("mkdir");
+    fs::write(
+        action.join("action.yml"),
+        r#"name: t
+description: t
+inputs: {}
+runs:
+  using: composite
+  steps:
+    - id: a
+      shell: bash
+      run: |
+        for i in 1 2 3 4 5 6 7 8; do echo "::error::a$i"; done
+        echo "::warning::w"
+        echo "ok=1" >> "$GITHUB_OUTPUT"
+    - id: b
+      if: always()
+      shell: bash
+      run: |
+        for i in 1 2 3 4 5 6 7 8; do echo "::error::b$i"; done
+        exit 3
+    - id: c
+      if: always()
+      shell: bash
+      run: |
+        printf 'x=1\nnot an output\ny=2\n' >> "$GITHUB_OUTPUT"
+    - id: d
+      if: always()
+      shell: bash
+      run: |
+        printf 'v<<EOF\nno end\n' >> "$GITHUB_OUTPUT"
+"#,
+    )
+    .expect("write");
+    let workspace = tempfile::tempdir().expect("tempdir");
+    let temp = tempfile::tempdir().expect("tempdir");
+    let mut r = Runner::new(
+        action.clone(),
+        workspace.path().to_path_buf(),
+        temp.path().to_path_buf(),
+        BTreeMap::new(),
+        serde_json::json!({}),
+        [("PATH".to_string(), system_path())].into_iter().collect(),
+    );
+    let run = r.run();
+    // The whole action shows 10 errors: a1..a8, b1, b2; the rest of b, its exit-code error
+    // and the file-command errors are dropped.
+    let shown: Vec<&str> = run
+        .annotations()
+        .iter()
+        .filter(|a| a.kind == "error")
+        .map(|a| a.message.as_str())
+        .collect();
+    assert_eq!(
+        shown,
+        ["a1", "a2", "a3", "a4", "a5", "a6", "a7", "a8", "b1", "b2"]
+    );
+    assert_eq!(run.count("warning"), 1);
+    let b = run.step("b");
+    assert_eq!((b.outcome, b.exit), (Outcome::Failure, Some(3)));
+    assert_eq!(
+        b.issues.last().map(|a| a.message.as_str()),
+        Some("Process completed with exit code 3.")
+    );
+    // A line of GITHUB_OUTPUT that is neither NAME=VALUE nor NAME<<DELIMITER fails the step,
+    // keeping what came before it; so does a heredoc without its delimiter.
+    let c = run.step("c");
+    assert_eq!(c.outcome, Outcome::Failure);
+    assert_eq!(c.outputs.get("x").map(String::as_str), Some("1"));
+    assert!(!c.outputs.contains_key("y"));
+    let messages: Vec<&str> = c.issues.iter().map(|a| a.message.as_str()).collect();
+    assert_eq!(
+        messages,
+        [
+            "Unable to process file command 'output' successfully.",
+            "Invalid format 'not an output'"
+        ]
+    );
+    let d = run.step("d");
+    assert_eq!(d.outcome, Outcome::Failure);
+    assert!(
+        d.issues
+            .iter()
+            .any(|a| a.message == "Invalid value. Matching delimiter not found 'EOF'"),
+        "{:?}",
+        d.issues
+    );
+    assert_eq!(run.step("a").outputs["ok"], "1");
+    // A second use of an action in the job: 10 of each kind again, 50 in all.
+    let again = r.run();
+    assert_eq!(again.count("error"), 10);
+    assert_eq!(r.job_shown, 22);
+}
