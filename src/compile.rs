@@ -80,13 +80,17 @@ pub fn compile_workspace(mut workspace: Workspace, options: &Options) -> Result<
     let in_git = options.path_in_git.clone().unwrap_or_else(|| {
         crate::workspace::relative(&workspace.repo_root, &workspace.root).unwrap_or_default()
     });
+    let mut diagnostics: Vec<Diagnostic> = workspace.diagnostics.clone();
     if let Some(platform) = workspace.platform.as_mut()
         && platform.flux.platform_path.is_none()
     {
-        let path = platform.flux.default_platform_path(&in_git);
-        platform.flux.platform_path = Some(crate::tree::Sp::made(path));
+        // The default never depends on where the files are (a clone or an export); a
+        // platform in a subfolder of its git repository is asked to say where it is.
+        diagnostics.extend(platform.flux.platform_path_finding(&in_git));
+        platform.flux.platform_path = Some(crate::tree::Sp::made(
+            crate::spec::platform::DEFAULT_PLATFORM_PATH.to_string(),
+        ));
     }
-    let mut diagnostics: Vec<Diagnostic> = workspace.diagnostics.clone();
     let mut rendered = Rendered::default();
     let mut output_paths = Vec::new();
     if let Some(platform) = &workspace.platform

@@ -30,8 +30,8 @@ fn binary() -> PathBuf {
 /// The release target of this machine, as action/install.sh names it.
 fn target() -> &'static str {
     match (std::env::consts::OS, std::env::consts::ARCH) {
-        ("linux", "x86_64") => "x86_64-unknown-linux-gnu",
-        ("linux", "aarch64") => "aarch64-unknown-linux-gnu",
+        ("linux", "x86_64") => "x86_64-unknown-linux-musl",
+        ("linux", "aarch64") => "aarch64-unknown-linux-musl",
         ("macos", "x86_64") => "x86_64-apple-darwin",
         ("macos", "aarch64") => "aarch64-apple-darwin",
         other => panic!("no release target for {other:?}"),
@@ -63,6 +63,9 @@ enum Release {
     Verified,
     /// A release whose archive does not match the committed checksum.
     Tampered,
+    /// A release whose binary does not run on this machine (as a glibc-linked binary fails on
+    /// an older C library), checksum committed.
+    DoesNotRun,
     /// No checksums committed: build from source (with a stand-in cargo).
     None,
 }
@@ -88,7 +91,20 @@ fn action(release: Release) -> Action {
         let version_dir = releases.path().join(format!("v{VERSION}"));
         fs::create_dir_all(&version_dir).expect("mkdir");
         let stage = tempfile::tempdir().expect("tempdir");
-        fs::copy(binary(), stage.path().join("flinkform")).expect("copy binary");
+        if release == Release::DoesNotRun {
+            fs::write(
+                stage.path().join("flinkform"),
+                "#!/bin/sh\necho \"flinkform: /lib/x86_64-linux-gnu/libc.so.6: version \\`GLIBC_2.35' not found (required by flinkform)\" >&2\nexit 1\n",
+            )
+            .expect("write");
+            Command::new("chmod")
+                .arg("+x")
+                .arg(stage.path().join("flinkform"))
+                .status()
+                .expect("chmod");
+        } else {
+            fs::copy(binary(), stage.path().join("flinkform")).expect("copy binary");
+        }
         let archive = format!("flinkform-v{VERSION}-{}.tar.gz", target());
         let status = Command::new("tar")
             .arg("-czf")
@@ -207,12 +223,12 @@ fn runner(
     ]
     .into_iter()
     .collect();
-    Runner {
-        action_dir: action.dir.path().to_path_buf(),
-        workspace: pr.workspace.path().to_path_buf(),
-        temp: temp.to_path_buf(),
-        with: inputs,
-        github: serde_json::json!({
+    Runner::new(
+        action.dir.path().to_path_buf(),
+        pr.workspace.path().to_path_buf(),
+        temp.to_path_buf(),
+        inputs,
+        serde_json::json!({
             "event_name": "pull_request",
             "event": { "pull_request": { "base": { "sha": pr.base } } },
             "workspace": pr.workspace.path().display().to_string(),
@@ -221,7 +237,7 @@ fn runner(
             "action_ref": "",
         }),
         env,
-    }
+    )
 }
 
 /// Runs the action on a pull request with the given inputs.
@@ -239,11 +255,14 @@ fn run_action_in(action: &Action, pr: &PullRequest, with: &[(&str, &str)], temp:
 }
 
 /// What every run must satisfy, whatever the repository: the summary of every step within
-/// 1 MiB and parseable Markdown with whole table rows; nothing GitHub would drop; no legacy
-/// `##[` command reached the log; every annotation with a file names a file of the
-/// repository (relative to the workspace, the git root) and a line in it.
+/// 1 MiB (none dropped) and parseable Markdown with whole table rows; only the last step
+/// fails, if any (the flinkform steps record their status and pass), so the runner's
+/// "Process completed with exit code N." comes once, last; GitHub drops no annotation but
+/// that one; no legacy `##[` command reached the log; every annotation with a file names a
+/// file of the repository (relative to the workspace, the git root) and a line in it.
 fn common_checks(run: &Run, workspace: &Path) {
     for s in &run.steps {
+        assert_eq!(s.summary_dropped, None, "{}: summary dropped", s.name);
         assert!(
             s.summary.len() <= limits::STEP_SUMMARY,
             "{}: summary of {} bytes",
@@ -257,8 +276,25 @@ fn common_checks(run: &Run, workspace: &Path) {
             s.name,
             s.legacy_commands
         );
+        if s.id.as_deref() != Some("finish") {
+            assert_ne!(s.outcome, Outcome::Failure, "{}\n{}", s.name, run.log());
+        }
     }
-    assert_eq!(run.dropped(), 0, "GitHub would drop annotations");
+    let finish = run.step("finish");
+    let dropped: Vec<_> = run.dropped();
+    assert!(
+        dropped.is_empty()
+            || dropped.len() == 1
+                && finish
+                    .exit
+                    .is_some_and(|c| dropped[0].message == runner::exit_code_error(c)),
+        "GitHub would drop annotations: {dropped:?}"
+    );
+    let total: usize = run.steps.iter().map(|s| s.annotations.len()).sum();
+    assert!(total <= runner::PER_JOB);
+    for kind in ["error", "warning", "notice"] {
+        assert!(run.count(kind) <= runner::PER_STEP, "{kind}");
+    }
     for a in run.annotations() {
         let Some(file) = &a.file else { continue };
         let path = workspace.join(file);
@@ -367,14 +403,24 @@ fn findings_fail_the_action_and_every_step_still_reports() {
     );
     common_checks(&run, pr.workspace.path());
     assert_eq!(run.conclusion, Outcome::Failure);
-    // Each flinkform step ran, wrote its outputs and summary, and failed with its exit code.
+    // Each flinkform step ran, wrote its outputs and summary and recorded its exit code; the
+    // last step fails the action with the worst of them.
     let check = run.step("check");
-    assert_eq!((check.outcome, check.exit), (Outcome::Failure, Some(1)));
+    assert_eq!((check.outcome, check.exit), (Outcome::Success, Some(0)));
     assert_eq!(check.outputs["status"], "1");
     let render = run.step("render");
     assert_eq!(
         (render.outcome, render.outputs["status"].as_str()),
-        (Outcome::Failure, "1")
+        (Outcome::Success, "1")
+    );
+    let finish = run.step("finish");
+    assert_eq!((finish.outcome, finish.exit), (Outcome::Failure, Some(1)));
+    assert!(
+        finish
+            .stdout
+            .contains("flinkform: not passed: check (exit 1) render (exit 1)"),
+        "{}",
+        finish.stdout
     );
     assert!(
         render.summary.starts_with("## flinkform render"),
@@ -457,19 +503,16 @@ fn a_platform_in_a_subfolder_gets_git_root_paths_everywhere() {
         &example(),
         Some("platform"),
         |p| {
-            // The default: a GitRepository's Kustomizations point into the subfolder.
+            // A GitRepository's Kustomizations point into the subfolder (`flux.platformPath`,
+            // which a platform in a subfolder must set).
             let cfg = p.join("flinkform.yaml");
             let text = fs::read_to_string(&cfg).expect("config");
-            let without: Vec<&str> = text
+            let line = text
                 .lines()
-                .filter(|l| !l.trim_start().starts_with("platformPath:"))
-                .collect();
-            assert_eq!(
-                without.len() + 1,
-                text.lines().count(),
-                "the example sets platformPath"
-            );
-            fs::write(&cfg, without.join("\n") + "\n").expect("write");
+                .find(|l| l.trim_start().starts_with("platformPath:"))
+                .expect("the example sets platformPath")
+                .to_string();
+            fs::write(&cfg, text.replace(&line, "    platformPath: platform")).expect("write");
             let out = flinkform(p, &["render"]);
             assert!(
                 out.status.success(),
@@ -516,9 +559,10 @@ fn a_platform_in_a_subfolder_gets_git_root_paths_everywhere() {
     common_checks(&run, pr.workspace.path());
     assert_eq!(run.conclusion, Outcome::Failure);
     let a = run.annotations();
-    assert!(!a.is_empty());
+    let findings: Vec<_> = a.iter().filter(|a| a.file.is_some()).collect();
+    assert!(!findings.is_empty(), "{a:?}");
     assert!(
-        a.iter().all(|a| a
+        findings.iter().all(|a| a
             .file
             .as_deref()
             .is_some_and(|f| f.starts_with("platform/"))),
@@ -535,6 +579,11 @@ fn a_platform_in_a_subfolder_gets_git_root_paths_everywhere() {
     let sarif: serde_json::Value =
         serde_json::from_str(&fs::read_to_string(&run.outputs["sarif-file"]).expect("sarif"))
             .expect("json");
+    // Its own analysis: another platform of this repository does not replace its alerts.
+    assert_eq!(
+        sarif["runs"][0]["automationDetails"]["id"],
+        "flinkform/check/platform/"
+    );
     let uris: Vec<&str> = sarif["runs"][0]["results"]
         .as_array()
         .expect("results")
@@ -575,16 +624,36 @@ fn a_broken_platform_config_fails_with_a_summary() {
     assert_eq!(run.conclusion, Outcome::Failure);
     assert_eq!(run.step("check").outputs["status"], "1");
     assert_eq!(run.step("render").outputs["status"], "1");
+    // The YAML error is annotated once, by check; render --check says once that it cannot
+    // compare, at the same place, and its summary says what to do first.
     let a = run.annotations();
+    let syntax: Vec<_> = a
+        .iter()
+        .filter(|a| a.title.as_deref() == Some("flinkform yaml-syntax"))
+        .collect();
+    assert_eq!(syntax.len(), 1, "{a:?}");
+    assert_eq!(syntax[0].file.as_deref(), Some("flinkform.yaml"));
+    let render = run.step("render");
+    assert_eq!(render.annotations.len(), 1, "{:?}", render.annotations);
+    let blocked = &render.annotations[0];
+    assert_eq!(blocked.title.as_deref(), Some("flinkform render-blocked"));
+    assert_eq!(blocked.file.as_deref(), Some("flinkform.yaml"));
     assert!(
-        a.iter()
-            .any(|a| a.file.as_deref() == Some("flinkform.yaml") && a.kind == "error"),
-        "{a:?}"
+        blocked.message.starts_with(
+            "the output folder cannot be checked: 1 finding stops rendering, the first here: yaml-syntax ("
+        ),
+        "{}",
+        blocked.message
+    );
+    let summary = &render.summary;
+    assert!(summary.contains("render-blocked"), "{summary}");
+    assert!(
+        summary.contains("fix the findings \\`flinkform check\\` reports, then run"),
+        "{summary}"
     );
     assert!(
-        run.step("render").summary.contains("yaml-syntax"),
-        "{}",
-        run.step("render").summary
+        !summary.contains("Run `flinkform render` and commit"),
+        "{summary}"
     );
 }
 
@@ -598,27 +667,97 @@ fn a_missing_or_hostile_base_revision_fails_the_action() {
     assert_eq!(run.conclusion, Outcome::Failure);
     assert_eq!(run.step("check").outputs["status"], "0");
     let diff = run.step("diff");
-    assert_eq!(
-        (diff.outcome, diff.outputs["status"].as_str()),
-        (Outcome::Failure, "2")
-    );
+    assert_eq!(diff.outputs["status"], "2");
     assert!(
-        diff.summary.contains("flinkform diff failed (exit 2)"),
+        diff.summary
+            .contains("The base revision (`diff-base`, or the pull request's base commit) is not in this clone"),
         "{}",
         diff.summary
     );
     assert!(diff.stdout.contains("is not a revision"), "{}", diff.stdout);
+    assert_eq!(run.step("finish").exit, Some(2));
 
-    let run = run_action(&action, &pr, &[("diff-base", "--output=/tmp/pwned")]);
-    assert_eq!(run.conclusion, Outcome::Failure);
-    assert_eq!(run.step("prepare").outcome, Outcome::Failure);
-    assert_eq!(
-        run.step("check").outputs["status"],
-        "0",
-        "the check still ran"
-    );
-    assert_eq!(run.step("diff").outcome, Outcome::Skipped);
+    for hostile in ["--output=/tmp/pwned", "main\nchanged=/etc/passwd"] {
+        let run = run_action(&action, &pr, &[("diff-base", hostile)]);
+        common_checks(&run, pr.workspace.path());
+        assert_eq!(run.conclusion, Outcome::Failure);
+        let prepare = run.step("prepare");
+        assert_eq!(prepare.outputs["status"], "2", "{hostile:?}");
+        assert!(
+            !prepare.outputs.contains_key("base"),
+            "{:?}",
+            prepare.outputs
+        );
+        assert!(
+            !prepare.outputs.contains_key("changed"),
+            "{:?}",
+            prepare.outputs
+        );
+        assert!(
+            prepare
+                .summary
+                .contains("The `diff-base` input is not a git revision"),
+            "{}",
+            prepare.summary
+        );
+        assert!(
+            prepare
+                .annotations
+                .iter()
+                .any(|a| a.kind == "error"
+                    && a.message.starts_with("diff-base is not a git revision")),
+            "{:?}",
+            prepare.annotations
+        );
+        assert_eq!(
+            run.step("check").outputs["status"],
+            "0",
+            "the check still ran"
+        );
+        assert_eq!(run.step("diff").outcome, Outcome::Skipped);
+        assert_eq!(run.step("finish").exit, Some(2));
+    }
     assert!(!Path::new("/tmp/pwned").exists());
+}
+
+#[test]
+fn a_base_branch_with_shell_characters_in_its_name_is_just_a_name() {
+    let action = action(Release::Verified);
+    let pr = pull_request(&example(), None, |_| {}, bump_parallelism);
+    // Legal branch names (git check-ref-format) that a shell would read as code, given
+    // as the diff base; the steps run in the workspace, where `touch` would leave its mark.
+    let marker = pr.workspace.path().join("pwned");
+    for name in [
+        "base/$(touch${IFS}pwned)",
+        "base/a;b&c|d'e\"f(g)`touch${IFS}pwned`",
+    ] {
+        let out = Command::new("git")
+            .current_dir(pr.workspace.path())
+            .args(["check-ref-format", "--branch", name])
+            .output()
+            .expect("git");
+        assert!(out.status.success(), "{name} is a legal branch name");
+        git(pr.workspace.path(), &["branch", name, &pr.base]);
+        let temp = tempfile::tempdir().expect("tempdir");
+        let run = run_action_in(&action, &pr, &[("diff-base", name)], temp.path());
+        common_checks(&run, pr.workspace.path());
+        assert_eq!(run.conclusion, Outcome::Success, "{name}: {}", run.log());
+        assert_eq!(run.step("prepare").outputs["base"], name);
+        let diff = run.step("diff");
+        assert_eq!(diff.outputs["status"], "0");
+        assert!(
+            diff.summary.contains("| `fraud-detector` | rescale"),
+            "{}",
+            diff.summary
+        );
+        // The changed files were listed against that branch: the pull request's spec first.
+        let changed = fs::read_to_string(&run.step("prepare").outputs["changed"]).expect("changed");
+        assert!(
+            changed.contains("services/fraud-detector/service.yaml"),
+            "{changed:?}"
+        );
+    }
+    assert!(!marker.exists(), "a branch name ran as a command");
 }
 
 #[test]
@@ -700,10 +839,19 @@ fn thousands_of_findings_stay_within_githubs_limits() {
     let md = consumers::check_markdown(&check.summary);
     let (_, mine) = &md.tables[0];
     assert_eq!(mine.len(), 3);
+    // Each says precisely where all of them can be seen: neither the summary nor the SARIF
+    // log holds them all.
     assert!(
-        check.summary.contains("more rows are not shown:"),
+        check.summary.contains(
+            "more rows are not shown:** a step summary holds at most 1024 KiB. `flinkform check` shows all 5200 findings.\n"
+        ),
         "{}",
         &check.summary[check.summary.len().saturating_sub(600)..]
+    );
+    assert!(
+        notice.message.contains("Each finding left out is listed in this step's log as a line starting `flinkform:`; `flinkform check` shows them all."),
+        "{}",
+        notice.message
     );
     // SARIF: at most 5,000 results (the touched files first), a notification for the rest,
     // under GitHub's upload limits, valid.
@@ -723,7 +871,8 @@ fn thousands_of_findings_stay_within_githubs_limits() {
     assert!(
         note["message"]["text"]
             .as_str()
-            .is_some_and(|t| t.starts_with("200 of 5200 results were left out")),
+            .is_some_and(|t| t.starts_with("200 of 5200 results were left out: GitHub code scanning keeps at most 5000 results per run, so this log holds 5000.")
+                && t.ends_with("`flinkform check --format json` lists all 5200.")),
         "{note}"
     );
     multitool_validates(&run);
@@ -763,23 +912,67 @@ fn the_annotation_budget_is_shared_by_the_steps_of_a_job() {
         },
     );
     let temp = tempfile::tempdir().expect("tempdir");
-    let run = run_action_in(&action, &pr, &[], temp.path());
+    let home = tempfile::tempdir().expect("tempdir");
+    let mut job = runner(&action, &pr, &[], temp.path(), home.path());
+    let run = job.run();
+    eprintln!("{}", run.log());
     common_checks(&run, pr.workspace.path());
     assert_eq!(run.conclusion, Outcome::Failure);
     let check = run.step("check");
     let render = run.step("render");
-    assert_eq!(check.annotations.len(), 11, "10 errors and the notice");
-    assert_eq!(render.annotations.len(), 11, "10 errors and the notice");
+    let kinds = |s: &runner::StepRun| {
+        ["error", "warning", "notice"].map(|k| s.annotations.iter().filter(|a| a.kind == k).count())
+    };
+    // GitHub counts the whole action as one step: 10 errors in all. The check step leaves one
+    // error and one notice to render --check (kept by the prepare step), so drift is
+    // annotated however many findings check has, and each step's notice counts exactly what
+    // it left out.
+    assert_eq!(kinds(check), [9, 0, 1], "{:?}", check.annotations);
+    assert_eq!(kinds(render), [1, 0, 1], "{:?}", render.annotations);
     assert_eq!(
-        fs::read_to_string(&run.step("prepare").outputs["budget"])
-            .expect("budget")
-            .trim(),
-        "22",
-        "the job's count"
+        render.annotations[0].title.as_deref(),
+        Some("flinkform render-drift")
+    );
+    let notice = |s: &runner::StepRun| {
+        s.annotations
+            .iter()
+            .find(|a| a.kind == "notice")
+            .map(|a| a.message.clone())
+            .unwrap_or_default()
+    };
+    assert!(
+        notice(check).starts_with("291 of 300 findings are not shown as annotations"),
+        "{}",
+        notice(check)
+    );
+    let drift = render
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with("flinkform: ") && l.contains(" error render-drift: "))
+        .count();
+    assert!(drift > 1000, "{drift} drift findings listed in the log");
+    assert!(
+        notice(render).starts_with(&format!("{drift} of {} findings are not shown", drift + 1)),
+        "{}",
+        notice(render)
+    );
+    // Only the runner's own exit-code error of the last step is dropped: it comes after
+    // every finding.
+    assert_eq!(run.count("error"), 10);
+    let dropped = run.dropped();
+    assert_eq!(dropped.len(), 1, "{dropped:?}");
+    assert_eq!(dropped[0].message, runner::exit_code_error(1));
+    assert_eq!(
+        fs::read_to_string(&run.step("prepare").outputs["budget"]).expect("budget"),
+        "error 10\nwarning 0\nnotice 2\njob 12\n",
+        "what the action and the job have shown"
     );
     assert!(render.summary.len() <= limits::STEP_SUMMARY);
     assert!(
-        render.summary.contains("more rows are not shown"),
+        render.summary.contains(&format!(
+            "more rows are not shown:** a step summary holds at most 1024 KiB. `flinkform render --check` shows all {} findings.",
+            drift + 1
+        )),
         "{}",
         &render.summary[render.summary.len().saturating_sub(400)..]
     );
@@ -787,6 +980,16 @@ fn the_annotation_budget_is_shared_by_the_steps_of_a_job() {
         render.stdout.contains("more bytes not shown]"),
         "the log holds the first MiB of the diff"
     );
+    // The action used again in the same job: GitHub counts its annotations afresh, but
+    // the job's 50 go on.
+    let again = job.run();
+    common_checks(&again, pr.workspace.path());
+    assert_eq!(kinds(again.step("check")), [9, 0, 1]);
+    assert_eq!(
+        fs::read_to_string(&again.step("prepare").outputs["budget"]).expect("budget"),
+        "error 10\nwarning 0\nnotice 2\njob 24\n"
+    );
+    assert_eq!(job.job_shown, 24);
 }
 
 #[test]
@@ -810,18 +1013,15 @@ fn a_tampered_release_is_refused_and_nothing_runs() {
     }
 }
 
-#[test]
-fn without_committed_checksums_the_action_builds_from_source() {
-    let action = action(Release::None);
-    // A stand-in for cargo: it records its arguments and "builds" by copying the test binary.
-    let tools = tempfile::tempdir().expect("tempdir");
-    let log = tools.path().join("cargo.log");
-    let cargo = tools.path().join("cargo");
+/// A stand-in for cargo in `tools`: it records its arguments in `cargo.log` there and
+/// "builds" by copying the test binary.
+fn stand_in_cargo(tools: &Path) {
+    let cargo = tools.join("cargo");
     fs::write(
         &cargo,
         format!(
             "#!/bin/sh\necho \"$@\" >> '{}'\nmanifest=\nwhile [ $# -gt 0 ]; do\n  if [ \"$1\" = --manifest-path ]; then manifest=$2; fi\n  shift\ndone\ndir=$(dirname \"$manifest\")/target/release\nmkdir -p \"$dir\"\ncp '{}' \"$dir/flinkform\"\n",
-            log.display(),
+            tools.join("cargo.log").display(),
             binary().display()
         ),
     )
@@ -831,24 +1031,83 @@ fn without_committed_checksums_the_action_builds_from_source() {
         .arg(&cargo)
         .status()
         .expect("chmod");
-    let pr = pull_request(&example(), None, |_| {}, bump_parallelism);
+}
+
+/// Runs the action with the stand-in cargo on PATH.
+fn run_building(action: &Action, pr: &PullRequest, tools: &Path) -> Run {
+    stand_in_cargo(tools);
     let temp = tempfile::tempdir().expect("tempdir");
     let home = tempfile::tempdir().expect("tempdir");
-    let mut r = runner(&action, &pr, &[], temp.path(), home.path());
-    let path = format!("{}:{}", tools.path().display(), r.env["PATH"]);
+    let mut r = runner(action, pr, &[], temp.path(), home.path());
+    let path = format!("{}:{}", tools.display(), r.env["PATH"]);
     r.env.insert("PATH".into(), path);
     let run = r.run();
     eprintln!("{}", run.log());
+    run
+}
+
+#[test]
+fn without_committed_checksums_the_action_builds_from_source() {
+    let action = action(Release::None);
+    let tools = tempfile::tempdir().expect("tempdir");
+    let pr = pull_request(&example(), None, |_| {}, bump_parallelism);
+    let run = run_building(&action, &pr, tools.path());
     common_checks(&run, pr.workspace.path());
     assert_eq!(run.conclusion, Outcome::Success, "{}", run.log());
     assert_eq!(run.outputs["install-method"], "build");
     let key = &run.step("install").outputs["cache-key"];
     assert!(key.starts_with("flinkform-build-Linux-"), "{key}");
-    let args = fs::read_to_string(&log).expect("cargo ran");
+    let args = fs::read_to_string(tools.path().join("cargo.log")).expect("cargo ran");
     assert!(
         args.contains("build --release --locked --manifest-path"),
         "{args}"
     );
+    // The build is saved right after it (actions/cache's own post step would save only when
+    // the whole job succeeds).
+    let steps: Vec<&str> = run.steps.iter().map(|s| s.name.as_str()).collect();
+    let build = steps
+        .iter()
+        .position(|s| *s == "Build flinkform from source");
+    let save = steps.iter().position(|s| *s == "Save the flinkform build");
+    assert_eq!(save, build.map(|b| b + 1), "{steps:?}");
+    let saved = &run.steps[save.expect("save step")];
+    assert_eq!(saved.outcome, Outcome::Success, "it ran");
+}
+
+#[test]
+fn a_prebuilt_binary_that_does_not_run_here_is_built_from_source() {
+    let action = action(Release::DoesNotRun);
+    let tools = tempfile::tempdir().expect("tempdir");
+    let pr = pull_request(&example(), None, |_| {}, bump_parallelism);
+    let run = run_building(&action, &pr, tools.path());
+    common_checks(&run, pr.workspace.path());
+    assert_eq!(run.conclusion, Outcome::Success, "{}", run.log());
+    assert_eq!(run.outputs["install-method"], "build");
+    let install = run.step("install");
+    assert_eq!(
+        install.annotations.len(),
+        1,
+        "one warning: {:?}",
+        install.annotations
+    );
+    assert_eq!(install.annotations[0].kind, "warning");
+    assert!(
+        install.annotations[0].message.contains(
+            "does not run on this runner (see the log); building flinkform from source instead"
+        ),
+        "{:?}",
+        install.annotations
+    );
+    assert!(
+        install.stdout.contains("GLIBC_2.35' not found"),
+        "{}",
+        install.stdout
+    );
+    assert!(
+        fs::read_to_string(tools.path().join("cargo.log")).is_ok(),
+        "built from source"
+    );
+    assert_eq!(run.step("check").outputs["status"], "0");
 }
 
 /// Runs action/install.sh alone, as its step does: (exit code, outputs, log, GITHUB_PATH).
@@ -874,7 +1133,10 @@ fn install(
         .env("GITHUB_PATH", &path)
         .output()
         .expect("bash");
-    let outputs = runner::parse_file_commands(&fs::read_to_string(&output).unwrap_or_default());
+    let (pairs, error) =
+        runner::parse_file_commands(&fs::read_to_string(&output).unwrap_or_default());
+    assert_eq!(error, None, "GITHUB_OUTPUT as the runner reads it");
+    let outputs = pairs.into_iter().collect();
     (
         out.status.code().unwrap_or(-1),
         outputs,
@@ -982,4 +1244,223 @@ fn the_action_validates_and_uses_no_expression_inside_scripts() {
     if let Some(tool) = consumers::multitool() {
         consumers::ghas_rules_run(&tool);
     }
+}
+
+#[test]
+fn the_release_builds_every_target_the_action_downloads() {
+    let workflow: serde_json::Value = serde_saphyr::from_str(
+        &fs::read_to_string(manifest_dir().join(".github/workflows/release.yml")).expect("read"),
+    )
+    .expect("yaml");
+    let build = &workflow["jobs"]["build"];
+    assert_eq!(
+        build["strategy"]["fail-fast"], false,
+        "one target must not stop the others"
+    );
+    let mut built: Vec<String> = build["strategy"]["matrix"]["include"]
+        .as_array()
+        .expect("matrix")
+        .iter()
+        .map(|t| t["target"].as_str().expect("target").to_string())
+        .collect();
+    built.sort();
+    let install = fs::read_to_string(manifest_dir().join("action/install.sh")).expect("read");
+    let mut downloaded: Vec<String> = install
+        .lines()
+        .filter_map(|l| l.split_once(") target=").map(|(_, t)| t))
+        .map(|t| t.trim_end_matches(" ;;").to_string())
+        .filter(|t| !t.starts_with('"'))
+        .collect();
+    downloaded.sort();
+    assert_eq!(built, downloaded);
+    // Linux binaries are static, so they run whatever the runner's C library.
+    assert!(
+        built
+            .iter()
+            .filter(|t| t.contains("linux"))
+            .all(|t| t.ends_with("-linux-musl")),
+        "{built:?}"
+    );
+    // The toolchain is pinned to the crate's rust-version.
+    let cargo = fs::read_to_string(manifest_dir().join("Cargo.toml")).expect("read");
+    let msrv = cargo
+        .lines()
+        .find_map(|l| l.strip_prefix("rust-version = \""))
+        .and_then(|v| v.strip_suffix('"'))
+        .expect("rust-version");
+    let pinned = workflow["env"]["RUST_TOOLCHAIN"].as_str().expect("pinned");
+    assert!(
+        pinned == msrv || pinned.starts_with(&format!("{msrv}.")),
+        "{pinned} vs rust-version {msrv}"
+    );
+}
+
+/// Runs `script` after sourcing action/lib.sh, as a step does: (exit code, stdout, summary).
+fn with_lib(script: &str, temp: &Path) -> (i32, String, String) {
+    let summary = temp.join("summary");
+    fs::write(&summary, "").expect("summary");
+    let out = Command::new("bash")
+        .args(["--noprofile", "--norc", "-eo", "pipefail", "-c"])
+        .arg(format!(
+            "source '{}'\n{script}",
+            manifest_dir().join("action/lib.sh").display()
+        ))
+        .current_dir(temp)
+        .env_clear()
+        .env("PATH", system_path())
+        .env("RUNNER_TEMP", temp)
+        .env("GITHUB_STEP_SUMMARY", &summary)
+        .output()
+        .expect("bash");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        fs::read_to_string(&summary).unwrap_or_default(),
+    )
+}
+
+#[test]
+fn the_action_never_cuts_markdown_nor_passes_a_summary_over_1_mib() {
+    let temp = tempfile::tempdir().expect("tempdir");
+    // A report that fits goes in whole.
+    fs::write(
+        temp.path().join("small.md"),
+        "## a\n\n<details>\n\nx\n\n</details>\n",
+    )
+    .expect("w");
+    let (code, _, summary) = with_lib("flinkform_summary small.md", temp.path());
+    assert_eq!(
+        (code, summary.as_str()),
+        (0, "## a\n\n<details>\n\nx\n\n</details>\n")
+    );
+    // One that does not fit in what is left of the step's MiB is not cut (a cut could
+    // leave a block open): the summary says so, the log has it.
+    let big = format!(
+        "## b\n\n<details>\n\n{}\n</details>\n",
+        "y".repeat(600 * 1024)
+    );
+    fs::write(temp.path().join("big.md"), &big).expect("w");
+    let (code, log, summary) = with_lib(
+        "flinkform_summary big.md\nflinkform_summary big.md",
+        temp.path(),
+    );
+    assert_eq!(code, 0);
+    assert!(summary.len() <= limits::STEP_SUMMARY, "{}", summary.len());
+    assert!(summary.starts_with(&big), "the first fits whole");
+    assert!(
+        summary[big.len()..].contains("does not fit in this step summary"),
+        "{}",
+        &summary[big.len()..]
+    );
+    assert!(!summary[big.len()..].contains("<details>"));
+    assert!(
+        log.starts_with("::stop-commands::") && log.contains(&big),
+        "the log has it"
+    );
+    // The action's own lines are left out rather than pass the limit.
+    let (_, _, summary) = with_lib(
+        "head -c 1048570 /dev/zero | tr '\\0' z > \"$GITHUB_STEP_SUMMARY\"\nflinkform_summary_text 'more than six bytes'",
+        temp.path(),
+    );
+    assert_eq!(summary.len(), 1_048_570);
+}
+
+/// The emulator itself, on a composite action made for the purpose: the runner's caps for a
+/// composite action, its exit-code error, and its reading of GITHUB_OUTPUT.
+#[test]
+fn the_emulator_counts_and_reads_as_the_runner_does() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let action = dir.path().join("action");
+    fs::create_dir_all(&action).expect("mkdir");
+    fs::write(
+        action.join("action.yml"),
+        r#"name: t
+description: t
+inputs: {}
+runs:
+  using: composite
+  steps:
+    - id: a
+      shell: bash
+      run: |
+        for i in 1 2 3 4 5 6 7 8; do echo "::error::a$i"; done
+        echo "::warning::w"
+        echo "ok=1" >> "$GITHUB_OUTPUT"
+    - id: b
+      if: always()
+      shell: bash
+      run: |
+        for i in 1 2 3 4 5 6 7 8; do echo "::error::b$i"; done
+        exit 3
+    - id: c
+      if: always()
+      shell: bash
+      run: |
+        printf 'x=1\nnot an output\ny=2\n' >> "$GITHUB_OUTPUT"
+    - id: d
+      if: always()
+      shell: bash
+      run: |
+        printf 'v<<EOF\nno end\n' >> "$GITHUB_OUTPUT"
+"#,
+    )
+    .expect("write");
+    let workspace = tempfile::tempdir().expect("tempdir");
+    let temp = tempfile::tempdir().expect("tempdir");
+    let mut r = Runner::new(
+        action.clone(),
+        workspace.path().to_path_buf(),
+        temp.path().to_path_buf(),
+        BTreeMap::new(),
+        serde_json::json!({}),
+        [("PATH".to_string(), system_path())].into_iter().collect(),
+    );
+    let run = r.run();
+    // The whole action shows 10 errors: a1..a8, b1, b2; the rest of b, its exit-code error
+    // and the file-command errors are dropped.
+    let shown: Vec<&str> = run
+        .annotations()
+        .iter()
+        .filter(|a| a.kind == "error")
+        .map(|a| a.message.as_str())
+        .collect();
+    assert_eq!(
+        shown,
+        ["a1", "a2", "a3", "a4", "a5", "a6", "a7", "a8", "b1", "b2"]
+    );
+    assert_eq!(run.count("warning"), 1);
+    let b = run.step("b");
+    assert_eq!((b.outcome, b.exit), (Outcome::Failure, Some(3)));
+    assert_eq!(
+        b.issues.last().map(|a| a.message.as_str()),
+        Some("Process completed with exit code 3.")
+    );
+    // A line of GITHUB_OUTPUT that is neither NAME=VALUE nor NAME<<DELIMITER fails the step,
+    // keeping what came before it; so does a heredoc without its delimiter.
+    let c = run.step("c");
+    assert_eq!(c.outcome, Outcome::Failure);
+    assert_eq!(c.outputs.get("x").map(String::as_str), Some("1"));
+    assert!(!c.outputs.contains_key("y"));
+    let messages: Vec<&str> = c.issues.iter().map(|a| a.message.as_str()).collect();
+    assert_eq!(
+        messages,
+        [
+            "Unable to process file command 'output' successfully.",
+            "Invalid format 'not an output'"
+        ]
+    );
+    let d = run.step("d");
+    assert_eq!(d.outcome, Outcome::Failure);
+    assert!(
+        d.issues
+            .iter()
+            .any(|a| a.message == "Invalid value. Matching delimiter not found 'EOF'"),
+        "{:?}",
+        d.issues
+    );
+    assert_eq!(run.step("a").outputs["ok"], "1");
+    // A second use of an action in the job: 10 of each kind again, 50 in all.
+    let again = r.run();
+    assert_eq!(again.count("error"), 10);
+    assert_eq!(r.job_shown, 22);
 }

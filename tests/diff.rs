@@ -229,3 +229,206 @@ fn a_base_that_is_not_a_revision_is_a_usage_error() {
         .code(2)
         .stderr(predicates::str::contains("is not a revision"));
 }
+
+/// Runs `diff` in `platform` in a format: (exit code, stdout).
+fn diff_in(platform: &Path, format: &str) -> (i32, String) {
+    let out = flinkform()
+        .current_dir(platform)
+        .args(["diff", "--format", format])
+        .output()
+        .expect("run");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+    )
+}
+
+#[test]
+fn a_spec_with_errors_is_not_a_deleted_job_in_any_format() {
+    let r = repo();
+    let p = r.path().join("platform");
+    // A YAML error in one spec, a real change in another.
+    edit(
+        &p.join("services/fraud-detector/service.yaml"),
+        "  team: risk",
+        "  team: [risk",
+    );
+    edit(
+        &p.join("services/order-audit/service.yaml"),
+        "parallelism: 2",
+        "parallelism: 3",
+    );
+    let (code, human) = diff_in(&p, "human");
+    assert_eq!(code, 1, "errors in the working tree fail the diff: {human}");
+    assert!(
+        human.starts_with(
+            "the working tree has errors that stop rendering, in platform/services/fraud-detector/service.yaml (run `flinkform check`):\n  not compared: fraud-detector\n"
+        ),
+        "{human}"
+    );
+    assert!(!human.contains("removed"), "{human}");
+    assert!(human.contains("\norder-audit\n"), "{human}");
+    let (code, md) = diff_in(&p, "markdown");
+    assert_eq!(code, 1);
+    assert!(
+        md.contains("❌ **The working tree has errors that stop rendering**, in `platform/services/fraud-detector/service.yaml`: not compared: `fraud-detector`."),
+        "{md}"
+    );
+    assert!(
+        !md.contains("job deleted") && !md.contains("removed"),
+        "{md}"
+    );
+    assert!(md.contains("| `order-audit` |"), "{md}");
+    let (code, json) = diff_in(&p, "json");
+    assert_eq!(code, 1);
+    let json: serde_json::Value = serde_json::from_str(&json).expect("json");
+    assert_eq!(
+        json["unrendered"]["head"],
+        serde_json::json!({
+            "nothing": false,
+            "files": ["platform/services/fraud-detector/service.yaml"],
+            "services": ["fraud-detector"],
+        })
+    );
+    assert_eq!(json["unrendered"]["base"]["files"], serde_json::json!([]));
+    let changes = json["changes"].as_array().expect("changes");
+    assert!(!changes.is_empty());
+    assert!(
+        changes.iter().all(|c| c["service"] == "order-audit"),
+        "{changes:?}"
+    );
+}
+
+#[test]
+fn a_broken_platform_config_compares_nothing_and_says_so() {
+    let r = repo();
+    let p = r.path().join("platform");
+    // A duplicate key: the platform config does not load, nothing renders.
+    let cfg = p.join("flinkform.yaml");
+    let text = fs::read_to_string(&cfg).expect("read");
+    fs::write(&cfg, format!("{text}spec: {{}}\n")).expect("write");
+    let (code, human) = diff_in(&p, "human");
+    assert_eq!(code, 1);
+    assert_eq!(
+        human,
+        "the working tree has errors that stop rendering, in platform/flinkform.yaml (run `flinkform check`):\n  nothing could be rendered: no service was compared\n"
+    );
+    let (code, md) = diff_in(&p, "markdown");
+    assert_eq!(code, 1);
+    assert!(
+        md.contains("nothing could be rendered, so no service was compared"),
+        "{md}"
+    );
+    assert!(md.ends_with("Nothing was compared.\n"), "{md}");
+    assert!(!md.contains("No changes"), "{md}");
+    let (_, json) = diff_in(&p, "json");
+    let json: serde_json::Value = serde_json::from_str(&json).expect("json");
+    assert_eq!(json["unrendered"]["head"]["nothing"], true);
+    assert_eq!(json["changes"], serde_json::json!([]));
+}
+
+#[test]
+fn errors_only_in_the_base_are_reported_but_do_not_fail() {
+    let r = repo();
+    let p = r.path().join("platform");
+    // The base has a broken spec; the change fixes it.
+    let spec = p.join("services/fraud-detector/service.yaml");
+    let good = fs::read_to_string(&spec).expect("read");
+    edit(&spec, "  team: risk", "  team: [risk");
+    git(r.path(), &["commit", "-q", "-am", "broken"]);
+    fs::write(&spec, good).expect("write");
+    let (code, md) = diff_in(&p, "markdown");
+    assert_eq!(code, 0, "{md}");
+    assert!(
+        md.contains("⚠️ **The base revision has errors that stop rendering**, in `platform/services/fraud-detector/service.yaml`: not compared: `fraud-detector`."),
+        "{md}"
+    );
+    assert!(!md.contains("new job"), "not a new job: {md}");
+    assert!(md.contains("No changes to the services compared."), "{md}");
+}
+
+/// Changes in `services` services, each with `fields` changed fields of `width` characters.
+fn many_changes(services: usize, fields: usize, width: usize) -> Vec<flinkform::diff::ObjectDiff> {
+    use flinkform::diff::{Change, FieldChange, Impact, ObjectDiff, ObjectKey};
+    (0..services)
+        .map(|i| ObjectDiff {
+            key: ObjectKey {
+                cluster: "prod-eu-1".into(),
+                service: format!("svc-{i:05}"),
+                kind: "FlinkDeployment".into(),
+                namespace: format!("svc-{i:05}"),
+                name: format!("svc-{i:05}"),
+            },
+            change: Change::Changed {
+                fields: (0..fields)
+                    .map(|f| FieldChange {
+                        path: format!("spec.flinkConfiguration[\"k{f}\"]"),
+                        old: Some(serde_json::json!("a".repeat(width))),
+                        new: Some(serde_json::json!("`b`".repeat(width / 3))),
+                    })
+                    .collect(),
+            },
+            impact: Some(Impact::RestartSavepoint),
+            detail: None,
+        })
+        .collect()
+}
+
+/// The Markdown is whole: within the budget, every `<details>` and code fence closed, and the
+/// line about what was left out after the last block, so GitHub shows it.
+fn assert_bounded(md: &str, max: usize) {
+    assert!(md.len() <= max, "{} bytes over {max}", md.len());
+    common::consumers::check_markdown(md);
+    assert_eq!(
+        md.matches("<details>").count(),
+        md.matches("</details>").count(),
+        "{md}"
+    );
+    let mut fence: Option<String> = None;
+    for line in md.lines() {
+        let t = line.trim_start();
+        let ticks: String = t.chars().take_while(|c| *c == '`').collect();
+        match &fence {
+            None if ticks.len() >= 3 => fence = Some(ticks),
+            Some(f) if ticks == *f && t.len() == f.len() => fence = None,
+            _ => {}
+        }
+    }
+    assert_eq!(fence, None, "an open code block: {md}");
+    let last = md.trim_end().lines().last().unwrap_or_default();
+    assert!(
+        last.starts_with("**Not all of the diff fits in a job summary**"),
+        "{last}"
+    );
+    assert!(
+        md.rfind("</details>") < md.rfind("**Not all of the diff"),
+        "{md}"
+    );
+}
+
+#[test]
+fn a_large_diff_in_markdown_stays_whole_within_its_budget() {
+    use flinkform::diff::{Sides, report};
+    // Many services: the sections run out first, each shown whole or not at all (one in part).
+    let diffs = many_changes(400, 5, 60);
+    let md = report::markdown(&diffs, "main", &Sides::default(), 64 * 1024);
+    assert_bounded(&md, 64 * 1024);
+    assert!(md.contains("400 of 400 services in the table"), "{md}");
+    // One service with a huge change: its section is cut inside, its fence and block closed.
+    let diffs = many_changes(1, 5000, 90);
+    let md = report::markdown(&diffs, "main", &Sides::default(), 64 * 1024);
+    assert_bounded(&md, 64 * 1024);
+    assert!(md.contains("more changed field(s) not shown"), "{md}");
+    assert!(md.contains("0 shown in full, one in part"), "{md}");
+    // So many services that not even the table fits.
+    let diffs = many_changes(5000, 1, 10);
+    let md = report::markdown(&diffs, "main", &Sides::default(), 64 * 1024);
+    assert_bounded(&md, 64 * 1024);
+    assert!(!md.contains("<details>"), "{md}");
+    // And at GitHub's real limit.
+    let diffs = many_changes(3000, 20, 100);
+    let limit = flinkform::diag::markdown::STEP_SUMMARY_LIMIT;
+    let md = report::markdown(&diffs, "main", &Sides::default(), limit);
+    assert!(md.len() > limit / 2, "the budget is used");
+    assert_bounded(&md, limit);
+}

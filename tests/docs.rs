@@ -101,6 +101,7 @@ fn every_documented_example_behaves_as_documented() {
             "waiver-unused",
             "policy-config",
             "render-drift",
+            "render-blocked",
             "unsafe-path",
             "spec-not-discovered",
         ]

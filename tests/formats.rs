@@ -88,7 +88,7 @@ fn sarif_fingerprints_survive_moved_lines() {
             .map(|r| {
                 (
                     r["ruleId"].as_str().unwrap_or("").to_string(),
-                    r["partialFingerprints"]["flinkform/v2"]
+                    r["partialFingerprints"]["flinkform/v3"]
                         .as_str()
                         .unwrap_or("")
                         .to_string(),
@@ -268,7 +268,7 @@ fn image_fingerprints(dir: &std::path::Path) -> (Vec<String>, usize) {
     let mut prints: Vec<String> = results
         .iter()
         .map(|r| {
-            r["partialFingerprints"]["flinkform/v2"]
+            r["partialFingerprints"]["flinkform/v3"]
                 .as_str()
                 .unwrap_or("")
                 .to_string()
@@ -404,4 +404,82 @@ fn junit_passes_warnings_unless_fail_on_says_otherwise_and_fits_the_schema() {
     );
     let (_, clean) = run(&example(), &["check", "--format", "junit"]);
     consumers::validate_junit(&clean);
+}
+
+#[test]
+fn distinct_findings_have_distinct_fingerprints() {
+    // The example with findings of one rule sharing a place: an image from another registry
+    // with the moving tag `latest` is two official-image findings at `spec.image`.
+    let repo = isolated(&example());
+    let inventory = repo.path().join("services/inventory-sync/service.yaml");
+    let text = fs::read_to_string(&inventory).expect("read");
+    let image = "registry.acme.example/flink/inventory-sync:0.9.3-flink1.19";
+    assert!(text.contains(image));
+    let managed = "    taskmanager.memory.managed.fraction: \"0.0\"\n";
+    assert!(text.contains(managed));
+    let mut keys = format!("{managed}    env.java.opts.all: -Dnetworkaddress.cache.ttl=0\n");
+    for i in 0..12 {
+        keys.push_str(&format!("    old.unknown.key{i}: 'x'\n"));
+    }
+    let text = text
+        .replace(image, "docker.io/x/inv:latest")
+        .replace(managed, &keys);
+    fs::write(&inventory, text).expect("write");
+    for n in 0..6 {
+        let dir = repo.path().join(format!("services/old-{n}"));
+        fs::create_dir_all(&dir).expect("mkdir");
+        fs::write(
+            dir.join("service.yaml"),
+            format!(
+                "apiVersion: flinkform/v1\nkind: FlinkService\nmetadata:\n  name: old-{n}\n  team: old\nspec:\n  image: docker.io/x/old-{n}:latest\n  job:\n    jarURI: local:///opt/flink/usrlib/a.jar\n    parallelism: 2\n    upgradeMode: savepoint\n  taskManager: {{ cpu: 1, memory: 2Gi, slots: 1 }}\n  flinkConfiguration:\n    unknown.key.a: '1'\n    unknown.key.b: '1'\n  environments:\n    staging: {{}}\n"
+            ),
+        )
+        .expect("write");
+    }
+    let (_, out) = run(repo.path(), &["check", "--format", "sarif"]);
+    let doc: serde_json::Value = serde_json::from_str(&out).expect("json");
+    let results = doc["runs"][0]["results"].as_array().expect("results");
+    let mut prints: Vec<&str> = results
+        .iter()
+        .map(|r| {
+            r["partialFingerprints"]["flinkform/v3"]
+                .as_str()
+                .expect("fingerprint")
+        })
+        .collect();
+    assert_eq!(results.len(), 39);
+    prints.sort_unstable();
+    prints.dedup();
+    assert_eq!(prints.len(), 39, "one alert per distinct finding");
+    // The two findings at one image are two alerts, and stay so when the value changes.
+    let image_prints = |dir: &std::path::Path| {
+        let (_, out) = run(dir, &["check", "--format", "sarif"]);
+        let doc: serde_json::Value = serde_json::from_str(&out).expect("json");
+        let mut p: Vec<String> = doc["runs"][0]["results"]
+            .as_array()
+            .expect("results")
+            .iter()
+            .filter(|r| {
+                r["ruleId"] == "official-image"
+                    && r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                        == "services/inventory-sync/service.yaml"
+            })
+            .map(|r| r["partialFingerprints"]["flinkform/v3"].to_string())
+            .collect();
+        p.sort();
+        p
+    };
+    let before = image_prints(repo.path());
+    assert_eq!(before.len(), 2);
+    let text = fs::read_to_string(&inventory).expect("read");
+    fs::write(
+        &inventory,
+        text.replace("docker.io/x/inv:latest", "quay.io/y/inventory:latest"),
+    )
+    .expect("write");
+    assert_eq!(
+        image_prints(repo.path()),
+        before,
+        "values are not part of it"
+    );
 }

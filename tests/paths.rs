@@ -25,24 +25,13 @@ fn run(dir: &Path, args: &[&str]) -> (i32, String, String) {
     )
 }
 
-/// A git repository with the example platform in `platform/` (Flux paths by default, so
-/// re-rendered for that layout) and a typo in one spec.
+/// A git repository with the example platform in `platform/` (`flux.platformPath: platform`,
+/// so re-rendered for that layout) and a typo in one spec.
 fn repository() -> tempfile::TempDir {
     let repo = tempfile::tempdir().expect("tempdir");
     let platform = repo.path().join("platform");
     copy_dir(&example(), &platform);
-    let cfg = platform.join("flinkform.yaml");
-    let text = fs::read_to_string(&cfg).expect("config");
-    let without: Vec<&str> = text
-        .lines()
-        .filter(|l| !l.trim_start().starts_with("platformPath:"))
-        .collect();
-    assert_eq!(
-        without.len() + 1,
-        text.lines().count(),
-        "the example sets platformPath"
-    );
-    fs::write(&cfg, without.join("\n") + "\n").expect("write");
+    set_platform_path(&platform, Some("platform"));
     git(repo.path(), &["init", "-q"]);
     let (code, _, err) = run(&platform, &["render"]);
     assert_eq!(code, 0, "{err}");
@@ -110,6 +99,105 @@ fn check_paths_from_the_git_root_find_the_platform() {
     assert!(err.contains("the paths belong to two platforms"), "{err}");
 }
 
+/// Sets (or, with `None`, removes) `flux.platformPath` in the example's config.
+fn set_platform_path(platform: &Path, value: Option<&str>) {
+    let cfg = platform.join("flinkform.yaml");
+    let text = fs::read_to_string(&cfg).expect("config");
+    let line = text
+        .lines()
+        .find(|l| l.trim_start().starts_with("platformPath:"))
+        .map(str::to_string);
+    let new = match (value, line) {
+        (Some(v), Some(line)) => text.replace(&line, &format!("    platformPath: {v}")),
+        (None, Some(line)) => text.replace(&format!("{line}\n"), ""),
+        (Some(v), None) => {
+            text.replacen("  flux:\n", &format!("  flux:\n    platformPath: {v}\n"), 1)
+        }
+        (None, None) => text,
+    };
+    assert_ne!(
+        new.contains("platformPath:"),
+        value.is_none(),
+        "{}",
+        cfg.display()
+    );
+    fs::write(&cfg, new).expect("write");
+}
+
+#[test]
+fn an_unset_platform_path_never_depends_on_the_machine() {
+    // At the git root, and the same files exported (no .git): the same bytes.
+    let cloned = tempfile::tempdir().expect("tempdir");
+    copy_dir(&example(), cloned.path());
+    set_platform_path(cloned.path(), None);
+    let exported = tempfile::tempdir().expect("tempdir");
+    copy_dir(cloned.path(), exported.path());
+    git(cloned.path(), &["init", "-q"]);
+    for dir in [cloned.path(), exported.path()] {
+        let (code, _, err) = run(dir, &["render"]);
+        assert_eq!(code, 0, "{err}");
+    }
+    let files = |d: &Path| {
+        let mut v: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(d.join("rendered"))
+            .into_iter()
+            .map(|e| e.expect("walk"))
+            .filter(|e| e.file_type().is_file())
+            .map(|e| {
+                (
+                    e.path()
+                        .strip_prefix(d)
+                        .expect("prefix")
+                        .display()
+                        .to_string(),
+                    fs::read(e.path()).expect("read"),
+                )
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    let a = files(cloned.path());
+    assert!(!a.is_empty());
+    assert!(
+        a == files(exported.path()),
+        "a clone and an export render alike"
+    );
+    // In a subfolder of a git repository, the default would be wrong for a GitRepository:
+    // a finding at flinkform.yaml says what to set, and nothing is rendered.
+    let repo = tempfile::tempdir().expect("tempdir");
+    let platform = repo.path().join("platform");
+    copy_dir(cloned.path(), &platform);
+    fs::remove_dir_all(platform.join(".git")).expect("rm");
+    git(repo.path(), &["init", "-q"]);
+    let (code, json, _) = run(&platform, &["check", "--format", "json"]);
+    assert_eq!(code, 1, "{json}");
+    let j: serde_json::Value = serde_json::from_str(&json).expect("json");
+    let d = j["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .find(|d| {
+            d["message"]
+                .as_str()
+                .is_some_and(|m| m.starts_with("flux.platformPath is not set"))
+        })
+        .unwrap_or_else(|| panic!("{json}"));
+    assert_eq!(d["file"], "platform/flinkform.yaml");
+    assert_eq!(d["rule"], "schema");
+    assert!(
+        d["help"]
+            .as_str()
+            .is_some_and(|h| h.starts_with("set `platformPath: platform` under `flux`")),
+        "{d}"
+    );
+    let (code, _, err) = run(&platform, &["render"]);
+    assert_eq!(code, 1, "{err}");
+    // Said, it renders.
+    set_platform_path(&platform, Some("platform"));
+    let (code, _, err) = run(&platform, &["render"]);
+    assert_eq!(code, 0, "{err}");
+}
+
 #[test]
 fn flux_paths_are_relative_to_the_source_artifact() {
     let repo = repository();
@@ -134,6 +222,7 @@ fn flux_paths_are_relative_to_the_source_artifact() {
     .expect("write");
     // Another kind of source holds what was pushed: the platform folder is its root…
     fix("kind: GitRepository", "kind: OCIRepository");
+    set_platform_path(&platform, None);
     assert_eq!(run(&platform, &["render"]).0, 0);
     assert!(flux(&platform).contains("  path: ./rendered/prod-eu-1/fraud-detector\n"));
     // …unless the config says where it is.

@@ -213,7 +213,9 @@ fn help_states_the_contract() {
         let (code, stdout, _) = run(Path::new("."), &[command, "--help"]);
         assert_eq!(code, 0);
         assert!(
-            stdout.contains("a format without an `--output` goes to stdout, and only one may"),
+            stdout.contains(
+                "a format without an `--output` goes to stdout, and at most one format may go there"
+            ),
             "{command}: {stdout}"
         );
         assert!(

@@ -227,13 +227,14 @@ fn path_of(bytes: &[u8]) -> PathBuf {
     }
 }
 
-/// Renders the base, or nothing when it has no platform config. `path_in_git` is the platform
-/// folder's path in its git repository when the base is a copy outside it.
-fn render_base(
+/// Compiles the base, or `None` when it has no platform config (then everything is new).
+/// `path_in_git` is the platform folder's path in its git repository when the base is a copy
+/// outside it.
+fn compile_base(
     base_root: &Path,
     label: &str,
     path_in_git: Option<String>,
-) -> Result<Rendered, Error> {
+) -> Result<Option<flinkform::compile::Compilation>, Error> {
     if !matches!(
         flinkform::io::kind(&base_root.join(flinkform::spec::platform::FILE_NAME)),
         Ok(Some(flinkform::io::Kind::File))
@@ -241,22 +242,16 @@ fn render_base(
         output::note(&format!(
             "{label} has no flinkform.yaml: everything counts as new"
         ));
-        return Ok(Rendered::default());
+        return Ok(None);
     }
-    let c = compile(
+    Ok(Some(compile(
         base_root,
         &Options {
             keep_objects: true,
             path_in_git,
             ..Options::default()
         },
-    )?;
-    if c.has_blocking_errors() {
-        output::note(&format!(
-            "{label} has errors (YAML, schema or CRD); its services that rendered are compared"
-        ));
-    }
-    Ok(c.rendered)
+    )?))
 }
 
 pub fn run(start: &Path, args: DiffArgs) -> Result<u8, Error> {
@@ -268,11 +263,11 @@ pub fn run(start: &Path, args: DiffArgs) -> Result<u8, Error> {
             ..Options::default()
         },
     )?;
-    if head.has_blocking_errors() {
-        output::note(
-            "the working tree has errors (run `flinkform check`); its services that rendered are compared",
-        );
-    }
+    // The copy of the base is outside the git repository: its Flux paths, and the paths the
+    // report shows, must still start where the working tree's do.
+    let in_git = flinkform::workspace::relative(&head.workspace.repo_root, &head.workspace.root)
+        .unwrap_or_default();
+    let _tmp;
     let (label, base) = match &args.base_dir {
         Some(dir) => {
             let dir = if dir.is_absolute() {
@@ -280,33 +275,52 @@ pub fn run(start: &Path, args: DiffArgs) -> Result<u8, Error> {
             } else {
                 start.join(dir)
             };
-            (
-                dir.display().to_string(),
-                render_base(&dir, &dir.display().to_string(), None)?,
-            )
+            let label = dir.display().to_string();
+            let base = compile_base(&dir, &label, None)?;
+            (label, base)
         }
         None => {
-            let (_tmp, base_root) = extract(&root, &args.base, &head)?;
-            // The copy is outside the git repository: its Flux paths must still start where
-            // the working tree's do.
-            let in_git =
-                flinkform::workspace::relative(&head.workspace.repo_root, &head.workspace.root);
-            (
-                args.base.clone(),
-                render_base(&base_root, &args.base, in_git)?,
-            )
+            let (tmp, base_root) = extract(&root, &args.base, &head)?;
+            _tmp = tmp;
+            let base = compile_base(&base_root, &args.base, Some(in_git.clone()))?;
+            (args.base.clone(), base)
         }
     };
-    let diffs = diff::diff(&base, &head.rendered);
+    // A spec with errors on one side is not a deleted (or new) service: name it from either.
+    let mut names = flinkform::diff::service_names(&head);
+    if let Some(b) = &base {
+        for (path, name) in flinkform::diff::service_names(b) {
+            names.entry(path).or_insert(name);
+        }
+    }
+    let sides = diff::Sides {
+        head: diff::Unrendered::of(&head, &in_git, &names),
+        base: base
+            .as_ref()
+            .map(|b| diff::Unrendered::of(b, &in_git, &names))
+            .unwrap_or_default(),
+    };
+    let empty = Rendered::default();
+    let base_rendered = base.as_ref().map_or(&empty, |b| &b.rendered);
+    let diffs = diff::without_unrendered(diff::diff(base_rendered, &head.rendered), &sides);
     let text = match args.format {
-        DiffFormat::Human => report::human(&diffs, &label),
-        DiffFormat::Markdown => report::markdown(&diffs, &label),
-        DiffFormat::Json => report::json(&diffs, &label),
+        DiffFormat::Human => report::human(&diffs, &label, &sides),
+        DiffFormat::Markdown => report::markdown(
+            &diffs,
+            &label,
+            &sides,
+            flinkform::diag::markdown::STEP_SUMMARY_LIMIT,
+        ),
+        DiffFormat::Json => report::json(&diffs, &label, &sides),
     };
     output::print(text.as_bytes())?;
-    Ok(if args.exit_code && !diffs.is_empty() {
-        EXIT_FINDINGS
-    } else {
-        EXIT_CLEAN
-    })
+    // Errors in the working tree that stop rendering: the diff is incomplete, and the change
+    // cannot be rendered as it is. (Errors only in the base are not this change's doing.)
+    Ok(
+        if !sides.head.is_complete() || args.exit_code && !diffs.is_empty() {
+            EXIT_FINDINGS
+        } else {
+            EXIT_CLEAN
+        },
+    )
 }

@@ -101,7 +101,7 @@ pub enum Command {
 #[derive(clap::Args, Debug, Clone)]
 pub struct ReportArgs {
     /// Report format. Repeat `--format F [--output FILE]` to write several reports in one run;
-    /// a format without an `--output` goes to stdout, and only one may.
+    /// a format without an `--output` goes to stdout, and at most one format may go there.
     #[arg(long, value_enum, default_values_t = [Format::Human])]
     pub format: Vec<Format>,
 
@@ -116,9 +116,11 @@ pub struct ReportArgs {
     #[arg(long, value_name = "FILE")]
     pub changed_files: Option<PathBuf>,
 
-    /// With `--format github`: a file that counts the annotations of a job, shared by the
-    /// commands of one job, so together they stay within what GitHub shows (10 errors, 10
-    /// warnings and 10 notices per step, 50 in all per job). Created when missing.
+    /// With `--format github`: a file that counts the annotations shown so far, shared by the
+    /// commands of one step (all the steps of a composite action are one step for GitHub) and
+    /// job, so together they stay within what GitHub shows (10 errors, 10 warnings and 10
+    /// notices per step, 50 in all per job). Lines `error N`, `warning N`, `notice N`, `job N`;
+    /// created when missing.
     #[arg(long, value_name = "FILE")]
     pub annotation_budget: Option<PathBuf>,
 

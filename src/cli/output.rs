@@ -9,8 +9,8 @@ use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 /// The report in one format. `changed` is the number of leading findings in files the
-/// change touches (when known); `job_remaining` what the job has left of GitHub's
-/// annotations. Returns the text and, for `github`, the annotations it used.
+/// change touches (when known); `room` what the step and job have left of GitHub's
+/// annotations. Returns the text and, for `github`, the annotations it used by kind.
 fn render(
     format: Format,
     report: &Report,
@@ -18,8 +18,8 @@ fn render(
     args: &ReportArgs,
     to_stdout: bool,
     changed: Option<usize>,
-    job_remaining: usize,
-) -> (String, usize) {
+    room: github::Room,
+) -> (String, [usize; 3]) {
     let text = match format {
         Format::Human => {
             let mut opts = human_options(args.color);
@@ -30,16 +30,25 @@ fn render(
         Format::Sarif => {
             let paths = flinkform::yaml::KeyPaths::new(sources);
             let key_path = |span| paths.at(span);
+            // The platform folder in its git repository (`.` at the root); a folder outside
+            // any repository (`lint /elsewhere`) names no platform.
+            let folder = sources.show_path(".", flinkform::source::Reader::Machine);
+            let platform = if folder.starts_with('/') || folder.starts_with("..") {
+                ""
+            } else {
+                folder.as_str()
+            };
             let opts = sarif::Options {
                 version: env!("CARGO_PKG_VERSION"),
                 analysis: analysis(args),
+                platform,
                 max_results: sarif::MAX_RESULTS,
                 key_path: &key_path,
             };
             sarif::render(report, sources, &rule_infos(), &opts)
         }
         Format::Github => {
-            let a = github::render(report, sources, job_remaining);
+            let a = github::render(report, sources, room, &local_command(args));
             return (a.text, a.used);
         }
         Format::Markdown => markdown::render(
@@ -47,13 +56,19 @@ fn render(
             sources,
             markdown::Options {
                 title: &format!("flinkform {}", analysis(args)),
+                command: &local_command(args),
                 changed,
                 ..markdown::Options::default()
             },
         ),
         Format::Junit => junit::render(report, sources, "flinkform", args.fail_on.threshold()),
     };
-    (text, 0)
+    (text, [0; 3])
+}
+
+/// The command that shows every finding of this report locally.
+fn local_command(args: &ReportArgs) -> String {
+    flinkform::diag::local_command(analysis(args))
 }
 
 /// The command a report is from (`check`, `render`, `lint`, …).
@@ -152,17 +167,19 @@ fn changed_first(
     )
 }
 
-/// The annotations this job has used so far, from the `--annotation-budget` file (0 when it
-/// does not exist yet).
-fn annotations_used(path: &Path) -> Result<usize, Error> {
-    match flinkform::io::read_bounded(path, 64, flinkform::io::Links::Follow) {
-        Ok(bytes) => String::from_utf8_lossy(&bytes).trim().parse().map_err(|_| {
+/// What the commands sharing the `--annotation-budget` file have shown so far (nothing when
+/// it does not exist yet).
+fn read_budget(path: &Path) -> Result<github::Budget, Error> {
+    match flinkform::io::read_bounded(path, 4096, flinkform::io::Links::Follow) {
+        Ok(bytes) => github::Budget::parse(&String::from_utf8_lossy(&bytes)).map_err(|why| {
             Error::Usage(format!(
-                "--annotation-budget {} does not hold a count of annotations",
+                "--annotation-budget {}: {why} (the file holds lines `error N`, `warning N`, `notice N` and `job N`)",
                 path.display()
             ))
         }),
-        Err(flinkform::io::ReadError::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => Ok(0),
+        Err(flinkform::io::ReadError::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => {
+            Ok(github::Budget::default())
+        }
         Err(e) => Err(e.into_error(&path.display().to_string())),
     }
 }
@@ -179,13 +196,12 @@ pub fn report(report: &Report, sources: &SourceMap, args: &ReportArgs) -> Result
         }
         None => (report, None),
     };
-    let used_before = match &args.annotation_budget {
-        Some(path) => annotations_used(path)?,
-        None => 0,
+    let before = match &args.annotation_budget {
+        Some(path) => read_budget(path)?,
+        None => github::Budget::default(),
     };
-    let mut used = used_before;
+    let mut budget = before;
     for (format, dest) in destinations {
-        let remaining = github::PER_JOB.saturating_sub(used);
         let (text, spent) = render(
             format,
             report,
@@ -193,18 +209,18 @@ pub fn report(report: &Report, sources: &SourceMap, args: &ReportArgs) -> Result
             args,
             dest.is_none(),
             changed,
-            remaining,
+            budget.room(),
         );
-        used += spent;
+        budget.spend(spent);
         match dest {
             Some(path) => flinkform::io::write_user_file(&path, text.as_bytes())?,
             None => print(text.as_bytes())?,
         }
     }
     if let Some(path) = &args.annotation_budget
-        && used != used_before
+        && budget != before
     {
-        flinkform::io::write_user_file(path, format!("{used}\n").as_bytes())?;
+        flinkform::io::write_user_file(path, budget.text().as_bytes())?;
     }
     Ok(())
 }

@@ -67,17 +67,11 @@ pub fn run(start: &Path, args: RenderArgs) -> Result<u8, Error> {
     if (blocked || !c.report.diagnostics.is_empty()) && (!args.check || human_only) {
         output::report(&c.report, &c.workspace.sources, &args.report)?;
     } else if blocked {
-        // `--check` in a machine format reports drift, which is its business; the policy is
-        // `check`'s. When nothing can be rendered, what blocks it is reported instead, so a
-        // failing `render --check` is never silent.
-        let fail_on = args.report.fail_on;
-        let mut report = flinkform::diag::Report {
-            diagnostics: c.report.diagnostics.clone(),
-            files: c.report.files,
-        };
-        report.diagnostics.retain(|d| {
-            flinkform::compile::is_blocking(d) || (d.is_active() && fail_on.fails(Some(d.severity)))
-        });
+        // `--check` in a machine format reports drift, which is its business; the findings
+        // are `check`'s. When nothing can be rendered, it says so once, at the first finding
+        // that stops it (`render-blocked`), so a failing `render --check` is never silent and
+        // a job that also runs `check` does not report every finding twice.
+        let report = blocked_report(&c, args.report.fail_on);
         output::report(&report, &c.workspace.sources, &args.report)?;
     }
     if blocked {
@@ -169,6 +163,53 @@ pub fn run(start: &Path, args: RenderArgs) -> Result<u8, Error> {
     // Everything is written; skip freeing the whole compilation (a tenth of a large run).
     std::mem::forget(c);
     Ok(EXIT_CLEAN)
+}
+
+/// The one `render-blocked` finding `render --check` reports in a machine format when
+/// findings stop rendering: at the first of them, with how many there are.
+fn blocked_report(
+    c: &flinkform::compile::Compilation,
+    fail_on: super::FailOn,
+) -> flinkform::diag::Report {
+    let blocking: Vec<&flinkform::diag::Diagnostic> = c
+        .report
+        .diagnostics
+        .iter()
+        .filter(|d| {
+            flinkform::compile::is_blocking(d) || (d.is_active() && fail_on.fails(Some(d.severity)))
+        })
+        .collect();
+    let out = c.workspace.platform.as_ref().map_or_else(
+        || "the output folder".to_string(),
+        |p| format!("{}/", p.output.value),
+    );
+    let rule = flinkform::policy::rules::render_blocked::RenderBlocked::META.name;
+    let n = blocking.len();
+    let first = blocking.first();
+    let what = first.map_or_else(String::new, |d| format!(": {} ({})", d.rule, d.message));
+    let message = if n == 0 {
+        // Nothing to point at (no platform config was found to render from).
+        format!("{out} cannot be checked: nothing can be rendered; `flinkform check` says why")
+    } else {
+        format!(
+            "{out} cannot be checked: {n} finding{} stop{} rendering, the first here{what}; `flinkform check` reports {}",
+            if n == 1 { "" } else { "s" },
+            if n == 1 { "s" } else { "" },
+            if n == 1 { "it" } else { "them all" },
+        )
+    };
+    let d = flinkform::diag::Diagnostic::error(rule, message)
+        .at_opt(
+            first.and_then(|d| d.primary.as_ref()).map(|l| l.span),
+            "rendering stops here",
+        )
+        .with_help(
+            "fix the findings `flinkform check` reports, then run `flinkform render` and commit the result",
+        );
+    flinkform::diag::Report {
+        diagnostics: vec![d],
+        files: c.report.files,
+    }
 }
 
 /// `render --keep-going`: writes what can be rendered, keeps the output of services whose spec

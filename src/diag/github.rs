@@ -10,20 +10,28 @@
 //! waived findings `notice`.
 //!
 //! GitHub shows at most [`PER_STEP`] annotations of each kind per step and [`PER_JOB`] in all
-//! per job, and silently drops the rest. The renderer keeps within both (the job's remaining
-//! budget is given by the caller, who shares it across the steps of a job), in report order
-//! (the caller puts the pull request's own files first), and when findings are left out it
-//! says how many in a notice, then lists them as plain log lines (not commands), so that
-//! every finding is still in the log.
+//! per job, and silently drops the rest. A composite action counts as **one** step: the runner
+//! collects the annotations of all its steps and re-adds them against the action's own
+//! counters (`ExecutionContext`, embedded issues; runner 2.305.0 and later), and every failing
+//! `run:` step adds one more error of its own ("Process completed with exit code N."). The
+//! renderer keeps within the [`Room`] the caller gives (what a [`Budget`] shared by the
+//! commands of one step and job has left), in report order (the caller puts the pull
+//! request's own files first), and when findings are left out it says how many in a notice,
+//! then lists them as plain log lines (not commands), so that every finding is still in the
+//! log.
 
 use super::json::Location;
 use super::{Diagnostic, Report, Severity};
 use crate::source::SourceMap;
 
-/// Annotations of one kind (error, warning, notice) GitHub shows per step.
+/// Annotations of one kind (error, warning, notice) GitHub shows per step; a composite action,
+/// all its steps together, is one step.
 pub const PER_STEP: usize = 10;
 /// Annotations GitHub shows per job, all steps and kinds together.
 pub const PER_JOB: usize = 50;
+
+/// The kinds of annotation, in the order [`Room::kinds`] and [`Budget::kinds`] use.
+pub const KINDS: [&str; 3] = ["error", "warning", "notice"];
 
 /// Escapes an annotation message.
 pub fn escape_data(s: &str) -> String {
@@ -43,14 +51,99 @@ pub fn log_line(s: &str) -> String {
     escape_data(s).replace("##[", "##%5B")
 }
 
+/// What is left of GitHub's limits for the annotations of one step and its job.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Room {
+    /// Errors, warnings and notices this step may still show.
+    pub kinds: [usize; 3],
+    /// Annotations the job may still show.
+    pub job: usize,
+}
+
+impl Room {
+    /// A step and job that have shown nothing yet.
+    pub const FULL: Room = Room {
+        kinds: [PER_STEP; 3],
+        job: PER_JOB,
+    };
+}
+
+/// The annotations shown so far by the commands that share one step (or one composite action)
+/// and the job (`--annotation-budget FILE`, which the action's own scripts also update). The
+/// file is text, one count per line: `error N`, `warning N`, `notice N` (this step's) and `job
+/// N` (the job's, all kinds and steps); a missing line counts 0.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Budget {
+    /// Errors, warnings and notices this step has shown.
+    pub kinds: [usize; 3],
+    /// Annotations the job has shown.
+    pub job: usize,
+}
+
+impl Budget {
+    /// Reads the file's text; `Err` says what is wrong with it.
+    pub fn parse(text: &str) -> Result<Budget, String> {
+        let mut b = Budget::default();
+        for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
+            let (name, count) = line
+                .split_once(' ')
+                .ok_or_else(|| format!("`{line}` is not `KIND COUNT`"))?;
+            let count: usize = count
+                .trim()
+                .parse()
+                .map_err(|_| format!("`{line}` does not end with a count"))?;
+            match KINDS.iter().position(|k| *k == name) {
+                Some(i) => b.kinds[i] = count,
+                None if name == "job" => b.job = count,
+                None => return Err(format!("`{name}` is not error, warning, notice or job")),
+            }
+        }
+        Ok(b)
+    }
+
+    /// The file's text.
+    pub fn text(&self) -> String {
+        let mut s = String::new();
+        for (k, n) in KINDS.iter().zip(self.kinds) {
+            s.push_str(&format!("{k} {n}\n"));
+        }
+        s.push_str(&format!("job {}\n", self.job));
+        s
+    }
+
+    /// What GitHub still shows.
+    pub fn room(&self) -> Room {
+        Room {
+            kinds: self.kinds.map(|n| PER_STEP.saturating_sub(n)),
+            job: PER_JOB.saturating_sub(self.job),
+        }
+    }
+
+    /// Counts the annotations a render used.
+    pub fn spend(&mut self, used: [usize; 3]) {
+        for (k, n) in self.kinds.iter_mut().zip(used) {
+            *k += n;
+        }
+        self.job += used.iter().sum::<usize>();
+    }
+}
+
 /// The annotations of a report.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Annotations {
     pub text: String,
-    /// Annotations written (the summary notice included), to subtract from the job's budget.
-    pub used: usize,
+    /// Errors, warnings and notices written (the summary notice included), to count in the
+    /// [`Budget`].
+    pub used: [usize; 3],
     /// Findings left out because of GitHub's limits (listed as plain log lines).
     pub omitted: usize,
+}
+
+impl Annotations {
+    /// Annotations written, all kinds.
+    pub fn total(&self) -> usize {
+        self.used.iter().sum()
+    }
 }
 
 fn kind(d: &Diagnostic) -> usize {
@@ -61,19 +154,17 @@ fn kind(d: &Diagnostic) -> usize {
     }
 }
 
-const COMMANDS: [&str; 3] = ["error", "warning", "notice"];
-
-/// Renders `report` as annotations within GitHub's limits: at most [`PER_STEP`] of each kind,
-/// and at most `job_remaining` in all (what this job has left of [`PER_JOB`]).
-pub fn render(report: &Report, sources: &SourceMap, job_remaining: usize) -> Annotations {
+/// Renders `report` as annotations within `room`, in report order. `command` is what shows
+/// every finding locally (`flinkform check`), for the notice about the ones left out.
+pub fn render(report: &Report, sources: &SourceMap, room: Room, command: &str) -> Annotations {
     let diags = &report.diagnostics;
-    // Greedy in report order, each kind within its own cap.
+    // Greedy in report order, each kind within its own room.
     let mut shown = vec![false; diags.len()];
     let mut per_kind = [0usize; 3];
     let mut total = 0;
     for (i, d) in diags.iter().enumerate() {
         let k = kind(d);
-        if per_kind[k] < PER_STEP && total < job_remaining {
+        if per_kind[k] < room.kinds[k] && total < room.job {
             shown[i] = true;
             per_kind[k] += 1;
             total += 1;
@@ -83,12 +174,12 @@ pub fn render(report: &Report, sources: &SourceMap, job_remaining: usize) -> Ann
     // When something is left out, make room for the notice that says so: it is a notice,
     // and it counts against the job.
     let mut notice = false;
-    if omitted > 0 && job_remaining > 0 {
-        let must_free = per_kind[2] == PER_STEP || total == job_remaining;
-        if must_free {
+    if omitted > 0 && room.job > 0 && room.kinds[2] > 0 {
+        let notices_full = per_kind[2] == room.kinds[2];
+        if notices_full || total == room.job {
             let freed = (0..diags.len())
                 .rev()
-                .find(|&i| shown[i] && (per_kind[2] < PER_STEP || kind(&diags[i]) == 2));
+                .find(|&i| shown[i] && (!notices_full || kind(&diags[i]) == 2));
             if let Some(i) = freed {
                 shown[i] = false;
                 per_kind[kind(&diags[i])] -= 1;
@@ -96,17 +187,17 @@ pub fn render(report: &Report, sources: &SourceMap, job_remaining: usize) -> Ann
                 omitted += 1;
             }
         }
-        notice = per_kind[2] < PER_STEP && total < job_remaining;
+        notice = per_kind[2] < room.kinds[2] && total < room.job;
     }
     let mut out = String::new();
     for (i, d) in diags.iter().enumerate() {
         if shown[i] {
-            out.push_str(&command(d, sources));
+            out.push_str(&command_line(d, sources));
         }
     }
     if omitted > 0 {
         let text = format!(
-            "{omitted} of {} findings are not shown as annotations: GitHub shows {PER_STEP} errors, {PER_STEP} warnings and {PER_STEP} notices per step and {PER_JOB} annotations per job. All findings are listed in this step's log below, and in the job summary and the SARIF report when the workflow writes them.",
+            "{omitted} of {} findings are not shown as annotations: GitHub shows at most {PER_STEP} errors, {PER_STEP} warnings and {PER_STEP} notices per step (all the steps of a composite action together) and {PER_JOB} per job. Each finding left out is listed in this step's log as a line starting `flinkform:`; `{command}` shows them all.",
             diags.len()
         );
         if notice {
@@ -115,7 +206,7 @@ pub fn render(report: &Report, sources: &SourceMap, job_remaining: usize) -> Ann
                 escape_property("flinkform: findings not annotated"),
                 escape_data(&text)
             ));
-            total += 1;
+            per_kind[2] += 1;
         }
         out.push_str(&format!("flinkform: {}\n", log_line(&text)));
         for (i, d) in diags.iter().enumerate() {
@@ -126,13 +217,13 @@ pub fn render(report: &Report, sources: &SourceMap, job_remaining: usize) -> Ann
     }
     Annotations {
         text: out,
-        used: total,
+        used: per_kind,
         omitted,
     }
 }
 
 /// One finding as a workflow command.
-fn command(d: &Diagnostic, sources: &SourceMap) -> String {
+fn command_line(d: &Diagnostic, sources: &SourceMap) -> String {
     let mut props = Vec::new();
     if let Some(p) = &d.primary {
         let l = Location::of(p.span, sources);
@@ -151,7 +242,7 @@ fn command(d: &Diagnostic, sources: &SourceMap) -> String {
     ));
     format!(
         "::{} {}::{}\n",
-        COMMANDS[kind(d)],
+        KINDS[kind(d)],
         props.join(","),
         escape_data(&message(d))
     )
@@ -182,7 +273,7 @@ fn plain(d: &Diagnostic, sources: &SourceMap) -> String {
     if let Some(s) = &d.subject {
         m.push_str(&format!(" [{s}]"));
     }
-    format!("{at}{} {}: {m}", COMMANDS[kind(d)], d.rule)
+    format!("{at}{} {}: {m}", KINDS[kind(d)], d.rule)
 }
 
 #[cfg(test)]
@@ -218,35 +309,104 @@ mod tests {
         text.lines().filter(|l| l.starts_with(prefix)).count()
     }
 
+    fn job(n: usize) -> Room {
+        Room {
+            kinds: [PER_STEP; 3],
+            job: n,
+        }
+    }
+
     #[test]
     fn within_the_per_step_and_per_job_limits_with_a_notice() {
         let mut sources = SourceMap::new();
         let r = report(25, Severity::Error, &mut sources);
-        let a = render(&r, &sources, PER_JOB);
+        let a = render(&r, &sources, Room::FULL, "flinkform check");
         assert_eq!(count(&a.text, "::error "), 10);
         assert_eq!(count(&a.text, "::notice "), 1);
-        assert_eq!((a.used, a.omitted), (11, 15));
+        assert_eq!((a.used, a.omitted), ([10, 0, 1], 15));
         assert_eq!(count(&a.text, "flinkform: a.yaml:1:1: error schema"), 15);
+        assert!(
+            a.text
+                .contains("15 of 25 findings are not shown as annotations")
+                && a.text.contains("`flinkform check` shows them all"),
+            "{}",
+            a.text
+        );
         // Only 4 left in the job: 3 findings and the notice.
-        let a = render(&r, &sources, 4);
-        assert_eq!((count(&a.text, "::error "), a.used, a.omitted), (3, 4, 22));
+        let a = render(&r, &sources, job(4), "flinkform check");
+        assert_eq!(
+            (count(&a.text, "::error "), a.used, a.omitted),
+            (3, [3, 0, 1], 22)
+        );
         // Nothing left: no annotation at all, but the log still lists everything.
-        let a = render(&r, &sources, 0);
-        assert_eq!((a.used, a.omitted), (0, 25));
+        let a = render(&r, &sources, job(0), "flinkform check");
+        assert_eq!((a.used, a.omitted), ([0; 3], 25));
         assert!(!a.text.lines().any(|l| l.starts_with("::")), "{}", a.text);
         // Within the limits: no notice.
         let r = report(10, Severity::Warning, &mut sources);
-        let a = render(&r, &sources, PER_JOB);
+        let a = render(&r, &sources, Room::FULL, "flinkform check");
         assert_eq!(
             (count(&a.text, "::warning "), a.used, a.omitted),
-            (10, 10, 0)
+            (10, [0, 10, 0], 0)
         );
         // Notices full: the last one gives way to the summary notice.
         let r = report(12, Severity::Info, &mut sources);
-        let a = render(&r, &sources, PER_JOB);
+        let a = render(&r, &sources, Room::FULL, "flinkform check");
         assert_eq!(
             (count(&a.text, "::notice "), a.used, a.omitted),
-            (10, 10, 3)
+            (10, [0, 0, 10], 3)
+        );
+    }
+
+    #[test]
+    fn an_earlier_command_of_the_step_leaves_less_room() {
+        let mut sources = SourceMap::new();
+        let r = report(5, Severity::Error, &mut sources);
+        // Another command of this composite action showed 8 errors and 2 notices.
+        let mut budget = Budget::parse("error 8\nnotice 2\njob 10\n").expect("budget");
+        let a = render(&r, &sources, budget.room(), "flinkform render --check");
+        assert_eq!((count(&a.text, "::error "), a.omitted), (2, 3));
+        assert_eq!(count(&a.text, "::notice "), 1, "{}", a.text);
+        budget.spend(a.used);
+        assert_eq!(budget.text(), "error 10\nwarning 0\nnotice 3\njob 13\n");
+        // No error and no notice left: nothing is annotated, the log lists all five.
+        let a = render(
+            &r,
+            &sources,
+            Room {
+                kinds: [0, 10, 0],
+                job: 40,
+            },
+            "flinkform check",
+        );
+        assert_eq!((a.used, a.omitted), ([0; 3], 5));
+        assert_eq!(count(&a.text, "flinkform: a.yaml:1:1: error schema"), 5);
+    }
+
+    #[test]
+    fn budget_files() {
+        assert_eq!(Budget::parse(""), Ok(Budget::default()));
+        let b = Budget::parse("job 49\nwarning 3\n").expect("parse");
+        assert_eq!((b.kinds, b.job), ([0, 3, 0], 49));
+        assert_eq!(
+            b.room(),
+            Room {
+                kinds: [10, 7, 10],
+                job: 1
+            }
+        );
+        assert_eq!(Budget::parse(&b.text()), Ok(b));
+        assert!(Budget::parse("22\n").is_err());
+        assert!(Budget::parse("errors 1\n").is_err());
+        assert!(Budget::parse("error x\n").is_err());
+        // Counts over the limits leave no room rather than wrapping around.
+        let b = Budget::parse("error 12\njob 60\n").expect("parse");
+        assert_eq!(
+            b.room(),
+            Room {
+                kinds: [0, 10, 10],
+                job: 0
+            }
         );
     }
 }

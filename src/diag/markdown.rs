@@ -23,6 +23,8 @@ pub const STEP_SUMMARY_LIMIT: usize = 1 << 20;
 pub struct Options<'a> {
     /// The heading.
     pub title: &'a str,
+    /// The command that shows every finding locally, for the line about rows left out.
+    pub command: &'a str,
     /// The number of leading findings (in report order) that are in files the change touches,
     /// when the changed files are known.
     pub changed: Option<usize>,
@@ -34,6 +36,7 @@ impl Default for Options<'_> {
     fn default() -> Self {
         Options {
             title: "flinkform",
+            command: "flinkform check",
             changed: None,
             max_bytes: STEP_SUMMARY_LIMIT,
         }
@@ -44,15 +47,27 @@ impl Default for Options<'_> {
 /// characters that open inline markup are backslash-escaped (`` \ ` * _ [ ] < > & | ~ $ ``),
 /// so nothing can start a code span, emphasis, a link or image, HTML, an entity, math,
 /// strikethrough or a table column; line breaks become `<br>`; control characters are
-/// dropped; `@` is followed by a zero-width space so no one is mentioned. (Characters that
-/// matter only at the start of a line, like `#` or `-`, cannot start one here.)
+/// dropped; `@` is followed by a zero-width space so no one is mentioned and no e-mail
+/// address becomes a link. GitHub also turns bare URLs into links (GFM's autolink extension:
+/// `http://`, `https://`, `ftp://`, `www.`, in any case), which no backslash prevents: a
+/// zero-width space after the scheme or the `www` breaks them. (Characters that matter only at
+/// the start of a line, like `#` or `-`, cannot start one here.)
 pub fn cell(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 8);
-    let mut chars = s.chars().peekable();
-    while let Some(c) = chars.next() {
+    let mut chars = s.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        if let Some(n) = autolink_prefix(&s[i..]) {
+            // The scheme or `www` as it is, then the break; the rest goes on as usual.
+            out.push_str(&s[i..i + n]);
+            out.push('\u{200B}');
+            while chars.peek().is_some_and(|(j, _)| *j < i + n) {
+                chars.next();
+            }
+            continue;
+        }
         match c {
             '\r' => {
-                if chars.peek() != Some(&'\n') {
+                if chars.peek().map(|(_, c)| *c) != Some('\n') {
                     out.push_str("<br>");
                 }
             }
@@ -67,6 +82,20 @@ pub fn cell(s: &str) -> String {
         }
     }
     out
+}
+
+/// The length of the scheme (`https`) or `www` that starts an autolink at the start of
+/// `rest`, if one does.
+fn autolink_prefix(rest: &str) -> Option<usize> {
+    let starts = |p: &str| {
+        rest.get(..p.len())
+            .is_some_and(|x| x.eq_ignore_ascii_case(p))
+    };
+    ["http://", "https://", "ftp://"]
+        .iter()
+        .find(|p| starts(p))
+        .map(|p| p.len() - 3)
+        .or_else(|| starts("www.").then_some(3))
 }
 
 pub fn render(report: &Report, sources: &SourceMap, opts: Options<'_>) -> String {
@@ -92,6 +121,8 @@ pub fn render(report: &Report, sources: &SourceMap, opts: Options<'_>) -> String
         if s.files == 1 { "" } else { "s" },
     );
     let mut doc = Doc::new(head, opts.max_bytes);
+    doc.command = opts.command.to_string();
+    doc.total = report.diagnostics.len();
     let active: Vec<(usize, &Diagnostic)> = report
         .diagnostics
         .iter()
@@ -185,12 +216,16 @@ fn code(rule: &str) -> String {
         .collect()
 }
 
-/// A document that stops taking rows once its byte budget is spent, and says so.
+/// A document that stops taking rows once its byte budget is spent, and says so. Its parts
+/// are headings, table heads and table rows, each whole: no block is left open.
 struct Doc {
     text: String,
     max: usize,
     omitted: usize,
     full: bool,
+    /// What shows every finding, and how many there are, for the last line.
+    command: String,
+    total: usize,
 }
 
 /// Room kept for the line that reports what was left out.
@@ -203,6 +238,8 @@ impl Doc {
             max,
             omitted: 0,
             full: false,
+            command: String::new(),
+            total: 0,
         }
     }
 
@@ -232,12 +269,15 @@ impl Doc {
 
     fn finish(mut self) -> String {
         if self.omitted > 0 {
+            // After a blank line: a paragraph of its own, outside the table above.
             let _ = write!(
                 self.text,
-                "\n**{} more row{} not shown:** a job summary holds at most {} KiB. Every finding is in the annotations' log, the SARIF report (code scanning) and the output of `flinkform check`.\n",
+                "\n**{} more row{} not shown:** a step summary holds at most {} KiB. `{}` shows all {} findings.\n",
                 self.omitted,
                 if self.omitted == 1 { " is" } else { "s are" },
-                self.max / 1024
+                self.max / 1024,
+                self.command,
+                self.total
             );
         }
         // The reserve covers the line above; a budget smaller than the head alone cannot be
@@ -254,5 +294,11 @@ mod tests {
         assert_eq!(super::cell("`x` <b> [l](u)"), "\\`x\\` \\<b\\> \\[l\\](u)");
         assert_eq!(super::cell("a\r\nb\rc\u{1b}"), "a<br>b<br>c");
         assert_eq!(super::cell("@team"), "@\u{200B}team");
+        assert_eq!(
+            super::cell("see https://evil.example/x or WWW.evil.example"),
+            "see https\u{200B}://evil.example/x or WWW\u{200B}.evil.example"
+        );
+        assert_eq!(super::cell("a@b.example"), "a@\u{200B}b.example");
+        assert_eq!(super::cell("é http"), "é http");
     }
 }

@@ -146,6 +146,15 @@ impl Diagnostic {
     }
 }
 
+/// The command that shows every finding of an analysis (`check`, `render`, `lint`) locally,
+/// for the lines that say where findings left out of a report can be seen.
+pub fn local_command(analysis: &str) -> String {
+    match analysis {
+        "render" => "flinkform render --check".to_string(),
+        other => format!("flinkform {other}"),
+    }
+}
+
 /// The docs link for a rule: its section in `docs/rules.md`.
 pub fn rule_url(rule: &str) -> String {
     format!("{DOCS_BASE}/rules.md#{rule}")

@@ -7,12 +7,17 @@
 //! * Locations are URIs relative to the git repository root (percent-encoded); a file outside
 //!   the repository (`lint /elsewhere/job.yaml`) is a `file://` URI. Columns count Unicode code
 //!   points (`columnKind: unicodeCodePoints`), `endColumn` is exclusive.
-//! * `partialFingerprints["flinkform/v2"]` hashes the rule, the file, the service and the key
-//!   path of the finding (`spec.taskManager.memory`), not its line, message, environment or
-//!   cluster: moving lines, rewording a message or adding `prod: {}` to a service keeps every
-//!   alert (and its dismissal); the same finding on several clusters is one alert.
-//! * `automationDetails.id` names the analysis (`flinkform/check/`), so uploads of different
-//!   commands do not close each other's alerts.
+//! * `partialFingerprints["flinkform/v3"]` hashes the rule, the file, the service, the key
+//!   path of the finding (`spec.taskManager.memory`) and the shape of its label (what kind of
+//!   finding of the rule it is: "not allowed", "unpinned"; numbers and quoted values left
+//!   out), not its line, message, values, environment or cluster: moving lines, rewording a
+//!   message or adding `prod: {}` to a service keeps every alert (and its dismissal); the
+//!   same finding on several clusters is one alert; two findings of one rule at one place are
+//!   two alerts.
+//! * `automationDetails.id` names the analysis and the platform: `flinkform/check/` for a
+//!   platform at the git root, `flinkform/check/platform/` for one in `platform/`, so uploads
+//!   of different commands, or of two platforms of one repository, do not close each other's
+//!   alerts.
 //! * Code scanning keeps at most [`MAX_RESULTS`] results of a run: the renderer keeps the
 //!   first ones in report order (the caller puts the pull request's own files first) and says
 //!   how many it left out in a tool notification.
@@ -40,8 +45,11 @@ pub struct RuleInfo {
 /// How to write the log.
 pub struct Options<'a> {
     pub version: &'a str,
-    /// The analysis, e.g. `check`: `automationDetails.id` is `flinkform/<analysis>/`.
+    /// The analysis, e.g. `check`: `automationDetails.id` is `flinkform/<analysis>/`, then the
+    /// platform's folder.
     pub analysis: &'a str,
+    /// The platform folder's path in its git repository (`platform`), or empty at the root.
+    pub platform: &'a str,
     /// The most results to write.
     pub max_results: usize,
     /// The key path of a span in its file (for fingerprints); see `yaml::KeyPaths`.
@@ -103,6 +111,29 @@ pub fn uri(path: &str) -> String {
     out
 }
 
+/// What kind of finding of its rule `d` is, from its label: the label with every quoted
+/// value (`` `…` ``) and every word holding a digit left out, so a finding keeps its
+/// fingerprint when the values it names change ("Flink 1.19" and "Flink 1.20" are one kind;
+/// "not allowed" and "unpinned" are two).
+fn label_shape(d: &Diagnostic) -> String {
+    let label = d.primary.as_ref().map_or("", |l| l.message.as_str());
+    let mut unquoted = String::new();
+    for (i, part) in label.split('`').enumerate() {
+        unquoted.push_str(if i % 2 == 0 { part } else { "…" });
+    }
+    unquoted
+        .split_whitespace()
+        .map(|w| {
+            if w.chars().any(|c| c.is_ascii_digit()) {
+                "#"
+            } else {
+                w
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// The service a finding is about: its subject without the environment and cluster
 /// (`fraud-detector (prod/prod-eu-1)` → `fraud-detector`).
 fn service(d: &Diagnostic) -> &str {
@@ -148,7 +179,7 @@ pub fn render(
             "informationUri": "https://github.com/flinkform/flinkform",
             "rules": driver_rules,
         }},
-        "automationDetails": { "id": format!("flinkform/{}/", opts.analysis) },
+        "automationDetails": { "id": automation_id(opts) },
         "columnKind": "unicodeCodePoints",
         "results": results,
     });
@@ -160,9 +191,11 @@ pub fn render(
                 "level": "warning",
                 "descriptor": { "id": "results-omitted" },
                 "message": { "text": format!(
-                    "{omitted} of {} results were left out: GitHub code scanning keeps at most {} results per run. The results kept come first in flinkform's order (files the change touches first); `flinkform check --format json` lists them all.",
+                    "{omitted} of {} results were left out: GitHub code scanning keeps at most {} results per run, so this log holds {kept}. The results kept come first in flinkform's order (files the change touches first); `{} --format json` lists all {}.",
                     report.diagnostics.len(),
-                    opts.max_results
+                    opts.max_results,
+                    super::local_command(opts.analysis),
+                    report.diagnostics.len()
                 ) },
             }],
         }]);
@@ -175,6 +208,17 @@ pub fn render(
     let mut out = serde_json::to_string_pretty(&doc).unwrap_or_default();
     out.push('\n');
     out
+}
+
+/// `flinkform/<analysis>/[<platform folder>/]`: GitHub takes the id up to its last `/` as the
+/// analysis' category, whose latest upload replaces the earlier ones.
+fn automation_id(opts: &Options<'_>) -> String {
+    let folder = opts.platform.trim_matches('/');
+    if folder.is_empty() || folder == "." {
+        format!("flinkform/{}/", opts.analysis)
+    } else {
+        format!("flinkform/{}/{folder}/", opts.analysis)
+    }
 }
 
 fn rule(r: &RuleInfo) -> Value {
@@ -221,11 +265,12 @@ fn result(
         "level": level(d.severity),
         "message": { "text": text },
         "partialFingerprints": {
-            "flinkform/v2": fingerprint(&[
+            "flinkform/v3": fingerprint(&[
                 &d.rule,
                 location.as_ref().map_or("", |l| l.file.as_str()),
                 service(d),
                 &key,
+                &label_shape(d),
             ]),
         },
     });
@@ -268,6 +313,25 @@ mod tests {
         assert_eq!(fingerprint(&["a", "b"]), fingerprint(&["a", "b"]));
         assert_ne!(fingerprint(&["ab", ""]), fingerprint(&["a", "b"]));
         assert_eq!(fingerprint(&[]), "cbf29ce484222325");
+    }
+
+    #[test]
+    fn label_shapes_leave_values_out() {
+        use crate::source::{FileId, Span};
+        let at = |label: &str| {
+            Diagnostic::error("r", "m").at(Span::new(FileId(0), 0, 1), label.to_string())
+        };
+        assert_eq!(
+            label_shape(&at("Flink 1.19")),
+            label_shape(&at("Flink 1.20"))
+        );
+        assert_eq!(label_shape(&at("outside [0.1, 2]")), "outside # #");
+        assert_eq!(label_shape(&at("needs `a.b`")), "needs …");
+        assert_ne!(
+            label_shape(&at("not allowed")),
+            label_shape(&at("unpinned"))
+        );
+        assert_eq!(label_shape(&Diagnostic::error("r", "m")), "");
     }
 
     #[test]

@@ -14,6 +14,11 @@
 //!   carry state into the upgrade, whatever the new mode says;
 //! * a new FlinkDeployment → **new job**, a removed one → **job deleted** (Flux prunes it and
 //!   the operator cancels the job; checkpoints stay in storage).
+//!
+//! A side with findings that stop rendering (YAML, schema, CRD errors, …) is [`Unrendered`]
+//! in part: the services whose spec did not render there are left out of the comparison
+//! ([`without_unrendered`]) — a spec with a YAML error is not a deleted job — and the reports
+//! say which, and why.
 
 pub mod report;
 
@@ -99,6 +104,106 @@ pub struct ObjectDiff {
     /// Extra detail for the impact, e.g. `parallelism 4 → 8`, `upgrade mode savepoint`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
+}
+
+/// What one side of a diff could not render.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Unrendered {
+    /// Nothing rendered at all: the platform config has errors.
+    pub nothing: bool,
+    /// Files with findings that stop rendering (git-root paths), sorted.
+    pub files: Vec<String>,
+    /// Services left out of the comparison: their spec did not render on this side.
+    pub services: Vec<String>,
+}
+
+impl Unrendered {
+    /// Whether this side rendered everything.
+    pub fn is_complete(&self) -> bool {
+        !self.nothing && self.files.is_empty()
+    }
+
+    /// What a compilation could not render. `prefix` is the platform folder's path in its git
+    /// repository (for git-root file paths); `names` maps spec paths (platform-relative) to
+    /// service names, from both sides, so a spec that does not load here is still named.
+    pub fn of(
+        c: &crate::compile::Compilation,
+        prefix: &str,
+        names: &BTreeMap<String, String>,
+    ) -> Unrendered {
+        let sources = &c.workspace.sources;
+        let (blocked, _) = c.blocked_specs();
+        let join = |p: &str| {
+            if prefix.is_empty() {
+                p.to_string()
+            } else {
+                format!("{prefix}/{p}")
+            }
+        };
+        let mut files: Vec<String> = c
+            .report
+            .diagnostics
+            .iter()
+            .filter(|d| crate::compile::is_blocking(d))
+            .filter_map(|d| d.primary.as_ref())
+            .map(|l| join(&sources.path(l.span.file)))
+            .chain(blocked.iter().map(|p| join(p)))
+            .collect();
+        let nothing = c.workspace.platform.is_none();
+        if nothing && files.is_empty() {
+            files.push(join(crate::spec::platform::FILE_NAME));
+        }
+        files.sort();
+        files.dedup();
+        let mut services: Vec<String> = blocked
+            .iter()
+            .filter_map(|p| names.get(p).cloned())
+            .collect();
+        services.sort();
+        services.dedup();
+        Unrendered {
+            nothing,
+            files,
+            services,
+        }
+    }
+}
+
+/// The spec path → service name of every service a compilation loaded.
+pub fn service_names(c: &crate::compile::Compilation) -> BTreeMap<String, String> {
+    c.workspace
+        .services
+        .iter()
+        .map(|s| (s.path.clone(), s.name.value.clone()))
+        .collect()
+}
+
+/// What the base and the working tree could not render.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Sides {
+    pub base: Unrendered,
+    pub head: Unrendered,
+}
+
+impl Sides {
+    /// Whether a service is compared: it rendered on both sides (when a side rendered
+    /// nothing, no service is).
+    pub fn compared(&self, service: &str) -> bool {
+        !self.base.nothing
+            && !self.head.nothing
+            && !self.base.services.iter().any(|s| s == service)
+            && !self.head.services.iter().any(|s| s == service)
+    }
+}
+
+/// The diffs of the services compared on both sides: a service that did not render on one
+/// side would otherwise show as removed (a deleted job) or added.
+pub fn without_unrendered(diffs: Vec<ObjectDiff>, sides: &Sides) -> Vec<ObjectDiff> {
+    diffs
+        .into_iter()
+        .filter(|d| sides.compared(&d.key.service))
+        .collect()
 }
 
 fn key_of(o: &RenderedObject) -> ObjectKey {

@@ -39,12 +39,13 @@ pub fn find(name: &str) -> Option<&'static dyn Rule> {
 
 /// Rules about the input itself, reported by the loading stages; their severity is not
 /// configurable.
-pub const CORE_RULES: [&str; 5] = [
+pub const CORE_RULES: [&str; 6] = [
     crate::yaml::RULE,
     crate::io::RULE,
     crate::schema::RULE,
     crate::validate::RULE,
     crate::output::DRIFT_RULE,
+    rules::render_blocked::RenderBlocked::META.name,
 ];
 
 /// The configured severity of a rule in an environment: `None` when the platform does not set

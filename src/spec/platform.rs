@@ -73,20 +73,40 @@ pub struct Flux {
     pub timeout: String,
     /// Where the platform folder (the folder of `flinkform.yaml`) is inside the source's
     /// artifact (`flux.platformPath`): the rendered Kustomizations' `path:` starts with it.
-    /// Unset: the compiler fills it in ([`Flux::default_platform_path`]).
+    /// Unset: the compiler fills in [`DEFAULT_PLATFORM_PATH`].
     pub platform_path: Option<Sp<String>>,
+    /// The `flux` mapping of the config (or its `spec`), where findings about it point.
+    pub span: Option<Span>,
 }
 
+/// `flux.platformPath` when the config does not set one: the artifact's root. It never
+/// depends on the machine (a clone or an export of the same files render the same bytes); a
+/// `GitRepository` platform in a subfolder of its git repository must set it (see
+/// [`Flux::platform_path_finding`]).
+pub const DEFAULT_PLATFORM_PATH: &str = ".";
+
 impl Flux {
-    /// The platform path when the config does not set one: for a `GitRepository` (whose
-    /// artifact is the whole git repository) the platform folder's path in its git repository;
-    /// for other sources (`OCIRepository`, `Bucket`), whose artifact is what was pushed, `.`.
-    pub fn default_platform_path(&self, in_git: &str) -> String {
-        if self.source_kind == "GitRepository" && !in_git.is_empty() {
-            in_git.to_string()
-        } else {
-            ".".to_string()
+    /// The finding when `flux.platformPath` is unset for a `GitRepository` platform that is
+    /// not at the root of its git repository (`in_git`: its path there): the default, the
+    /// artifact's root, would point every Kustomization at a folder that does not exist.
+    pub fn platform_path_finding(&self, in_git: &str) -> Option<Diagnostic> {
+        if self.platform_path.is_some() || self.source_kind != "GitRepository" || in_git.is_empty()
+        {
+            return None;
         }
+        Some(
+            Diagnostic::error(
+                crate::schema::RULE,
+                format!(
+                    "flux.platformPath is not set, but this platform is in `{in_git}` of its git repository: the Flux Kustomizations would point at `./{}/…` of the GitRepository, which is not where the output is",
+                    DEFAULT_OUTPUT
+                ),
+            )
+            .at_opt(self.span, "flux settings")
+            .with_help(format!(
+                "set `platformPath: {in_git}` under `flux` in {FILE_NAME} (where this folder is in the GitRepository's artifact; `.` if Flux's source holds this folder's contents)"
+            )),
+        )
     }
 
     /// The `path:` of a Flux Kustomization for a folder of the output (`{output}/{cluster}/…`,
@@ -440,6 +460,10 @@ impl Platform {
                 retry_interval: raw.flux.retry_interval,
                 timeout: raw.flux.timeout.unwrap_or_else(|| "5m".into()),
                 platform_path: raw.flux.platform_path,
+                span: spec
+                    .get("flux")
+                    .and_then(|n| n.origin.span())
+                    .or_else(|| spec.origin.span()),
             },
             allowed_registries: raw
                 .images

@@ -201,11 +201,37 @@ pub fn parse_markdown(md: &str) -> Markdown {
     m
 }
 
+/// The link targets GitHub's parser finds, autolinks included: comrak (a port of GitHub's
+/// cmark-gfm) with GFM's extensions on. pulldown-cmark has no autolink extension, so a bare
+/// `https://…` or `www.…` in a cell is a link only GitHub (and comrak) see.
+pub fn gfm_links(md: &str) -> Vec<String> {
+    use comrak::nodes::NodeValue;
+    let mut options = comrak::Options::default();
+    options.extension.autolink = true;
+    options.extension.table = true;
+    options.extension.strikethrough = true;
+    let arena = comrak::Arena::new();
+    let root = comrak::parse_document(&arena, md, &options);
+    root.descendants()
+        .filter_map(|n| match &n.data.borrow().value {
+            NodeValue::Link(l) | NodeValue::Image(l) => Some(l.url.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
 /// Asserts that every row of every table has as many cells as its header, that the only
-/// HTML is flinkform's own line breaks and `<details>` blocks, and that links go only to
-/// flinkform's documentation. Returns the parsed document.
+/// HTML is flinkform's own line breaks and `<details>` blocks, and that links — autolinks
+/// too, as GitHub finds them — go only to flinkform's documentation. Returns the parsed
+/// document.
 pub fn check_markdown(md: &str) -> Markdown {
     let m = parse_markdown(md);
+    for l in gfm_links(md) {
+        assert!(
+            l.starts_with("https://github.com/flinkform/flinkform/"),
+            "GitHub would make a link to {l:?} in\n{md}"
+        );
+    }
     for (head, rows) in &m.tables {
         for r in rows {
             assert_eq!(r.len(), head.len(), "a row with {r:?} under {head:?}\n{md}");

@@ -30,6 +30,7 @@ pub mod one_job_per_cluster;
 pub mod parallelism_fits_slots;
 pub mod pod_security;
 pub mod policy_config;
+pub mod render_blocked;
 pub mod render_drift;
 pub mod resources_defined;
 pub mod rollback_needs_ha;
@@ -74,6 +75,7 @@ pub static ALL: &[&dyn Rule] = &[
     &parallelism_fits_slots::ParallelismFitsSlots,
     &pod_security::PodSecurity,
     &policy_config::PolicyConfig,
+    &render_blocked::RenderBlocked,
     &render_drift::RenderDrift,
     &resources_defined::ResourcesDefined,
     &rollback_needs_ha::RollbackNeedsHa,
