@@ -811,9 +811,12 @@ fn all_output(dir: &Path, args: &[&str]) -> (i32, String) {
     (out.status.code().unwrap_or(-1), text)
 }
 
-/// Secret markers in every place a spec can hold a credential: flinkConfiguration (flat and
-/// as a JVM system property), job arguments (`--password x`, `--token=x`), the spec's `env`,
-/// a pod template variable, and a value that looks like a key whatever its name.
+/// Secret markers in every place a spec can hold a credential: flinkConfiguration (flat, as a
+/// JVM system property, Azure's `fs.azure.account.key.<account>…`), job arguments
+/// (`--password x`, `--token=x`, a JAAS configuration, a URL with a password, a JDBC URL, a
+/// GitHub token), the spec's `env`, a pod template's variables, container arguments
+/// (`--password x`) and command (`Authorization: Bearer x`), a log configuration (a property
+/// and a JAAS line), and a value that looks like a key whatever its name.
 fn plant_secrets(spec: &str, tag: &str) -> String {
     spec.replace(
         "  env:\n    KAFKA_BOOTSTRAP: kafka.acme.internal:9093\n",
@@ -825,19 +828,29 @@ fn plant_secrets(spec: &str, tag: &str) -> String {
     s3.secret-key: Mk-conf-{tag}
     env.java.opts.taskmanager: -Djavax.net.ssl.keyStorePassword=Mk-jvm-{tag}
     state.backend.rocksdb.localdir: AKIAMKIDMARKER{tag}99
+    fs.azure.account.key.acme.blob.core.windows.net: Mk-azure-{tag}
+  logConfiguration:
+    log4j-console.properties: |
+      rootLogger.level = INFO
+      appender.kafka.password = Mk-log-{tag}
+      appender.kafka.jaas = org.apache.kafka.common.security.plain.PlainLoginModule required username=\"u\" password=\"Mk-logjaas-{tag}\";
   podTemplate:
     spec:
       containers:
         - name: flink-main-container
           env:
             - {{ name: API_TOKEN, value: Mk-pod-{tag} }}
+        - name: side
+          image: registry.acme.example/tools/curl:8.5.0
+          command: [\"sh\", \"-c\", \"curl -H 'Authorization: Bearer Mk-bearer-{tag}' http://x\"]
+          args: [\"--password\", \"Mk-cargs-{tag}\"]
 "
         ),
     )
     .replace(
         "    args: [\"--topic\", \"payments\", \"--model\", \"gbt-2026-10\"]\n",
         &format!(
-            "    args: [\"--topic\", \"payments\", \"--password\", \"Mk-arg-{tag}\", \"--token=Mk-inline-{tag}\"]\n"
+            "    args: [\"--topic\", \"payments\", \"--password\", \"Mk-arg-{tag}\", \"--token=Mk-inline-{tag}\", \"--sasl.jaas.config\", \"org.apache.kafka.common.security.plain.PlainLoginModule required username=u password=Mk-jaasarg-{tag};\", \"--db\", \"postgres://u:Mk-url-{tag}@db.internal/x\", \"--jdbc\", \"jdbc:postgresql://db.internal/x?user=u&password=Mk-jdbc-{tag}\", \"--gh\", \"ghp_MARKER{tag}abcdefghijklmnopqrstuvwxyz01\"]\n"
         ),
     )
 }
@@ -855,10 +868,15 @@ fn secrets_never_appear_in_any_command_or_format() {
     let spec_path = r.path().join("services/fraud-detector/service.yaml");
     let original = fs::read_to_string(&spec_path).expect("read");
     let planted = plant_secrets(&original, "1AAA");
-    assert!(
-        planted.contains("Mk-arg-1AAA") && planted.contains("Mk-env-1AAA"),
-        "{planted}"
-    );
+    for m in [
+        "Mk-arg-1AAA",
+        "Mk-env-1AAA",
+        "Mk-log-1AAA",
+        "Mk-bearer-1AAA",
+        "Mk-jdbc-1AAA",
+    ] {
+        assert!(planted.contains(m), "{m}: {planted}");
+    }
     fs::write(&spec_path, &planted).expect("write");
 
     // 1. The rule reports them: check and render in every format say so, never what.

@@ -3,8 +3,9 @@
 //! does.
 //!
 //! * workflow commands: the GitHub runner's parser (`tests/runner/workflow_commands.rs`):
-//!   one command per finding, the file and the message read back exactly, nothing else a
-//!   command;
+//!   one command per finding, the file and the message read back exactly (with control and
+//!   bidirectional characters written as visible escapes, as on the terminal), nothing else a
+//!   command, no control character but line breaks in the log;
 //! * Markdown: a CommonMark/GFM parser: every row has its four cells, the cell reads as the
 //!   message, no HTML but line breaks, no link but the rule's documentation;
 //! * JUnit: an XML parser: well-formed, the message attribute reads back (minus what XML 1.0
@@ -125,10 +126,17 @@ proptest! {
         prop_assert!(log.legacy.is_empty());
         let c = &log.commands[0];
         prop_assert_eq!(&c.name, "error");
-        prop_assert_eq!(c.properties.get("file"), Some(&file));
+        prop_assert_eq!(c.properties.get("file"), Some(&terminal::inline(&file)));
         prop_assert_eq!(c.properties.get("title").map(String::as_str), Some("flinkform schema"));
-        let expected = format!("{message}\n");
+        let expected = format!("{}\n", terminal::text(&message));
         prop_assert!(c.data.starts_with(&expected), "{:?}", c.data);
+        // What the runner shows (the data, the properties) holds no control or bidirectional
+        // character but the line breaks and tabs of the message.
+        let shown = c.properties.values().chain(std::iter::once(&c.data));
+        for text in shown {
+            prop_assert!(!text.chars().any(|ch| terminal::is_unsafe(ch) && ch != '\n' && ch != '\t'), "{:?}", text);
+        }
+        prop_assert!(!a.text.chars().any(|ch| terminal::is_unsafe(ch) && ch != '\n' && ch != '\t'), "{:?}", a.text);
         prop_assert_eq!(workflow_commands::lines(&a.text).len(), 1);
     }
 
@@ -203,7 +211,7 @@ fn a_file_name_cannot_inject_a_workflow_command() {
     let a = github::render(&r, &sources, github::PER_JOB);
     assert_eq!(
         a.text,
-        "::error file=services/x%0A%3A%3Aerror file=evil.yaml%3A%3Ainjected%0A%2Ctitle=y%3Az/service.yaml,line=1,col=1,endColumn=5,title=flinkform schema::fine%0Ahttps://github.com/flinkform/flinkform/blob/main/docs/rules.md#schema\n"
+        "::error file=services/x\\n%3A%3Aerror file=evil.yaml%3A%3Ainjected\\n%2Ctitle=y%3Az/service.yaml,line=1,col=1,endColumn=5,title=flinkform schema::fine%0Ahttps://github.com/flinkform/flinkform/blob/main/docs/rules.md#schema\n"
     );
 }
 

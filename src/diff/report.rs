@@ -3,6 +3,7 @@
 
 use super::{Change, FieldChange, Impact, ObjectDiff};
 use crate::diag::markdown::cell;
+use crate::diag::terminal;
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -23,12 +24,15 @@ fn show(v: &Option<Value>) -> String {
     }
 }
 
+/// One changed field on one line, with every control and bidirectional character from the
+/// specs (in keys and values) written as a visible escape, as in every output for people.
 fn field_line(f: &FieldChange) -> String {
-    match (&f.old, &f.new) {
+    let line = match (&f.old, &f.new) {
         (None, _) => format!("+ {}: {}", f.path, show(&f.new)),
         (_, None) => format!("- {}: {}", f.path, show(&f.old)),
         _ => format!("~ {}: {} → {}", f.path, show(&f.old), show(&f.new)),
-    }
+    };
+    terminal::inline(&line)
 }
 
 /// The longest run of backticks in `lines`.
@@ -103,7 +107,7 @@ pub fn human(diffs: &[ObjectDiff], base: &str) -> String {
             let detail = d
                 .detail
                 .as_deref()
-                .map(|x| format!(" ({x})"))
+                .map(|x| format!(" ({})", terminal::inline(x)))
                 .unwrap_or_default();
             let _ = writeln!(
                 s,
@@ -162,7 +166,7 @@ pub fn markdown(diffs: &[ObjectDiff], base: &str) -> String {
             let detail = d
                 .detail
                 .as_deref()
-                .map(|x| format!(" ({x})"))
+                .map(|x| format!(" ({})", terminal::inline(x)))
                 .unwrap_or_default();
             let impact = d
                 .impact
@@ -183,12 +187,7 @@ pub fn markdown(diffs: &[ObjectDiff], base: &str) -> String {
                 // no key or value from a spec can end the block.
                 let lines: Vec<String> = fields
                     .iter()
-                    .map(|f| {
-                        field_line(f)
-                            .replacen("~ ", "! ", 1)
-                            .replace('\r', "\\r")
-                            .replace('\n', "\\n")
-                    })
+                    .map(|f| field_line(f).replacen("~ ", "! ", 1))
                     .collect();
                 let fence = "`".repeat(3.max(longest_backtick_run(&lines) + 1));
                 let _ = writeln!(s, "\n  {fence}diff");
