@@ -310,3 +310,56 @@ fn render_check_and_notes_keep_escapes_from_the_repository_off_the_terminal() {
         "{stderr}"
     );
 }
+
+/// `diff` (human, Markdown) and `import --dry-run` print keys and values from specs: control
+/// and bidirectional characters are escaped there as in `check` (they printed U+202E raw).
+#[test]
+fn diff_and_import_dry_run_escape_control_and_bidi_characters() {
+    let repo = common::isolated(&common::example());
+    common::git(repo.path(), &["init", "-q"]);
+    common::git(repo.path(), &["add", "-A"]);
+    common::git(repo.path(), &["commit", "-q", "-m", "base"]);
+    let spec = repo.path().join("services/fraud-detector/service.yaml");
+    let text = std::fs::read_to_string(&spec).expect("spec");
+    let text = text.replace(
+        "    KAFKA_BOOTSTRAP: kafka.acme.internal:9093\n",
+        "    KAFKA_BOOTSTRAP: kafka.acme.internal:9093\n  flinkConfiguration:\n    \"pipeline.name\\u202E\\e[2J\": \"a\\u202Eb\\e]0;t\\a\"\n",
+    );
+    std::fs::write(&spec, text).expect("write");
+    let unsafe_chars = |s: &str| {
+        s.chars()
+            .any(|c| terminal::is_unsafe(c) && c != '\n' && c != '\t')
+    };
+    for format in ["human", "markdown"] {
+        let out = common::flinkform()
+            .current_dir(repo.path())
+            .args(["diff", "--base", "HEAD", "--format", format])
+            .output()
+            .expect("run");
+        assert!(out.status.success(), "{format}");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            stdout.contains("pipeline.name\\u{202e}"),
+            "{format}: {stdout}"
+        );
+        assert!(!unsafe_chars(&stdout), "{format}: {stdout:?}");
+    }
+    std::fs::write(
+        repo.path().join("legacy.yaml"),
+        "apiVersion: flink.apache.org/v1beta1\nkind: FlinkDeployment\nmetadata: { name: legacy, namespace: legacy }\nspec:\n  flinkVersion: v1_20\n  image: flink:1.20.1-java17\n  flinkConfiguration:\n    \"pipeline.name\": \"a\\u202Eb\\e[2J\"\n  jobManager: { resource: { cpu: 1, memory: 2048m } }\n  taskManager: { resource: { cpu: 1, memory: 2048m } }\n  job: { jarURI: local:///opt/flink/usrlib/legacy.jar, parallelism: 2, upgradeMode: savepoint }\n",
+    )
+    .expect("write");
+    let out = common::flinkform()
+        .current_dir(repo.path())
+        .args(["import", "legacy.yaml", "--team", "shop", "--dry-run"])
+        .output()
+        .expect("run");
+    let all = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(all.contains("kind: FlinkService"), "{all}");
+    assert!(all.contains("\\u{202e}"), "{all}");
+    assert!(!unsafe_chars(&all), "{all:?}");
+}

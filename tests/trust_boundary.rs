@@ -809,3 +809,53 @@ fn a_name_that_is_not_utf8_in_the_output_is_left_alone() {
     assert!(odd.exists());
     assert_eq!(run(r.path(), &["render", "--check"]).code, Some(0));
 }
+
+// ---------------------------------------------------------------------------------------------
+// Found by the second review of the boundary
+// ---------------------------------------------------------------------------------------------
+
+/// Operational errors quote what the repository or the command line holds: a CRD whose
+/// `type:` is a 5 MB string, a path with a line break and a workflow command. The error is
+/// bounded (it printed 5 MB), each part on one line with control characters escaped (the path
+/// started a line of its own: `::error::…` in a CI log).
+#[test]
+fn operational_errors_are_bounded_and_one_line_per_part() {
+    let r = repo();
+    fs::create_dir_all(r.path().join("crds")).expect("mkdir");
+    let huge = format!("\\e[2J{}", "Q".repeat(5_000_000));
+    fs::write(
+        r.path().join("crds/x.yaml"),
+        format!(
+            "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata: {{ name: flinkdeployments.flink.apache.org }}\nspec:\n  group: flink.apache.org\n  names: {{ kind: FlinkDeployment }}\n  versions:\n    - name: v1beta1\n      schema:\n        openAPIV3Schema:\n          type: \"{huge}\"\n"
+        ),
+    )
+    .expect("write");
+    set_platform(
+        r.path(),
+        "  output: rendered\n",
+        "  output: rendered\n  crds: [crds]\n",
+    );
+    let out = run(r.path(), &["check"]);
+    assert_eq!(out.code, Some(2), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("unknown type `\\u{1b}[2JQQQQ"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stderr.len() < 2_500, "{} bytes", out.stderr.len());
+    assert!(!out.stderr.contains('\u{1b}'), "{:?}", out.stderr);
+
+    let out = run(r.path(), &["lint", "x\n::error::INJECTED\u{1b}[2J"]);
+    assert_eq!(out.code, Some(2), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("x\\n::error::INJECTED\\u{1b}[2J"),
+        "{}",
+        out.stderr
+    );
+    for line in out.stderr.lines() {
+        assert!(
+            line.starts_with("error: ") || line.starts_with("  caused by: "),
+            "a line of its own: {line:?}"
+        );
+    }
+}
