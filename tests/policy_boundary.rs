@@ -505,6 +505,60 @@ spec:
     assert_eq!(code, 1);
 }
 
+/// The same escapes through Flink options instead of a template: `hostNetwork` set by
+/// `kubernetes.hostnetwork.enabled`, pods built from a template file in the image
+/// (`kubernetes.pod-template-file.*`), an unconfined AppArmor profile in the pods'
+/// annotations. They passed; they are `pod-security` findings at their line, and nothing
+/// renders. Scheduling options (node selectors, tolerations) are not the level's business.
+#[test]
+fn flink_options_that_change_the_pods_are_checked_like_templates() {
+    let hostile = "apiVersion: flinkform/v1
+kind: FlinkService
+metadata:
+  name: escape
+  team: shop
+spec:
+  job:
+    jarURI: local:///opt/flink/usrlib/job.jar
+  flinkConfiguration:
+    kubernetes.hostnetwork.enabled: \"true\"
+    kubernetes.pod-template-file.taskmanager: /opt/flink/tm.yaml
+    kubernetes.pod-template-file.jobmanager: /opt/flink/jm.yaml
+    kubernetes.pod-template-file.default: /opt/flink/pod.yaml
+    kubernetes.jobmanager.annotations: container.apparmor.security.beta.kubernetes.io/flink-main-container:unconfined
+    kubernetes.taskmanager.node-selector: pool:flink
+    kubernetes.taskmanager.tolerations: key:dedicated,operator:Equal,value:flink,effect:NoSchedule
+  environments: { staging: {} }
+";
+    let r = repo(PLATFORM, &[("escape", hostile)]);
+    let (code, found) = check_json(r.path());
+    assert_eq!(code, 1);
+    let got: Vec<(&str, u64)> = found.iter().map(|f| (f.0.as_str(), f.2)).collect();
+    assert_eq!(
+        got,
+        [
+            ("pod-security", 10),
+            ("pod-security", 11),
+            ("pod-security", 12),
+            ("pod-security", 13),
+            ("pod-security", 14),
+        ],
+        "{found:#?}"
+    );
+    assert!(found[0].4.contains("`hostNetwork: true`"), "{found:?}");
+    let (code, _, _) = run(r.path(), &["render"]);
+    assert_eq!(code, 1);
+    assert!(!r.path().join("rendered").exists());
+    // Where the platform allows `privileged`, they are the platform's call.
+    let privileged = PLATFORM.replace(
+        "spec:\n  defaults:",
+        "spec:\n  policy: { podSecurity: privileged }\n  defaults:",
+    );
+    let r = repo(&privileged, &[("escape", hostile)]);
+    let (code, found) = check_json(r.path());
+    assert_eq!((code, found.len()), (0, 0), "{found:#?}");
+}
+
 #[test]
 fn lint_applies_the_level_of_the_environment_it_is_given() {
     let r = repo(RESTRICTED_PLATFORM, &[]);
