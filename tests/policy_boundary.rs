@@ -559,6 +559,99 @@ spec:
     assert_eq!((code, found.len()), (0, 0), "{found:#?}");
 }
 
+/// Service labels that are switches for the cluster (`openshift.io/run-level` exempts a
+/// namespace from security constraints, `admission.gatekeeper.sh/ignore` from policy,
+/// `istio-injection` from the mesh, Flux's ownership labels) passed and reached the
+/// Namespace. They are `reserved-labels` findings at their line; and even when the platform
+/// lets them through, no service label reaches the Namespace (its own labels go on the
+/// namespaced objects).
+#[test]
+fn service_labels_never_reach_the_namespace_and_switches_are_findings() {
+    let labelled = |labels: &str| {
+        spec("tagged").replace(
+            "  team: shop\n",
+            &format!("  team: shop\n  labels:\n{labels}"),
+        )
+    };
+    let switches = "    openshift.io/run-level: \"0\"
+    admission.gatekeeper.sh/ignore: \"true\"
+    istio-injection: disabled
+    kubernetes.io/metadata.name: flink-operator
+    kustomize.toolkit.fluxcd.io/name: flux-system
+    app.kubernetes.io/component: scoring
+    cost-center: cc-1
+";
+    let r = repo(PLATFORM, &[("tagged", &labelled(switches))]);
+    let (code, found) = check_json(r.path());
+    assert_eq!(code, 1);
+    let got: Vec<(&str, u64)> = found.iter().map(|f| (f.0.as_str(), f.2)).collect();
+    assert_eq!(
+        got,
+        [
+            ("reserved-labels", 7),
+            ("reserved-labels", 8),
+            ("reserved-labels", 9),
+            ("reserved-labels", 10),
+            ("reserved-labels", 11),
+        ],
+        "{found:#?}"
+    );
+    assert!(
+        found[0]
+            .4
+            .contains("`openshift.io/run-level` is OpenShift's"),
+        "{found:?}"
+    );
+    let (code, _, _) = run(r.path(), &["render"]);
+    assert_eq!(code, 1);
+    assert!(!r.path().join("rendered").exists());
+
+    // Allowed labels go on the namespaced objects, never on the Namespace.
+    let r = repo(
+        PLATFORM,
+        &[(
+            "tagged",
+            &labelled("    app.kubernetes.io/component: scoring\n    cost-center: cc-1\n"),
+        )],
+    );
+    let (code, out, err) = run(r.path(), &["render"]);
+    assert_eq!(code, 0, "{out}{err}");
+    let dir = r.path().join("rendered/staging-1/tagged");
+    let namespace = fs::read_to_string(dir.join("namespace.yaml")).expect("namespace");
+    assert!(
+        !namespace.contains("cost-center") && !namespace.contains("component"),
+        "{namespace}"
+    );
+    assert!(
+        namespace.contains("pod-security.kubernetes.io/enforce: baseline"),
+        "{namespace}"
+    );
+    let deployment = fs::read_to_string(dir.join("flinkdeployment.yaml")).expect("deployment");
+    assert!(deployment.contains("cost-center: cc-1"), "{deployment}");
+
+    // A platform that waives the finding gets the labels on the namespaced objects; the
+    // Namespace still carries flinkform's own only.
+    let waived = PLATFORM.replace(
+        "spec:\n  defaults:",
+        "spec:\n  policy:\n    waivers:\n      - { rule: reserved-labels, service: tagged, reason: mesh opt-out, expires: 2999-01-01 }\n  defaults:",
+    );
+    let r = repo(&waived, &[("tagged", &labelled(switches))]);
+    let (code, out, err) = run(r.path(), &["render"]);
+    assert_eq!(code, 0, "{out}{err}");
+    let namespace = fs::read_to_string(r.path().join("rendered/staging-1/tagged/namespace.yaml"))
+        .expect("namespace");
+    for key in [
+        "openshift.io",
+        "gatekeeper",
+        "istio",
+        "metadata.name",
+        "fluxcd",
+        "cost-center",
+    ] {
+        assert!(!namespace.contains(key), "{key}: {namespace}");
+    }
+}
+
 #[test]
 fn lint_applies_the_level_of_the_environment_it_is_given() {
     let r = repo(RESTRICTED_PLATFORM, &[]);

@@ -31,6 +31,7 @@ pub mod parallelism_fits_slots;
 pub mod pod_security;
 pub mod policy_config;
 pub mod render_drift;
+pub mod reserved_labels;
 pub mod resources_defined;
 pub mod rollback_needs_ha;
 pub mod savepoint_dir_required;
@@ -74,6 +75,7 @@ pub static ALL: &[&dyn Rule] = &[
     &pod_security::PodSecurity,
     &policy_config::PolicyConfig,
     &render_drift::RenderDrift,
+    &reserved_labels::ReservedLabels,
     &resources_defined::ResourcesDefined,
     &rollback_needs_ha::RollbackNeedsHa,
     &savepoint_dir_required::SavepointDirRequired,
