@@ -859,3 +859,110 @@ fn operational_errors_are_bounded_and_one_line_per_part() {
         );
     }
 }
+
+/// `output: services` was caught only for patterns whose literal prefix is `services`: with
+/// `**/service.yaml`, `*/*/service.yaml`, `s*/…`, `[s]ervices/…` or `{services,x}/…`, `check`
+/// passed with nothing checked and `render` wrote among the specs; an output inside a spec's
+/// folder silently skipped that spec. Now a spec inside the output folder is an `unsafe-path`
+/// finding at `output:` (never skipped: discovery then looks there too), and nothing renders.
+/// A pattern that reaches the output folder but matches nothing there is fine.
+#[test]
+fn glob_patterns_cannot_hide_specs_in_the_output_folder() {
+    for (pattern, output, held) in [
+        (
+            "**/service.yaml",
+            "services",
+            "services/clickstream-sessionizer/service.yaml",
+        ),
+        (
+            "*/*/service.yaml",
+            "services",
+            "services/clickstream-sessionizer/service.yaml",
+        ),
+        (
+            "s*/*/service.yaml",
+            "services",
+            "services/clickstream-sessionizer/service.yaml",
+        ),
+        (
+            "[s]ervices/*/service.yaml",
+            "services",
+            "services/clickstream-sessionizer/service.yaml",
+        ),
+        (
+            "{services,x}/*/service.yaml",
+            "services",
+            "services/clickstream-sessionizer/service.yaml",
+        ),
+        (
+            "**/service.yaml",
+            "services/payments-enricher",
+            "services/payments-enricher/service.yaml",
+        ),
+    ] {
+        let r = repo();
+        set_platform(
+            r.path(),
+            "  output: rendered\n",
+            &format!("  output: {output}\n  services:\n    include: [\"{pattern}\"]\n"),
+        );
+        let services_before = listing(&r.path().join("services"));
+        let json = every_format(r.path(), &["check"], 1);
+        has(
+            &json,
+            "unsafe-path",
+            "flinkform.yaml",
+            11,
+            11,
+            &format!("holds `{held}`"),
+        );
+        // The specs are still checked (the example's are clean): the only finding is the
+        // output's, and every spec is counted.
+        assert_eq!(
+            json["diagnostics"].as_array().map(Vec::len),
+            Some(1),
+            "{json:#}"
+        );
+        assert_eq!(json["summary"]["files"], 8, "{pattern}: {json:#}");
+        let out = run(r.path(), &["render"]);
+        assert_eq!(out.code, Some(1), "{pattern}: {}", out.stderr);
+        assert_eq!(
+            listing(&r.path().join("services")),
+            services_before,
+            "{pattern}"
+        );
+    }
+
+    // `**/service.yaml` reaches `rendered/` too; with no spec there, that is fine. A spec put
+    // there is found; excluding the folder is the platform's explicit choice.
+    let r = repo();
+    set_platform(
+        r.path(),
+        "  output: rendered\n",
+        "  output: rendered\n  services:\n    include: [\"**/service.yaml\"]\n",
+    );
+    let out = run(r.path(), &["check"]);
+    assert_eq!(out.code, Some(0), "{}{}", out.stdout, out.stderr);
+    fs::create_dir_all(r.path().join("rendered/hidden")).expect("mkdir");
+    fs::copy(
+        r.path().join("services/fraud-detector/service.yaml"),
+        r.path().join("rendered/hidden/service.yaml"),
+    )
+    .expect("copy");
+    let json = every_format(r.path(), &["check"], 1);
+    has(
+        &json,
+        "unsafe-path",
+        "flinkform.yaml",
+        11,
+        11,
+        "holds `rendered/hidden/service.yaml`",
+    );
+    set_platform(
+        r.path(),
+        "    include: [\"**/service.yaml\"]\n",
+        "    include: [\"**/service.yaml\"]\n    exclude: [\"rendered/**\"]\n",
+    );
+    let out = run(r.path(), &["check"]);
+    assert_eq!(out.code, Some(0), "{}{}", out.stdout, out.stderr);
+}
