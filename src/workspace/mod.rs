@@ -280,6 +280,9 @@ impl Discovery {
             spec_paths,
             mut diagnostics,
         } = self;
+        // Every file's share of "did you mean" searches depends on how many the repository
+        // has (not on how many are read), so `check PATH` suggests what `check` does.
+        crate::suggest::plan_run(spec_paths.len() + 1);
         let loaded: Vec<(String, LoadedSpec)> = match focus {
             None => load_specs(&root, &spec_paths, &mut sources, &mut diagnostics)?,
             Some(focus) => {
