@@ -130,11 +130,13 @@ impl Budget {
     }
 }
 
+type Memo = HashMap<(u64, String), Option<usize>>;
+
 /// Searches remembered: (what was searched among, the input) → the index of the result
 /// among the candidates, or `None`. Results are pure functions of the key, so sharing them
 /// across threads and runs changes no output.
-fn memo() -> &'static Mutex<HashMap<(u64, String), Option<usize>>> {
-    static MEMO: OnceLock<Mutex<HashMap<(u64, String), Option<usize>>>> = OnceLock::new();
+fn memo() -> &'static Mutex<Memo> {
+    static MEMO: OnceLock<Mutex<Memo>> = OnceLock::new();
     MEMO.get_or_init(|| Mutex::new(HashMap::new()))
 }
 
