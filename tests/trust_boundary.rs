@@ -966,3 +966,71 @@ fn glob_patterns_cannot_hide_specs_in_the_output_folder() {
     let out = run(r.path(), &["check"]);
     assert_eq!(out.code, Some(0), "{}{}", out.stdout, out.stderr);
 }
+
+/// `crds: [.]` walked into `.git/` (`strace` showed `.git/zz/x.yaml` opened). No walk enters
+/// `.git`: a YAML file there that would break the CRD catalogue (and whose error would quote
+/// the token) is never opened; the same for `lint .`.
+#[test]
+fn no_walk_enters_git() {
+    let r = repo();
+    fs::create_dir_all(r.path().join(".git/zz")).expect("mkdir");
+    fs::write(
+        r.path().join(".git/zz/x.yaml"),
+        format!("apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata: {{ name: flinkdeployments.flink.apache.org }}\nspec:\n  group: flink.apache.org\n  names: {{ kind: FlinkDeployment }}\n  versions:\n    - name: v1beta1\n      schema: {{ openAPIV3Schema: {{ type: {TOKEN} }} }}\n"),
+    )
+    .expect("write");
+    for crds in ["[.]", "[./]"] {
+        set_platform(
+            r.path(),
+            "  output: rendered\n",
+            &format!("  output: rendered\n  crds: {crds}\n"),
+        );
+        for args in [&["check"][..], &["render", "--check"], &["lint", "."]] {
+            let out = run(r.path(), args);
+            assert_no_marker(args, &out);
+            assert!(
+                !out.stderr.contains("invalid CRD"),
+                "{args:?}: {}",
+                out.stderr
+            );
+        }
+        set_platform(
+            r.path(),
+            &format!("  output: rendered\n  crds: {crds}\n"),
+            "  output: rendered\n",
+        );
+    }
+    if strace_available() {
+        set_platform(
+            r.path(),
+            "  output: rendered\n",
+            "  output: rendered\n  crds: [.]\n",
+        );
+        for args in [&["check"][..], &["lint", "."]] {
+            let log = r.path().join("strace.log");
+            std::process::Command::new("strace")
+                .args([
+                    "-f",
+                    "-qq",
+                    "-e",
+                    "trace=open,openat,openat2,getdents64",
+                    "-o",
+                ])
+                .arg(&log)
+                .arg(env!("CARGO_BIN_EXE_flinkform"))
+                .args(args)
+                .current_dir(r.path())
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null())
+                .status()
+                .expect("strace");
+            let text = fs::read_to_string(&log).expect("log");
+            let into_git: Vec<&str> = text
+                .lines()
+                .filter(|l| l.contains("/.git") || l.contains("\".git"))
+                .collect();
+            assert!(into_git.is_empty(), "{args:?} opened .git: {into_git:#?}");
+            fs::remove_file(&log).expect("rm log");
+        }
+    }
+}

@@ -211,7 +211,7 @@ pub fn reservation(platform: &Platform, namespace: &str) -> Option<Reservation> 
 }
 
 #[cfg(test)]
-mod label_tests {
+mod tests {
     #[test]
     fn reserved_label_domains_and_names() {
         for key in [
@@ -238,10 +238,7 @@ mod label_tests {
             assert!(super::label_owner(key).is_none(), "{key}");
         }
     }
-}
 
-#[cfg(test)]
-mod tests {
     use super::*;
 
     #[test]

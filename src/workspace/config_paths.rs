@@ -92,8 +92,7 @@ fn specs_in_output(root: &Path, rel: &str, platform: &Platform) -> Option<String
         .filter_map(|p| glob(&p.value))
         .collect();
     let dir = root.join(rel);
-    let walk = io::walk(&dir, io::Links::Refuse).sort_by_file_name();
-    for entry in walk.into_iter().filter_map(Result::ok) {
+    for entry in io::walk(&dir, io::Links::Refuse, |_| true).filter_map(Result::ok) {
         if entry.file_type().is_dir() {
             continue;
         }
