@@ -66,6 +66,15 @@ pub fn bound(text: String) -> String {
     }
 }
 
+/// `text` cut to `max` characters (with `…`): for text that is not a diagnostic's (an
+/// operational error, a note), whose quoted parts are paths the user may need whole.
+pub fn cap(text: &str, max: usize) -> Cow<'_, str> {
+    match text.char_indices().nth(max) {
+        None => Cow::Borrowed(text),
+        Some((i, _)) => Cow::Owned(format!("{}{ELLIPSIS}", &text[..i])),
+    }
+}
+
 /// `text` with the part between each pair of backticks passed through [`quote`]. An
 /// unpaired backtick leaves the rest as it is (the length cap still applies).
 fn requote(text: &str) -> String {

@@ -94,6 +94,7 @@ pub fn lint_bytes(
     sources: &mut SourceMap,
 ) -> Result<Report> {
     let file_count = files.len();
+    crate::suggest::plan_run(file_count);
     let mut diagnostics: Vec<Diagnostic> = Vec::new();
     let mut docs = Vec::new();
     for (shown, bytes) in files {

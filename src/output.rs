@@ -80,7 +80,7 @@ pub fn scan(dir: &Path) -> Result<Existing> {
     if !matches!(io::kind(dir), Ok(Some(Kind::Dir))) {
         return Ok(existing);
     }
-    for entry in io::walk(dir, Links::Refuse).sort_by_file_name() {
+    for entry in io::walk(dir, Links::Refuse, |_| true) {
         let entry = entry.map_err(|e| Error::Read {
             path: e
                 .path()

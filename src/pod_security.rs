@@ -237,6 +237,72 @@ pub fn check(template: &Node, level: Level, fallback: Origin) -> Vec<Violation> 
     out
 }
 
+/// Flink options that change what Flink puts into the pods it creates, whatever the pod
+/// templates say:
+/// * `kubernetes.hostnetwork.enabled: true` sets `hostNetwork` on the JobManager and every
+///   TaskManager pod;
+/// * `kubernetes.pod-template-file.default`, `.jobmanager`, `.taskmanager` (and the old
+///   `kubernetes.pod-template-file`) build the pods from a template file in the image, which
+///   no check sees;
+/// * `kubernetes.jobmanager.annotations` and `kubernetes.taskmanager.annotations` put
+///   annotations on the pods, among them AppArmor profiles.
+///
+/// Other `kubernetes.*` options shape the pods without touching what a Pod Security Standards
+/// level controls: node selectors and tolerations (`kubernetes.*.node-selector`,
+/// `kubernetes.*.tolerations`: scheduling, which the standards leave to the platform's
+/// taints and admission), labels, owner references (`kubernetes.jobmanager.owner.reference`:
+/// garbage collection of the JobManager Deployment), image pull secrets, mounted Secrets and
+/// ConfigMaps (allowed volume types), resources and the entry command.
+pub const CONFIGURATION_KEYS: [&str; 7] = [
+    HOST_NETWORK_KEY,
+    "kubernetes.pod-template-file",
+    "kubernetes.pod-template-file.default",
+    "kubernetes.pod-template-file.jobmanager",
+    "kubernetes.pod-template-file.taskmanager",
+    "kubernetes.jobmanager.annotations",
+    "kubernetes.taskmanager.annotations",
+];
+
+const HOST_NETWORK_KEY: &str = "kubernetes.hostnetwork.enabled";
+
+/// Checks one `flinkConfiguration` entry (see [`CONFIGURATION_KEYS`]) against `level`. `at`
+/// is the value's origin.
+pub fn check_configuration(key: &str, value: &str, at: Origin, level: Level) -> Vec<Violation> {
+    let mut out = Vec::new();
+    if level == Level::Privileged {
+        return out;
+    }
+    let mut c = Checker {
+        level,
+        out: &mut out,
+    };
+    let shown = crate::excerpt::quote(value.trim());
+    if key == HOST_NETWORK_KEY {
+        if value.trim().eq_ignore_ascii_case("true") {
+            c.push(
+                at,
+                Level::Baseline,
+                format!("`{key}: {shown}` makes Flink set `hostNetwork: true` on the JobManager and TaskManager pods, sharing the node's network namespace"),
+                format!("remove `{key}`: a Flink pod needs none of the node's namespaces"),
+            );
+        }
+    } else if key.starts_with("kubernetes.pod-template-file") {
+        c.push(
+            at,
+            Level::Baseline,
+            format!("`{key}: {shown}` builds the pods from a template file in the image, which no check sees"),
+            "remove it and put what the pods need in the spec's podTemplate, where it is checked".to_string(),
+        );
+    } else if key.ends_with(".annotations") && CONFIGURATION_KEYS.contains(&key) {
+        // Flink's map syntax: `key:value,key:value`.
+        for pair in value.split(',') {
+            let (name, profile) = pair.split_once(':').unwrap_or((pair, ""));
+            c.apparmor(name.trim(), profile.trim(), at);
+        }
+    }
+    out
+}
+
 struct Checker<'o> {
     level: Level,
     out: &'o mut Vec<Violation>,
@@ -263,21 +329,26 @@ impl Checker<'_> {
             return;
         };
         for e in m.iter() {
-            if !e
-                .key
-                .starts_with("container.apparmor.security.beta.kubernetes.io/")
-            {
-                continue;
-            }
             let v = e.value.as_str().unwrap_or_default();
-            if v != "runtime/default" && !v.starts_with("localhost/") {
-                self.push(
-                    e.value.origin.or(e.key_origin),
-                    Level::Baseline,
-                    format!("AppArmor profile `{}` is not the runtime default or a local profile", crate::excerpt::quote(v)),
-                    "use `runtime/default` (or a `localhost/<profile>` the node has), or remove the annotation".to_string(),
-                );
-            }
+            self.apparmor(&e.key, v, e.value.origin.or(e.key_origin));
+        }
+    }
+
+    /// One annotation, if it sets an AppArmor profile.
+    fn apparmor(&mut self, name: &str, profile: &str, at: Origin) {
+        if name.starts_with("container.apparmor.security.beta.kubernetes.io/")
+            && profile != "runtime/default"
+            && !profile.starts_with("localhost/")
+        {
+            self.push(
+                at,
+                Level::Baseline,
+                format!(
+                    "AppArmor profile `{}` is not the runtime default or a local profile",
+                    crate::excerpt::quote(profile)
+                ),
+                "use `runtime/default` (or a `localhost/<profile>` the node has), or remove the annotation".to_string(),
+            );
         }
     }
 

@@ -1,9 +1,18 @@
 //! What is a secret: the one decision every command and format uses.
 //!
 //! A value is a credential when its name says so (a configuration key, an environment
-//! variable or a `-D` system property named `*password*`, `*secret*`, `*token*`, …, whose
-//! value is not a file path or a `${…}` reference; a job argument after `--password`), or when
-//! it looks like one whatever its name (an AWS access key ID, a PEM private key).
+//! variable, a `-D` system property, a `name=value` pair inside a value or a property of a
+//! log configuration named `*password*`, `*secret*`, `*token*`, `*account-key*`, …, whose
+//! value is not a file path or a reference (`${…}`, `$(…)`); an argument after `--password`,
+//! in the job's or a container's arguments or command), or when it looks like one whatever
+//! its name ([`looks_like_secret`]: an AWS access key ID, a PEM private key, a GitHub or
+//! Slack token, the password of a URL (`postgres://u:X@h`), an `Authorization:` header or a
+//! `Bearer` token, a `password=X` pair in a JDBC URL or a JAAS configuration).
+//!
+//! Not detected, on purpose: a credential under a neutral name that looks like nothing in
+//! particular (a base64 string in `MY_VALUE`): telling it from an id, a hash or a checksum
+//! by its entropy flags too much that is not secret; and short flags such as `-p X` (Flink's
+//! own `-p` is the parallelism).
 //!
 //! The `no-plaintext-secrets` rule reports the [`sites`] of an object; the terminal renderer
 //! masks the [`shown_spans`] of every file it shows (`check`, `lint`, `import`, `render
@@ -52,6 +61,8 @@ pub fn names_secret(name: &str) -> bool {
         "api-key",
         "apikey",
         "private-key",
+        "account-key",
+        "accountkey",
         "credentials",
         "credential",
     ]
@@ -59,17 +70,22 @@ pub fn names_secret(name: &str) -> bool {
     .any(|w| n.contains(w))
 }
 
-/// Whether a value is a reference rather than the secret itself.
+/// Whether a value is a reference rather than the secret itself: empty, a path, a `file:`
+/// URI, a `${VAR}` placeholder or a Kubernetes `$(VAR)` variable reference.
 pub fn is_reference(value: &str) -> bool {
-    let v = value.trim();
+    let v = value.trim().trim_matches(['"', '\'']);
     v.is_empty()
         || v.starts_with('/')
         || v.starts_with("file:")
         || (v.starts_with("${") && v.ends_with('}'))
+        || (v.starts_with("$(") && v.ends_with(')'))
 }
 
-/// Whether a value looks like a credential whatever its name: an AWS access key ID or a PEM
-/// private key.
+/// Whether a value looks like a credential whatever its name: an AWS access key ID, a PEM
+/// private key, a GitHub or Slack token, a URL with a password (`scheme://user:X@host`), an
+/// `Authorization:` header or a `Bearer` token, or a `name=value` pair whose name names a
+/// credential (`password=X` in a JDBC URL or a JAAS configuration, `-Dx.password=X`).
+/// Linear in the value.
 pub fn looks_like_secret(value: &str) -> bool {
     let aws = value.split(|c: char| !c.is_ascii_alphanumeric()).any(|w| {
         w.len() == 20
@@ -79,6 +95,93 @@ pub fn looks_like_secret(value: &str) -> bool {
                 .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
     });
     aws || value.contains("PRIVATE KEY-----")
+        || value
+            .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .any(is_token)
+        || url_password(value)
+        || authorization(value)
+        || secret_assignment(value)
+}
+
+/// A GitHub token (`ghp_…`, `gho_…`, `ghu_…`, `ghs_…`, `ghr_…`, `github_pat_…`) or a Slack
+/// token (`xoxb-…`: its dashes split it into words, so its prefix is recognised alone).
+fn is_token(word: &str) -> bool {
+    let github = ["ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"]
+        .iter()
+        .any(|p| word.starts_with(p) && word.len() >= p.len() + 20);
+    github || matches!(word, "xoxb" | "xoxp" | "xoxa" | "xoxr" | "xoxs")
+}
+
+/// Whether a URL in `value` carries a password: `scheme://user:password@host`.
+fn url_password(value: &str) -> bool {
+    value.match_indices("://").any(|(i, sep)| {
+        let rest = &value[i + sep.len()..];
+        let authority = &rest[..rest
+            .find(['/', '?', '#', ' ', '"', '\''])
+            .unwrap_or(rest.len())];
+        authority.rsplit_once('@').is_some_and(|(userinfo, _)| {
+            userinfo
+                .split_once(':')
+                .is_some_and(|(_, password)| !is_reference(password))
+        })
+    })
+}
+
+/// Whether `value` holds an HTTP `Authorization:` header with a value, or a `Bearer` token.
+fn authorization(value: &str) -> bool {
+    let lower = value.to_ascii_lowercase();
+    let after = |needle: &str| {
+        lower.match_indices(needle).any(|(i, n)| {
+            let rest = value[i + n.len()..].trim_start();
+            let word = rest
+                .split(|c: char| c.is_whitespace() || c == '"' || c == '\'')
+                .next()
+                .unwrap_or_default();
+            !word.is_empty() && !is_reference(word)
+        })
+    };
+    after("authorization:") || after("bearer ")
+}
+
+/// Whether `value` holds a `name=value` pair (in a JDBC URL, a JAAS configuration, a
+/// command line) whose name names a credential and whose value is not a reference:
+/// `password=X`, `user.password="X"`, `-Dssl.keystore.password=X`, `AccountKey=X`.
+fn secret_assignment(value: &str) -> bool {
+    let bytes = value.as_bytes();
+    let name_char = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-');
+    value.match_indices('=').any(|(i, _)| {
+        let start = bytes[..i]
+            .iter()
+            .rposition(|&b| !name_char(b))
+            .map_or(0, |p| p + 1);
+        let name = &value[start..i];
+        if name.is_empty() || !names_secret(name) {
+            return false;
+        }
+        let rest = value[i + 1..].trim_start_matches(['"', '\'']);
+        let v = &rest[..rest
+            .find(|c: char| c.is_whitespace() || matches!(c, ';' | '&' | ',' | '"' | '\''))
+            .unwrap_or(rest.len())];
+        !is_reference(v)
+    })
+}
+
+/// Whether a log configuration (a `log4j2.properties` or `logback.xml` text) holds a
+/// credential: a property named like one (`appender.kafka.password = X`) with a value that is
+/// not a reference, or anything that [`looks_like_secret`].
+fn log_configuration_holds_secret(text: &str) -> bool {
+    looks_like_secret(text)
+        || text.lines().any(|line| {
+            let line = line.trim();
+            if line.starts_with(['#', '!']) {
+                return false;
+            }
+            let Some(at) = line.find(['=', ':']) else {
+                return false;
+            };
+            let (name, value) = (line[..at].trim(), &line[at + 1..]);
+            !name.contains(char::is_whitespace) && names_secret(name) && !is_reference(value)
+        })
 }
 
 /// Whether a value of a named setting is a credential in plain text.
@@ -112,6 +215,12 @@ pub enum SiteKind<'a> {
     Env(&'a str),
     /// A job argument.
     Arg,
+    /// An argument or the command of a pod template's container (its name).
+    ContainerArg(&'a str),
+    /// A file of `logConfiguration` (its name).
+    LogConfiguration(&'a str),
+    /// Any other value that [`looks_like_secret`].
+    Lookalike,
 }
 
 impl<'a> Site<'a> {
@@ -128,11 +237,23 @@ pub const POD_TEMPLATES: [&[&str]; 3] = [
 ];
 
 /// The credentials in plain text in a FlinkDeployment or FlinkSessionJob (or in a rendered or
-/// hand-written object of another kind: only the places named here are looked at):
-/// `spec.flinkConfiguration` entries, container `env` values in the pod templates, and
-/// `spec.job.args`, in that order.
+/// hand-written object of another kind): `spec.flinkConfiguration` entries, container `env`
+/// values, arguments and commands in the pod templates, `spec.logConfiguration` files and
+/// `spec.job.args`, in that order, then every other value anywhere in the object that
+/// [`looks_like_secret`].
 pub fn sites(object: &Node) -> Vec<Site<'_>> {
-    object.get("spec").map(section_sites).unwrap_or_default()
+    let mut out = object.get("spec").map(section_sites).unwrap_or_default();
+    let mut others = Vec::new();
+    lookalikes(object, &mut others);
+    for node in others {
+        if !out.iter().any(|s| std::ptr::eq(s.node, node)) {
+            out.push(Site {
+                node,
+                kind: SiteKind::Lookalike,
+            });
+        }
+    }
+    out
 }
 
 /// [`sites`] of a mapping with a FlinkDeployment's `spec` sections: a FlinkDeployment's
@@ -169,6 +290,7 @@ fn section_sites(spec: &Node) -> Vec<Site<'_>> {
                 .and_then(Node::as_seq)
                 .unwrap_or_default()
             {
+                let container = c.get("name").and_then(Node::as_str).unwrap_or_default();
                 for var in c.get("env").and_then(Node::as_seq).unwrap_or_default() {
                     let name = var.get("name").and_then(Node::as_str).unwrap_or_default();
                     let Some(value) = var.get("value") else {
@@ -182,31 +304,68 @@ fn section_sites(spec: &Node) -> Vec<Site<'_>> {
                         });
                     }
                 }
+                for field in ["command", "args"] {
+                    let items = c.get(field).and_then(Node::as_seq).unwrap_or_default();
+                    for node in argument_sites(items) {
+                        out.push(Site {
+                            node,
+                            kind: SiteKind::ContainerArg(container),
+                        });
+                    }
+                }
             }
         }
     }
-    if let Some(args) = spec.path(&["job", "args"]).and_then(Node::as_seq) {
-        let mut previous_names_secret = false;
-        for a in args {
-            let text = a.scalar_text().unwrap_or_default();
-            let flag = text.trim_start_matches('-');
-            let (name, inline) = match flag.split_once('=') {
-                Some((n, val)) => (n, Some(val)),
-                None => (flag, None),
-            };
-            let is_flag = text.starts_with('-');
-            let secret_here = match inline {
-                Some(val) => names_secret(name) && !is_reference(val),
-                None => previous_names_secret && !is_flag && !is_reference(&text),
-            };
-            if secret_here || looks_like_secret(&text) || sets_secret_property(&text) {
-                out.push(Site {
-                    node: a,
-                    kind: SiteKind::Arg,
-                });
-            }
-            previous_names_secret = is_flag && inline.is_none() && names_secret(name);
+    for e in spec
+        .get("logConfiguration")
+        .and_then(Node::as_map)
+        .map(|m| m.iter())
+        .into_iter()
+        .flatten()
+    {
+        if e.value
+            .scalar_text()
+            .is_some_and(|text| log_configuration_holds_secret(&text))
+        {
+            out.push(Site {
+                node: &e.value,
+                kind: SiteKind::LogConfiguration(&e.key),
+            });
         }
+    }
+    let args = spec.path(&["job", "args"]).and_then(Node::as_seq);
+    for node in argument_sites(args.unwrap_or_default()) {
+        out.push(Site {
+            node,
+            kind: SiteKind::Arg,
+        });
+    }
+    out
+}
+
+/// The arguments of a command line (a job's `args`, a container's `command` or `args`) that
+/// hold a credential: the value after a flag named like one (`--password X`), an inline one
+/// (`--token=X`), a secret `-D` property, and anything that [`looks_like_secret`] (a
+/// `password=` in a JAAS configuration or a JDBC URL, an `Authorization:` header).
+fn argument_sites(args: &[Node]) -> Vec<&Node> {
+    let mut out = Vec::new();
+    let mut previous_names_secret = false;
+    for a in args {
+        let text = a.scalar_text().unwrap_or_default();
+        let flag = text.trim_start_matches('-');
+        let (name, inline) = match flag.split_once('=') {
+            Some((n, val)) => (n, Some(val)),
+            None => (flag, None),
+        };
+        let is_flag = text.starts_with('-');
+        let secret_here = match inline {
+            Some(val) => names_secret(name) && !is_reference(val),
+            None => previous_names_secret && !is_flag && !is_reference(&text),
+        };
+        if secret_here || looks_like_secret(&text) || sets_secret_property(&text) {
+            out.push(a);
+        }
+        previous_names_secret = is_flag && inline.is_none() && names_secret(name);
     }
     out
 }

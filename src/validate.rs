@@ -46,7 +46,7 @@ impl Catalogs {
                     dir.display()
                 )));
             }
-            for entry in io::walk(dir, *links).sort_by_file_name() {
+            for entry in io::walk(dir, *links, |_| true) {
                 let entry = entry
                     .map_err(|e| Error::Other(format!("cannot read {}: {e}", dir.display())))?;
                 let name = entry.file_name().to_string_lossy();

@@ -519,6 +519,153 @@ spec:
     assert_eq!(code, 1);
 }
 
+/// The same escapes through Flink options instead of a template: `hostNetwork` set by
+/// `kubernetes.hostnetwork.enabled`, pods built from a template file in the image
+/// (`kubernetes.pod-template-file.*`), an unconfined AppArmor profile in the pods'
+/// annotations. They passed; they are `pod-security` findings at their line, and nothing
+/// renders. Scheduling options (node selectors, tolerations) are not the level's business.
+#[test]
+fn flink_options_that_change_the_pods_are_checked_like_templates() {
+    let hostile = "apiVersion: flinkform/v1
+kind: FlinkService
+metadata:
+  name: escape
+  team: shop
+spec:
+  job:
+    jarURI: local:///opt/flink/usrlib/job.jar
+  flinkConfiguration:
+    kubernetes.hostnetwork.enabled: \"true\"
+    kubernetes.pod-template-file.taskmanager: /opt/flink/tm.yaml
+    kubernetes.pod-template-file.jobmanager: /opt/flink/jm.yaml
+    kubernetes.pod-template-file.default: /opt/flink/pod.yaml
+    kubernetes.jobmanager.annotations: container.apparmor.security.beta.kubernetes.io/flink-main-container:unconfined
+    kubernetes.taskmanager.node-selector: pool:flink
+    kubernetes.taskmanager.tolerations: key:dedicated,operator:Equal,value:flink,effect:NoSchedule
+  environments: { staging: {} }
+";
+    let r = repo(PLATFORM, &[("escape", hostile)]);
+    let (code, found) = check_json(r.path());
+    assert_eq!(code, 1);
+    let got: Vec<(&str, u64)> = found.iter().map(|f| (f.0.as_str(), f.2)).collect();
+    assert_eq!(
+        got,
+        [
+            ("pod-security", 10),
+            ("pod-security", 11),
+            ("pod-security", 12),
+            ("pod-security", 13),
+            ("pod-security", 14),
+        ],
+        "{found:#?}"
+    );
+    assert!(found[0].4.contains("`hostNetwork: true`"), "{found:?}");
+    let (code, _, _) = run(r.path(), &["render"]);
+    assert_eq!(code, 1);
+    assert!(!r.path().join("rendered").exists());
+    // Where the platform allows `privileged`, they are the platform's call.
+    let privileged = PLATFORM.replace(
+        "spec:\n  defaults:",
+        "spec:\n  policy: { podSecurity: privileged }\n  defaults:",
+    );
+    let r = repo(&privileged, &[("escape", hostile)]);
+    let (code, found) = check_json(r.path());
+    assert_eq!((code, found.len()), (0, 0), "{found:#?}");
+}
+
+/// Service labels that are switches for the cluster (`openshift.io/run-level` exempts a
+/// namespace from security constraints, `admission.gatekeeper.sh/ignore` from policy,
+/// `istio-injection` from the mesh, Flux's ownership labels) passed and reached the
+/// Namespace. They are `reserved-labels` findings at their line; and even when the platform
+/// lets them through, no service label reaches the Namespace (its own labels go on the
+/// namespaced objects).
+#[test]
+fn service_labels_never_reach_the_namespace_and_switches_are_findings() {
+    let labelled = |labels: &str| {
+        spec("tagged").replace(
+            "  team: shop\n",
+            &format!("  team: shop\n  labels:\n{labels}"),
+        )
+    };
+    let switches = "    openshift.io/run-level: \"0\"
+    admission.gatekeeper.sh/ignore: \"true\"
+    istio-injection: disabled
+    kubernetes.io/metadata.name: flink-operator
+    kustomize.toolkit.fluxcd.io/name: flux-system
+    app.kubernetes.io/component: scoring
+    cost-center: cc-1
+";
+    let r = repo(PLATFORM, &[("tagged", &labelled(switches))]);
+    let (code, found) = check_json(r.path());
+    assert_eq!(code, 1);
+    let got: Vec<(&str, u64)> = found.iter().map(|f| (f.0.as_str(), f.2)).collect();
+    assert_eq!(
+        got,
+        [
+            ("reserved-labels", 7),
+            ("reserved-labels", 8),
+            ("reserved-labels", 9),
+            ("reserved-labels", 10),
+            ("reserved-labels", 11),
+        ],
+        "{found:#?}"
+    );
+    assert!(
+        found[0]
+            .4
+            .contains("`openshift.io/run-level` is OpenShift's"),
+        "{found:?}"
+    );
+    let (code, _, _) = run(r.path(), &["render"]);
+    assert_eq!(code, 1);
+    assert!(!r.path().join("rendered").exists());
+
+    // Allowed labels go on the namespaced objects, never on the Namespace.
+    let r = repo(
+        PLATFORM,
+        &[(
+            "tagged",
+            &labelled("    app.kubernetes.io/component: scoring\n    cost-center: cc-1\n"),
+        )],
+    );
+    let (code, out, err) = run(r.path(), &["render"]);
+    assert_eq!(code, 0, "{out}{err}");
+    let dir = r.path().join("rendered/staging-1/tagged");
+    let namespace = fs::read_to_string(dir.join("namespace.yaml")).expect("namespace");
+    assert!(
+        !namespace.contains("cost-center") && !namespace.contains("component"),
+        "{namespace}"
+    );
+    assert!(
+        namespace.contains("pod-security.kubernetes.io/enforce: baseline"),
+        "{namespace}"
+    );
+    let deployment = fs::read_to_string(dir.join("flinkdeployment.yaml")).expect("deployment");
+    assert!(deployment.contains("cost-center: cc-1"), "{deployment}");
+
+    // A platform that waives the finding gets the labels on the namespaced objects; the
+    // Namespace still carries flinkform's own only.
+    let waived = PLATFORM.replace(
+        "spec:\n  defaults:",
+        "spec:\n  policy:\n    waivers:\n      - { rule: reserved-labels, service: tagged, reason: mesh opt-out, expires: 2999-01-01 }\n  defaults:",
+    );
+    let r = repo(&waived, &[("tagged", &labelled(switches))]);
+    let (code, out, err) = run(r.path(), &["render"]);
+    assert_eq!(code, 0, "{out}{err}");
+    let namespace = fs::read_to_string(r.path().join("rendered/staging-1/tagged/namespace.yaml"))
+        .expect("namespace");
+    for key in [
+        "openshift.io",
+        "gatekeeper",
+        "istio",
+        "metadata.name",
+        "fluxcd",
+        "cost-center",
+    ] {
+        assert!(!namespace.contains(key), "{key}: {namespace}");
+    }
+}
+
 #[test]
 fn lint_applies_the_level_of_the_environment_it_is_given() {
     let r = repo(RESTRICTED_PLATFORM, &[]);
@@ -825,9 +972,12 @@ fn all_output(dir: &Path, args: &[&str]) -> (i32, String) {
     (out.status.code().unwrap_or(-1), text)
 }
 
-/// Secret markers in every place a spec can hold a credential: flinkConfiguration (flat and
-/// as a JVM system property), job arguments (`--password x`, `--token=x`), the spec's `env`,
-/// a pod template variable, and a value that looks like a key whatever its name.
+/// Secret markers in every place a spec can hold a credential: flinkConfiguration (flat, as a
+/// JVM system property, Azure's `fs.azure.account.key.<account>…`), job arguments
+/// (`--password x`, `--token=x`, a JAAS configuration, a URL with a password, a JDBC URL, a
+/// GitHub token), the spec's `env`, a pod template's variables, container arguments
+/// (`--password x`) and command (`Authorization: Bearer x`), a log configuration (a property
+/// and a JAAS line), and a value that looks like a key whatever its name.
 fn plant_secrets(spec: &str, tag: &str) -> String {
     spec.replace(
         "  env:\n    KAFKA_BOOTSTRAP: kafka.acme.internal:9093\n",
@@ -839,19 +989,29 @@ fn plant_secrets(spec: &str, tag: &str) -> String {
     s3.secret-key: Mk-conf-{tag}
     env.java.opts.taskmanager: -Djavax.net.ssl.keyStorePassword=Mk-jvm-{tag}
     state.backend.rocksdb.localdir: AKIAMKIDMARKER{tag}99
+    fs.azure.account.key.acme.blob.core.windows.net: Mk-azure-{tag}
+  logConfiguration:
+    log4j-console.properties: |
+      rootLogger.level = INFO
+      appender.kafka.password = Mk-log-{tag}
+      appender.kafka.jaas = org.apache.kafka.common.security.plain.PlainLoginModule required username=\"u\" password=\"Mk-logjaas-{tag}\";
   podTemplate:
     spec:
       containers:
         - name: flink-main-container
           env:
             - {{ name: API_TOKEN, value: Mk-pod-{tag} }}
+        - name: side
+          image: registry.acme.example/tools/curl:8.5.0
+          command: [\"sh\", \"-c\", \"curl -H 'Authorization: Bearer Mk-bearer-{tag}' http://x\"]
+          args: [\"--password\", \"Mk-cargs-{tag}\"]
 "
         ),
     )
     .replace(
         "    args: [\"--topic\", \"payments\", \"--model\", \"gbt-2026-10\"]\n",
         &format!(
-            "    args: [\"--topic\", \"payments\", \"--password\", \"Mk-arg-{tag}\", \"--token=Mk-inline-{tag}\"]\n"
+            "    args: [\"--topic\", \"payments\", \"--password\", \"Mk-arg-{tag}\", \"--token=Mk-inline-{tag}\", \"--sasl.jaas.config\", \"org.apache.kafka.common.security.plain.PlainLoginModule required username=u password=Mk-jaasarg-{tag};\", \"--db\", \"postgres://u:Mk-url-{tag}@db.internal/x\", \"--jdbc\", \"jdbc:postgresql://db.internal/x?user=u&password=Mk-jdbc-{tag}\", \"--gh\", \"ghp_MARKER{tag}abcdefghijklmnopqrstuvwxyz01\"]\n"
         ),
     )
 }
@@ -869,10 +1029,15 @@ fn secrets_never_appear_in_any_command_or_format() {
     let spec_path = r.path().join("services/fraud-detector/service.yaml");
     let original = fs::read_to_string(&spec_path).expect("read");
     let planted = plant_secrets(&original, "1AAA");
-    assert!(
-        planted.contains("Mk-arg-1AAA") && planted.contains("Mk-env-1AAA"),
-        "{planted}"
-    );
+    for m in [
+        "Mk-arg-1AAA",
+        "Mk-env-1AAA",
+        "Mk-log-1AAA",
+        "Mk-bearer-1AAA",
+        "Mk-jdbc-1AAA",
+    ] {
+        assert!(planted.contains(m), "{m}: {planted}");
+    }
     fs::write(&spec_path, &planted).expect("write");
 
     // 1. The rule reports them: check and render in every format say so, never what.

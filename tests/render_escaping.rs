@@ -3,8 +3,9 @@
 //! does.
 //!
 //! * workflow commands: the GitHub runner's parser (`tests/runner/workflow_commands.rs`):
-//!   one command per finding, the file and the message read back exactly, nothing else a
-//!   command;
+//!   one command per finding, the file and the message read back exactly (with control and
+//!   bidirectional characters written as visible escapes, as on the terminal), nothing else a
+//!   command, no control character but line breaks in the log;
 //! * Markdown: a CommonMark/GFM parser: every row has its four cells, the cell reads as the
 //!   message, no HTML but line breaks, no link but the rule's documentation;
 //! * JUnit: an XML parser: well-formed, the message attribute reads back (minus what XML 1.0
@@ -132,10 +133,17 @@ proptest! {
         prop_assert!(log.legacy.is_empty());
         let c = &log.commands[0];
         prop_assert_eq!(&c.name, "error");
-        prop_assert_eq!(c.properties.get("file"), Some(&file));
+        prop_assert_eq!(c.properties.get("file"), Some(&terminal::inline(&file)));
         prop_assert_eq!(c.properties.get("title").map(String::as_str), Some("flinkform schema"));
-        let expected = format!("{message}\n");
+        let expected = format!("{}\n", terminal::text(&message));
         prop_assert!(c.data.starts_with(&expected), "{:?}", c.data);
+        // What the runner shows (the data, the properties) holds no control or bidirectional
+        // character but the line breaks and tabs of the message.
+        let shown = c.properties.values().chain(std::iter::once(&c.data));
+        for text in shown {
+            prop_assert!(!text.chars().any(|ch| terminal::is_unsafe(ch) && ch != '\n' && ch != '\t'), "{:?}", text);
+        }
+        prop_assert!(!a.text.chars().any(|ch| terminal::is_unsafe(ch) && ch != '\n' && ch != '\t'), "{:?}", a.text);
         prop_assert_eq!(workflow_commands::lines(&a.text).len(), 1);
     }
 
@@ -211,7 +219,7 @@ fn a_file_name_cannot_inject_a_workflow_command() {
     let a = github::render(&r, &sources, github::Room::FULL, "flinkform check");
     assert_eq!(
         a.text,
-        "::error file=services/x%0A%3A%3Aerror file=evil.yaml%3A%3Ainjected%0A%2Ctitle=y%3Az/service.yaml,line=1,col=1,endColumn=5,title=flinkform schema::fine%0Ahttps://github.com/flinkform/flinkform/blob/main/docs/rules.md#schema\n"
+        "::error file=services/x\\n%3A%3Aerror file=evil.yaml%3A%3Ainjected\\n%2Ctitle=y%3Az/service.yaml,line=1,col=1,endColumn=5,title=flinkform schema::fine%0Ahttps://github.com/flinkform/flinkform/blob/main/docs/rules.md#schema\n"
     );
 }
 
@@ -342,4 +350,57 @@ fn bare_urls_and_addresses_do_not_become_links_on_github() {
     );
     let md = markdown::render(&r, &sources, markdown::Options::default());
     common::consumers::check_markdown(&md);
+}
+
+/// `diff` (human, Markdown) and `import --dry-run` print keys and values from specs: control
+/// and bidirectional characters are escaped there as in `check` (they printed U+202E raw).
+#[test]
+fn diff_and_import_dry_run_escape_control_and_bidi_characters() {
+    let repo = common::isolated(&common::example());
+    common::git(repo.path(), &["init", "-q"]);
+    common::git(repo.path(), &["add", "-A"]);
+    common::git(repo.path(), &["commit", "-q", "-m", "base"]);
+    let spec = repo.path().join("services/fraud-detector/service.yaml");
+    let text = std::fs::read_to_string(&spec).expect("spec");
+    let text = text.replace(
+        "    KAFKA_BOOTSTRAP: kafka.acme.internal:9093\n",
+        "    KAFKA_BOOTSTRAP: kafka.acme.internal:9093\n  flinkConfiguration:\n    \"pipeline.name\\u202E\\e[2J\": \"a\\u202Eb\\e]0;t\\a\"\n",
+    );
+    std::fs::write(&spec, text).expect("write");
+    let unsafe_chars = |s: &str| {
+        s.chars()
+            .any(|c| terminal::is_unsafe(c) && c != '\n' && c != '\t')
+    };
+    for format in ["human", "markdown"] {
+        let out = common::flinkform()
+            .current_dir(repo.path())
+            .args(["diff", "--base", "HEAD", "--format", format])
+            .output()
+            .expect("run");
+        assert!(out.status.success(), "{format}");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            stdout.contains("pipeline.name\\u{202e}"),
+            "{format}: {stdout}"
+        );
+        assert!(!unsafe_chars(&stdout), "{format}: {stdout:?}");
+    }
+    std::fs::write(
+        repo.path().join("legacy.yaml"),
+        "apiVersion: flink.apache.org/v1beta1\nkind: FlinkDeployment\nmetadata: { name: legacy, namespace: legacy }\nspec:\n  flinkVersion: v1_20\n  image: flink:1.20.1-java17\n  flinkConfiguration:\n    \"pipeline.name\": \"a\\u202Eb\\e[2J\"\n  jobManager: { resource: { cpu: 1, memory: 2048m } }\n  taskManager: { resource: { cpu: 1, memory: 2048m } }\n  job: { jarURI: local:///opt/flink/usrlib/legacy.jar, parallelism: 2, upgradeMode: savepoint }\n",
+    )
+    .expect("write");
+    let out = common::flinkform()
+        .current_dir(repo.path())
+        .args(["import", "legacy.yaml", "--team", "shop", "--dry-run"])
+        .output()
+        .expect("run");
+    let all = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(all.contains("kind: FlinkService"), "{all}");
+    assert!(all.contains("\\u{202e}"), "{all}");
+    assert!(!unsafe_chars(&all), "{all:?}");
 }

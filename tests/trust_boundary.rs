@@ -807,3 +807,228 @@ fn a_name_that_is_not_utf8_in_the_output_is_left_alone() {
     assert!(odd.exists());
     assert_eq!(run(r.path(), &["render", "--check"]).code, Some(0));
 }
+
+// ---------------------------------------------------------------------------------------------
+// Found by the second review of the boundary
+// ---------------------------------------------------------------------------------------------
+
+/// Operational errors quote what the repository or the command line holds: a CRD whose
+/// `type:` is a 5 MB string, a path with a line break and a workflow command. The error is
+/// bounded (it printed 5 MB), each part on one line with control characters escaped (the path
+/// started a line of its own: `::error::…` in a CI log).
+#[test]
+fn operational_errors_are_bounded_and_one_line_per_part() {
+    let r = repo();
+    fs::create_dir_all(r.path().join("crds")).expect("mkdir");
+    let huge = format!("\\e[2J{}", "Q".repeat(5_000_000));
+    fs::write(
+        r.path().join("crds/x.yaml"),
+        format!(
+            "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata: {{ name: flinkdeployments.flink.apache.org }}\nspec:\n  group: flink.apache.org\n  names: {{ kind: FlinkDeployment }}\n  versions:\n    - name: v1beta1\n      schema:\n        openAPIV3Schema:\n          type: \"{huge}\"\n"
+        ),
+    )
+    .expect("write");
+    set_platform(
+        r.path(),
+        "  output: rendered\n",
+        "  output: rendered\n  crds: [crds]\n",
+    );
+    let out = run(r.path(), &["check"]);
+    assert_eq!(out.code, Some(2), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("unknown type `\\u{1b}[2JQQQQ"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stderr.len() < 2_500, "{} bytes", out.stderr.len());
+    assert!(!out.stderr.contains('\u{1b}'), "{:?}", out.stderr);
+
+    let out = run(r.path(), &["lint", "x\n::error::INJECTED\u{1b}[2J"]);
+    assert_eq!(out.code, Some(2), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("x\\n::error::INJECTED\\u{1b}[2J"),
+        "{}",
+        out.stderr
+    );
+    for line in out.stderr.lines() {
+        assert!(
+            line.starts_with("error: ") || line.starts_with("  caused by: "),
+            "a line of its own: {line:?}"
+        );
+    }
+}
+
+/// `output: services` was caught only for patterns whose literal prefix is `services`: with
+/// `**/service.yaml`, `*/*/service.yaml`, `s*/…`, `[s]ervices/…` or `{services,x}/…`, `check`
+/// passed with nothing checked and `render` wrote among the specs; an output inside a spec's
+/// folder silently skipped that spec. Now a spec inside the output folder is an `unsafe-path`
+/// finding at `output:` (never skipped: discovery then looks there too), and nothing renders.
+/// A pattern that reaches the output folder but matches nothing there is fine.
+#[test]
+fn glob_patterns_cannot_hide_specs_in_the_output_folder() {
+    for (pattern, output, held) in [
+        (
+            "**/service.yaml",
+            "services",
+            "services/clickstream-sessionizer/service.yaml",
+        ),
+        (
+            "*/*/service.yaml",
+            "services",
+            "services/clickstream-sessionizer/service.yaml",
+        ),
+        (
+            "s*/*/service.yaml",
+            "services",
+            "services/clickstream-sessionizer/service.yaml",
+        ),
+        (
+            "[s]ervices/*/service.yaml",
+            "services",
+            "services/clickstream-sessionizer/service.yaml",
+        ),
+        (
+            "{services,x}/*/service.yaml",
+            "services",
+            "services/clickstream-sessionizer/service.yaml",
+        ),
+        (
+            "**/service.yaml",
+            "services/payments-enricher",
+            "services/payments-enricher/service.yaml",
+        ),
+    ] {
+        let r = repo();
+        set_platform(
+            r.path(),
+            "  output: rendered\n",
+            &format!("  output: {output}\n  services:\n    include: [\"{pattern}\"]\n"),
+        );
+        let services_before = listing(&r.path().join("services"));
+        let json = every_format(r.path(), &["check"], 1);
+        has(
+            &json,
+            "unsafe-path",
+            "flinkform.yaml",
+            11,
+            11,
+            &format!("holds `{held}`"),
+        );
+        // The specs are still checked (the example's are clean): the only finding is the
+        // output's, and every spec is counted.
+        assert_eq!(
+            json["diagnostics"].as_array().map(Vec::len),
+            Some(1),
+            "{json:#}"
+        );
+        assert_eq!(json["summary"]["files"], 8, "{pattern}: {json:#}");
+        let out = run(r.path(), &["render"]);
+        assert_eq!(out.code, Some(1), "{pattern}: {}", out.stderr);
+        assert_eq!(
+            listing(&r.path().join("services")),
+            services_before,
+            "{pattern}"
+        );
+    }
+
+    // `**/service.yaml` reaches `rendered/` too; with no spec there, that is fine. A spec put
+    // there is found; excluding the folder is the platform's explicit choice.
+    let r = repo();
+    set_platform(
+        r.path(),
+        "  output: rendered\n",
+        "  output: rendered\n  services:\n    include: [\"**/service.yaml\"]\n",
+    );
+    let out = run(r.path(), &["check"]);
+    assert_eq!(out.code, Some(0), "{}{}", out.stdout, out.stderr);
+    fs::create_dir_all(r.path().join("rendered/hidden")).expect("mkdir");
+    fs::copy(
+        r.path().join("services/fraud-detector/service.yaml"),
+        r.path().join("rendered/hidden/service.yaml"),
+    )
+    .expect("copy");
+    let json = every_format(r.path(), &["check"], 1);
+    has(
+        &json,
+        "unsafe-path",
+        "flinkform.yaml",
+        11,
+        11,
+        "holds `rendered/hidden/service.yaml`",
+    );
+    set_platform(
+        r.path(),
+        "    include: [\"**/service.yaml\"]\n",
+        "    include: [\"**/service.yaml\"]\n    exclude: [\"rendered/**\"]\n",
+    );
+    let out = run(r.path(), &["check"]);
+    assert_eq!(out.code, Some(0), "{}{}", out.stdout, out.stderr);
+}
+
+/// `crds: [.]` walked into `.git/` (`strace` showed `.git/zz/x.yaml` opened). No walk enters
+/// `.git`: a YAML file there that would break the CRD catalogue (and whose error would quote
+/// the token) is never opened; the same for `lint .`.
+#[test]
+fn no_walk_enters_git() {
+    let r = repo();
+    fs::create_dir_all(r.path().join(".git/zz")).expect("mkdir");
+    fs::write(
+        r.path().join(".git/zz/x.yaml"),
+        format!("apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata: {{ name: flinkdeployments.flink.apache.org }}\nspec:\n  group: flink.apache.org\n  names: {{ kind: FlinkDeployment }}\n  versions:\n    - name: v1beta1\n      schema: {{ openAPIV3Schema: {{ type: {TOKEN} }} }}\n"),
+    )
+    .expect("write");
+    for crds in ["[.]", "[./]"] {
+        set_platform(
+            r.path(),
+            "  output: rendered\n",
+            &format!("  output: rendered\n  crds: {crds}\n"),
+        );
+        for args in [&["check"][..], &["render", "--check"], &["lint", "."]] {
+            let out = run(r.path(), args);
+            assert_no_marker(args, &out);
+            assert!(
+                !out.stderr.contains("invalid CRD"),
+                "{args:?}: {}",
+                out.stderr
+            );
+        }
+        set_platform(
+            r.path(),
+            &format!("  output: rendered\n  crds: {crds}\n"),
+            "  output: rendered\n",
+        );
+    }
+    if strace_available() {
+        set_platform(
+            r.path(),
+            "  output: rendered\n",
+            "  output: rendered\n  crds: [.]\n",
+        );
+        for args in [&["check"][..], &["lint", "."]] {
+            let log = r.path().join("strace.log");
+            std::process::Command::new("strace")
+                .args([
+                    "-f",
+                    "-qq",
+                    "-e",
+                    "trace=open,openat,openat2,getdents64",
+                    "-o",
+                ])
+                .arg(&log)
+                .arg(env!("CARGO_BIN_EXE_flinkform"))
+                .args(args)
+                .current_dir(r.path())
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null())
+                .status()
+                .expect("strace");
+            let text = fs::read_to_string(&log).expect("log");
+            let into_git: Vec<&str> = text
+                .lines()
+                .filter(|l| l.contains("/.git") || l.contains("\".git"))
+                .collect();
+            assert!(into_git.is_empty(), "{args:?} opened .git: {into_git:#?}");
+            fs::remove_file(&log).expect("rm log");
+        }
+    }
+}

@@ -8,7 +8,7 @@
 
 use super::{EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, ReportArgs, output};
 use flinkform::compile::{Options, compile_workspace};
-use flinkform::diag::Report;
+use flinkform::diag::{Report, terminal};
 use flinkform::error::Error;
 use flinkform::import::{self, Document, Effect};
 use flinkform::scaffold;
@@ -252,11 +252,12 @@ pub fn run(start: &Path, args: ImportArgs) -> Result<u8, Error> {
         let mut stdout = std::io::stdout().lock();
         for p in &planned {
             // Printed, not written: its secret values masked, as in every other output.
-            let shown = flinkform::secrets::redact_yaml(&p.text);
-            let _ = write!(stdout, "# {}\n{}---\n", p.path, shown);
+            // and, like every text shown to a person, no control or bidirectional character.
+            let shown = terminal::text(&flinkform::secrets::redact_yaml(&p.text));
+            let _ = write!(stdout, "# {}\n{}---\n", terminal::inline(&p.path), shown);
         }
         let mut stderr = std::io::stderr().lock();
-        let _ = stderr.write_all(text.as_bytes());
+        let _ = stderr.write_all(terminal::text(&text).as_bytes());
         if !yaml_problems.diagnostics.is_empty() {
             let _ = stderr.write_all(
                 flinkform::diag::human::render(&yaml_problems, &sources, human).as_bytes(),
@@ -277,6 +278,7 @@ pub fn run(start: &Path, args: ImportArgs) -> Result<u8, Error> {
             .iter()
             .all(|f| *f == super::Format::Human)
             || args.report.output.len() == args.report.format.len();
+        let text = terminal::text(&text);
         if human_stdout {
             std::io::stdout().lock().write_all(text.as_bytes())
         } else {

@@ -96,7 +96,7 @@ pub fn expand(start: &Path, args: &[PathBuf]) -> Result<Vec<(String, PathBuf)>, 
             start.join(a)
         };
         if matches!(io::kind_following(&full), Ok(Some(io::Kind::Dir))) {
-            for e in io::walk(&full, io::Links::Follow).sort_by_file_name() {
+            for e in io::walk(&full, io::Links::Follow, |_| true) {
                 let e = e.map_err(|e| Error::Other(format!("cannot read {}: {e}", a.display())))?;
                 let name = e.file_name().to_string_lossy();
                 if e.file_type().is_file() && (name.ends_with(".yaml") || name.ends_with(".yml")) {

@@ -3,6 +3,7 @@
 use super::{ColorChoice, Format, ReportArgs};
 use flinkform::diag::{Diagnostic, Report, github, human, json, junit, markdown, sarif, terminal};
 use flinkform::error::Error;
+use flinkform::excerpt::MAX_MESSAGE_CHARS;
 use flinkform::source::{Reader, SourceMap};
 use std::collections::BTreeSet;
 use std::io::{IsTerminal, Write};
@@ -253,18 +254,25 @@ pub fn human_options(choice: ColorChoice) -> human::HumanOptions {
 }
 
 /// An operational error, on stderr, with its causes. Messages may quote file names and
-/// values from the repository: control characters are escaped.
+/// values from the repository (a 5 MB value in a CRD, a path with a line break): each part is
+/// one line, with control characters escaped (so no part can start a line of its own, such
+/// as a workflow command in a CI log), and at most [`MAX_MESSAGE_CHARS`] characters.
 pub fn error(e: &dyn std::error::Error) {
-    let mut msg = format!("error: {e}");
+    let mut msg = format!("error: {}", one_line(&e.to_string()));
     let mut source = e.source();
     while let Some(s) = source {
-        msg.push_str(&format!("\n  caused by: {s}"));
+        msg.push_str(&format!("\n  caused by: {}", one_line(&s.to_string())));
         source = s.source();
     }
-    let _ = writeln!(std::io::stderr(), "{}", terminal::text(&msg));
+    let _ = writeln!(std::io::stderr(), "{msg}");
+}
+
+/// Text from an error or a note as one bounded, escaped line.
+fn one_line(text: &str) -> String {
+    terminal::inline(&flinkform::excerpt::cap(text, MAX_MESSAGE_CHARS))
 }
 
 /// A short note on stderr (never mixed into machine-readable stdout), on one line.
 pub fn note(msg: &str) {
-    let _ = writeln!(std::io::stderr(), "note: {}", terminal::inline(msg));
+    let _ = writeln!(std::io::stderr(), "note: {}", one_line(msg));
 }

@@ -106,7 +106,13 @@ fn convert(schema: &Value, path: &str, ctx: Ctx) -> Result<Value, String> {
                 // An empty type is allowed only together with preserve-unknown-fields or
                 // int-or-string; both mean "no type constraint" here.
                 "" => {}
-                other => return Err(format!("{}: unknown type `{other}`", at(path))),
+                other => {
+                    return Err(format!(
+                        "{}: unknown type `{}`",
+                        at(path),
+                        crate::excerpt::quote(other)
+                    ));
+                }
             },
             other => {
                 return Err(format!(
@@ -345,7 +351,10 @@ fn at(path: &str) -> String {
     if path.is_empty() {
         "schema root".to_string()
     } else {
-        format!("schema of `{}`", path.trim_start_matches('.'))
+        format!(
+            "schema of `{}`",
+            crate::excerpt::quote(path.trim_start_matches('.'))
+        )
     }
 }
 

@@ -62,6 +62,7 @@
 mod convert;
 mod report;
 
+use crate::excerpt::quote;
 use crate::source::{FileId, SourceFile};
 use crate::tree::Seg;
 use serde_json::Value;
@@ -232,14 +233,19 @@ impl CrdCatalog {
             Some(Value::Array(vs)) => {
                 for v in vs {
                     let Some(vname) = v.get("name").and_then(Value::as_str) else {
-                        return Err(format!("CRD `{name}`: a version has no name"));
+                        return Err(format!("CRD `{}`: a version has no name", quote(name)));
                     };
                     if let Some(schema) = v.pointer("/schema/openAPIV3Schema").or(shared) {
                         versions.push((vname, schema));
                     }
                 }
             }
-            Some(_) => return Err(format!("CRD `{name}`: spec.versions is not a list")),
+            Some(_) => {
+                return Err(format!(
+                    "CRD `{}`: spec.versions is not a list",
+                    quote(name)
+                ));
+            }
             None => {
                 if let (Some(v), Some(schema)) = (str_at("/version"), shared) {
                     versions.push((v, schema));
@@ -247,7 +253,7 @@ impl CrdCatalog {
             }
         }
         for (version, openapi) in versions {
-            let at = format!("CRD `{name}` version `{version}`");
+            let at = format!("CRD `{}` version `{}`", quote(name), quote(version));
             let schema = convert::object_schema(openapi).map_err(|e| format!("{at}: {e}"))?;
             let validator = jsonschema::options()
                 .with_draft(jsonschema::Draft::Draft202012)

@@ -5,7 +5,10 @@
 //! Escaping follows the runner (`ActionCommand.TryParseV2`): in the message `%`, `\r`, `\n`
 //! become `%25`, `%0D`, `%0A`; property values also escape `:` and `,` (`%3A`, `%2C`), so no
 //! file name or message can end a command early or start another. `title` comes last (the
-//! runner trims the end of the properties). Columns are given only when the span is on one
+//! runner trims the end of the properties). Before that, control characters (ESC, BEL, …) and
+//! Unicode bidirectional controls are written as visible escapes (`\u{1b}`), as the terminal
+//! renderer writes them ([`terminal`]): the log and the annotations are shown to people, and
+//! an escape sequence or a right-to-left override would change what they see. Columns are given only when the span is on one
 //! line (GitHub rejects them otherwise). Errors are `error`, warnings `warning`, infos and
 //! waived findings `notice`.
 //!
@@ -21,7 +24,7 @@
 //! log.
 
 use super::json::Location;
-use super::{Diagnostic, Report, Severity};
+use super::{Diagnostic, Report, Severity, terminal};
 use crate::source::SourceMap;
 
 /// Annotations of one kind (error, warning, notice) GitHub shows per step; a composite action,
@@ -33,16 +36,21 @@ pub const PER_JOB: usize = 50;
 /// The kinds of annotation, in the order [`Room::kinds`] and [`Budget::kinds`] use.
 pub const KINDS: [&str; 3] = ["error", "warning", "notice"];
 
-/// Escapes an annotation message.
+/// Escapes an annotation message: control and bidirectional characters made visible (line
+/// breaks and tabs kept), then the runner's escapes.
 pub fn escape_data(s: &str) -> String {
-    s.replace('%', "%25")
+    terminal::text(s)
+        .replace('%', "%25")
         .replace('\r', "%0D")
         .replace('\n', "%0A")
 }
 
-/// Escapes a property value (`file=`, `title=`).
+/// Escapes a property value (`file=`, `title=`): one line, every control and bidirectional
+/// character made visible, then the runner's escapes.
 pub fn escape_property(s: &str) -> String {
-    escape_data(s).replace(':', "%3A").replace(',', "%2C")
+    escape_data(&terminal::inline(s))
+        .replace(':', "%3A")
+        .replace(',', "%2C")
 }
 
 /// Text for a plain log line: one line, and nothing the runner would take for a command (a
@@ -267,7 +275,7 @@ fn message(d: &Diagnostic) -> String {
 fn plain(d: &Diagnostic, sources: &SourceMap) -> String {
     let at = d.primary.as_ref().map_or_else(String::new, |p| {
         let l = Location::of(p.span, sources);
-        format!("{}:{}:{}: ", l.file, l.line, l.column)
+        format!("{}:{}:{}: ", terminal::inline(&l.file), l.line, l.column)
     });
     let mut m = d.message.clone();
     if let Some(s) = &d.subject {
@@ -283,8 +291,16 @@ mod tests {
 
     #[test]
     fn escaping() {
-        assert_eq!(escape_data("100% done\r\nnext"), "100%25 done%0D%0Anext");
-        assert_eq!(escape_property("a:b,c%\n"), "a%3Ab%2Cc%25%0A");
+        assert_eq!(escape_data("100% done\r\nnext"), "100%25 done\\r%0Anext");
+        assert_eq!(escape_property("a:b,c%\n"), "a%3Ab%2Cc%25\\n");
+        assert_eq!(
+            escape_data("x\u{1b}[2J\u{7}\u{202e}y\nz"),
+            "x\\u{1b}[2J\\u{7}\\u{202e}y%0Az"
+        );
+        assert_eq!(
+            escape_property("a\u{1b}]8;;x\u{7}\u{202e}.yaml"),
+            "a\\u{1b}]8;;x\\u{7}\\u{202e}.yaml"
+        );
         assert_eq!(escape_data("a:b,c"), "a:b,c", "messages keep `:` and `,`");
         assert_eq!(
             log_line("x ##[error]y\n::warning::z"),

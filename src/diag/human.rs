@@ -5,11 +5,17 @@
 //! terminal can open them. Everything taken from the input (source text, messages, labels,
 //! file names, waiver reasons) passes through [`terminal`] first: no control character or
 //! escape sequence from a spec reaches the terminal.
+//!
+//! miette never sees a whole file: each finding gets a [`Snippet`] of the lines around its
+//! labels, long lines cut to excerpts (see `snippet.rs`), so rendering costs what it shows,
+//! whatever the size of the file, the length of its lines or the number of findings in it.
 
+use super::snippet::Snippet;
 use super::{Diagnostic, Label, Report, Severity, terminal};
-use crate::source::{FileId, Reader, SourceFile, SourceMap};
+use crate::source::{FileId, Reader, SourceMap};
 use miette::{
-    GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode, SourceSpan,
+    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents,
+    SourceCode, SourceSpan, SpanContents,
 };
 use std::collections::HashMap;
 use std::fmt;
@@ -72,8 +78,48 @@ pub fn summary_line(report: &Report) -> String {
     format!("{head} in {}\n", plural(s.files, "file"))
 }
 
-/// A source file as miette sees it: named and shared, never copied.
-type Src = NamedSource<Arc<str>>;
+/// What miette sees of a source file for one finding: its name and the [`Snippet`] of the
+/// lines the finding shows. Line numbers and the column of a label's start are the file's.
+struct Window {
+    name: String,
+    snippet: Snippet,
+}
+
+impl SourceCode for Window {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let region = self
+            .snippet
+            .region(span.offset())
+            .ok_or(MietteError::OutOfBounds)?;
+        let text = &self.snippet.text[region.start..region.end];
+        let local_start = span.offset() - region.start;
+        let local = SourceSpan::new(local_start.into(), span.len().min(text.len() - local_start));
+        let c = text.read_span(&local, context_lines_before, context_lines_after)?;
+        let line = region.first_line + c.line();
+        // miette gives a column only when it reads the span without context (for the
+        // `[file:line:col]` header): the file's column, not the excerpt's.
+        let column = if context_lines_before == 0 {
+            region.file_column(span.offset())
+        } else {
+            0
+        };
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.name.clone(),
+            c.data(),
+            SourceSpan::new((c.span().offset() + region.start).into(), c.span().len()),
+            line,
+            column,
+            // miette joins two labels' snippets when the first one's line plus this count
+            // reaches the second's line: within a region, never across one.
+            region.last_line + 1 - line.min(region.last_line),
+        )))
+    }
+}
 
 /// The text of each file as snippets show it: with every byte of every secret span (the
 /// primary span of a redacted finding, and every secret value `crate::secrets` finds in the
@@ -109,8 +155,18 @@ impl Texts {
             .map(|(id, ranges)| {
                 let mut bytes = sources.get(id).text.as_bytes().to_vec();
                 for (start, end) in ranges {
+                    // Line breaks and the indentation after them stay, so a masked block
+                    // scalar keeps its lines (and every line after it its number).
+                    let mut indent = false;
                     for b in bytes.iter_mut().take(end).skip(start) {
-                        *b = b'*';
+                        match *b {
+                            b'\n' | b'\r' => indent = true,
+                            b' ' | b'\t' if indent => {}
+                            _ => {
+                                indent = false;
+                                *b = b'*';
+                            }
+                        }
                     }
                 }
                 // A secret span is made of whole characters (it comes from the parser),
@@ -143,18 +199,29 @@ impl Texts {
         texts
     }
 
-    fn src(&self, id: FileId, file: &SourceFile) -> Src {
-        let text = self
-            .masked
-            .get(&id)
-            .cloned()
-            .unwrap_or_else(|| file.text.clone());
+    /// The window of file `id` a finding shows for `labels` (the `primary`-th among them is
+    /// the finding's own), and the labels' spans in it.
+    fn window(
+        &self,
+        id: FileId,
+        sources: &SourceMap,
+        labels: &[&Label],
+        primary: usize,
+    ) -> (Window, Vec<(usize, usize)>) {
+        let file = sources.get(id);
+        let text = self.masked.get(&id).unwrap_or(&file.text);
+        let spans: Vec<(usize, usize)> = labels
+            .iter()
+            .map(|l| (l.span.start as usize, l.span.end as usize))
+            .collect();
+        let snippet = Snippet::new(&file, text, &spans, primary);
+        let spans = snippet.spans.clone();
         let name = self
             .names
             .get(&id)
             .cloned()
             .unwrap_or_else(|| terminal::inline(&file.path));
-        NamedSource::new(name, text)
+        (Window { name, snippet }, spans)
     }
 }
 
@@ -166,7 +233,7 @@ struct Adapter {
     severity: miette::Severity,
     help: Option<String>,
     url: Option<String>,
-    source: Option<Src>,
+    source: Option<Window>,
     labels: Vec<LabeledSpan>,
     related: Vec<Adapter>,
 }
@@ -212,31 +279,38 @@ impl Adapter {
             return a;
         };
         let file = primary.span.file;
-        a.source = Some(texts.src(file, &sources.get(file)));
-        a.labels.push(labeled(primary, true));
-        for l in &d.secondary {
-            if l.span.file == file {
-                a.labels.push(labeled(l, false));
-            } else {
-                a.related.push(Adapter {
-                    message: terminal::text(&l.message),
-                    code: String::new(),
-                    severity: miette::Severity::Advice,
-                    help: None,
-                    url: None,
-                    source: Some(texts.src(l.span.file, &sources.get(l.span.file))),
-                    labels: vec![labeled(l, true)],
-                    related: Vec::new(),
-                });
-            }
+        let here: Vec<&Label> = std::iter::once(primary)
+            .chain(d.secondary.iter().filter(|l| l.span.file == file))
+            .collect();
+        let (window, spans) = texts.window(file, sources, &here, 0);
+        a.source = Some(window);
+        for (i, (l, span)) in here.iter().zip(spans).enumerate() {
+            a.labels.push(labeled(l, span, i == 0));
+        }
+        for l in d.secondary.iter().filter(|l| l.span.file != file) {
+            let (window, spans) = texts.window(l.span.file, sources, &[l], 0);
+            a.related.push(Adapter {
+                message: terminal::text(&l.message),
+                code: String::new(),
+                severity: miette::Severity::Advice,
+                help: None,
+                url: None,
+                source: Some(window),
+                labels: spans
+                    .into_iter()
+                    .map(|span| labeled(l, span, true))
+                    .collect(),
+                related: Vec::new(),
+            });
         }
         a
     }
 }
 
-fn labeled(l: &Label, primary: bool) -> LabeledSpan {
+/// A label at its span in the finding's [`Window`].
+fn labeled(l: &Label, (start, end): (usize, usize), primary: bool) -> LabeledSpan {
     let text = (!l.message.is_empty()).then(|| terminal::inline(&l.message));
-    let span = SourceSpan::new((l.span.start as usize).into(), l.span.len());
+    let span = SourceSpan::new(start.into(), end - start);
     if primary {
         LabeledSpan::new_primary_with_span(text, span)
     } else {

@@ -8,6 +8,7 @@
 
 use super::{Change, FieldChange, Impact, ObjectDiff, Sides, Unrendered};
 use crate::diag::markdown::cell;
+use crate::diag::terminal;
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -28,12 +29,15 @@ fn show(v: &Option<Value>) -> String {
     }
 }
 
+/// One changed field on one line, with every control and bidirectional character from the
+/// specs (in keys and values) written as a visible escape, as in every output for people.
 fn field_line(f: &FieldChange) -> String {
-    match (&f.old, &f.new) {
+    let line = match (&f.old, &f.new) {
         (None, _) => format!("+ {}: {}", f.path, show(&f.new)),
         (_, None) => format!("- {}: {}", f.path, show(&f.old)),
         _ => format!("~ {}: {} → {}", f.path, show(&f.old), show(&f.new)),
-    }
+    };
+    terminal::inline(&line)
 }
 
 /// The longest run of backticks in `lines`.
@@ -152,7 +156,7 @@ pub fn human(diffs: &[ObjectDiff], base: &str, sides: &Sides) -> String {
             let detail = d
                 .detail
                 .as_deref()
-                .map(|x| format!(" ({x})"))
+                .map(|x| format!(" ({})", terminal::inline(x)))
                 .unwrap_or_default();
             let _ = writeln!(
                 s,

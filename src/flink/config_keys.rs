@@ -127,9 +127,8 @@ pub fn family_prefixes() -> &'static [&'static str] {
 
 struct Candidate {
     key: &'static str,
-    squashed: String,
-    squashed_len: usize,
-    tokens: Vec<String>,
+    squashed: Vec<char>,
+    tokens: Vec<Vec<char>>,
 }
 
 struct Catalogue {
@@ -194,8 +193,7 @@ impl Catalogue {
             by_squashed.entry(squashed.clone()).or_insert(key);
             candidates.push(Candidate {
                 key,
-                squashed_len: squashed.chars().count(),
-                squashed,
+                squashed: squashed.chars().collect(),
                 tokens: tokens(&lower),
             });
         }
@@ -244,43 +242,51 @@ impl Catalogue {
         if query.is_empty() || query.len() > MAX_SUGGEST_TOKENS {
             return None;
         }
-        let squashed_len = squashed.chars().count();
-        let mut best: Option<(f64, &'static str)> = None;
-        for c in &self.candidates {
+        // The same unknown key in many specs (or in every cluster's FlinkDeployment) is
+        // searched once.
+        let found = crate::suggest::remembered(CATALOGUE_SEARCH, key, || {
+            self.search(&query, &squashed.chars().collect::<Vec<_>>())
+        });
+        found.and_then(|i| self.candidates.get(i)).map(|c| c.key)
+    }
+
+    /// The index of the best candidate for a key's tokens and squashed form.
+    fn search(&self, query: &[Vec<char>], squashed: &[char]) -> Option<usize> {
+        let mut best: Option<(f64, usize)> = None;
+        for (i, c) in self.candidates.iter().enumerate() {
             // Each token without a partner costs 1, so the difference in token counts bounds
             // the token similarity from above.
             let token_bound = 1.0
                 - query.len().abs_diff(c.tokens.len()) as f64
                     / (query.len() + c.tokens.len()) as f64;
             let by_tokens = if token_bound >= SUGGEST_THRESHOLD {
-                token_similarity(&query, &c.tokens)
+                token_similarity(query, &c.tokens)
             } else {
                 0.0
             };
-            let score =
-                by_tokens.max(string_similarity(&squashed, squashed_len, c) - STRING_PENALTY);
+            let score = by_tokens.max(string_similarity(squashed, c) - STRING_PENALTY);
             // Strictly greater: candidates are sorted, so ties go to the alphabetically first key.
             if score >= SUGGEST_THRESHOLD && best.is_none_or(|(b, _)| score > b) {
-                best = Some((score, c.key));
+                best = Some((score, i));
             }
         }
-        best.map(|(_, k)| k)
+        best.map(|(_, i)| i)
     }
 }
 
-/// Edit-distance similarity (0..=1) of two squashed keys; 0 without computing the distance when
-/// the lengths alone rule out a convincing match.
-fn string_similarity(query: &str, query_len: usize, c: &Candidate) -> f64 {
-    let max = query_len.max(c.squashed_len);
+/// What [`crate::suggest::remembered`] files catalogue searches under.
+const CATALOGUE_SEARCH: u64 = 0x0c0f_1a7a_109e;
+
+/// Edit-distance similarity (0..=1) of two squashed keys; 0 when it cannot make a convincing
+/// match (the distance is computed only up to the most such a match may differ).
+fn string_similarity(query: &[char], c: &Candidate) -> f64 {
+    let max = query.len().max(c.squashed.len());
     if max == 0 {
         return 0.0;
     }
-    let bound = 1.0 - query_len.abs_diff(c.squashed_len) as f64 / max as f64;
-    if bound - STRING_PENALTY < SUGGEST_THRESHOLD {
-        return 0.0;
-    }
-    crate::suggest::count_comparison();
-    1.0 - strsim::osa_distance(query, &c.squashed) as f64 / max as f64
+    let allowed = ((1.0 - SUGGEST_THRESHOLD - STRING_PENALTY) * max as f64 + 1e-9).floor() as usize;
+    crate::suggest::osa_within(query, &c.squashed, allowed)
+        .map_or(0.0, |d| 1.0 - d as f64 / max as f64)
 }
 
 /// `kubernetes.operator.default-configuration.flink-version.v1_19+.<key>` → `<key>` (and the same
@@ -328,37 +334,32 @@ fn squash(lower: &str) -> String {
 }
 
 /// The lower-cased key split on `.`, `-` and `_`.
-fn tokens(lower: &str) -> Vec<String> {
+fn tokens(lower: &str) -> Vec<Vec<char>> {
     lower
         .split(['.', '-', '_'])
         .filter(|t| !t.is_empty())
-        .map(str::to_string)
+        .map(|t| t.chars().collect())
         .collect()
 }
 
 /// Cost (0 = equal, < 1 = a plausible typo) of matching token `a` with token `b`, or `None` when
 /// the two are different words.
-fn token_cost(a: &str, b: &str) -> Option<f64> {
+fn token_cost(a: &[char], b: &[char]) -> Option<f64> {
     if a == b {
         return Some(0.0);
     }
-    let (la, lb) = (a.chars().count(), b.chars().count());
-    // At most 3 edits are ever allowed, and the length difference bounds the distance.
-    if la.abs_diff(lb) > 3 {
-        return None;
-    }
-    let len = la.max(lb);
-    crate::suggest::count_comparison();
-    let dist = strsim::osa_distance(a, b);
-    // Short tokens (`jm`, `tm`, `dir`) must match exactly or differ by a single appended letter.
+    let len = a.len().max(b.len());
+    // Short tokens (`jm`, `tm`, `dir`) must match exactly or differ by a single appended letter;
+    // at most 3 edits are ever allowed.
     let allowed = if len <= 4 { 1 } else { (len / 3).min(3) };
+    let dist = crate::suggest::osa_within(a, b, allowed)?;
     let one_edit = len > 3 && dist == 1;
-    (dist <= allowed && (len > 4 || one_edit)).then(|| dist as f64 / len as f64)
+    (len > 4 || one_edit).then(|| dist as f64 / len as f64)
 }
 
 /// Similarity (0..=1) of two token lists, regardless of order: tokens are paired greedily by
 /// lowest cost; every unpaired token on either side costs 1.
-fn token_similarity(query: &[String], candidate: &[String]) -> f64 {
+fn token_similarity(query: &[Vec<char>], candidate: &[Vec<char>]) -> f64 {
     let total = query.len() + candidate.len();
     if total == 0 {
         return 0.0;

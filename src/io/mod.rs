@@ -59,7 +59,8 @@ pub use open::{Links, open_regular, read_bounded, read_prefix};
 pub use refusal::{Kind, ReadError, Refusal};
 pub use temp::{PrivateDir, TEMP_SUFFIX, is_stale_temp};
 pub use tree::{
-    Entry, canonicalize, display, first_non_folder, kind, kind_following, list, utf8_relative, walk,
+    Entry, WalkEntry, WalkError, canonicalize, display, first_non_folder, kind, kind_following,
+    list, utf8_relative, walk,
 };
 pub use write::{
     Folders, create_new, create_new_below, remove_empty_dir, remove_file, replace, write_user_file,

@@ -39,13 +39,167 @@ pub fn list(dir: &Path) -> std::io::Result<Vec<std::io::Result<Entry>>> {
         .collect())
 }
 
-/// A walk of the tree at `dir` that follows no link below `dir` (a linked folder is yielded
-/// as a link and not entered). `dir` itself is followed only with [`Links::Follow`], for a
-/// folder the user typed.
-pub fn walk(dir: &Path, root: Links) -> walkdir::WalkDir {
-    walkdir::WalkDir::new(dir)
-        .follow_links(false)
-        .follow_root_links(root == Links::Follow)
+/// One entry of a [`walk`].
+#[derive(Debug)]
+pub struct WalkEntry {
+    path: PathBuf,
+    name: OsString,
+    depth: usize,
+    kind: std::fs::FileType,
+}
+
+impl WalkEntry {
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn file_name(&self) -> &std::ffi::OsStr {
+        &self.name
+    }
+
+    /// 0 for the folder walked, 1 for its entries, …
+    pub fn depth(&self) -> usize {
+        self.depth
+    }
+
+    /// What the entry is, not following a link (except at depth 0 with [`Links::Follow`]).
+    pub fn file_type(&self) -> std::fs::FileType {
+        self.kind
+    }
+}
+
+/// A folder a [`walk`] could not read, or the root it could not look at.
+#[derive(Debug)]
+pub struct WalkError {
+    path: PathBuf,
+    error: std::io::Error,
+}
+
+impl WalkError {
+    pub fn path(&self) -> Option<&Path> {
+        Some(&self.path)
+    }
+
+    pub fn into_io_error(self) -> Option<std::io::Error> {
+        Some(self.error)
+    }
+}
+
+impl std::fmt::Display for WalkError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.path.display(), self.error)
+    }
+}
+
+/// A walk of the tree at `dir`, depth first, each folder's entries sorted by name (so every
+/// walk is deterministic), that
+/// * follows no link below `dir` (a linked folder is yielded as a link and not entered);
+///   `dir` itself is followed only with [`Links::Follow`], for a folder the user typed;
+/// * never yields, opens or lists a `.git` entry below `dir`: git's own files (where
+///   `actions/checkout` keeps its token) are no repository content (`crds: [.]` read
+///   `.git/…/x.yaml`);
+/// * skips what `keep` rejects: a rejected folder is neither yielded nor opened.
+///
+/// A folder is opened only once the walk reaches it (so a rejected one never is).
+pub fn walk<'a>(
+    dir: &Path,
+    root: Links,
+    keep: impl FnMut(&WalkEntry) -> bool + 'a,
+) -> impl Iterator<Item = Result<WalkEntry, WalkError>> + 'a {
+    let looked = match root {
+        Links::Follow => std::fs::metadata(dir),
+        Links::Refuse => std::fs::symlink_metadata(dir),
+    };
+    let first = looked
+        .map(|m| WalkEntry {
+            path: dir.to_path_buf(),
+            name: dir.file_name().map(OsString::from).unwrap_or_default(),
+            depth: 0,
+            kind: m.file_type(),
+        })
+        .map_err(|error| WalkError {
+            path: dir.to_path_buf(),
+            error,
+        });
+    Walk {
+        first: Some(first),
+        stack: Vec::new(),
+        keep,
+    }
+}
+
+struct Walk<F> {
+    first: Option<Result<WalkEntry, WalkError>>,
+    /// The entries still to yield of each folder being walked, innermost last.
+    stack: Vec<std::vec::IntoIter<Result<WalkEntry, WalkError>>>,
+    keep: F,
+}
+
+impl<F: FnMut(&WalkEntry) -> bool> Walk<F> {
+    /// Lists a folder about to be yielded, so that its entries come next.
+    fn enter(&mut self, e: &WalkEntry) {
+        let listed = std::fs::read_dir(&e.path).and_then(|rd| {
+            rd.map(|entry| {
+                let entry = entry?;
+                Ok(WalkEntry {
+                    path: entry.path(),
+                    name: entry.file_name(),
+                    depth: e.depth + 1,
+                    kind: entry.file_type()?,
+                })
+            })
+            .collect::<std::io::Result<Vec<WalkEntry>>>()
+        });
+        let items = match listed {
+            Ok(mut entries) => {
+                entries.sort_by(|a, b| a.name.cmp(&b.name));
+                entries.into_iter().map(Ok).collect()
+            }
+            Err(error) => vec![Err(WalkError {
+                path: e.path.clone(),
+                error,
+            })],
+        };
+        self.stack.push(items.into_iter());
+    }
+}
+
+impl<F: FnMut(&WalkEntry) -> bool> Iterator for Walk<F> {
+    type Item = Result<WalkEntry, WalkError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if let Some(first) = self.first.take() {
+            let e = match first {
+                Ok(e) => e,
+                Err(e) => return Some(Err(e)),
+            };
+            if !(self.keep)(&e) {
+                return None;
+            }
+            if e.kind.is_dir() {
+                self.enter(&e);
+            }
+            return Some(Ok(e));
+        }
+        loop {
+            let next = self.stack.last_mut()?.next();
+            match next {
+                None => {
+                    self.stack.pop();
+                }
+                Some(Err(e)) => return Some(Err(e)),
+                Some(Ok(e)) => {
+                    if e.name == ".git" || !(self.keep)(&e) {
+                        continue;
+                    }
+                    if e.kind.is_dir() {
+                        self.enter(&e);
+                    }
+                    return Some(Ok(e));
+                }
+            }
+        }
+    }
 }
 
 /// What is at `path`, following links (`stat`): for paths the user typed.

@@ -25,11 +25,20 @@ impl<'a> Ctx<'a> {
 
     /// `app.kubernetes.io/{name,part-of,managed-by}`, `team`, and the service's own labels.
     pub fn labels(&self) -> Node {
-        let s = &self.resolved.service;
         let mut m = Map::new();
-        for (k, v) in &s.labels {
+        for (k, v) in &self.resolved.service.labels {
             m.insert(k.clone(), Node::str(v.value.clone(), v.origin));
         }
+        for e in self.own_labels().iter() {
+            m.insert(e.key.clone(), e.value.clone());
+        }
+        Node::map(m, Origin::NONE)
+    }
+
+    /// flinkform's own labels: `app.kubernetes.io/{name,part-of,managed-by}` and `team`.
+    pub fn own_labels(&self) -> Map {
+        let s = &self.resolved.service;
+        let mut m = Map::new();
         m.insert("app.kubernetes.io/name", self.name_node());
         m.insert(
             "app.kubernetes.io/part-of",
@@ -43,7 +52,7 @@ impl<'a> Ctx<'a> {
             Node::str("flinkform", Origin::NONE),
         );
         m.insert("team", Node::str(s.team.value.clone(), s.team.origin));
-        Node::map(m, Origin::NONE)
+        m
     }
 
     /// `metadata` with name, namespace and labels.

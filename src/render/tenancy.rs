@@ -17,26 +17,20 @@ fn object(api_version: &str, kind: &str, metadata: Map) -> Map {
 
 /// The service's Namespace, labelled for Pod Security Admission with the environment's level
 /// (`policy.podSecurity`): the cluster then rejects any pod there that the level forbids,
-/// including pods the job's own code creates through its service account. A service's own
-/// labels under `pod-security.kubernetes.io/` never reach it (the `pod-security` rule reports
-/// them).
+/// including pods the job's own code creates through its service account. A Namespace's
+/// labels are switches for everything in it (admission exemptions, the mesh, Flux ownership,
+/// the Pod Security level), so it carries flinkform's own labels only, never the service's
+/// (those go on the namespaced objects; `reserved-labels` and `pod-security` report the ones
+/// the cluster acts on).
 pub fn namespace(ctx: &Ctx<'_>) -> Node {
     let mut meta = ctx.metadata(ctx.name);
     meta.remove("namespace");
     let level = ctx.platform.policy.pod_security(&ctx.env.name.value);
-    if let Some(labels) = meta.get_mut("labels").and_then(Node::as_map_mut) {
-        let theirs: Vec<String> = labels
-            .keys()
-            .filter(|k| k.starts_with(crate::pod_security::LABEL_PREFIX))
-            .map(str::to_string)
-            .collect();
-        for k in theirs {
-            labels.remove(&k);
-        }
-        for (k, v) in crate::pod_security::admission_labels(level.value) {
-            labels.insert(k, Node::str(v, level.origin));
-        }
+    let mut labels = ctx.own_labels();
+    for (k, v) in crate::pod_security::admission_labels(level.value) {
+        labels.insert(k, Node::str(v, level.origin));
     }
+    meta.insert("labels", Node::map(labels, Origin::NONE));
     Node::map(object("v1", "Namespace", meta), Origin::NONE)
 }
 

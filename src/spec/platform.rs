@@ -27,6 +27,10 @@ pub struct Platform {
     pub services_include: Vec<Sp<String>>,
     pub services_exclude: Vec<Sp<String>>,
     pub output: Sp<String>,
+    /// Why the output folder may not be used, found on disk after the config was read: it
+    /// holds files that `services.include` matches (see `workspace::config_paths`).
+    /// [`Platform::output_dir`] reports it.
+    pub output_holds_specs: Option<String>,
     pub operator: Operator,
     pub flux: Flux,
     pub allowed_registries: Vec<Sp<String>>,
@@ -440,6 +444,7 @@ impl Platform {
                 .unwrap_or_else(|| vec![Sp::made(DEFAULT_SERVICES_GLOB.to_string())]),
             services_exclude: raw.services.exclude,
             output: raw.output.unwrap_or(Sp::made(DEFAULT_OUTPUT.to_string())),
+            output_holds_specs: None,
             operator: Operator {
                 version,
                 namespace: raw
@@ -537,6 +542,9 @@ impl Platform {
                     pattern.value
                 ));
             }
+        }
+        if let Some(why) = &self.output_holds_specs {
+            return Err(why.clone());
         }
         Ok(rel)
     }
@@ -688,6 +696,47 @@ pub fn literal_prefix(pattern: &str) -> String {
     parts.join("/")
 }
 
+/// Whether `pattern` (components matched one by one, `*` not crossing `/`, `**` any number of
+/// components) can match a path below the folder `dir`.
+pub fn matches_below(pattern: &str, dir: &str) -> bool {
+    let parts: Vec<&str> = dir.split('/').collect();
+    let pattern: Vec<&str> = pattern.split('/').collect();
+    for (i, part) in parts.iter().enumerate() {
+        match pattern.get(i) {
+            None => return false,
+            Some(&"**") => return true,
+            Some(p) if !component_matches(p, part) => return false,
+            Some(_) => {}
+        }
+    }
+    pattern.len() > parts.len()
+}
+
+/// Whether the exclude pattern `pattern` excludes everything below the folder `dir`: its
+/// components match `dir`'s and it ends in `/**` right after them.
+pub fn excludes_everything_below(pattern: &str, dir: &str) -> bool {
+    let parts: Vec<&str> = dir.split('/').collect();
+    let pattern: Vec<&str> = pattern.split('/').collect();
+    pattern.len() == parts.len() + 1
+        && pattern.last() == Some(&"**")
+        && parts
+            .iter()
+            .zip(&pattern)
+            .all(|(part, p)| component_matches(p, part))
+}
+
+/// Whether one component of a pattern matches one path component (an invalid glob matches
+/// only itself; discovery reports it).
+fn component_matches(pattern: &str, part: &str) -> bool {
+    if !is_glob(pattern) {
+        return pattern == part;
+    }
+    globset::GlobBuilder::new(pattern)
+        .literal_separator(true)
+        .build()
+        .map_or(pattern == part, |g| g.compile_matcher().is_match(part))
+}
+
 /// Whether a pattern component has glob metacharacters.
 pub fn is_glob(part: &str) -> bool {
     part.contains(['*', '?', '[', '{'])
@@ -756,6 +805,35 @@ mod tests {
         p.services_include = vec![Sp::made("teams/*/services/*/service.yaml".into())];
         p.output = Sp::made("teams".into());
         assert!(p.output_dir().is_err(), "the output holds the specs");
+    }
+
+    /// Patterns whose first components are globs reach into a folder too, and a folder inside
+    /// a spec folder is reached.
+    #[test]
+    fn patterns_reach_below_folders() {
+        for (pattern, dir, reaches) in [
+            ("**/service.yaml", "services", true),
+            ("**/service.yaml", "rendered", true),
+            ("*/*/service.yaml", "services", true),
+            ("s*/*/service.yaml", "services", true),
+            ("[s]ervices/*/service.yaml", "services", true),
+            ("{services,x}/*/service.yaml", "services", true),
+            (
+                "services/*/service.yaml",
+                "services/payments-enricher",
+                true,
+            ),
+            ("**/service.yaml", "services/payments-enricher", true),
+            ("s*/*/service.yaml", "rendered", false),
+            ("services/*/service.yaml", "rendered", false),
+            ("services/*/service.yaml", "services/x/y", false),
+        ] {
+            assert_eq!(matches_below(pattern, dir), reaches, "{pattern} / {dir}");
+        }
+        assert!(excludes_everything_below("rendered/**", "rendered"));
+        assert!(excludes_everything_below("r*/**", "rendered"));
+        assert!(!excludes_everything_below("rendered/*.yaml", "rendered"));
+        assert!(!excludes_everything_below("**", "rendered"));
     }
 
     #[test]

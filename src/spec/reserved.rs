@@ -35,6 +35,9 @@ pub const BUILT_IN: &[(&str, &str)] = &[
     ("flux-system", "Flux"),
     ("argocd", "Argo CD"),
     ("argo-rollouts", "Argo Rollouts"),
+    ("argo", "Argo Workflows"),
+    ("argo-workflows", "Argo Workflows"),
+    ("argo-events", "Argo Events"),
     ("tekton-pipelines", "Tekton"),
     ("crossplane-system", "Crossplane"),
     // Ingress, gateways, networking, service mesh
@@ -101,6 +104,49 @@ pub const BUILT_IN: &[(&str, &str)] = &[
     ("gke-*", "Google Kubernetes Engine"),
 ];
 
+/// Label domains that Kubernetes, cluster add-ons and admission webhooks act on, with who
+/// acts on them. A service label under one of them (`<domain>/<name>`, for the domain or any
+/// subdomain) is the platform's to set, not a service's: on a Namespace, `openshift.io/run-level`
+/// exempts it from security constraints, `admission.gatekeeper.sh/ignore` from policy,
+/// `istio-injection: disabled` from the mesh; on any object, `kustomize.toolkit.fluxcd.io/…`
+/// says which Flux Kustomization owns (and prunes) it. The `reserved-labels` rule reports them;
+/// flinkform never puts a service's labels on its Namespace at all.
+pub const LABEL_DOMAINS: &[(&str, &str)] = &[
+    ("kubernetes.io", "Kubernetes"),
+    ("k8s.io", "Kubernetes"),
+    ("openshift.io", "OpenShift"),
+    ("istio.io", "Istio"),
+    ("gatekeeper.sh", "OPA Gatekeeper"),
+    ("fluxcd.io", "Flux"),
+    ("kyverno.io", "Kyverno"),
+    ("argoproj.io", "Argo CD"),
+    ("cert-manager.io", "cert-manager"),
+    ("linkerd.io", "Linkerd"),
+    ("helm.sh", "Helm"),
+    ("cattle.io", "Rancher"),
+];
+
+/// Label keys without a domain that add-ons act on: a prefix (ending in `*`) or a name.
+pub const LABEL_NAMES: &[(&str, &str)] = &[("istio*", "Istio (`istio-injection`)")];
+
+/// Who acts on a label key, if it is reserved (see [`LABEL_DOMAINS`], [`LABEL_NAMES`]).
+/// `app.kubernetes.io/…`, Kubernetes' recommended labels for applications, are free.
+pub fn label_owner(key: &str) -> Option<&'static str> {
+    match key.split_once('/') {
+        Some(("app.kubernetes.io", _)) => None,
+        Some((domain, _)) => LABEL_DOMAINS
+            .iter()
+            .find(|(d, _)| {
+                domain == *d || domain.strip_suffix(d).is_some_and(|sub| sub.ends_with('.'))
+            })
+            .map(|(_, who)| *who),
+        None => LABEL_NAMES
+            .iter()
+            .find(|(n, _)| matches(n, key))
+            .map(|(_, who)| *who),
+    }
+}
+
 /// Why a namespace may not be claimed, and where that is configured (for the finding's
 /// secondary location).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -166,6 +212,33 @@ pub fn reservation(platform: &Platform, namespace: &str) -> Option<Reservation> 
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn reserved_label_domains_and_names() {
+        for key in [
+            "openshift.io/run-level",
+            "admission.gatekeeper.sh/ignore",
+            "istio-injection",
+            "kubernetes.io/metadata.name",
+            "kustomize.toolkit.fluxcd.io/name",
+            "node-role.kubernetes.io/control-plane",
+            "pod-security.kubernetes.io/enforce",
+            "policies.kyverno.io/x",
+        ] {
+            assert!(super::label_owner(key).is_some(), "{key}");
+        }
+        for key in [
+            "team",
+            "app.kubernetes.io/version",
+            "app.kubernetes.io.example.com/x",
+            "notkubernetes.io/x",
+            "example.com/kubernetes.io",
+            "app",
+            "cost-center",
+        ] {
+            assert!(super::label_owner(key).is_none(), "{key}");
+        }
+    }
+
     use super::*;
 
     #[test]

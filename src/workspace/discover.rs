@@ -333,16 +333,14 @@ impl<'a> Filter<'a> {
         if !matches!(io::kind(dir), Ok(Some(Kind::Dir))) {
             return;
         }
-        let walker = io::walk(dir, io::Links::Refuse)
-            .into_iter()
-            .filter_entry(|e| {
-                let rel = relative(self.root, e.path());
-                if e.depth() > 0 && e.file_type().is_dir() {
-                    self.enters(&e.file_name().to_string_lossy(), rel.as_deref())
-                } else {
-                    !self.is_output(rel.as_deref())
-                }
-            });
+        let walker = io::walk(dir, io::Links::Refuse, |e| {
+            let rel = relative(self.root, e.path());
+            if e.depth() > 0 && e.file_type().is_dir() {
+                self.enters(&e.file_name().to_string_lossy(), rel.as_deref())
+            } else {
+                !self.is_output(rel.as_deref())
+            }
+        });
         for entry in walker {
             match entry {
                 Ok(e) => self.consider(e.path(), Kind::of(e.file_type()), found),

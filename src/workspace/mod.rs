@@ -308,6 +308,9 @@ impl Discovery {
             stray_paths: _,
             mut diagnostics,
         } = self;
+        // Every file's share of "did you mean" searches depends on how many the repository
+        // has (not on how many are read), so `check PATH` suggests what `check` does.
+        crate::suggest::plan_run(spec_paths.len() + 1);
         let read: Vec<String> = match focus {
             None => spec_paths.clone(),
             Some(focus) => spec_paths

@@ -105,7 +105,15 @@ fn span_of(loc: Location, id: FileId, file: &SourceFile) -> Origin {
         .map(|b| b as usize)
         .unwrap_or_else(|| file.offset_of(loc.line() as usize, loc.column() as usize));
     let len = s.byte_len().unwrap_or(0) as usize;
-    Origin::at(Span::new(id, start, start + len))
+    // The parser ends a block scalar (`|`, `>`) where the next token starts: after its last
+    // line break and the next line's indentation. The value ends with its last line.
+    let end = match file.text.get(start..start + len) {
+        Some(text) if text.contains('\n') => {
+            start + text.trim_end_matches([' ', '\t', '\r', '\n']).len()
+        }
+        _ => start + len,
+    };
+    Origin::at(Span::new(id, start, end))
 }
 
 fn convert(sp: Spanned<RawValue>, id: FileId, file: &SourceFile) -> Node {

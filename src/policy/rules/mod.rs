@@ -32,6 +32,7 @@ pub mod pod_security;
 pub mod policy_config;
 pub mod render_blocked;
 pub mod render_drift;
+pub mod reserved_labels;
 pub mod resources_defined;
 pub mod rollback_needs_ha;
 pub mod savepoint_dir_required;
@@ -77,6 +78,7 @@ pub static ALL: &[&dyn Rule] = &[
     &policy_config::PolicyConfig,
     &render_blocked::RenderBlocked,
     &render_drift::RenderDrift,
+    &reserved_labels::ReservedLabels,
     &resources_defined::ResourcesDefined,
     &rollback_needs_ha::RollbackNeedsHa,
     &savepoint_dir_required::SavepointDirRequired,

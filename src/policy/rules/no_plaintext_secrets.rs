@@ -10,15 +10,25 @@ crate::declare_rule! {
     /// Values that look like credentials, wherever they would end up in the cluster in plain
     /// text:
     /// * `flinkConfiguration` keys that name a secret (`*password*`, `*secret*`, `*token*`,
-    ///   `*access-key*`/`*access.key*`, `*api-key*`, `*private-key*`, `*credentials*`,
-    ///   `*.jaas.config` with a `password=`), unless the value is a file path or a `${…}`
-    ///   reference;
+    ///   `*access-key*`/`*access.key*`, `*api-key*`, `*private-key*`, `*account-key*` (Azure's
+    ///   `fs.azure.account.key.<account>…`), `*credentials*`, `*.jaas.config` with a
+    ///   `password=`), unless the value is a file path or a reference (`${…}`, `$(…)`);
     /// * container environment variables with such names and a literal `value` (in the pod
     ///   templates, which is also where a service's `env` goes);
-    /// * job arguments such as `--password=…` or `--token …`;
+    /// * job arguments, and containers' `args` and `command`, such as `--password=…` or
+    ///   `--token …`;
+    /// * `logConfiguration` files with a property named like a credential
+    ///   (`appender.kafka.password = …`);
     /// * `-D` system properties named like a credential in JVM options, arguments or
     ///   variables (`-Djavax.net.ssl.keyStorePassword=…`);
-    /// * anything that looks like an AWS access key ID (`AKIA…`) or a PEM private key.
+    /// * anywhere in the object, anything that looks like a credential whatever its name: an
+    ///   AWS access key ID (`AKIA…`), a PEM private key, a GitHub (`ghp_…`) or Slack token, a
+    ///   URL with a password (`postgres://user:…@host`), an `Authorization:` header or a
+    ///   `Bearer` token, a `password=…` in a JDBC URL or a JAAS configuration.
+    ///
+    /// Not detected: a credential under a neutral name that looks like nothing in particular
+    /// (a base64 string in `MY_VALUE`; judging by entropy flags ids and hashes too), and short
+    /// flags such as `-p …` (Flink's own `-p` is the parallelism).
     ///
     /// What counts as a credential is decided in one place (`src/secrets.rs`), which every
     /// command and output format uses to mask the same values: `check` and `lint` snippets,
@@ -87,6 +97,17 @@ impl Rule for NoPlaintextSecrets {
                     quote(name)
                 ),
                 SiteKind::Arg => "a job argument holds a credential in plain text".to_string(),
+                SiteKind::ContainerArg(name) => format!(
+                    "an argument of container `{}` holds a credential in plain text",
+                    quote(name)
+                ),
+                SiteKind::LogConfiguration(name) => format!(
+                    "logConfiguration `{}` holds a credential in plain text",
+                    quote(name)
+                ),
+                SiteKind::Lookalike => {
+                    "a value that looks like a credential is in plain text".to_string()
+                }
             };
             out.push(finding(site.origin(), what));
         }

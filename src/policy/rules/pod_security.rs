@@ -28,6 +28,15 @@ crate::declare_rule! {
     ///   `capabilities.drop: [ALL]`), so only settings written in a template are reported;
     /// * `privileged` checks nothing.
     ///
+    /// Flink options that change the pods Flink creates are checked the same way:
+    /// `kubernetes.hostnetwork.enabled: true` (Flink sets `hostNetwork` on the JobManager and
+    /// TaskManager pods) and AppArmor annotations in `kubernetes.jobmanager.annotations` /
+    /// `kubernetes.taskmanager.annotations` are reported like the same settings in a template,
+    /// and `kubernetes.pod-template-file.default`, `.jobmanager`, `.taskmanager` are forbidden
+    /// below `privileged`: they build the pods from a template file in the image, which no
+    /// check sees. (Node selectors, tolerations, labels, owner references and mounted Secrets
+    /// are not what a Pod Security Standards level controls.)
+    ///
     /// Under `restricted`, a hand-written FlinkDeployment whose templates do not name
     /// `flink-main-container` (or that has no template) is judged with the bare main container
     /// Flink adds: it needs the settings too.
@@ -130,6 +139,31 @@ impl Rule for PodSecurity {
                 out.push(set_here(
                     Finding::new(
                         v.at.or(fallback),
+                        format!(
+                            "{}: the Pod Security Standards' `{}` level forbids it",
+                            v.message,
+                            v.level.as_str()
+                        ),
+                    )
+                    .label(format!("not {}", v.level.as_str()))
+                    .help(help),
+                ));
+            }
+        }
+        for e in t.view.conf() {
+            if !pod_security::CONFIGURATION_KEYS.contains(&e.key.as_str()) {
+                continue;
+            }
+            let at = e.origin();
+            for v in pod_security::check_configuration(&e.key, &e.value, at, level.value) {
+                let help = if t.is_render() {
+                    format!("{}, from the service's flinkConfiguration", v.fix)
+                } else {
+                    v.fix
+                };
+                out.push(set_here(
+                    Finding::new(
+                        if at.span().is_some() { at } else { t.blame },
                         format!(
                             "{}: the Pod Security Standards' `{}` level forbids it",
                             v.message,
