@@ -243,14 +243,15 @@ fn render_base(
         ));
         return Ok(Rendered::default());
     }
-    let c = compile(
-        base_root,
-        &Options {
-            keep_objects: true,
-            path_in_git,
-            ..Options::default()
-        },
-    )?;
+    let options = Options {
+        keep_objects: true,
+        path_in_git,
+        progress: output::progress(),
+        ..Options::default()
+    };
+    let c = compile(base_root, &options);
+    output::finish(&options.progress);
+    let c = c?;
     if c.has_blocking_errors() {
         output::note(&format!(
             "{label} has errors (YAML, schema or CRD); its services that rendered are compared"
@@ -261,13 +262,14 @@ fn render_base(
 
 pub fn run(start: &Path, args: DiffArgs) -> Result<u8, Error> {
     let root = super::root(start)?;
-    let head = compile(
-        &root,
-        &Options {
-            keep_objects: true,
-            ..Options::default()
-        },
-    )?;
+    let options = Options {
+        keep_objects: true,
+        progress: output::progress(),
+        ..Options::default()
+    };
+    let head = compile(&root, &options);
+    output::finish(&options.progress);
+    let head = head?;
     if head.has_blocking_errors() {
         output::note(
             "the working tree has errors (run `flinkform check`); its services that rendered are compared",

@@ -106,8 +106,13 @@ pub fn render(report: &Report, sources: &SourceMap, job_remaining: usize) -> Ann
     }
     if omitted > 0 {
         let text = format!(
-            "{omitted} of {} findings are not shown as annotations: GitHub shows {PER_STEP} errors, {PER_STEP} warnings and {PER_STEP} notices per step and {PER_JOB} annotations per job. All findings are listed in this step's log below, and in the job summary and the SARIF report when the workflow writes them.",
-            diags.len()
+            "{omitted} of {} {} not shown as annotations: GitHub shows {PER_STEP} errors, {PER_STEP} warnings and {PER_STEP} notices per step and {PER_JOB} annotations per job. All findings are listed in this step's log below, and in the job summary and the SARIF report when the workflow writes them.",
+            diags.len(),
+            if omitted == 1 {
+                "finding is"
+            } else {
+                "findings are"
+            }
         );
         if notice {
             out.push_str(&format!(

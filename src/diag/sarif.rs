@@ -160,8 +160,9 @@ pub fn render(
                 "level": "warning",
                 "descriptor": { "id": "results-omitted" },
                 "message": { "text": format!(
-                    "{omitted} of {} results were left out: GitHub code scanning keeps at most {} results per run. The results kept come first in flinkform's order (files the change touches first); `flinkform check --format json` lists them all.",
+                    "{omitted} of {} {} left out: GitHub code scanning keeps at most {} results per run. The results kept come first in flinkform's order (files the change touches first); `flinkform check --format json` lists them all.",
                     report.diagnostics.len(),
+                    if omitted == 1 { "result was" } else { "results were" },
                     opts.max_results
                 ) },
             }],

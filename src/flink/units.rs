@@ -97,6 +97,7 @@ fn flink_unit_bytes(unit: &str) -> Option<u64> {
 
 /// Flink `MemorySize.toHumanReadableString()`, the form every memory-model error message uses:
 /// `0 bytes`, `1024 bytes`, `128.000mb (134217728 bytes)`, `1.508gb (1619001344 bytes)`.
+/// Flink's own text, `1 bytes` included: it is quoted beside Flink's messages, not plural-fixed.
 ///
 /// Flink picks the largest unit strictly smaller than the value and prints the quotient with
 /// Java's `%.3f`, which rounds the shortest decimal form of the double half-up.
@@ -944,8 +945,9 @@ impl<'a> SpecNumber<'a> {
         };
         refusal_or_reason(
             format!(
-                "`{text}` is ambiguous: Kubernetes reads `{symbol}` as {name} ({kubernetes} bytes) \
-                 while Flink and the operator read `{symbol}` as {flink_name}{fractional}"
+                "`{text}` is ambiguous: Kubernetes reads `{symbol}` as {name} ({}) \
+                 while Flink and the operator read `{symbol}` as {flink_name}{fractional}",
+                crate::plural::written(&kubernetes, "byte", "bytes")
             ),
             suggestion,
             flink_quantity,
@@ -960,8 +962,9 @@ impl<'a> SpecNumber<'a> {
         let suggestion = quantity.and_then(|q| q.bytes()).and_then(canonical_memory);
         refusal_or_reason(
             format!(
-                "`{text}` uses a decimal exponent ({kubernetes} bytes to Kubernetes), which Flink \
-                 cannot parse"
+                "`{text}` uses a decimal exponent ({} to Kubernetes), which Flink \
+                 cannot parse",
+                crate::plural::written(&kubernetes, "byte", "bytes")
             ),
             suggestion,
             quantity,
@@ -994,8 +997,8 @@ impl<'a> SpecNumber<'a> {
         };
         SpecMemoryError {
             message: format!(
-                "`{text}` has no unit, so Kubernetes and Flink both read it as {} bytes{hint}",
-                self.int_part
+                "`{text}` has no unit, so Kubernetes and Flink both read it as {}{hint}",
+                crate::plural::written(self.int_part, "byte", "bytes")
             ),
             suggestion: guess,
         }
@@ -1068,8 +1071,9 @@ fn refusal_or_reason(
     }
     let reason = match intended.map(|q| (q, q.bytes())) {
         Some((_, Some(bytes))) if bytes <= FLINK_MAX_BYTES => format!(
-            "that is {bytes} bytes, not a whole number of MiB, and flinkform requires whole MiB \
-             so that Flink's process size equals the pod memory limit exactly"
+            "that is {}, not a whole number of MiB, and flinkform requires whole MiB \
+             so that Flink's process size equals the pod memory limit exactly",
+            crate::plural::bytes(bytes)
         ),
         Some((q, None)) if !q.is_integer() => {
             "that is not a whole number of bytes, let alone of MiB".to_string()

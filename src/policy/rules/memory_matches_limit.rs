@@ -165,8 +165,9 @@ fn check_role(t: &Target<'_>, role: Role, out: &mut Vec<Finding>) {
         let short = bytes - floor * MIB;
         out.push(
             Finding::new(at, format!(
-                "the {} process size `{text}` is {bytes} bytes, not a whole number of MiB: the pod requests {floor}Mi, {} less than the process Flink starts",
+                "the {} process size `{text}` is {}, not a whole number of MiB: the pod requests {floor}Mi, {} less than the process Flink starts",
                 role.who,
+                crate::plural::bytes(bytes),
                 human_mib(short)
             ))
             .label("not whole MiB")
@@ -221,7 +222,11 @@ fn read(text: &str, quantity: bool) -> Reading {
             Err(error) => Some(format!("is no Kubernetes quantity ({error})")),
             Ok(q) if q.bytes() != Some(bytes) => Some(format!(
                 "is {} to Kubernetes",
-                plural_bytes(kubernetes_reading(q.approximate(), q.bytes()))
+                crate::plural::written(
+                    &kubernetes_reading(q.approximate(), q.bytes()),
+                    "byte",
+                    "bytes"
+                )
             )),
             Ok(_) => None,
         }
@@ -229,7 +234,7 @@ fn read(text: &str, quantity: bool) -> Reading {
         match kubernetes.ok().and_then(|q| q.bytes()) {
             Some(k8s) if k8s != bytes => Some(format!(
                 "{} in Kubernetes notation",
-                plural_bytes(k8s.to_string())
+                crate::plural::bytes(k8s)
             )),
             _ => None,
         }
@@ -237,15 +242,6 @@ fn read(text: &str, quantity: bool) -> Reading {
     match problem {
         Some(problem) => Reading::TwoWays { bytes, problem },
         None => Reading::Agreed(bytes),
-    }
-}
-
-/// `1 byte`, `8 bytes`, `2.048 bytes`.
-fn plural_bytes(number: String) -> String {
-    if number == "1" {
-        "1 byte".to_string()
-    } else {
-        format!("{number} bytes")
     }
 }
 

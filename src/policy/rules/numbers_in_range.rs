@@ -172,7 +172,7 @@ impl Rule for NumbersInRange {
                         format!("`{key}: {}` {why}", quote(e.value.trim())),
                     )
                     .label("out of range")
-                    .help("write a duration in a larger unit, e.g. `10 min` or `6 h`"),
+                    .help(limits::shorter_duration_help("d", 86_400_000)),
                 );
             }
         }
