@@ -75,7 +75,7 @@ fn rule_infos() -> Vec<sarif::RuleInfo> {
             sarif::RuleInfo {
                 id: m.name.to_string(),
                 summary: m.summary(),
-                help: m.explain(),
+                help: flinkform::policy::docs::explain_text(m),
                 level: m.severity,
                 security_severity: m.security_severity.map(str::to_string),
             }

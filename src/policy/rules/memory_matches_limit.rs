@@ -37,6 +37,11 @@ crate::declare_rule! {
     /// the pod template, are dead configuration that misleads whoever reads the manifest.
     ///
     /// ## Example
+    /// ```yaml,spec,fires
+    /// spec:
+    ///   flinkConfiguration:
+    ///     taskmanager.memory.process.size: 2g # the spec memory wins
+    /// ```
     /// ```yaml,fires
     /// apiVersion: flink.apache.org/v1beta1
     /// kind: FlinkDeployment
@@ -54,6 +59,10 @@ crate::declare_rule! {
     ///
     /// ## Fix
     /// Size each JVM once, in the spec, and leave the limit factor at 1:
+    /// ```yaml,spec,passes
+    /// spec:
+    ///   taskManager: { memory: 4Gi }
+    /// ```
     /// ```yaml,passes
     /// apiVersion: flink.apache.org/v1beta1
     /// kind: FlinkDeployment

@@ -21,6 +21,10 @@ crate::declare_rule! {
     /// configuration keys and JVM flags.
     ///
     /// ## Example
+    /// ```yaml,spec,fires
+    /// spec:
+    ///   image: flink:latest
+    /// ```
     /// ```yaml,fires
     /// apiVersion: flink.apache.org/v1beta1
     /// kind: FlinkDeployment
@@ -31,6 +35,10 @@ crate::declare_rule! {
     /// ```
     ///
     /// ## Fix
+    /// ```yaml,spec,passes
+    /// spec:
+    ///   image: flink:1.20.1-java17
+    /// ```
     /// ```yaml,passes
     /// apiVersion: flink.apache.org/v1beta1
     /// kind: FlinkDeployment

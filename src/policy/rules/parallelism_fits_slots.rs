@@ -24,6 +24,11 @@ crate::declare_rule! {
     /// (it only logs a warning), so the manifest says one thing and the job runs another.
     ///
     /// ## Example
+    /// ```yaml,spec,fires
+    /// spec:
+    ///   job: { parallelism: 4 }
+    ///   taskManager: { replicas: 1, slots: 2 }
+    /// ```
     /// ```yaml,fires
     /// apiVersion: flink.apache.org/v1beta1
     /// kind: FlinkDeployment
@@ -38,6 +43,11 @@ crate::declare_rule! {
     /// ```
     ///
     /// ## Fix
+    /// ```yaml,spec,passes
+    /// spec:
+    ///   job: { parallelism: 4 }
+    ///   taskManager: { replicas: 2, slots: 2 }
+    /// ```
     /// ```yaml,passes
     /// apiVersion: flink.apache.org/v1beta1
     /// kind: FlinkDeployment

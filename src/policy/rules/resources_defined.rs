@@ -20,19 +20,28 @@ crate::declare_rule! {
     /// accident rather than in the place everyone reads.
     ///
     /// ## Example
+    /// ```yaml,spec,fires
+    /// spec:
+    ///   taskManager: { cpu: null } # the platform default removed
+    /// ```
     /// ```yaml,fires
     /// apiVersion: flink.apache.org/v1beta1
     /// kind: FlinkDeployment
     /// metadata: { name: orders, namespace: orders }
     /// spec:
-    ///   flinkVersion: v1_20
     ///   flinkConfiguration:
     ///     taskmanager.memory.process.size: 4g
     ///   jobManager:
-    ///     resource: { memory: 2048m }
+    ///     resource: { cpu: null, memory: 2Gi } # no cpu
+    ///   taskManager:
+    ///     resource: null # not set
     /// ```
     ///
     /// ## Fix
+    /// ```yaml,spec,passes
+    /// spec:
+    ///   taskManager: { cpu: 2, memory: 4Gi }
+    /// ```
     /// ```yaml,passes
     /// apiVersion: flink.apache.org/v1beta1
     /// kind: FlinkDeployment
