@@ -49,9 +49,9 @@ crate::declare_rule! {
     /// spec:
     ///   flinkVersion: v1_20
     ///   jobManager:
-    ///     resource: { cpu: 1, memory: 2048m }
+    ///     resource: { cpu: 1, memory: 2Gi }
     ///   taskManager:
-    ///     resource: { cpu: 2, memory: 4096m }
+    ///     resource: { cpu: 2, memory: 4Gi }
     /// ```
     /// In a service spec, set `jobManager` and `taskManager` `cpu` and `memory`, or give the
     /// platform defaults for them in flinkform.yaml.
@@ -133,7 +133,7 @@ fn missing(t: &Target<'_>, role: Role, out: &mut Vec<Finding>) {
         )
     } else {
         format!(
-            "set `spec.{}.resource: {{ cpu: 1, memory: 2048m }}` (or `resources.requests`)",
+            "set `spec.{}.resource: {{ cpu: 1, memory: 2Gi }}` (or `resources.requests`)",
             role.section
         )
     };
