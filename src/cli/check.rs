@@ -54,7 +54,7 @@ pub fn run(start: &Path, args: CheckArgs) -> Result<u8, Error> {
     let workspace = discovery.load(narrow.as_ref())?;
     let options = flinkform::compile::Options {
         focus: narrow,
-        progress: output::progress(),
+        progress: output::progress_for(&args.report),
         ..Default::default()
     };
     let c = compile_workspace(workspace, &options);

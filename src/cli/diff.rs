@@ -233,6 +233,7 @@ fn render_base(
     base_root: &Path,
     label: &str,
     path_in_git: Option<String>,
+    progress: bool,
 ) -> Result<Rendered, Error> {
     if !matches!(
         flinkform::io::kind(&base_root.join(flinkform::spec::platform::FILE_NAME)),
@@ -246,7 +247,7 @@ fn render_base(
     let options = Options {
         keep_objects: true,
         path_in_git,
-        progress: output::progress(),
+        progress: if progress { output::progress() } else { None },
         ..Options::default()
     };
     let c = compile(base_root, &options);
@@ -262,9 +263,11 @@ fn render_base(
 
 pub fn run(start: &Path, args: DiffArgs) -> Result<u8, Error> {
     let root = super::root(start)?;
+    // Progress only beside human output: a report for a program shows nothing else.
+    let progress = args.format == DiffFormat::Human;
     let options = Options {
         keep_objects: true,
-        progress: output::progress(),
+        progress: if progress { output::progress() } else { None },
         ..Options::default()
     };
     let head = compile(&root, &options);
@@ -284,7 +287,7 @@ pub fn run(start: &Path, args: DiffArgs) -> Result<u8, Error> {
             };
             (
                 dir.display().to_string(),
-                render_base(&dir, &dir.display().to_string(), None)?,
+                render_base(&dir, &dir.display().to_string(), None, progress)?,
             )
         }
         None => {
@@ -295,7 +298,7 @@ pub fn run(start: &Path, args: DiffArgs) -> Result<u8, Error> {
                 flinkform::workspace::relative(&head.workspace.repo_root, &head.workspace.root);
             (
                 args.base.clone(),
-                render_base(&base_root, &args.base, in_git)?,
+                render_base(&base_root, &args.base, in_git, progress)?,
             )
         }
     };

@@ -287,6 +287,18 @@ pub struct Bar {
 /// How long a stage runs before its progress is drawn.
 const PROGRESS_DELAY: std::time::Duration = std::time::Duration::from_secs(1);
 
+/// A progress receiver for a command that reports findings: `None` when stderr is not a
+/// terminal, or when any report is in a machine format (a run for a program shows nothing
+/// but its output).
+pub fn progress_for(
+    args: &ReportArgs,
+) -> Option<std::sync::Arc<dyn flinkform::progress::Progress>> {
+    let human = destinations(args)
+        .map(|d| d.iter().all(|(f, _)| *f == Format::Human))
+        .unwrap_or(false);
+    if human { progress() } else { None }
+}
+
 /// A progress receiver for the pipeline, or `None` when stderr is not a terminal.
 pub fn progress() -> Option<std::sync::Arc<dyn flinkform::progress::Progress>> {
     if !std::io::stderr().is_terminal() {

@@ -52,7 +52,7 @@ pub fn run(start: &Path, args: RenderArgs) -> Result<u8, Error> {
         crd_dirs,
         output,
         list_outputs: true,
-        progress: output::progress(),
+        progress: output::progress_for(&args.report),
         ..Options::default()
     };
     // First check everything, holding nothing but the findings…
