@@ -283,3 +283,41 @@ fn progress_never_reaches_a_pipe() {
         "{stdout}"
     );
 }
+
+/// On a terminal (a pseudo-terminal from util-linux's `script`), a render shows its progress on
+/// stderr, clears it, and then prints its summary; with a machine format it shows none.
+#[test]
+fn progress_shows_on_a_terminal_and_is_cleared() {
+    let script = std::process::Command::new("script")
+        .arg("--version")
+        .output();
+    if script.is_err() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "`script` (util-linux) is required in CI"
+        );
+        eprintln!("skipping: `script` (util-linux) is not installed");
+        return;
+    }
+    let repo = isolated(&example());
+    let bin = env!("CARGO_BIN_EXE_flinkform");
+    let on_terminal = |command: &str| {
+        let out = std::process::Command::new("script")
+            .current_dir(repo.path())
+            .env("FLINKFORM_PROGRESS_DELAY_MS", "0")
+            .env("COLUMNS", "100")
+            .args(["-qec", command, "/dev/null"])
+            .output()
+            .expect("script runs");
+        assert!(out.status.success(), "{command}: {out:?}");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let human = on_terminal(&format!("'{bin}' render --check"));
+    assert!(human.contains("/7 services"), "{human:?}");
+    // The bar is cleared (erase line) before the command's own output.
+    let cleared = human.rfind("\x1b[2K").expect("the bar is cleared");
+    let summary = human.find("rendered/ is up to date").expect("summary");
+    assert!(cleared < summary, "{human:?}");
+    let machine = on_terminal(&format!("'{bin}' render --check --format json"));
+    assert!(!machine.contains("/7 services"), "{machine:?}");
+}

@@ -282,10 +282,18 @@ pub struct Bar {
     bar: indicatif::ProgressBar,
     started: std::sync::Mutex<std::time::Instant>,
     visible: AtomicBool,
+    delay: std::time::Duration,
 }
 
-/// How long a stage runs before its progress is drawn.
-const PROGRESS_DELAY: std::time::Duration = std::time::Duration::from_secs(1);
+/// How long a stage runs before its progress is drawn: a second, or
+/// `FLINKFORM_PROGRESS_DELAY_MS` (tests draw at once, on a pseudo-terminal).
+fn progress_delay() -> std::time::Duration {
+    let ms = std::env::var("FLINKFORM_PROGRESS_DELAY_MS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1000);
+    std::time::Duration::from_millis(ms)
+}
 
 /// A progress receiver for a command that reports findings: `None` when stderr is not a
 /// terminal, or when any report is in a machine format (a run for a program shows nothing
@@ -313,6 +321,7 @@ pub fn progress() -> Option<std::sync::Arc<dyn flinkform::progress::Progress>> {
         bar,
         started: std::sync::Mutex::new(std::time::Instant::now()),
         visible: AtomicBool::new(false),
+        delay: progress_delay(),
     }))
 }
 
@@ -334,10 +343,7 @@ impl flinkform::progress::Progress for Bar {
     fn advance(&self) {
         self.bar.inc(1);
         if !self.visible.load(Ordering::Relaxed)
-            && self
-                .started
-                .lock()
-                .is_ok_and(|t| t.elapsed() >= PROGRESS_DELAY)
+            && self.started.lock().is_ok_and(|t| t.elapsed() >= self.delay)
             && !self.visible.swap(true, Ordering::Relaxed)
         {
             self.bar
