@@ -69,7 +69,7 @@ fn main() -> ExitCode {
             match flinkform::yaml::load(id, f) {
                 Ok(doc) => {
                     let s = if with_schema {
-                        schema::validate(Format::Service, &doc, id).len()
+                        schema::validate(Format::Service, &doc, id, &f.text).len()
                     } else {
                         0
                     };

@@ -43,6 +43,8 @@ pub struct Options {
     /// Specs [`render_files`] leaves alone (`render --keep-going`: their own spec has errors;
     /// their output on disk stays as it is, so Flux keeps what it runs for them).
     pub skip: BTreeSet<String>,
+    /// Told about each service checked ([`compile`]) or rendered ([`render_files`]).
+    pub progress: Option<Arc<dyn crate::progress::Progress>>,
 }
 
 #[derive(Debug)]
@@ -103,12 +105,17 @@ pub fn compile_workspace(mut workspace: Workspace, options: &Options) -> Result<
         dirs.extend(options.crd_dirs.iter().map(|d| (d.clone(), Links::Follow)));
         let catalogs = Catalogs::load(&dirs)?;
         let engine = Engine::new(platform, &policy::date::today());
+        let progress = options.progress.as_deref();
+        crate::progress::start(progress, "checking", workspace.services.len());
         let outcomes: Vec<Outcome> = workspace
             .services
             .par_iter()
             .map(|s| {
                 let full = options.focus.as_ref().is_none_or(|f| f.contains(&s.path));
-                check_service(s, platform, &output, &catalogs, &engine, full, options)
+                let outcome =
+                    check_service(s, platform, &output, &catalogs, &engine, full, options);
+                crate::progress::advance(progress);
+                outcome
             })
             .collect();
         let mut identities = Vec::new();
@@ -249,6 +256,15 @@ pub fn resolve_all(workspace: &Workspace) -> Vec<Resolved> {
         .collect()
 }
 
+/// Advances the progress when a service's work ends, however it ends.
+struct Advance<'a>(Option<&'a dyn crate::progress::Progress>);
+
+impl Drop for Advance<'_> {
+    fn drop(&mut self) {
+        crate::progress::advance(self.0);
+    }
+}
+
 /// Renders every service's files, service by service in parallel, handing each service's
 /// files to `sink` as soon as they exist (nothing is held for the whole repository), then the
 /// clusters' own files. Checking is [`compile`]'s job: call this after it found nothing that
@@ -266,11 +282,16 @@ pub fn render_files(
         .clone()
         .map_or_else(|| platform.output_dir(), Ok)
         .unwrap_or_default();
+    let progress = options.progress.as_deref();
+    crate::progress::start(progress, "writing", workspace.services.len());
     workspace
         .services
         .par_iter()
-        .filter(|s| !options.skip.contains(&s.path))
         .try_for_each(|s| {
+            let _done = Advance(progress);
+            if options.skip.contains(&s.path) {
+                return Ok(());
+            }
             for r in &resolve(s, platform).0 {
                 if let Some(b) = render::bundle(platform, r, &output) {
                     sink(b.files())?;

@@ -98,6 +98,16 @@ pub fn spec_duration_ms(text: &str) -> Option<Result<u128, String>> {
     )
 }
 
+/// The fix for a duration longer than Flink can hold. A larger unit does not help (the
+/// milliseconds are the same): the duration itself must be shorter. `unit` is how the longest
+/// one is written in the reader's syntax, worth `unit_ms` milliseconds.
+pub fn shorter_duration_help(unit: &str, unit_ms: u128) -> String {
+    let most = MAX_DURATION_MS / unit_ms.max(1);
+    format!(
+        "write a shorter duration: Flink holds at most {MAX_DURATION_MS} ms, about `{most}{unit}`"
+    )
+}
+
 /// Flink's duration syntax (`TimeUtils.parseDuration`: digits, optional space, optional
 /// case-insensitive unit, no unit = milliseconds) in milliseconds; `None` if it is not one.
 /// Sub-millisecond units count as a fraction of a millisecond rounded down.

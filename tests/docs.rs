@@ -5,8 +5,9 @@ mod common;
 
 use common::manifest_dir;
 use flinkform::policy::{self, docs};
-use flinkform::source::SourceMap;
+use flinkform::source::{FileId, SourceFile, SourceMap};
 use flinkform::spec::platform::Platform;
+use flinkform::tree::Node;
 
 #[test]
 fn rules_reference_is_current() {
@@ -48,74 +49,204 @@ fn rule_names_are_kebab_case_unique_and_sorted() {
     }
 }
 
+/// Rules no service spec can make fire: flinkform renders what they ask for from every spec
+/// (or they are about objects flinkform never renders). Their documentation shows manifests
+/// only, and says so.
+const MANIFEST_ONLY: [&str; 10] = [
+    "checkpoint-dir-required",
+    "deployment-name-valid",
+    "ingress-template-valid",
+    "log-configuration-keys",
+    "metrics-enabled",
+    "namespace-isolation",
+    "one-job-per-cluster",
+    "savepoint-dir-required",
+    "service-account-required",
+    "session-job-jar-uri",
+];
+
+/// Rules about the repository rather than one document: covered by tests/check_fixtures.rs.
+const REPOSITORY_RULES: [&str; 9] = [
+    "yaml-syntax",
+    "schema",
+    "waiver-expired",
+    "waiver-unused",
+    "policy-config",
+    "render-drift",
+    "render-blocked",
+    "unsafe-path",
+    "spec-not-discovered",
+];
+
+/// An example merged onto the clean document of its kind (each document of a manifest by its
+/// `kind`), as YAML.
+fn merged(ex: &docs::Example) -> String {
+    let file = SourceFile::new("example.yaml", &ex.yaml);
+    let docs_in = flinkform::yaml::load_all(FileId(0), &file).unwrap_or_else(|d| {
+        panic!(
+            "{}: the example is not YAML: {}\n{}",
+            ex.rule, d.message, ex.yaml
+        )
+    });
+    let base_of = |node: &Node| -> Option<&'static str> {
+        match (ex.view, node.get("kind").and_then(Node::as_str)) {
+            (docs::View::Spec, _) => Some(docs::CLEAN_SPEC),
+            (docs::View::Manifest, Some("FlinkDeployment")) => Some(docs::CLEAN_DEPLOYMENT),
+            (docs::View::Manifest, Some("FlinkSessionJob")) => Some(docs::CLEAN_SESSION_JOB),
+            _ => None,
+        }
+    };
+    let out: Vec<Node> = docs_in
+        .iter()
+        .map(|d| match base_of(d) {
+            Some(base) => {
+                let mut b = flinkform::yaml::load(FileId(1), &SourceFile::new("base.yaml", base))
+                    .expect("the clean documents are YAML");
+                flinkform::tree::merge(&mut b, d);
+                b
+            }
+            None => d.clone(),
+        })
+        .collect();
+    flinkform::yaml::emit_all(&out)
+}
+
+/// The platform config examples are checked with.
+fn example_platform(tmp: &std::path::Path) -> Platform {
+    let dir = tmp.join("platform");
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    std::fs::write(dir.join("flinkform.yaml"), docs::EXAMPLE_PLATFORM).expect("write");
+    flinkform::workspace::Workspace::load(&dir)
+        .expect("loads")
+        .platform
+        .expect("the example platform is clean")
+}
+
+/// (rule, message) of every finding for an example.
+fn findings(ex: &docs::Example, tmp: &std::path::Path, i: usize) -> Vec<(String, String)> {
+    let text = merged(ex);
+    let diagnostics = match ex.view {
+        docs::View::Manifest => {
+            let mut sources = SourceMap::new();
+            flinkform::lint::lint_bytes(
+                vec![(format!("{}-example.yaml", ex.rule), text.into_bytes())],
+                &example_platform(tmp),
+                &Default::default(),
+                &mut sources,
+            )
+            .expect("lint runs")
+            .diagnostics
+        }
+        docs::View::Spec => {
+            let repo = tmp.join(format!("repo-{i}"));
+            std::fs::create_dir_all(repo.join("services/orders")).expect("mkdir");
+            std::fs::write(repo.join("flinkform.yaml"), docs::EXAMPLE_PLATFORM).expect("write");
+            std::fs::write(repo.join("services/orders/service.yaml"), &text).expect("write");
+            flinkform::compile::compile(&repo, &Default::default())
+                .expect("check runs")
+                .report
+                .diagnostics
+        }
+    };
+    diagnostics
+        .into_iter()
+        .map(|d| (d.rule, d.message))
+        .collect()
+}
+
 #[test]
 fn every_documented_example_behaves_as_documented() {
     let examples = docs::examples();
-    assert!(
-        examples.len() >= 8,
-        "rules document examples: {}",
-        examples.len()
-    );
     let tmp = tempfile::tempdir().expect("tempdir");
-    let platform = Platform::builtin();
+    let mut failures = Vec::new();
     for (i, ex) in examples.iter().enumerate() {
-        let path = tmp.path().join(format!("example-{i}.yaml"));
-        std::fs::write(&path, &ex.yaml).expect("write example");
-        let mut sources = SourceMap::new();
-        let report = flinkform::lint::lint(
-            &[(format!("{}-example.yaml", ex.rule), path)],
-            &platform,
-            &Default::default(),
-            &mut sources,
-        )
-        .expect("lint runs");
-        let hits: Vec<&str> = report
-            .diagnostics
+        let found = findings(ex, tmp.path(), i);
+        let fired = |rule: &str| found.iter().any(|(r, _)| r == rule);
+        let others: Vec<&(String, String)> = found
             .iter()
-            .filter(|d| d.rule == ex.rule)
-            .map(|d| d.message.as_str())
+            .filter(|(r, _)| r != ex.rule && !ex.also.contains(r))
             .collect();
-        if ex.fires {
-            assert!(
-                !hits.is_empty(),
-                "{}: a `fires` example did not fire:\n{}",
-                ex.rule,
-                ex.yaml
-            );
+        let ok = if ex.fires {
+            fired(ex.rule) && ex.also.iter().all(|a| fired(a)) && others.is_empty()
         } else {
-            assert!(
-                hits.is_empty(),
-                "{}: a `passes` example fired: {hits:?}\n{}",
+            found.is_empty()
+        };
+        if !ok {
+            failures.push(format!(
+                "{} ({:?}, {}): {found:?}\n{}",
                 ex.rule,
+                ex.view,
+                if ex.fires { "fires" } else { "passes" },
                 ex.yaml
-            );
+            ));
         }
     }
-    // Every rule with a check has at least one example of each kind.
+    assert!(
+        failures.is_empty(),
+        "{} examples misbehave:\n\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+    // Every rule about a document has examples of each kind: as a service spec (unless no spec
+    // can make it fire) and as a manifest.
     for r in policy::registry() {
         let name = r.meta().name;
-        if [
-            "yaml-syntax",
-            "schema",
-            "waiver-expired",
-            "waiver-unused",
-            "policy-config",
-            "render-drift",
-            "render-blocked",
-            "unsafe-path",
-            "spec-not-discovered",
-        ]
-        .contains(&name)
-        {
-            continue; // about the repository, not a manifest: covered by tests/check_fixtures.rs
+        if REPOSITORY_RULES.contains(&name) {
+            continue;
         }
-        assert!(
-            examples.iter().any(|e| e.rule == name && e.fires),
-            "{name}: no `fires` example"
-        );
-        assert!(
-            examples.iter().any(|e| e.rule == name && !e.fires),
-            "{name}: no `passes` example"
-        );
+        let has = |view: docs::View, fires: bool| {
+            examples
+                .iter()
+                .any(|e| e.rule == name && e.view == view && e.fires == fires)
+        };
+        for fires in [true, false] {
+            assert!(
+                has(docs::View::Manifest, fires),
+                "{name}: no manifest example (fires: {fires})"
+            );
+            assert_eq!(
+                has(docs::View::Spec, fires),
+                !MANIFEST_ONLY.contains(&name),
+                "{name}: spec examples (fires: {fires}) and MANIFEST_ONLY disagree"
+            );
+        }
+        if MANIFEST_ONLY.contains(&name) {
+            assert!(
+                r.meta()
+                    .explain()
+                    .contains("A service spec cannot make this rule fire: "),
+                "{name}: its documentation must say why no service spec makes it fire"
+            );
+        }
     }
+}
+
+/// What readers see: plain fences, never the internal tags; a caption on every example.
+#[test]
+fn readers_see_plain_fences() {
+    for r in policy::registry() {
+        let m = r.meta();
+        let text = docs::explain_text(m);
+        for line in text.lines() {
+            assert!(
+                !line.starts_with("```") || line == "```yaml" || line == "```",
+                "{}: fence `{line}`",
+                m.name
+            );
+        }
+        // Every example has its caption (which file, which command) just above it.
+        let lines: Vec<&str> = text.lines().collect();
+        for (i, line) in lines.iter().enumerate() {
+            if *line == "```yaml" {
+                let caption = i.checked_sub(2).map(|c| lines[c]).unwrap_or_default();
+                assert!(
+                    caption.starts_with("In ") && caption.ends_with(':'),
+                    "{}: an example without a caption",
+                    m.name
+                );
+            }
+        }
+    }
+    let md = docs::rules_markdown();
+    assert!(!md.contains(",fires") && !md.contains(",passes"));
 }

@@ -444,7 +444,7 @@ spec:
     let (code, stdout, stderr) = run(repo.path(), &["import", "clean.yaml", "--env", "prod"]);
     assert_eq!(code, 0, "{stdout}{stderr}");
     assert!(
-        stdout.contains("1 of 1 Flink resources imported\n"),
+        stdout.contains("1 of 1 Flink resource imported\n"),
         "{stdout}"
     );
     let (code, stdout, _) = run(repo.path(), &["check"]);

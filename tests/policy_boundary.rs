@@ -868,8 +868,10 @@ spec:
                     flinkform::limits::cpu_millicores(c)
                         .map_err(|e| format!("{role} cpu {c} {e}"))?;
                 }
+                // Read as the operator reads `resource.memory` (Flink's units first, then
+                // Kubernetes quantities such as the `2Gi` flinkform writes).
                 if let Some(m) = at(&[role, "resource", "memory"]).and_then(Node::as_str) {
-                    flinkform::flink::units::parse_flink_memory(m)
+                    flinkform::flink::units::operator_memory_bytes(m)
                         .map_err(|e| format!("{m}: {e}"))?;
                 }
                 if let Some(r) = at(&[role, "replicas"]) {

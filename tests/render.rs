@@ -444,12 +444,14 @@ fn rendered_custom_resources_match_the_published_crds() {
 
 /// The spec memory of a service in an environment, from the example's own specs, in MiB.
 fn memory_mib(quantity: &str) -> u64 {
-    let (n, unit) = quantity.split_at(quantity.len() - 2);
-    let n: u64 = n.parse().expect("number");
+    let (n, unit) = quantity.split_at(quantity.len().saturating_sub(2));
+    let n: u64 = n
+        .parse()
+        .unwrap_or_else(|_| panic!("{quantity} is not <n>Mi or <n>Gi"));
     match unit {
         "Mi" => n,
         "Gi" => n * 1024,
-        other => panic!("unexpected unit {other}"),
+        other => panic!("unexpected unit {other} in {quantity}"),
     }
 }
 
@@ -493,11 +495,14 @@ fn memory_equals_limit_and_dns_cache_is_off_in_every_flink_deployment() {
                 .path(&[part, "resource", "memory"])
                 .and_then(Node::as_str)
                 .expect("memory");
-            let mib: u64 = mem
-                .strip_suffix('m')
-                .and_then(|m| m.parse().ok())
-                .unwrap_or_else(|| panic!("{file}: {mem} is not <MiB>m"));
+            // A Kubernetes binary quantity, which the operator and Kubernetes read alike.
+            let mib = memory_mib(mem);
             assert!(mib >= 1024, "{file}: {mem}");
+            assert_eq!(
+                flinkform::flink::units::operator_memory_bytes(mem),
+                Ok(mib << 20),
+                "{file}: {mem}"
+            );
             assert!(
                 spec.path(&[part, "resources"]).is_none(),
                 "{file}: operator 1.15 has no `resources`"
@@ -506,20 +511,16 @@ fn memory_equals_limit_and_dns_cache_is_off_in_every_flink_deployment() {
     }
     assert_eq!(seen, 18);
     // And the numbers are the specs' own: fraud-detector's TaskManager is 8Gi in prod, 4Gi in staging.
-    let prod =
-        fs::read_to_string(example().join("rendered/prod-us-1/fraud-detector/manifests.yaml"))
-            .expect("read");
-    assert!(
-        prod.contains(&format!("memory: {}m", memory_mib("8Gi"))),
-        "{prod}"
-    );
-    let staging =
-        fs::read_to_string(example().join("rendered/staging-eu-1/fraud-detector/manifests.yaml"))
-            .expect("read");
-    assert!(
-        staging.contains(&format!("memory: {}m", memory_mib("4Gi"))),
-        "{staging}"
-    );
+    let prod = fs::read_to_string(
+        example().join("rendered/prod-us-1/fraud-detector/manifests.yaml"),
+    )
+    .expect("read");
+    assert!(prod.contains("memory: 8Gi\n"), "{prod}");
+    let staging = fs::read_to_string(
+        example().join("rendered/staging-eu-1/fraud-detector/manifests.yaml"),
+    )
+    .expect("read");
+    assert!(staging.contains("memory: 4Gi\n"), "{staging}");
 }
 
 #[test]

@@ -60,9 +60,12 @@ pub fn run(start: &Path, args: CheckArgs) -> Result<u8, Error> {
     let workspace = discovery.load(narrow.as_ref())?;
     let options = flinkform::compile::Options {
         focus: narrow,
+        progress: output::progress_for(&args.report),
         ..Default::default()
     };
-    let mut c = compile_workspace(workspace, &options)?;
+    let c = compile_workspace(workspace, &options);
+    output::finish(&options.progress);
+    let mut c = c?;
     if let Some(f) = &focus {
         c.focus(f);
     }

@@ -234,6 +234,7 @@ fn compile_base(
     base_root: &Path,
     label: &str,
     path_in_git: Option<String>,
+    progress: bool,
 ) -> Result<Option<flinkform::compile::Compilation>, Error> {
     if !matches!(
         flinkform::io::kind(&base_root.join(flinkform::spec::platform::FILE_NAME)),
@@ -244,25 +245,29 @@ fn compile_base(
         ));
         return Ok(None);
     }
-    Ok(Some(compile(
-        base_root,
-        &Options {
-            keep_objects: true,
-            path_in_git,
-            ..Options::default()
-        },
-    )?))
+    let options = Options {
+        keep_objects: true,
+        path_in_git,
+        progress: if progress { output::progress() } else { None },
+        ..Options::default()
+    };
+    let c = compile(base_root, &options);
+    output::finish(&options.progress);
+    Ok(Some(c?))
 }
 
 pub fn run(start: &Path, args: DiffArgs) -> Result<u8, Error> {
     let root = super::root(start)?;
-    let head = compile(
-        &root,
-        &Options {
-            keep_objects: true,
-            ..Options::default()
-        },
-    )?;
+    // Progress only beside human output: a report for a program shows nothing else.
+    let progress = args.format == DiffFormat::Human;
+    let options = Options {
+        keep_objects: true,
+        progress: if progress { output::progress() } else { None },
+        ..Options::default()
+    };
+    let head = compile(&root, &options);
+    output::finish(&options.progress);
+    let head = head?;
     // The copy of the base is outside the git repository: its Flux paths, and the paths the
     // report shows, must still start where the working tree's do.
     let in_git = flinkform::workspace::relative(&head.workspace.repo_root, &head.workspace.root)
@@ -276,13 +281,13 @@ pub fn run(start: &Path, args: DiffArgs) -> Result<u8, Error> {
                 start.join(dir)
             };
             let label = dir.display().to_string();
-            let base = compile_base(&dir, &label, None)?;
+            let base = compile_base(&dir, &label, None, progress)?;
             (label, base)
         }
         None => {
             let (tmp, base_root) = extract(&root, &args.base, &head)?;
             _tmp = tmp;
-            let base = compile_base(&base_root, &args.base, Some(in_git.clone()))?;
+            let base = compile_base(&base_root, &args.base, Some(in_git.clone()), progress)?;
             (args.base.clone(), base)
         }
     };

@@ -230,16 +230,25 @@ pub fn run(start: &Path, args: ImportArgs) -> Result<u8, Error> {
         let what = if s.lost { "not imported" } else { "skipped" };
         let _ = writeln!(text, "{what} {} from {}: {}", s.object, s.source, s.reason);
     }
-    let lost_notes = outcome
-        .imported
+    // Only the specs listed above with their notes: a refused one's notes are not shown.
+    let lost_notes = planned
         .iter()
-        .filter(|i| i.notes.iter().any(|n| n.effect == Effect::Lost))
+        .filter(|p| {
+            outcome.imported[p.index]
+                .notes
+                .iter()
+                .any(|n| n.effect == Effect::Lost)
+        })
         .count();
     let _ = writeln!(
         text,
-        "{} of {} Flink resources imported{}",
+        "{} of {} imported{}",
         planned.len(),
-        outcome.imported.len() + outcome.skipped.iter().filter(|s| s.lost).count(),
+        flinkform::plural::count(
+            outcome.imported.len() + outcome.skipped.iter().filter(|s| s.lost).count(),
+            "Flink resource",
+            "Flink resources"
+        ),
         if lost_notes > 0 {
             format!("; {lost_notes} with settings that were not kept (`not kept` above)")
         } else {
@@ -249,12 +258,11 @@ pub fn run(start: &Path, args: ImportArgs) -> Result<u8, Error> {
 
     let human = output::human_options(args.report.color);
     if args.dry_run {
-        let mut stdout = std::io::stdout().lock();
         for p in &planned {
             // Printed, not written: its secret values masked, as in every other output.
             // and, like every text shown to a person, no control or bidirectional character.
             let shown = terminal::text(&flinkform::secrets::redact_yaml(&p.text));
-            let _ = write!(stdout, "# {}\n{}---\n", terminal::inline(&p.path), shown);
+            output::print(format!("# {}\n{}---\n", terminal::inline(&p.path), shown).as_bytes())?;
         }
         let mut stderr = std::io::stderr().lock();
         let _ = stderr.write_all(terminal::text(&text).as_bytes());
@@ -280,14 +288,16 @@ pub fn run(start: &Path, args: ImportArgs) -> Result<u8, Error> {
             || args.report.output.len() == args.report.format.len();
         let text = terminal::text(&text);
         if human_stdout {
-            std::io::stdout().lock().write_all(text.as_bytes())
+            output::print(text.as_bytes())?;
         } else {
-            std::io::stderr().lock().write_all(text.as_bytes())
+            std::io::stderr()
+                .lock()
+                .write_all(text.as_bytes())
+                .map_err(|source| Error::Write {
+                    path: "<stderr>".into(),
+                    source,
+                })?;
         }
-        .map_err(|source| Error::Write {
-            path: "<report>".into(),
-            source,
-        })?;
         if !yaml_problems.diagnostics.is_empty() {
             output::report(&yaml_problems, &sources, &args.report)?;
         }

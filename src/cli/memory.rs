@@ -150,7 +150,7 @@ pub fn run(start: &Path, args: MemoryArgs) -> Result<u8, Error> {
         }
         MemoryFormat::Human => {
             let source = |section: &str| {
-                // As the user wrote it (`8Gi`) and where, rather than as rendered (`8192m`).
+                // As the user wrote it (`8Gi`) and where, rather than as rendered (`8Gi` for `8192Mi`).
                 spec_memory(&object.node, section).map(|m| match m.origin.span() {
                     Some(s) => {
                         let f = c.workspace.sources.get(s.file);

@@ -132,11 +132,11 @@ pub fn run(start: &Path, args: NewArgs) -> Result<u8, Error> {
         "created {}\nnext: fill in the image and job, then `flinkform check` and `flinkform render`\n",
         spec.path
     );
-    let _ = if human_stdout {
-        std::io::stdout().lock().write_all(done.as_bytes())
+    if human_stdout {
+        output::print(done.as_bytes())?;
     } else {
-        std::io::stderr().lock().write_all(done.as_bytes())
-    };
+        let _ = std::io::stderr().lock().write_all(done.as_bytes());
+    }
     Ok(if failed { EXIT_FINDINGS } else { EXIT_CLEAN })
 }
 

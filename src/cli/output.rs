@@ -8,6 +8,7 @@ use flinkform::source::{Reader, SourceMap};
 use std::collections::BTreeSet;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// The report in one format. `changed` is the number of leading findings in files the
 /// change touches (when known); `room` what the step and job have left of GitHub's
@@ -90,7 +91,7 @@ fn rule_infos() -> Vec<sarif::RuleInfo> {
             sarif::RuleInfo {
                 id: m.name.to_string(),
                 summary: m.summary(),
-                help: m.explain(),
+                help: flinkform::policy::docs::explain_text(m),
                 level: m.severity,
                 security_severity: m.security_severity.map(str::to_string),
             }
@@ -226,15 +227,29 @@ pub fn report(report: &Report, sources: &SourceMap, args: &ReportArgs) -> Result
     Ok(())
 }
 
-/// Writes a command's output to stdout; a closed pipe or full disk is an operational error.
+/// Set once stdout turned out to be closed (`flinkform check | head -1`): nothing more is
+/// written to it, and the run ends with the exit code it would have had.
+static STDOUT_CLOSED: AtomicBool = AtomicBool::new(false);
+
+/// Writes a command's output to stdout. A reader that stops reading (a closed pipe) is a
+/// normal end, not an error: the rest of the output is dropped silently and the command goes
+/// on to its own exit code. A full disk or any other failure is an operational error.
 pub fn print(bytes: &[u8]) -> Result<(), Error> {
+    if STDOUT_CLOSED.load(Ordering::Relaxed) {
+        return Ok(());
+    }
     let mut out = std::io::stdout().lock();
-    out.write_all(bytes)
-        .and_then(|()| out.flush())
-        .map_err(|source| Error::Write {
+    match out.write_all(bytes).and_then(|()| out.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+            STDOUT_CLOSED.store(true, Ordering::Relaxed);
+            Ok(())
+        }
+        Err(source) => Err(Error::Write {
             path: "<stdout>".into(),
             source,
-        })
+        }),
+        Ok(()) => Ok(()),
+    }
 }
 
 pub fn human_options(choice: ColorChoice) -> human::HumanOptions {
@@ -257,11 +272,16 @@ pub fn human_options(choice: ColorChoice) -> human::HumanOptions {
 /// values from the repository (a 5 MB value in a CRD, a path with a line break): each part is
 /// one line, with control characters escaped (so no part can start a line of its own, such
 /// as a workflow command in a CI log), and at most [`MAX_MESSAGE_CHARS`] characters.
+/// A cause is printed only when it adds something: `cannot read x: Permission denied` already
+/// says what its `io::Error` would repeat under "caused by".
 pub fn error(e: &dyn std::error::Error) {
     let mut msg = format!("error: {}", one_line(&e.to_string()));
     let mut source = e.source();
     while let Some(s) = source {
-        msg.push_str(&format!("\n  caused by: {}", one_line(&s.to_string())));
+        let text = one_line(&s.to_string());
+        if !msg.contains(&text) {
+            msg.push_str(&format!("\n  caused by: {text}"));
+        }
         source = s.source();
     }
     let _ = writeln!(std::io::stderr(), "{msg}");
@@ -275,4 +295,94 @@ fn one_line(text: &str) -> String {
 /// A short note on stderr (never mixed into machine-readable stdout), on one line.
 pub fn note(msg: &str) {
     let _ = writeln!(std::io::stderr(), "note: {}", one_line(msg));
+}
+
+/// Progress of a long run on stderr, drawn only when stderr is a terminal (never on a pipe,
+/// in a file, or in tests' captured output; stdout and report files never see it), and only
+/// once a stage has taken more than a second, so quick runs show nothing. The command calls
+/// [`finish`] before it prints anything, which clears the bar.
+#[derive(Debug)]
+pub struct Bar {
+    bar: indicatif::ProgressBar,
+    started: std::sync::Mutex<std::time::Instant>,
+    visible: AtomicBool,
+    delay: std::time::Duration,
+}
+
+/// How long a stage runs before its progress is drawn: a second, or
+/// `FLINKFORM_PROGRESS_DELAY_MS` (tests draw at once, on a pseudo-terminal).
+fn progress_delay() -> std::time::Duration {
+    let ms = std::env::var("FLINKFORM_PROGRESS_DELAY_MS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1000);
+    std::time::Duration::from_millis(ms)
+}
+
+/// A progress receiver for a command that reports findings: `None` when stderr is not a
+/// terminal, or when any report is in a machine format (a run for a program shows nothing
+/// but its output).
+pub fn progress_for(
+    args: &ReportArgs,
+) -> Option<std::sync::Arc<dyn flinkform::progress::Progress>> {
+    let human = destinations(args)
+        .map(|d| d.iter().all(|(f, _)| *f == Format::Human))
+        .unwrap_or(false);
+    if human { progress() } else { None }
+}
+
+/// A progress receiver for the pipeline, or `None` when stderr is not a terminal.
+pub fn progress() -> Option<std::sync::Arc<dyn flinkform::progress::Progress>> {
+    if !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let bar =
+        indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::hidden());
+    let style = indicatif::ProgressStyle::with_template("{msg:>9} {bar:30} {pos}/{len} services")
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
+    bar.set_style(style);
+    Some(std::sync::Arc::new(Bar {
+        bar,
+        started: std::sync::Mutex::new(std::time::Instant::now()),
+        visible: AtomicBool::new(false),
+        delay: progress_delay(),
+    }))
+}
+
+impl flinkform::progress::Progress for Bar {
+    fn start(&self, stage: &str, total: u64) {
+        // Each stage waits its own second before it shows.
+        self.bar
+            .set_draw_target(indicatif::ProgressDrawTarget::hidden());
+        self.visible.store(false, Ordering::Relaxed);
+        if let Ok(mut t) = self.started.lock() {
+            *t = std::time::Instant::now();
+        }
+        self.bar.reset();
+        self.bar.set_message(stage.to_string());
+        self.bar.set_length(total);
+        self.bar.set_position(0);
+    }
+
+    fn advance(&self) {
+        self.bar.inc(1);
+        if !self.visible.load(Ordering::Relaxed)
+            && self.started.lock().is_ok_and(|t| t.elapsed() >= self.delay)
+            && !self.visible.swap(true, Ordering::Relaxed)
+        {
+            self.bar
+                .set_draw_target(indicatif::ProgressDrawTarget::stderr());
+        }
+    }
+
+    fn finish(&self) {
+        self.bar.finish_and_clear();
+    }
+}
+
+/// Clears the progress bar, if there is one, before the command prints.
+pub fn finish(progress: &Option<std::sync::Arc<dyn flinkform::progress::Progress>>) {
+    if let Some(p) = progress {
+        p.finish();
+    }
 }

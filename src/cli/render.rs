@@ -52,10 +52,13 @@ pub fn run(start: &Path, args: RenderArgs) -> Result<u8, Error> {
         crd_dirs,
         output,
         list_outputs: true,
+        progress: output::progress_for(&args.report),
         ..Options::default()
     };
     // First check everything, holding nothing but the findings…
-    let mut c = compile(&root, &options)?;
+    let c = compile(&root, &options);
+    output::finish(&options.progress);
+    let mut c = c?;
     c.workspace.sources.set_cwd(super::canonical(start)?);
     if args.keep_going {
         return keep_going(&root, options, c);
@@ -75,9 +78,15 @@ pub fn run(start: &Path, args: RenderArgs) -> Result<u8, Error> {
         output::report(&report, &c.workspace.sources, &args.report)?;
     }
     if blocked {
-        output::note(
-            "nothing was written: fix the findings above (YAML, schema, unsafe-path, CRD, plain-text credential and namespace errors always block; other findings block at --fail-on)",
-        );
+        // What is true of this run: `--check` compares and never writes.
+        let what = if args.check {
+            "the output folder was not compared with a fresh render"
+        } else {
+            "nothing was written"
+        };
+        output::note(&format!(
+            "{what}: fix the findings reported (YAML, schema, unsafe-path, CRD, plain-text credential and namespace errors always block; other findings block at --fail-on)"
+        ));
         return Ok(EXIT_FINDINGS);
     }
     let Some(platform) = &c.workspace.platform else {
@@ -122,14 +131,16 @@ pub fn run(start: &Path, args: RenderArgs) -> Result<u8, Error> {
     let moved = earlier_layout(&existing, &c.output_paths);
     // …then render service by service, comparing or writing each file as it is produced.
     let sync = out::Sync::new(&root, &dir, !args.check, &existing)?;
-    flinkform::compile::render_files(&c.workspace, &options, &|files| {
+    let rendered = flinkform::compile::render_files(&c.workspace, &options, &|files| {
         sync.accept(
             files
                 .into_iter()
                 .filter(|f| !blocking.paths.contains(&f.path))
                 .collect(),
         )
-    })?;
+    });
+    output::finish(&options.progress);
+    rendered?;
     let (written, mut drift) = sync.finish(&c.output_paths)?;
     drift.blocked.extend(blocking.entries);
     drift.blocked.sort();
@@ -154,10 +165,7 @@ pub fn run(start: &Path, args: RenderArgs) -> Result<u8, Error> {
             EXIT_FINDINGS
         });
     }
-    let summary = format!(
-        "rendered {} files into {rel_out}/: {} created, {} updated, {} deleted, {} unchanged\n",
-        written.files, written.created, written.updated, written.deleted, written.unchanged
-    );
+    let summary = written_summary(&written, &rel_out);
     output::print(summary.as_bytes())?;
     note_layout_move(&rel_out, moved);
     // Everything is written; skip freeing the whole compilation (a tenth of a large run).
@@ -262,12 +270,12 @@ fn keep_going(
     options.skip = blocked;
     let moved = earlier_layout(&existing, &produced);
     let sync = out::Sync::new(root, &dir, true, &existing)?;
-    flinkform::compile::render_files(&c.workspace, &options, &|files| sync.accept(files))?;
+    let rendered =
+        flinkform::compile::render_files(&c.workspace, &options, &|files| sync.accept(files));
+    output::finish(&options.progress);
+    rendered?;
     let (written, _) = sync.finish(&produced)?;
-    let summary = format!(
-        "rendered {} files into {rel_out}/: {} created, {} updated, {} deleted, {} unchanged\n",
-        written.files, written.created, written.updated, written.deleted, written.unchanged
-    );
+    let summary = written_summary(&written, &rel_out);
     output::print(summary.as_bytes())?;
     note_layout_move(&rel_out, moved);
     std::mem::forget(c);
@@ -311,7 +319,11 @@ fn note_layout_move(rel_out: &str, deleted: usize) {
 pub fn drift_report(drift: &Drift, rel_out: &str, unchanged: usize) -> String {
     let mut s = String::new();
     if drift.is_fresh() {
-        let _ = writeln!(s, "{rel_out}/ is up to date ({unchanged} files)");
+        let _ = writeln!(
+            s,
+            "{rel_out}/ is up to date ({})",
+            flinkform::plural::count(unchanged, "file", "files")
+        );
         return s;
     }
     let _ = writeln!(s, "{rel_out}/ is out of date:");
@@ -401,4 +413,16 @@ fn repo_relative(root: &Path, start: &Path, p: &Path) -> Result<String, Error> {
                 root.display()
             ))
         })
+}
+
+/// `rendered 168 files into rendered/: 0 created, 18 updated, 0 deleted, 150 unchanged`.
+fn written_summary(w: &out::Written, rel_out: &str) -> String {
+    format!(
+        "rendered {} into {rel_out}/: {} created, {} updated, {} deleted, {} unchanged\n",
+        flinkform::plural::count(w.files, "file", "files"),
+        w.created,
+        w.updated,
+        w.deleted,
+        w.unchanged
+    )
 }

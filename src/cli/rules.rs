@@ -59,7 +59,7 @@ pub fn explain(args: ExplainArgs) -> Result<u8, Error> {
                 "{} (default severity: {})\n\n{}\n\n{}\n",
                 m.name,
                 m.severity.as_str(),
-                m.explain(),
+                policy::docs::explain_text(m),
                 flinkform::diag::rule_url(m.name)
             ))?;
             Ok(EXIT_CLEAN)

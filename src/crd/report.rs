@@ -233,9 +233,13 @@ fn message(error: &ValidationError<'_>) -> String {
             describe(instance)
         ),
         K::MaxLength { limit } => format!(
-            "must be at most {limit} character{} long (found {} characters)",
+            "must be at most {limit} character{} long (found {})",
             plural(*limit),
-            instance.as_str().map_or(0, |s| s.chars().count())
+            crate::plural::count(
+                instance.as_str().map_or(0, |s| s.chars().count()),
+                "character",
+                "characters"
+            )
         ),
         K::MinItems { limit } => format!(
             "must have at least {limit} item{} (found {})",

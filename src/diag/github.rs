@@ -205,8 +205,13 @@ pub fn render(report: &Report, sources: &SourceMap, room: Room, command: &str) -
     }
     if omitted > 0 {
         let text = format!(
-            "{omitted} of {} findings are not shown as annotations: GitHub shows at most {PER_STEP} errors, {PER_STEP} warnings and {PER_STEP} notices per step (all the steps of a composite action together) and {PER_JOB} per job. Each finding left out is listed in this step's log as a line starting `flinkform:`; `{command}` shows them all.",
-            diags.len()
+            "{omitted} of {} {} not shown as annotations: GitHub shows at most {PER_STEP} errors, {PER_STEP} warnings and {PER_STEP} notices per step (all the steps of a composite action together) and {PER_JOB} per job. Each finding left out is listed in this step's log as a line starting `flinkform:`; `{command}` shows them all.",
+            diags.len(),
+            if omitted == 1 {
+                "finding is"
+            } else {
+                "findings are"
+            }
         );
         if notice {
             out.push_str(&format!(

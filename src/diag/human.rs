@@ -56,7 +56,7 @@ pub fn render(report: &Report, sources: &SourceMap, opts: HumanOptions) -> Strin
 /// `2 errors, 1 warning (1 waived) in 12 files`, or `no findings in 12 files`.
 pub fn summary_line(report: &Report) -> String {
     let s = report.summary();
-    let plural = |n: usize, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
+    let plural = |n: usize, w: &str| crate::plural::count(n, w, &format!("{w}s"));
     let mut parts = Vec::new();
     if s.errors > 0 {
         parts.push(plural(s.errors, "error"));

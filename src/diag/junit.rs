@@ -80,8 +80,8 @@ pub fn render(
     if report.diagnostics.is_empty() {
         let _ = writeln!(
             out,
-            "    <testcase classname=\"flinkform\" name=\"{} files: no findings\"/>",
-            s.files
+            "    <testcase classname=\"flinkform\" name=\"{}: no findings\"/>",
+            crate::plural::count(s.files, "file", "files")
         );
     }
     for d in &report.diagnostics {

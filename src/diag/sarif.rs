@@ -191,8 +191,9 @@ pub fn render(
                 "level": "warning",
                 "descriptor": { "id": "results-omitted" },
                 "message": { "text": format!(
-                    "{omitted} of {} results were left out: GitHub code scanning keeps at most {} results per run, so this log holds {kept}. The results kept come first in flinkform's order (files the change touches first); `{} --format json` lists all {}.",
+                    "{omitted} of {} {} left out: GitHub code scanning keeps at most {} results per run, so this log holds {kept}. The results kept come first in flinkform's order (files the change touches first); `{} --format json` lists all {}.",
                     report.diagnostics.len(),
+                    if omitted == 1 { "result was" } else { "results were" },
                     opts.max_results,
                     super::local_command(opts.analysis),
                     report.diagnostics.len()

@@ -97,6 +97,7 @@ fn flink_unit_bytes(unit: &str) -> Option<u64> {
 
 /// Flink `MemorySize.toHumanReadableString()`, the form every memory-model error message uses:
 /// `0 bytes`, `1024 bytes`, `128.000mb (134217728 bytes)`, `1.508gb (1619001344 bytes)`.
+/// Flink's own text, `1 bytes` included: it is quoted beside Flink's messages, not plural-fixed.
 ///
 /// Flink picks the largest unit strictly smaller than the value and prints the quotient with
 /// Java's `%.3f`, which rounds the shortest decimal form of the double half-up.
@@ -864,7 +865,7 @@ impl<'a> SpecNumber<'a> {
     fn check_accepted(&self, text: &str, exp2: u32, unit: &str) -> Result<u64, SpecMemoryError> {
         let quantity = self.scaled(0, exp2);
         if self.is_fractional_syntax() {
-            let suggestion = quantity.and_then(|q| q.bytes()).and_then(spec_canonical);
+            let suggestion = quantity.and_then(|q| q.bytes()).and_then(canonical_memory);
             return Err(refusal_or_reason(
                 format!(
                     "`{text}` is fractional: the operator rejects fractional quantities (fabric8 \
@@ -888,7 +889,7 @@ impl<'a> SpecNumber<'a> {
 
     fn other_binary(&self, text: &str, exp2: u32) -> SpecMemoryError {
         let quantity = self.scaled(0, exp2);
-        let suggestion = quantity.and_then(|q| q.bytes()).and_then(spec_canonical);
+        let suggestion = quantity.and_then(|q| q.bytes()).and_then(canonical_memory);
         let fractional = if self.is_fractional_syntax() {
             ", and the operator rejects fractional quantities"
         } else {
@@ -921,7 +922,7 @@ impl<'a> SpecNumber<'a> {
         let Some((exp2, flink_name)) = flink else {
             let suggestion = kubernetes_quantity
                 .and_then(|q| q.bytes())
-                .and_then(spec_canonical);
+                .and_then(canonical_memory);
             return refusal_or_reason(
                 format!(
                     "`{text}` uses the Kubernetes decimal unit `{symbol}` ({name}, so {kubernetes} \
@@ -935,7 +936,7 @@ impl<'a> SpecNumber<'a> {
         let suggestion = self.same_number(binary_name(exp2)).or_else(|| {
             flink_quantity
                 .and_then(|q| q.bytes())
-                .and_then(spec_canonical)
+                .and_then(canonical_memory)
         });
         let fractional = if self.is_fractional_syntax() {
             ", and the operator rejects fractional sizes"
@@ -944,8 +945,9 @@ impl<'a> SpecNumber<'a> {
         };
         refusal_or_reason(
             format!(
-                "`{text}` is ambiguous: Kubernetes reads `{symbol}` as {name} ({kubernetes} bytes) \
-                 while Flink and the operator read `{symbol}` as {flink_name}{fractional}"
+                "`{text}` is ambiguous: Kubernetes reads `{symbol}` as {name} ({}) \
+                 while Flink and the operator read `{symbol}` as {flink_name}{fractional}",
+                crate::plural::written(&kubernetes, "byte", "bytes")
             ),
             suggestion,
             flink_quantity,
@@ -957,11 +959,12 @@ impl<'a> SpecNumber<'a> {
         let kubernetes = quantity
             .and_then(|q| q.decimal_text())
             .unwrap_or_else(|| "?".to_string());
-        let suggestion = quantity.and_then(|q| q.bytes()).and_then(spec_canonical);
+        let suggestion = quantity.and_then(|q| q.bytes()).and_then(canonical_memory);
         refusal_or_reason(
             format!(
-                "`{text}` uses a decimal exponent ({kubernetes} bytes to Kubernetes), which Flink \
-                 cannot parse"
+                "`{text}` uses a decimal exponent ({} to Kubernetes), which Flink \
+                 cannot parse",
+                crate::plural::written(&kubernetes, "byte", "bytes")
             ),
             suggestion,
             quantity,
@@ -977,7 +980,7 @@ impl<'a> SpecNumber<'a> {
                 quantity,
             );
         }
-        if let Some(canonical) = quantity.and_then(|q| q.bytes()).and_then(spec_canonical) {
+        if let Some(canonical) = quantity.and_then(|q| q.bytes()).and_then(canonical_memory) {
             return refusal(
                 format!(
                     "`{text}` has no unit, so Kubernetes and Flink both read it as bytes, which \
@@ -994,8 +997,8 @@ impl<'a> SpecNumber<'a> {
         };
         SpecMemoryError {
             message: format!(
-                "`{text}` has no unit, so Kubernetes and Flink both read it as {} bytes{hint}",
-                self.int_part
+                "`{text}` has no unit, so Kubernetes and Flink both read it as {}{hint}",
+                crate::plural::written(self.int_part, "byte", "bytes")
             ),
             suggestion: guess,
         }
@@ -1005,7 +1008,7 @@ impl<'a> SpecNumber<'a> {
         let quantity = self.scaled(0, exp2);
         let suggestion = self
             .same_number(binary_name(exp2))
-            .or_else(|| quantity.and_then(|q| q.bytes()).and_then(spec_canonical));
+            .or_else(|| quantity.and_then(|q| q.bytes()).and_then(canonical_memory));
         let meaning = match exp2 {
             0 => "bytes",
             10 => "KiB",
@@ -1033,7 +1036,7 @@ impl<'a> SpecNumber<'a> {
         let quantity = self.scaled(0, exp2);
         let suggestion = self
             .same_number(binary_name(exp2))
-            .or_else(|| quantity.and_then(|q| q.bytes()).and_then(spec_canonical));
+            .or_else(|| quantity.and_then(|q| q.bytes()).and_then(canonical_memory));
         refusal_or_reason(
             format!(
                 "`{text}`: Kubernetes units are case-sensitive and take no trailing `B`; only \
@@ -1068,8 +1071,9 @@ fn refusal_or_reason(
     }
     let reason = match intended.map(|q| (q, q.bytes())) {
         Some((_, Some(bytes))) if bytes <= FLINK_MAX_BYTES => format!(
-            "that is {bytes} bytes, not a whole number of MiB, and flinkform requires whole MiB \
-             so that Flink's process size equals the pod memory limit exactly"
+            "that is {}, not a whole number of MiB, and flinkform requires whole MiB \
+             so that Flink's process size equals the pod memory limit exactly",
+            crate::plural::bytes(bytes)
         ),
         Some((q, None)) if !q.is_integer() => {
             "that is not a whole number of bytes, let alone of MiB".to_string()
@@ -1090,8 +1094,16 @@ fn refusal(message: String, suggestion: Option<String>) -> SpecMemoryError {
     }
 }
 
-/// The accepted spelling of a byte count: the largest of `Ti`, `Gi`, `Mi` that divides it.
-fn spec_canonical(bytes: u64) -> Option<String> {
+/// The one spelling of a byte count that flinkform accepts in specs and writes into manifests:
+/// a Kubernetes binary quantity in the largest of `Ti`, `Gi`, `Mi` that divides it (`8Gi`,
+/// `8000Mi`). Flink's `MemorySize` rejects these units, so the operator reads them as
+/// Kubernetes does (its fabric8 fallback): Flink, the operator and the API server agree on the
+/// bytes. `None` for sizes that are zero, not whole MiB, or beyond what Flink can hold.
+///
+/// The spelling depends on the bytes only, so rewriting `8192Mi` as `8Gi` in a spec changes
+/// nothing in the rendered FlinkDeployment (the operator would otherwise see a spec change and
+/// upgrade the job).
+pub fn canonical_memory(bytes: u64) -> Option<String> {
     if bytes == 0 || !bytes.is_multiple_of(MIB) || bytes > FLINK_MAX_BYTES {
         return None;
     }
@@ -1105,17 +1117,6 @@ fn spec_canonical(bytes: u64) -> Option<String> {
 // ---------------------------------------------------------------------------------------------
 // Writing sizes back out
 // ---------------------------------------------------------------------------------------------
-
-/// Flink syntax in MiB, e.g. 8 GiB → `8192m`: how flinkform writes `resource.memory`, which the
-/// operator reads with Flink's parser first. A size that is not a whole number of MiB is written
-/// as exact bytes (`1048577b`) rather than rounded, so nothing is silently changed.
-pub fn flink_mebibytes(bytes: u64) -> String {
-    if bytes.is_multiple_of(MIB) {
-        format!("{}m", bytes / MIB)
-    } else {
-        format!("{bytes}b")
-    }
-}
 
 /// The largest exact Kubernetes binary unit: 8589934592 → `8Gi`, 1610612736 → `1536Mi`,
 /// 1000 → `1000`. Used when importing manifests back into specs.
@@ -1610,14 +1611,15 @@ mod tests {
 
     #[test]
     fn writing_sizes() {
-        assert_eq!(flink_mebibytes(8 * GIB), "8192m");
-        assert_eq!(flink_mebibytes(1536 * MIB), "1536m");
-        assert_eq!(flink_mebibytes(0), "0m");
-        assert_eq!(flink_mebibytes(MIB + 1), "1048577b");
-        assert_eq!(
-            parse_flink_memory(&flink_mebibytes(1536 * MIB)),
-            Ok(1536 * MIB)
-        );
+        assert_eq!(canonical_memory(8 * GIB).as_deref(), Some("8Gi"));
+        assert_eq!(canonical_memory(8000 * MIB).as_deref(), Some("8000Mi"));
+        assert_eq!(canonical_memory(1536 * MIB).as_deref(), Some("1536Mi"));
+        assert_eq!(canonical_memory(1024 * GIB).as_deref(), Some("1Ti"));
+        // Never Pi or Ei: fabric8 computes Ei with 16 significant digits, and the operator
+        // cannot read the result.
+        assert_eq!(canonical_memory(1 << 60).as_deref(), Some("1048576Ti"));
+        assert_eq!(canonical_memory(0), None);
+        assert_eq!(canonical_memory(MIB + 1), None);
 
         assert_eq!(k8s_binary(8_589_934_592), "8Gi");
         assert_eq!(k8s_binary(1_610_612_736), "1536Mi");
@@ -1663,7 +1665,8 @@ mod tests {
                     prop_assert!(bytes > 0 && bytes % MIB == 0);
                     prop_assert_eq!(parse_k8s_quantity(&text).ok().and_then(|q| q.bytes()), Some(bytes));
                     prop_assert_eq!(operator_memory_bytes(&text), Ok(bytes));
-                    prop_assert_eq!(parse_flink_memory(&flink_mebibytes(bytes)), Ok(bytes));
+                    let written = canonical_memory(bytes).expect("accepted sizes have a spelling");
+                    prop_assert_eq!(operator_memory_bytes(&written), Ok(bytes));
                 }
                 Err(error) => {
                     // Suggestions are always themselves accepted.
@@ -1677,9 +1680,12 @@ mod tests {
         #[test]
         fn writers_round_trip(mib in 1u64..=8_388_607 * 1024 * 1024) {
             let bytes = mib * MIB;
-            prop_assert_eq!(parse_flink_memory(&flink_mebibytes(bytes)), Ok(bytes));
             prop_assert_eq!(parse_k8s_quantity(&k8s_binary(bytes)).ok().and_then(|q| q.bytes()), Some(bytes));
-            prop_assert_eq!(parse_spec_memory(&spec_canonical(bytes).unwrap()), Ok(bytes));
+            // What flinkform writes into manifests: every reader gets the same bytes.
+            let written = canonical_memory(bytes).unwrap();
+            prop_assert_eq!(parse_spec_memory(&written), Ok(bytes));
+            prop_assert_eq!(operator_memory_bytes(&written), Ok(bytes));
+            prop_assert_eq!(parse_k8s_quantity(&written).ok().and_then(|q| q.bytes()), Some(bytes));
         }
 
         #[test]
@@ -1687,7 +1693,7 @@ mod tests {
             let _ = flink_human_readable(bytes);
             let _ = human_mib(bytes);
             let _ = k8s_binary(bytes);
-            let _ = flink_mebibytes(bytes);
+            let _ = canonical_memory(bytes);
         }
     }
 }

@@ -19,7 +19,8 @@ pub fn memory(text: &str) -> Result<Memory, String> {
     let mib = bytes / MIB;
     if mib == 0 {
         return Err(format!(
-            "`{text}` is {bytes} bytes, less than 1 MiB: no Flink process runs in that"
+            "`{text}` is {}, less than 1 MiB: no Flink process runs in that",
+            crate::plural::bytes(bytes)
         ));
     }
     let written = spec_quantity(mib * MIB);
@@ -29,8 +30,9 @@ pub fn memory(text: &str) -> Result<Memory, String> {
         Ok(Memory::Rounded(
             written.clone(),
             format!(
-                "`{text}` is {bytes} bytes, not a whole number of MiB, which the spec cannot say; written as {written} ({} bytes less)",
-                bytes - mib * MIB
+                "`{text}` is {}, not a whole number of MiB, which the spec cannot say; written as {written} ({} less)",
+                crate::plural::bytes(bytes),
+                crate::plural::bytes(bytes - mib * MIB)
             ),
         ))
     }

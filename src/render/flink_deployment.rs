@@ -1,10 +1,13 @@
 //! The FlinkDeployment: application mode, one job, for the operator version the platform runs.
 //!
 //! What flinkform decides (and why):
-//! * memory: the spec's one quantity becomes `resource.memory` in Flink's syntax (`8Gi` →
-//!   `"8192m"`), so Flink's process size, the pod's request and its limit are the same number;
-//!   no second process-size key and no limit factor are written. On operators after 1.15 the
-//!   `resources` field carries the same quantity as request and limit.
+//! * memory: the spec's one quantity becomes `resource.memory` as a Kubernetes binary quantity
+//!   (`8Gi`, `8000Mi`: `units::canonical_memory`), which Flink's parser rejects, so the operator
+//!   reads it as Kubernetes does. Flink's process size, the pod's request and its limit are then
+//!   the same number, and a reader who takes the string for a Kubernetes quantity is right
+//!   (Flink's own `8000m` would be 8 bytes to Kubernetes). No second process-size key and no
+//!   limit factor are written. On operators after 1.15 the `resources` field carries the same
+//!   quantity as request and limit.
 //! * the JVM DNS cache is disabled for both JVMs by appending `-Dsun.net.inetaddr.ttl=0
 //!   -Dsun.net.inetaddr.negative.ttl=0` to `env.java.opts.jobmanager` / `.taskmanager`, after
 //!   what the service set there (a flag the service sets itself is left alone). Never
@@ -244,35 +247,30 @@ fn resource(
     cpu: Option<&Sp<crate::spec::fields::Cpu>>,
     memory: Option<&Sp<String>>,
 ) -> (&'static str, Node) {
-    let bytes = memory.and_then(|m| {
+    // One spelling for both fields, which Flink, the operator and Kubernetes all read as the
+    // same bytes (see `units::canonical_memory`); a value the spec does not accept is the
+    // schema's finding, and is left out rather than written in a form nobody checked.
+    let memory = memory.and_then(|m| {
         units::parse_spec_memory(&m.value)
             .ok()
-            .map(|b| Sp::new(b, m.origin))
+            .and_then(units::canonical_memory)
+            .map(|text| Node::str(text, m.origin))
     });
+    let cpu = cpu.map(|c| Node::new(Value::Float(c.value.0), c.origin));
+    let mut amounts = Map::new();
+    if let Some(c) = cpu {
+        amounts.insert("cpu", c);
+    }
+    if let Some(m) = memory {
+        amounts.insert("memory", m);
+    }
     if ctx.platform.operator.has_resources_field() {
-        let mut q = Map::new();
-        if let Some(c) = cpu {
-            q.insert("cpu", Node::new(Value::Float(c.value.0), c.origin));
-        }
-        if let Some(m) = memory {
-            q.insert("memory", Node::str(m.value.clone(), m.origin));
-        }
         let mut r = Map::new();
-        r.insert("requests", Node::map(q.clone(), Origin::NONE));
-        r.insert("limits", Node::map(q, Origin::NONE));
+        r.insert("requests", Node::map(amounts.clone(), Origin::NONE));
+        r.insert("limits", Node::map(amounts, Origin::NONE));
         ("resources", Node::map(r, Origin::NONE))
     } else {
-        let mut r = Map::new();
-        if let Some(c) = cpu {
-            r.insert("cpu", Node::new(Value::Float(c.value.0), c.origin));
-        }
-        if let Some(b) = bytes {
-            r.insert(
-                "memory",
-                Node::str(units::flink_mebibytes(b.value), b.origin),
-            );
-        }
-        ("resource", Node::map(r, Origin::NONE))
+        ("resource", Node::map(amounts, Origin::NONE))
     }
 }
 

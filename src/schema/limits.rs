@@ -78,7 +78,13 @@ pub(super) fn check(doc: &Node, platform: bool, out: &mut Vec<Diagnostic>) {
             let Some(n) = section.path(path) else {
                 continue;
             };
-            let Some(text) = n.as_str() else { continue };
+            // Only durations of the schema's shape (no leading zero): `0s` is the schema's.
+            let Some(text) = n
+                .as_str()
+                .filter(|t| t.starts_with(|c| matches!(c, '1'..='9')))
+            else {
+                continue;
+            };
             let field = path.join(".");
             match limits::spec_duration_ms(text) {
                 Some(Err(why)) => push(
@@ -86,7 +92,7 @@ pub(super) fn check(doc: &Node, platform: bool, out: &mut Vec<Diagnostic>) {
                     n,
                     &field,
                     &why,
-                    "write a duration in a larger unit, e.g. `10m` or `6h`".to_string(),
+                    limits::shorter_duration_help("h", 3_600_000),
                 ),
                 Some(Ok(ms)) if ms < minimum => push(
                     out,

@@ -17,6 +17,25 @@ use jsonschema::error::{TypeKind, ValidationErrorKind as K};
 use jsonschema::paths::LocationSegment;
 use serde_json::Value as J;
 
+/// The document being validated: its tree, its file, and its text (for values as written:
+/// `1.20` is the number 1.2 once loaded, and a fix must quote what the user typed).
+pub(super) struct Document<'a> {
+    pub node: &'a Node,
+    pub file: FileId,
+    pub text: &'a str,
+}
+
+impl Document<'_> {
+    /// The source text of a scalar as written, when the node has a span into this text.
+    fn written(&self, n: &Node) -> Option<&str> {
+        let span = n
+            .origin
+            .span()
+            .filter(|s| s.file == self.file && !s.is_empty())?;
+        self.text.get(span.start as usize..span.end as usize)
+    }
+}
+
 /// Where an instance path lands in the document.
 struct Located<'a> {
     node: &'a Node,
@@ -167,12 +186,12 @@ fn unknown_field_candidates(error: &ValidationError<'_>, schemas: &Schemas) -> V
 
 pub(super) fn diagnostics(
     error: &ValidationError<'_>,
-    doc: &Node,
-    file: FileId,
+    document: &Document<'_>,
     schemas: &Schemas,
     budget: &mut Budget,
     out: &mut Vec<Diagnostic>,
 ) {
+    let (doc, file) = (document.node, document.file);
     let loc = locate(doc, error);
     match error.kind() {
         K::AdditionalProperties { unexpected } | K::UnevaluatedProperties { unexpected } => {
@@ -213,7 +232,7 @@ pub(super) fn diagnostics(
             );
         }
         K::AnyOf { context } | K::OneOfNotValid { context } => {
-            any_of(error, context, &loc, doc, file, schemas, budget, out);
+            any_of(error, context, &loc, document, schemas, budget, out);
         }
         K::PropertyNames { error: inner } => {
             let key = inner.instance().as_str().unwrap_or_default().to_string();
@@ -223,11 +242,15 @@ pub(super) fn diagnostics(
                 .unwrap_or_else(|| mapping_span(&loc, file));
             let (message, help) = value_message(
                 inner,
-                &key,
+                &Shown {
+                    text: &key,
+                    written: None,
+                    key: None,
+                    hide: false,
+                },
                 schemas,
                 &format!("`{}`", quote(&key)),
                 budget,
-                false,
             );
             out.push(with_help(
                 Diagnostic::error(RULE, message).at(span, "this key"),
@@ -245,8 +268,21 @@ pub(super) fn diagnostics(
             } else {
                 loc.node.scalar_text().unwrap_or_default()
             };
-            let (message, help) =
-                value_message(error, &text, schemas, &field_name(&loc), budget, hide);
+            let shown = Shown {
+                text: &text,
+                written: if hide {
+                    None
+                } else {
+                    document.written(loc.node)
+                },
+                // A list item has no key of its own to repeat in the fix.
+                key: loc
+                    .entry
+                    .filter(|e| std::ptr::eq(&e.value, loc.node))
+                    .map(|e| e.key.as_str()),
+                hide,
+            };
+            let (message, help) = value_message(error, &shown, schemas, &field_name(&loc), budget);
             out.push(with_help(
                 Diagnostic::error(RULE, message).at(span, "here"),
                 help,
@@ -276,17 +312,16 @@ fn required_help(parent: &str, name: &str) -> String {
 
 /// `anyOf`: report the errors of the branch whose type matched (the user meant that one);
 /// when no branch's type matched, say which types are accepted.
-#[allow(clippy::too_many_arguments)]
 fn any_of(
     error: &ValidationError<'_>,
     context: &[Vec<ValidationError<'static>>],
     loc: &Located<'_>,
-    doc: &Node,
-    file: FileId,
+    document: &Document<'_>,
     schemas: &Schemas,
     budget: &mut Budget,
     out: &mut Vec<Diagnostic>,
 ) {
+    let file = document.file;
     let own_path = error.instance_path().as_str();
     let type_matched: Vec<&Vec<ValidationError<'static>>> = context
         .iter()
@@ -299,7 +334,7 @@ fn any_of(
         .collect();
     if let Some(branch) = type_matched.first() {
         for e in branch.iter() {
-            diagnostics(e, doc, file, schemas, budget, out);
+            diagnostics(e, document, schemas, budget, out);
         }
         return;
     }
@@ -382,50 +417,57 @@ fn describe_found(n: &Node) -> String {
     }
 }
 
-/// Message and help for an error about one value (or one key, for `propertyNames`).
+/// The value an error is about, as messages may show it.
+struct Shown<'a> {
+    /// Its text as loaded (`1.2` for an unquoted `1.20`), or the redaction mark.
+    text: &'a str,
+    /// Its text as written in the file, when known and not secret.
+    written: Option<&'a str>,
+    /// The key it sits under, for fixes that spell out `key: value`.
+    key: Option<&'a str>,
+    /// It sits under a name that says it is a credential: never shown.
+    hide: bool,
+}
+
+/// Message and help for an error about one value (or one key, for `propertyNames`). Every
+/// message states the constraint the value breaks (the length, the range, the pattern, the
+/// accepted values), and every fix is computed from what was written.
 fn value_message(
     error: &ValidationError<'_>,
-    text: &str,
+    shown: &Shown<'_>,
     schemas: &Schemas,
     field: &str,
     budget: &mut Budget,
-    hide: bool,
 ) -> (String, Option<String>) {
     let h = hint(error, schemas);
     let value = error.instance();
+    let text = shown.text;
     // What messages show of the value: a short excerpt (the value itself may be a whole
     // private key pasted into one scalar).
     let q = quote(text);
-    match (error.kind(), h.as_deref()) {
-        (K::Type { kind }, hint) => {
-            let found = Node::from_json(value);
-            let help = if hint == Some("flinkVersion") || (field == "`flinkVersion`") {
-                Some(format!(
-                    "quote the version: flinkVersion: \"{}\" (unquoted, 1.20 is the number 1.2)",
-                    found.scalar_text().unwrap_or_default()
-                ))
-            } else if hint == Some("memory") || field == "`memory`" {
-                Some("write memory as a quoted Kubernetes binary quantity, e.g. \"4Gi\" or \"4096Mi\"".into())
-            } else {
-                Some(type_help(kind, &found))
-            };
-            let found_text = if hide { describe_kind(&found) } else { describe_found(&found) };
-            (
-                format!("{field} must be {}, found {found_text}", type_names(kind)),
-                help,
+    let chars = value.as_str().map_or(0, |v| v.chars().count());
+    let found = |prefix: &str| {
+        if shown.hide {
+            String::new()
+        } else {
+            format!(
+                "{prefix}{}",
+                quote(&Node::from_json(value).scalar_text().unwrap_or_default())
             )
         }
+    };
+    match (error.kind(), h.as_deref()) {
+        (K::Type { kind }, hint) => type_message(kind, shown, value, field, hint),
         (K::Pattern { .. } | K::MaxLength { .. }, Some("memory")) => match units::parse_spec_memory(text) {
             Err(e) => (e.message, e.suggestion.map(|s| format!("write `{s}`"))),
             Ok(_) => (
                 format!("{field}: `{q}` is not a valid memory quantity"),
-                Some("write a whole number of Mi or Gi, e.g. \"4Gi\" or \"1536Mi\"".into()),
+                Some("write a whole number of Mi, Gi or Ti without leading zeros, e.g. \"4Gi\" or \"1536Mi\"".into()),
             ),
         },
         (K::MaxLength { limit }, Some("serviceName")) => (
             format!(
-                "service name `{q}` is {} characters; the Flink operator allows at most {limit}",
-                text.chars().count()
+                "service name `{q}` is {chars} characters; the Flink operator allows at most {limit}"
             ),
             Some("shorten the name: it becomes the FlinkDeployment, namespace and service account name".into()),
         ),
@@ -436,12 +478,24 @@ fn value_message(
                 suggest_name(text).map(|s| format!(", e.g. `{s}`")).unwrap_or_default()
             )),
         ),
-        (K::Pattern { .. } | K::MaxLength { .. }, Some("dnsLabel" | "dnsSubdomain")) => (
+        (K::MaxLength { limit }, Some(hint @ ("dnsLabel" | "dnsSubdomain"))) => (
+            format!("`{q}` is not a valid Kubernetes name: it is {chars} characters, at most {limit} are allowed"),
+            Some(if hint == "dnsLabel" {
+                format!("shorten it to {limit} characters or fewer")
+            } else {
+                format!("shorten it to {limit} characters or fewer (each dot-separated part at most 63)")
+            }),
+        ),
+        (K::Pattern { .. }, Some("dnsLabel")) => (
             format!("`{q}` is not a valid Kubernetes name"),
             Some(format!(
-                "use lower-case letters, digits and '-' (at most 63 characters), starting and ending with a letter or digit{}",
+                "use lower-case letters, digits and '-', starting and ending with a letter or digit{}",
                 suggest_name(text).map(|s| format!(", e.g. `{s}`")).unwrap_or_default()
             )),
+        ),
+        (K::Pattern { .. }, Some("dnsSubdomain")) => (
+            format!("`{q}` is not a valid Kubernetes name"),
+            Some("use lower-case letters, digits, '-' and '.', each dot-separated part starting and ending with a letter or digit".into()),
         ),
         (K::Pattern { .. }, Some("envName")) => (
             format!("`{q}` is not a valid environment variable name"),
@@ -449,15 +503,18 @@ fn value_message(
         ),
         (K::Pattern { .. }, Some("duration")) => (
             format!("{field}: `{q}` is not a duration"),
-            Some("write a whole number with a unit: ms, s, m or h, e.g. \"60s\" or \"5m\"".into()),
+            Some("write a whole number above zero with a unit: ms, s, m or h, e.g. \"60s\" or \"5m\"".into()),
         ),
         (K::Pattern { .. }, Some("goDuration")) => (
             format!("{field}: `{q}` is not a Go duration"),
-            Some("Flux expects e.g. \"10m\", \"1h30m\" or \"90s\"".into()),
+            Some("write numbers with the units ms, s, m or h, as Flux expects, e.g. \"10m\", \"1h30m\" or \"90s\"".into()),
         ),
         (K::Pattern { .. }, Some("flinkVersion")) => (
             format!("{field}: `{q}` is not a Flink version"),
-            Some("write major.minor as a string, e.g. \"1.20\" or \"2.0\"".into()),
+            Some(match major_minor_prefix(text) {
+                Some(v) => format!("write the major.minor only, as a string: `\"{v}\"`"),
+                None => "write major.minor as a string, e.g. \"1.20\" or \"2.0\"".into(),
+            }),
         ),
         (K::Pattern { .. }, Some("uriTemplate")) => (
             format!("{field}: `{q}` is not a URI"),
@@ -472,35 +529,121 @@ fn value_message(
                 .as_array()
                 .map(|a| a.iter().map(|v| Node::from_json(v).scalar_text().unwrap_or_default()).collect())
                 .unwrap_or_default();
-            let shown = if text.is_empty() { describe_found(&Node::from_json(value)) } else { format!("`{q}`") };
+            let shown_value = if text.is_empty() { describe_found(&Node::from_json(value)) } else { format!("`{q}`") };
             let help = match budget.did_you_mean(text, opts.iter().map(String::as_str)) {
                 Found::Match(s) => Some(format!("did you mean `{s}`?")),
                 _ => Some(format!("use one of: {}", opts.join(", "))),
             };
-            (format!("{field}: {shown} is not one of: {}", opts.join(", ")), help)
+            (format!("{field}: {shown_value} is not one of: {}", opts.join(", ")), help)
         }
         (K::Constant { expected_value }, _) => {
             let expected = Node::from_json(expected_value).scalar_text().unwrap_or_default();
             (
-                format!("{field} must be `{expected}`"),
+                format!("{field} must be `{expected}`{}", found(", found ")),
                 Some(format!("write `{expected}`")),
             )
         }
-        (K::Minimum { limit }, _) => (format!("{field} must be at least {limit}"), Some(format!("use {limit} or more"))),
-        (K::Maximum { limit }, _) => (format!("{field} must be at most {limit}"), Some(format!("use {limit} or less"))),
-        (K::ExclusiveMinimum { limit }, _) => (format!("{field} must be greater than {limit}"), Some(format!("use a value above {limit}"))),
-        (K::ExclusiveMaximum { limit }, _) => (format!("{field} must be less than {limit}"), Some(format!("use a value below {limit}"))),
-        (K::MinLength { .. }, _) => (format!("{field} must not be empty"), Some("give it a value, or remove the field".into())),
-        (K::MaxLength { limit }, _) => (format!("{field} must be at most {limit} characters"), Some(format!("shorten it to {limit} characters or fewer"))),
-        (K::MinItems { limit }, _) => (format!("{field} needs at least {limit} item(s)"), Some("add an item, or remove the field".into())),
-        (K::MaxItems { limit }, _) => (format!("{field} allows at most {limit} item(s)"), Some(format!("keep at most {limit}"))),
-        (K::MinProperties { limit }, _) => (format!("{field} needs at least {limit} entr{}", if *limit == 1 { "y" } else { "ies" }), Some("add an entry, e.g. `prod: {}`".into())),
+        (K::Minimum { limit }, _) => (format!("{field} must be at least {limit}{}", found(", found ")), Some(format!("use {limit} or more"))),
+        (K::Maximum { limit }, _) => (format!("{field} must be at most {limit}{}", found(", found ")), Some(format!("use {limit} or less"))),
+        (K::ExclusiveMinimum { limit }, _) => (format!("{field} must be greater than {limit}{}", found(", found ")), Some(format!("use a value above {limit}"))),
+        (K::ExclusiveMaximum { limit }, _) => (format!("{field} must be less than {limit}{}", found(", found ")), Some(format!("use a value below {limit}"))),
+        (K::MultipleOf { multiple_of }, _) => (format!("{field} must be a multiple of {multiple_of}{}", found(", found ")), Some(format!("use a multiple of {multiple_of}"))),
+        (K::MinLength { limit: 1 }, _) => (format!("{field} must not be empty"), Some("give it a value, or remove the field".into())),
+        (K::MinLength { limit }, _) => (
+            format!("{field} must be at least {} long, found {chars}", crate::plural::count(*limit, "character", "characters")),
+            Some(format!("write at least {}", crate::plural::count(*limit, "character", "characters"))),
+        ),
+        (K::MaxLength { limit }, _) => (
+            format!("{field} must be at most {} long, found {chars}", crate::plural::count(*limit, "character", "characters")),
+            Some(format!("shorten it to {limit} or fewer")),
+        ),
+        (K::MinItems { limit }, _) => (format!("{field} needs at least {}", crate::plural::count(*limit, "item", "items")), Some(if *limit == 1 { "add an item, or remove the field".to_string() } else { format!("list at least {limit}, or remove the field") })),
+        (K::MaxItems { limit }, _) => (format!("{field} allows at most {}", crate::plural::count(*limit, "item", "items")), Some(format!("keep at most {limit}"))),
+        (K::MinProperties { limit }, _) => (format!("{field} needs at least {}", crate::plural::count(*limit, "entry", "entries")), Some("add an entry, e.g. `prod: {}`".into())),
+        (K::MaxProperties { limit }, _) => (format!("{field} allows at most {}", crate::plural::count(*limit, "entry", "entries")), Some(format!("keep at most {limit}"))),
         (K::UniqueItems, _) => (format!("{field} has duplicate entries"), Some("list each entry once".into())),
         _ => (
             format!("{field}: {}", error.masked()),
             Some("change the value to what the field accepts (docs/spec.md, or `flinkform schema service`)".into()),
         ),
     }
+}
+
+/// `1.20` of `1.20.1` or `1.20-SNAPSHOT`: a Flink version written with more than major.minor.
+fn major_minor_prefix(text: &str) -> Option<String> {
+    let mut parts = text.splitn(3, '.');
+    let major = parts
+        .next()
+        .filter(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))?;
+    let rest = parts.next()?;
+    let end = rest
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(rest.len());
+    (end > 0).then(|| format!("{major}.{}", &rest[..end]))
+}
+
+/// A value of the wrong type. A scalar YAML read as a number or boolean where a string is
+/// wanted is quoted as written (`1.20`, not the number 1.2 it became), with a note where YAML
+/// read it as something other than its text.
+fn type_message(
+    kind: &TypeKind,
+    shown: &Shown<'_>,
+    value: &J,
+    field: &str,
+    hint: Option<&str>,
+) -> (String, Option<String>) {
+    let found = Node::from_json(value);
+    let wanted = type_names(kind);
+    let loaded = found.scalar_text().unwrap_or_default();
+    let written = shown.written.map(str::trim).filter(|w| !w.is_empty());
+    let plain_scalar = matches!(
+        found.value,
+        Value::Int(_) | Value::Float(_) | Value::Bool(_)
+    );
+    let found_text = if shown.hide {
+        describe_kind(&found)
+    } else {
+        match (&found.value, written) {
+            (Value::Int(_) | Value::Float(_), Some(w)) => format!("the number {}", quote(w)),
+            (Value::Bool(_), Some(w)) => format!("the boolean {}", quote(w)),
+            _ => describe_found(&found),
+        }
+    };
+    let message = format!("{field} must be {wanted}, found {found_text}");
+    if wanted == "a string" && plain_scalar && !shown.hide {
+        let as_written = written.unwrap_or(&loaded);
+        let quoted = serde_json::to_string(as_written).unwrap_or_default();
+        let assignment = match shown.key {
+            Some(k) => format!("{}: {quoted}", quote(k)),
+            None => quoted,
+        };
+        let reads = match found.value {
+            Value::Bool(_) => "the boolean",
+            _ => "the number",
+        };
+        let note = if as_written == loaded {
+            String::new()
+        } else {
+            format!(
+                " (unquoted, YAML reads `{}` as {reads} {})",
+                quote(as_written),
+                quote(&loaded)
+            )
+        };
+        let what = if hint == Some("flinkVersion") || field == "`flinkVersion`" {
+            "quote the version"
+        } else {
+            "quote it"
+        };
+        return (message, Some(format!("{what}: `{assignment}`{note}")));
+    }
+    let help = if hint == Some("memory") || field == "`memory`" {
+        "write memory as a quoted Kubernetes binary quantity, e.g. \"4Gi\" or \"4096Mi\""
+            .to_string()
+    } else {
+        type_help(kind, &found)
+    };
+    (message, Some(help))
 }
 
 /// What to write instead of a value of the wrong type: drop the quotes when the text already
@@ -541,4 +684,135 @@ fn suggest_name(text: &str) -> Option<String> {
         && s.starts_with(|c: char| c.is_ascii_lowercase())
         && !s.contains("--");
     (valid && s != text).then_some(s)
+}
+
+#[cfg(test)]
+mod tests {
+    //! Keywords flinkform's own schemas do not use (yet): their messages state the constraint
+    //! too, should a schema start using them.
+    use super::*;
+    use crate::source::SourceFile;
+
+    fn messages(schema: J, yaml: &str) -> Vec<(String, Option<String>)> {
+        let validator = jsonschema::options()
+            .offline()
+            .build(&schema)
+            .expect("the test schema compiles");
+        let file = SourceFile::new("t.yaml", yaml);
+        let doc = crate::yaml::load(FileId(0), &file).expect("valid yaml");
+        let document = Document {
+            node: &doc,
+            file: FileId(0),
+            text: &file.text,
+        };
+        let mut out = Vec::new();
+        let mut budget = Budget::default();
+        for error in validator.iter_errors(&doc.to_json()) {
+            diagnostics(
+                &error,
+                &document,
+                super::super::schemas(),
+                &mut budget,
+                &mut out,
+            );
+        }
+        out.into_iter().map(|d| (d.message, d.help)).collect()
+    }
+
+    #[test]
+    fn every_keyword_states_its_constraint() {
+        let one = |schema: J, yaml: &str| {
+            let got = messages(schema, yaml);
+            assert_eq!(got.len(), 1, "{yaml}: {got:?}");
+            got.into_iter()
+                .next()
+                .map(|(m, h)| (m, h.unwrap_or_default()))
+        };
+        let cases = [
+            (
+                serde_json::json!({"properties": {"tags": {"maxItems": 2}}}),
+                "tags: [a, b, c]",
+                "`tags` allows at most 2 items",
+                "keep at most 2",
+            ),
+            (
+                serde_json::json!({"properties": {"tags": {"minItems": 3}}}),
+                "tags: [a]",
+                "`tags` needs at least 3 items",
+                "list at least 3, or remove the field",
+            ),
+            (
+                serde_json::json!({"properties": {"env": {"maxProperties": 1}}}),
+                "env: {a: 1, b: 2}",
+                "`env` allows at most 1 entry",
+                "keep at most 1",
+            ),
+            (
+                serde_json::json!({"properties": {"n": {"multipleOf": 4}}}),
+                "n: 6",
+                "`n` must be a multiple of 4, found 6",
+                "use a multiple of 4",
+            ),
+            (
+                serde_json::json!({"properties": {"n": {"exclusiveMaximum": 5}}}),
+                "n: 5",
+                "`n` must be less than 5, found 5",
+                "use a value below 5",
+            ),
+            (
+                serde_json::json!({"properties": {"n": {"exclusiveMinimum": 0}}}),
+                "n: 0",
+                "`n` must be greater than 0, found 0",
+                "use a value above 0",
+            ),
+            (
+                serde_json::json!({"properties": {"s": {"minLength": 10}}}),
+                "s: testing",
+                "`s` must be at least 10 characters long, found 7",
+                "write at least 10 characters",
+            ),
+            (
+                serde_json::json!({"properties": {"s": {"minLength": 1}}}),
+                "s: \"\"",
+                "`s` must not be empty",
+                "give it a value, or remove the field",
+            ),
+            (
+                serde_json::json!({"properties": {"s": {"maxLength": 3}}}),
+                "s: abcd",
+                "`s` must be at most 3 characters long, found 4",
+                "shorten it to 3 or fewer",
+            ),
+            (
+                serde_json::json!({"properties": {"s": {"maxLength": 1}}}),
+                "s: ab",
+                "`s` must be at most 1 character long, found 2",
+                "shorten it to 1 or fewer",
+            ),
+            (
+                serde_json::json!({"properties": {"s": {"const": "x"}}}),
+                "s: y",
+                "`s` must be `x`, found y",
+                "write `x`",
+            ),
+        ];
+        for (schema, yaml, message, help) in cases {
+            assert_eq!(
+                one(schema, yaml),
+                Some((message.to_string(), help.to_string())),
+                "{yaml}"
+            );
+        }
+        // A value under a credential's name is never shown, not even its number.
+        assert_eq!(
+            one(
+                serde_json::json!({"properties": {"password": {"minimum": 10}}}),
+                "password: 7"
+            ),
+            Some((
+                "`password` must be at least 10".to_string(),
+                "use 10 or more".to_string()
+            ))
+        );
+    }
 }

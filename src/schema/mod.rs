@@ -81,8 +81,9 @@ pub(crate) fn schemas() -> &'static Schemas {
 }
 
 /// Validates a loaded document; every violation becomes a `schema` diagnostic at the span of
-/// the offending key or value.
-pub fn validate(format: Format, doc: &Node, file: FileId) -> Vec<Diagnostic> {
+/// the offending key or value. `text` is the document's source (its spans point into it), so
+/// that messages and fixes quote values as written.
+pub fn validate(format: Format, doc: &Node, file: FileId, text: &str) -> Vec<Diagnostic> {
     let s = schemas();
     let validator = match format {
         Format::Service => &s.service,
@@ -95,7 +96,12 @@ pub fn validate(format: Format, doc: &Node, file: FileId) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let mut budget = crate::suggest::Budget::default();
     for error in validator.iter_errors(&instance) {
-        map::diagnostics(&error, doc, file, s, &mut budget, &mut out);
+        let document = map::Document {
+            node: doc,
+            file,
+            text,
+        };
+        map::diagnostics(&error, &document, s, &mut budget, &mut out);
     }
     limits::check(doc, format == Format::Platform, &mut out);
     out

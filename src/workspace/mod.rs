@@ -164,7 +164,7 @@ pub fn load_document(id: FileId, file: &SourceFile, format: Format) -> Loaded {
             diagnostics: vec![d],
         },
         Ok(doc) => {
-            let diagnostics = schema::validate(format, &doc, id);
+            let diagnostics = schema::validate(format, &doc, id, &file.text);
             Loaded {
                 doc: Some(doc),
                 diagnostics,

@@ -34,6 +34,12 @@ crate::declare_rule! {
     /// spec.
     ///
     /// ## Example
+    /// ```yaml,spec,fires
+    /// spec:
+    ///   flinkConfiguration:
+    ///     job.autoscaler.enabled: "true"
+    ///     job.autoscaler.utilization.target: "70" # a fraction, not a percentage
+    /// ```
     /// ```yaml,fires
     /// apiVersion: flink.apache.org/v1beta1
     /// kind: FlinkDeployment
@@ -46,6 +52,12 @@ crate::declare_rule! {
     /// ```
     ///
     /// ## Fix
+    /// ```yaml,spec,passes
+    /// spec:
+    ///   flinkConfiguration:
+    ///     job.autoscaler.enabled: "true"
+    ///     job.autoscaler.utilization.target: "0.7"
+    /// ```
     /// ```yaml,passes
     /// apiVersion: flink.apache.org/v1beta1
     /// kind: FlinkDeployment

@@ -27,8 +27,9 @@ crate::declare_rule! {
     /// kind: FlinkDeployment
     /// metadata: { name: orders, namespace: orders }
     /// spec:
-    ///   flinkVersion: v1_20
-    ///   job: { jarURI: local:///opt/flink/usrlib/orders.jar, parallelism: 2, upgradeMode: last-state }
+    ///   flinkConfiguration:
+    ///     execution.checkpointing.dir: null # not set
+    ///   job: { upgradeMode: last-state }
     /// ```
     ///
     /// ## Fix
@@ -44,6 +45,10 @@ crate::declare_rule! {
     /// ```
     /// In a flinkform repository, give the platform a `storage.checkpoints` template, e.g.
     /// `s3://flink-{env}/{service}/checkpoints`.
+    ///
+    /// A service spec cannot make this rule fire: flinkform writes the checkpoint directory
+    /// from the platform's `storage.checkpoints` template, and without one `check` reports it for
+    /// every service that upgrades with state.
     pub struct CheckpointDirRequired { name: "checkpoint-dir-required", severity: Error }
 }
 

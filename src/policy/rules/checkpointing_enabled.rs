@@ -20,6 +20,10 @@ crate::declare_rule! {
     /// needed.
     ///
     /// ## Example
+    /// ```yaml,spec,fires
+    /// spec:
+    ///   checkpointing: { interval: null } # the platform's default interval removed
+    /// ```
     /// ```yaml,fires
     /// apiVersion: flink.apache.org/v1beta1
     /// kind: FlinkDeployment
@@ -32,6 +36,10 @@ crate::declare_rule! {
     /// ```
     ///
     /// ## Fix
+    /// ```yaml,spec,passes
+    /// spec:
+    ///   checkpointing: { interval: 60s }
+    /// ```
     /// ```yaml,passes
     /// apiVersion: flink.apache.org/v1beta1
     /// kind: FlinkDeployment

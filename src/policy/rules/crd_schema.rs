@@ -14,6 +14,12 @@ crate::declare_rule! {
     /// `flinkConfiguration`) are where such mistakes enter; the finding points at the spec line.
     ///
     /// ## Example
+    /// ```yaml,spec,fires
+    /// spec:
+    ///   podTemplate:
+    ///     spec:
+    ///       nodeSelektor: { pool: flink } # a typo: the CRD has no such field
+    /// ```
     /// ```yaml,fires
     /// apiVersion: flink.apache.org/v1beta1
     /// kind: FlinkDeployment
@@ -25,6 +31,12 @@ crate::declare_rule! {
     /// ```
     ///
     /// ## Fix
+    /// ```yaml,spec,passes
+    /// spec:
+    ///   podTemplate:
+    ///     spec:
+    ///       nodeSelector: { pool: flink }
+    /// ```
     /// ```yaml,passes
     /// apiVersion: flink.apache.org/v1beta1
     /// kind: FlinkDeployment

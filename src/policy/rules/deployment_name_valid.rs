@@ -34,6 +34,9 @@ crate::declare_rule! {
     /// spec:
     ///   flinkVersion: v1_20
     /// ```
+    ///
+    /// A service spec cannot make this rule fire: the spec's own name is checked when it is read
+    /// (`schema`), and it becomes the FlinkDeployment's name.
     pub struct DeploymentNameValid { name: "deployment-name-valid", severity: Error }
 }
 

@@ -22,6 +22,11 @@ crate::declare_rule! {
     /// address (a Kafka broker, the JobManager) until it is restarted.
     ///
     /// ## Example
+    /// ```yaml,spec,fires
+    /// spec:
+    ///   flinkConfiguration:
+    ///     env.java.opts.taskmanager: -Dsun.net.inetaddr.ttl=30
+    /// ```
     /// ```yaml,fires
     /// apiVersion: flink.apache.org/v1beta1
     /// kind: FlinkDeployment
@@ -34,6 +39,11 @@ crate::declare_rule! {
     ///
     /// ## Fix
     /// flinkform adds the flags itself when it renders a service. In a hand-written manifest:
+    /// ```yaml,spec,passes
+    /// spec:
+    ///   flinkConfiguration:
+    ///     env.java.opts.taskmanager: -XX:+UseG1GC # flinkform adds the DNS flags
+    /// ```
     /// ```yaml,passes
     /// apiVersion: flink.apache.org/v1beta1
     /// kind: FlinkDeployment

@@ -22,15 +22,31 @@ crate::declare_rule! {
     /// missing or unknown one is rejected at admission, and a deprecated one is the next to go.
     ///
     /// ## Example
+    /// ```yaml,spec,fires
+    /// spec:
+    ///   image: flink:1.18.1-java17
+    ///   flinkVersion: "1.18"
+    /// ```
     /// ```yaml,fires
     /// apiVersion: flink.apache.org/v1beta1
     /// kind: FlinkDeployment
     /// metadata: { name: orders, namespace: orders }
     /// spec:
-    ///   flinkVersion: v1_14
+    ///   image: flink:1.18.1-java17
+    ///   flinkVersion: v1_18
+    ///   flinkConfiguration:
+    ///     execution.checkpointing.dir: null # Flink 1.20's names, not 1.18's
+    ///     execution.checkpointing.savepoint-dir: null
+    ///     state.checkpoints.dir: s3://flink-prod/orders/checkpoints
+    ///     state.savepoints.dir: s3://flink-prod/orders/savepoints
     /// ```
     ///
     /// ## Fix
+    /// ```yaml,spec,passes
+    /// spec:
+    ///   image: flink:1.20.1-java17
+    ///   flinkVersion: "1.20"
+    /// ```
     /// ```yaml,passes
     /// apiVersion: flink.apache.org/v1beta1
     /// kind: FlinkDeployment

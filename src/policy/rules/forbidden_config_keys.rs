@@ -14,6 +14,11 @@ crate::declare_rule! {
     /// the cluster's pods, services and HA ConfigMaps where the operator does not look.
     ///
     /// ## Example
+    /// ```yaml,spec,fires
+    /// spec:
+    ///   flinkConfiguration:
+    ///     kubernetes.cluster-id: orders-prod
+    /// ```
     /// ```yaml,fires
     /// apiVersion: flink.apache.org/v1beta1
     /// kind: FlinkDeployment
@@ -25,6 +30,11 @@ crate::declare_rule! {
     /// ```
     ///
     /// ## Fix
+    /// ```yaml,spec,passes
+    /// spec:
+    ///   flinkConfiguration:
+    ///     restart-strategy.type: exponential-delay
+    /// ```
     /// ```yaml,passes
     /// apiVersion: flink.apache.org/v1beta1
     /// kind: FlinkDeployment

@@ -17,6 +17,10 @@ crate::declare_rule! {
     /// local disk disappears with the pod.
     ///
     /// ## Example
+    /// ```yaml,spec,fires
+    /// spec:
+    ///   highAvailability: false # but prod requires it
+    /// ```
     /// ```yaml,fires
     /// apiVersion: flink.apache.org/v1beta1
     /// kind: FlinkDeployment
@@ -29,6 +33,10 @@ crate::declare_rule! {
     /// ```
     ///
     /// ## Fix
+    /// ```yaml,spec,passes
+    /// spec:
+    ///   highAvailability: true
+    /// ```
     /// ```yaml,passes
     /// apiVersion: flink.apache.org/v1beta1
     /// kind: FlinkDeployment

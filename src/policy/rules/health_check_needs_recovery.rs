@@ -16,6 +16,12 @@ crate::declare_rule! {
     /// ("Deployment recovery (…) must be enabled for job health check (…) support.").
     ///
     /// ## Example
+    /// ```yaml,spec,fires
+    /// spec:
+    ///   flinkConfiguration:
+    ///     kubernetes.operator.cluster.health-check.enabled: "true"
+    ///     kubernetes.operator.jm-deployment-recovery.enabled: "false"
+    /// ```
     /// ```yaml,fires
     /// apiVersion: flink.apache.org/v1beta1
     /// kind: FlinkDeployment
@@ -28,6 +34,11 @@ crate::declare_rule! {
     /// ```
     ///
     /// ## Fix
+    /// ```yaml,spec,passes
+    /// spec:
+    ///   flinkConfiguration:
+    ///     kubernetes.operator.cluster.health-check.enabled: "true"
+    /// ```
     /// ```yaml,passes
     /// apiVersion: flink.apache.org/v1beta1
     /// kind: FlinkDeployment

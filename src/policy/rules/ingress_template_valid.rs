@@ -44,6 +44,8 @@ crate::declare_rule! {
     ///     template: "{{name}}.{{namespace}}.flink.example.com"
     ///     className: nginx
     /// ```
+    ///
+    /// A service spec cannot make this rule fire: flinkform renders no ingress.
     pub struct IngressTemplateValid { name: "ingress-template-valid", severity: Error }
 }
 

@@ -16,16 +16,28 @@ crate::declare_rule! {
     /// starting standby JobManagers.").
     ///
     /// ## Example
-    /// ```yaml,fires
+    /// ```yaml,spec,fires,also=ha-enabled
+    /// spec:
+    ///   highAvailability: false
+    ///   jobManager: { replicas: 2 }
+    /// ```
+    /// ```yaml,fires,also=ha-enabled
     /// apiVersion: flink.apache.org/v1beta1
     /// kind: FlinkDeployment
     /// metadata: { name: orders, namespace: orders }
     /// spec:
-    ///   flinkVersion: v1_20
+    ///   flinkConfiguration:
+    ///     high-availability.type: null # not set
+    ///     high-availability.storageDir: null # not set
     ///   jobManager: { replicas: 2 }
     /// ```
     ///
     /// ## Fix
+    /// ```yaml,spec,passes
+    /// spec:
+    ///   highAvailability: true
+    ///   jobManager: { replicas: 2 }
+    /// ```
     /// ```yaml,passes
     /// apiVersion: flink.apache.org/v1beta1
     /// kind: FlinkDeployment

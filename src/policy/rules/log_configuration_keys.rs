@@ -36,6 +36,9 @@ crate::declare_rule! {
     ///     log4j-console.properties: |
     ///       rootLogger.level = INFO
     /// ```
+    ///
+    /// A service spec cannot make this rule fire: its `logConfiguration` accepts only these
+    /// two keys (`schema`).
     pub struct LogConfigurationKeys { name: "log-configuration-keys", severity: Error }
 }
 

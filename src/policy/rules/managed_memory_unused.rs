@@ -21,6 +21,10 @@ crate::declare_rule! {
     /// lives, is smaller than it could be.
     ///
     /// ## Example
+    /// ```yaml,spec,fires
+    /// spec:
+    ///   stateBackend: hashmap
+    /// ```
     /// ```yaml,fires
     /// apiVersion: flink.apache.org/v1beta1
     /// kind: FlinkDeployment
@@ -35,6 +39,10 @@ crate::declare_rule! {
     ///
     /// ## Fix
     /// Give the managed memory to the heap, or use RocksDB, which puts it to work:
+    /// ```yaml,spec,passes
+    /// spec:
+    ///   stateBackend: rocksdb
+    /// ```
     /// ```yaml,passes
     /// apiVersion: flink.apache.org/v1beta1
     /// kind: FlinkDeployment

@@ -1,6 +1,7 @@
 use super::sizing::{self, ROLES, Role, SpecValue};
 use crate::flink::units::{
-    MIB, human_mib, k8s_binary, parse_flink_memory, parse_k8s_quantity, parse_spec_memory,
+    MIB, canonical_memory, human_mib, k8s_binary, operator_memory_bytes, parse_flink_memory,
+    parse_k8s_quantity, parse_spec_memory,
 };
 use crate::policy::view::Kind;
 use crate::policy::{Finding, Rule, RuleMeta, Target};
@@ -36,6 +37,11 @@ crate::declare_rule! {
     /// the pod template, are dead configuration that misleads whoever reads the manifest.
     ///
     /// ## Example
+    /// ```yaml,spec,fires
+    /// spec:
+    ///   flinkConfiguration:
+    ///     taskmanager.memory.process.size: 2g # the spec memory wins
+    /// ```
     /// ```yaml,fires
     /// apiVersion: flink.apache.org/v1beta1
     /// kind: FlinkDeployment
@@ -53,6 +59,10 @@ crate::declare_rule! {
     ///
     /// ## Fix
     /// Size each JVM once, in the spec, and leave the limit factor at 1:
+    /// ```yaml,spec,passes
+    /// spec:
+    ///   taskManager: { memory: 4Gi }
+    /// ```
     /// ```yaml,passes
     /// apiVersion: flink.apache.org/v1beta1
     /// kind: FlinkDeployment
@@ -64,8 +74,8 @@ crate::declare_rule! {
     ///   taskManager:
     ///     resource: { cpu: 2, memory: 4096m }
     /// ```
-    /// flinkform writes the spec's `memory: 4Gi` as `resource.memory: "4096m"` (or, on
-    /// operators after 1.15, as equal `resources` requests and limits) and nothing else.
+    /// flinkform writes the spec's `memory: 4Gi` as `resource.memory: 4Gi` (or, on operators
+    /// after 1.15, as equal `resources` requests and limits) and nothing else.
     pub struct MemoryMatchesLimit { name: "memory-matches-limit", severity: Error }
 }
 
@@ -164,20 +174,103 @@ fn check_role(t: &Target<'_>, role: Role, out: &mut Vec<Finding>) {
         let short = bytes - floor * MIB;
         out.push(
             Finding::new(at, format!(
-                "the {} process size `{text}` is {bytes} bytes, not a whole number of MiB: the pod requests {floor}Mi, {} less than the process Flink starts",
+                "the {} process size `{text}` is {}, not a whole number of MiB: the pod requests {floor}Mi, {} less than the process Flink starts",
                 role.who,
+                crate::plural::bytes(bytes),
                 human_mib(short)
             ))
             .label("not whole MiB")
-            .help(format!(
-                "write a whole number of MiB, e.g. `{}` or `{}`",
-                k8s_binary(floor.max(1) * MIB),
-                k8s_binary((floor + 1) * MIB)
-            )),
+            .help(whole_mib_help(floor)),
         );
     }
 
     limit_factor(t, role, out);
+}
+
+/// The whole-MiB sizes around a process of `floor` MiB and a bit.
+fn whole_mib_help(floor: u64) -> String {
+    let spell = |mib: u64| {
+        let bytes = mib.saturating_mul(MIB);
+        canonical_memory(bytes).unwrap_or_else(|| k8s_binary(bytes))
+    };
+    if floor == 0 {
+        format!("write a whole number of MiB, e.g. `{}`", spell(1))
+    } else {
+        format!(
+            "write a whole number of MiB, e.g. `{}` or `{}`",
+            spell(floor),
+            spell(floor + 1)
+        )
+    }
+}
+
+/// How a memory value reads, to the operator and to Kubernetes.
+enum Reading {
+    /// The operator cannot read it (its "resource memory parse error").
+    Unreadable(String),
+    /// The operator reads `bytes`; Kubernetes (or a reader used to its notation) reads
+    /// something else, described by `problem`.
+    TwoWays { bytes: u64, problem: String },
+    /// Everyone reads `bytes`.
+    Agreed(u64),
+}
+
+/// `text` as the operator reads it and as Kubernetes reads it. In `resources` (`quantity`) the
+/// text is a Kubernetes quantity, which must mean what the operator makes of it. In
+/// `resource.memory` it is the operator's own string, where Flink's `2G` means GiB; a reader
+/// used to Kubernetes takes it for 2 × 10^9 bytes, so a text Kubernetes would read as a
+/// different whole number of bytes is flagged too.
+fn read(text: &str, quantity: bool) -> Reading {
+    let bytes = match operator_memory_bytes(text) {
+        Ok(b) => b,
+        Err(error) => return Reading::Unreadable(error),
+    };
+    let kubernetes = parse_k8s_quantity(text);
+    let problem = if quantity {
+        match &kubernetes {
+            Err(error) => Some(format!("is no Kubernetes quantity ({error})")),
+            Ok(q) if q.bytes() != Some(bytes) => Some(format!(
+                "is {} to Kubernetes",
+                crate::plural::written(
+                    &kubernetes_reading(q.approximate(), q.bytes()),
+                    "byte",
+                    "bytes"
+                )
+            )),
+            Ok(_) => None,
+        }
+    } else {
+        match kubernetes.ok().and_then(|q| q.bytes()) {
+            Some(k8s) if k8s != bytes => Some(format!(
+                "{} in Kubernetes notation",
+                crate::plural::bytes(k8s)
+            )),
+            _ => None,
+        }
+    };
+    match problem {
+        Some(problem) => Reading::TwoWays { bytes, problem },
+        None => Reading::Agreed(bytes),
+    }
+}
+
+/// What to write instead of `text` for `bytes`: spellings that this rule accepts in the same
+/// field and that differ from what was written, best first (flinkform's own spelling, then the
+/// exact Kubernetes binary form, then, in `resource.memory`, Flink's MiB).
+fn replacements(text: &str, bytes: u64, quantity: bool) -> Vec<String> {
+    let mut candidates: Vec<String> = canonical_memory(bytes).into_iter().collect();
+    candidates.push(k8s_binary(bytes));
+    if !quantity && bytes.is_multiple_of(MIB) {
+        candidates.push(format!("{}m", bytes / MIB));
+    }
+    let mut out: Vec<String> = Vec::new();
+    for c in candidates {
+        let reads_same = matches!(read(&c, quantity), Reading::Agreed(b) if b == bytes);
+        if c != text && reads_same && !out.contains(&c) {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// Whether the operator and Kubernetes read a memory value the same way.
@@ -185,59 +278,43 @@ fn readings(t: &Target<'_>, value: &SpecValue<'_>, out: &mut Vec<Finding>) {
     let text = &value.text;
     let at = value.origin(t);
     let field = value.field();
-    let bytes = match value.operator_bytes() {
-        Ok(b) => b,
-        Err(error) => {
+    let quantity = value.is_quantity();
+    match read(text, quantity) {
+        Reading::Agreed(_) => {}
+        Reading::Unreadable(error) => {
+            let help = match parse_spec_memory(text).err().and_then(|e| e.suggestion) {
+                Some(s) if s != *text => format!("write `{s}`"),
+                _ => "write a whole number with a binary unit, e.g. `4Gi` or `1536Mi`".to_string(),
+            };
             out.push(
                 Finding::new(at, format!("the operator cannot read `{field}: {text}` (resource memory parse error): {error}"))
                     .label("unreadable memory")
-                    .help(match parse_spec_memory(text).err().and_then(|e| e.suggestion) {
-                        Some(s) => format!("write `{s}`"),
-                        None => "write a whole number with a binary unit, e.g. `4Gi` or `1536Mi`".to_string(),
-                    }),
+                    .help(help),
             );
-            return;
         }
-    };
-    let suggestion = k8s_binary(bytes);
-    let kubernetes = parse_k8s_quantity(text);
-    if value.is_quantity() {
-        // A Kubernetes quantity: Kubernetes must read what the operator reads.
-        let problem = match &kubernetes {
-            Err(error) => Some(format!("is no Kubernetes quantity ({error})")),
-            Ok(q) if q.bytes() != Some(bytes) => Some(format!(
-                "is {} bytes to Kubernetes",
-                kubernetes_reading(q.approximate(), q.bytes())
-            )),
-            Ok(_) => None,
-        };
-        if let Some(problem) = problem {
-            out.push(
-                Finding::new(at, format!(
+        Reading::TwoWays { bytes, problem } => {
+            let message = if quantity {
+                format!(
                     "`{field}: {text}` {problem}, but {} to the operator, which reads Flink's units first",
                     human_mib(bytes)
-                ))
-                .label("read two ways")
-                .help(format!("write `{suggestion}`, which both read the same way")),
-            );
+                )
+            } else {
+                format!(
+                    "`{field}: {text}` is {} to the operator, but {problem}",
+                    human_mib(bytes)
+                )
+            };
+            let choices = replacements(text, bytes, quantity);
+            let help = match choices.as_slice() {
+                [] => "write the size as a whole number of MiB with a binary unit, e.g. `4Gi` or `1536Mi`".to_string(),
+                [one] => format!("write `{one}`, which both read the same way"),
+                [first, .., flink] if flink.ends_with('m') => {
+                    format!("write `{first}` (or Flink's `{flink}`), which both read the same way")
+                }
+                [first, ..] => format!("write `{first}`, which both read the same way"),
+            };
+            out.push(Finding::new(at, message).label("read two ways").help(help));
         }
-    } else if let Ok(q) = &kubernetes
-        && let Some(k8s) = q.bytes()
-        && k8s != bytes
-    {
-        // `resource.memory` is the operator's own string, where Flink's `2G` means GiB; a
-        // reader used to Kubernetes takes it for 2 × 10^9 bytes.
-        out.push(
-            Finding::new(at, format!(
-                "`{field}: {text}` is {} to the operator, but {k8s} bytes in Kubernetes notation",
-                human_mib(bytes)
-            ))
-            .label("read two ways")
-            .help(format!(
-                "write `{suggestion}` (or Flink's `{}m`), which cannot be misread",
-                bytes / MIB
-            )),
-        );
     }
 }
 

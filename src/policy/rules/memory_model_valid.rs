@@ -29,6 +29,12 @@ crate::declare_rule! {
     /// the operator deploys it (`ReconciliationException: … memory configuration failed`).
     ///
     /// ## Example
+    /// ```yaml,spec,fires
+    /// spec:
+    ///   taskManager: { memory: 4Gi }
+    ///   flinkConfiguration:
+    ///     taskmanager.memory.managed.size: 3g
+    /// ```
     /// ```yaml,fires
     /// apiVersion: flink.apache.org/v1beta1
     /// kind: FlinkDeployment
@@ -45,6 +51,12 @@ crate::declare_rule! {
     ///
     /// ## Fix
     /// Size the process and let Flink divide it, or make the explicit sizes fit:
+    /// ```yaml,spec,passes
+    /// spec:
+    ///   taskManager: { memory: 4Gi }
+    ///   flinkConfiguration:
+    ///     taskmanager.memory.managed.fraction: "0.5"
+    /// ```
     /// ```yaml,passes
     /// apiVersion: flink.apache.org/v1beta1
     /// kind: FlinkDeployment

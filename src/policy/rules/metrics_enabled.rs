@@ -22,8 +22,9 @@ crate::declare_rule! {
     /// kind: FlinkDeployment
     /// metadata: { name: orders, namespace: orders }
     /// spec:
-    ///   flinkVersion: v1_20
     ///   flinkConfiguration:
+    ///     metrics.reporter.prom.factory.class: null # not set
+    ///     metrics.reporter.prom.port: null # not set
     ///     metrics.reporter.jmx.factory.class: org.apache.flink.metrics.jmx.JMXReporterFactory
     /// ```
     ///
@@ -39,6 +40,9 @@ crate::declare_rule! {
     ///     metrics.reporter.prom.port: "9249"
     /// ```
     /// flinkform configures the reporter and renders the PodMonitor for every service.
+    ///
+    /// A service spec cannot make this rule fire: flinkform configures the Prometheus reporter
+    /// and a PodMonitor for every service.
     pub struct MetricsEnabled { name: "metrics-enabled", severity: Error }
 }
 

@@ -47,6 +47,9 @@ crate::declare_rule! {
     ///   serviceAccount: orders
     /// ```
     /// flinkform gives every service a namespace and service account named after it.
+    ///
+    /// A service spec cannot make this rule fire: flinkform gives every service its own namespace
+    /// and service account.
     pub struct NamespaceIsolation { name: "namespace-isolation", severity: Error, security: "7.5" }
 }
 

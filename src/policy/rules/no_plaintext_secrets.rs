@@ -42,6 +42,11 @@ crate::declare_rule! {
     /// Kubernetes Secrets (created by the platform's secret manager), referenced by name.
     ///
     /// ## Example
+    /// ```yaml,spec,fires
+    /// spec:
+    ///   flinkConfiguration:
+    ///     s3.secret-key: hunter2hunter2
+    /// ```
     /// ```yaml,fires
     /// apiVersion: flink.apache.org/v1beta1
     /// kind: FlinkDeployment
@@ -53,6 +58,12 @@ crate::declare_rule! {
     /// ```
     ///
     /// ## Fix
+    /// ```yaml,spec,passes
+    /// spec:
+    ///   secrets:
+    ///     - name: s3-credentials
+    ///       env: { AWS_SECRET_ACCESS_KEY: secret-key }
+    /// ```
     /// ```yaml,passes
     /// apiVersion: flink.apache.org/v1beta1
     /// kind: FlinkDeployment

@@ -27,6 +27,11 @@ crate::declare_rule! {
     /// `NumberFormatException` or an arithmetic overflow, after the change was merged.
     ///
     /// ## Example
+    /// ```yaml,spec,fires
+    /// spec:
+    ///   flinkConfiguration:
+    ///     kubernetes.operator.periodic.savepoint.interval: 999999999999 d
+    /// ```
     /// ```yaml,fires
     /// apiVersion: flink.apache.org/v1beta1
     /// kind: FlinkDeployment
@@ -38,6 +43,10 @@ crate::declare_rule! {
     /// ```
     ///
     /// ## Fix
+    /// ```yaml,spec,passes
+    /// spec:
+    ///   savepoints: { interval: 6h }
+    /// ```
     /// ```yaml,passes
     /// apiVersion: flink.apache.org/v1beta1
     /// kind: FlinkDeployment
@@ -172,7 +181,7 @@ impl Rule for NumbersInRange {
                         format!("`{key}: {}` {why}", quote(e.value.trim())),
                     )
                     .label("out of range")
-                    .help("write a duration in a larger unit, e.g. `10 min` or `6 h`"),
+                    .help(limits::shorter_duration_help("d", 86_400_000)),
                 );
             }
         }

@@ -21,6 +21,10 @@ crate::declare_rule! {
     /// configuration keys and JVM flags.
     ///
     /// ## Example
+    /// ```yaml,spec,fires
+    /// spec:
+    ///   image: flink:latest
+    /// ```
     /// ```yaml,fires
     /// apiVersion: flink.apache.org/v1beta1
     /// kind: FlinkDeployment
@@ -31,6 +35,10 @@ crate::declare_rule! {
     /// ```
     ///
     /// ## Fix
+    /// ```yaml,spec,passes
+    /// spec:
+    ///   image: flink:1.20.1-java17
+    /// ```
     /// ```yaml,passes
     /// apiVersion: flink.apache.org/v1beta1
     /// kind: FlinkDeployment
@@ -153,6 +161,10 @@ impl Rule for OfficialImage {
                     .help(format!("build on the official Flink image and push to one of: {list} (images.allowedRegistries in flinkform.yaml)")),
             );
         }
+        // The fix names the user's own image: its name as written, without the moving tag.
+        let pin = |name: &str| {
+            format!("pin a version tag, `{name}:<version>`, or a digest, `{name}@sha256:<digest>`")
+        };
         match (&r.tag, &r.digest) {
             (None, None) => out.push(
                 Finding::new(
@@ -160,12 +172,12 @@ impl Rule for OfficialImage {
                     format!("image `{image}` is not pinned: no tag means `latest`"),
                 )
                 .label("unpinned")
-                .help("pin a version tag, e.g. `flink:1.20.1-java17`, or a digest `@sha256:…`"),
+                .help(pin(image)),
             ),
             (Some(tag), None) if tag == "latest" => out.push(
                 Finding::new(at, format!("image `{image}` uses the moving tag `latest`"))
                     .label("unpinned")
-                    .help("pin a version tag, e.g. `flink:1.20.1-java17`, or a digest `@sha256:…`"),
+                    .help(pin(image.strip_suffix(":latest").unwrap_or(image))),
             ),
             _ => {}
         }
@@ -178,9 +190,16 @@ impl Rule for OfficialImage {
                 format!("image `{image}` runs Flink {in_tag}, but flinkVersion is {declared}"),
             )
             .label(format!("Flink {in_tag}"))
-            .help(format!(
-                "set flinkVersion to \"{in_tag}\", or use an image built for Flink {declared}"
-            ));
+            .help(if t.is_render() {
+                format!(
+                    "set `flinkVersion: \"{in_tag}\"`, or use an image built for Flink {declared}"
+                )
+            } else {
+                format!(
+                    "set `flinkVersion: {}`, or use an image built for Flink {declared}",
+                    in_tag.operator_label()
+                )
+            });
             if let Some(fv) = v.flink_version_text() {
                 f = f.also(fv.origin, format!("declares {declared}"));
             }

@@ -22,8 +22,8 @@ crate::declare_rule! {
     /// kind: FlinkDeployment
     /// metadata: { name: shared-session, namespace: analytics }
     /// spec:
-    ///   flinkVersion: v1_20
-    ///   serviceAccount: flink
+    ///   serviceAccount: shared-session
+    ///   job: null # a session cluster: jobs are submitted to it
     /// ```
     ///
     /// ## Fix
@@ -39,6 +39,9 @@ crate::declare_rule! {
     /// ```
     /// Short-lived previews may use a session cluster deliberately: list them in
     /// `policy.previewPools` in flinkform.yaml.
+    ///
+    /// A service spec cannot make this rule fire: flinkform renders every service as an
+    /// application-mode FlinkDeployment with its one job.
     pub struct OneJobPerCluster { name: "one-job-per-cluster", severity: Error }
 }
 

@@ -24,6 +24,11 @@ crate::declare_rule! {
     /// (it only logs a warning), so the manifest says one thing and the job runs another.
     ///
     /// ## Example
+    /// ```yaml,spec,fires
+    /// spec:
+    ///   job: { parallelism: 4 }
+    ///   taskManager: { replicas: 1, slots: 2 }
+    /// ```
     /// ```yaml,fires
     /// apiVersion: flink.apache.org/v1beta1
     /// kind: FlinkDeployment
@@ -38,6 +43,11 @@ crate::declare_rule! {
     /// ```
     ///
     /// ## Fix
+    /// ```yaml,spec,passes
+    /// spec:
+    ///   job: { parallelism: 4 }
+    ///   taskManager: { replicas: 2, slots: 2 }
+    /// ```
     /// ```yaml,passes
     /// apiVersion: flink.apache.org/v1beta1
     /// kind: FlinkDeployment
@@ -133,13 +143,18 @@ impl Rule for ParallelismFitsSlots {
                     let mut f = Finding::new(
                         parallelism_at(parallelism),
                         format!(
-                            "job.parallelism {p} is ignored: with {count} TaskManager replica(s) × {slots} slot(s) the operator runs the job with parallelism {product}"
+                            "job.parallelism {p} is ignored: with {} × {} the operator runs the job with parallelism {product}",
+                            crate::plural::count(count, "TaskManager replica", "TaskManager replicas"),
+                            crate::plural::count(slots, "slot", "slots")
                         ),
                     )
                     .label(format!("runs as {product}"))
-                    .also(r_at, format!("{count} replica(s)"));
+                    .also(r_at, crate::plural::count(count, "replica", "replicas"));
                     if let Some(e) = slots_entry {
-                        f = f.also(e.origin(), format!("{slots} slot(s) each"));
+                        f = f.also(
+                            e.origin(),
+                            format!("{} each", crate::plural::count(slots, "slot", "slots")),
+                        );
                     }
                     // Replicas that would give the declared parallelism, when it is one.
                     let needed =

@@ -56,6 +56,14 @@ crate::declare_rule! {
     /// level on every pod, whoever creates it.
     ///
     /// ## Example
+    /// ```yaml,spec,fires
+    /// spec:
+    ///   podTemplate:
+    ///     spec:
+    ///       containers:
+    ///         - name: flink-main-container
+    ///           securityContext: { privileged: true }
+    /// ```
     /// ```yaml,fires
     /// apiVersion: flink.apache.org/v1beta1
     /// kind: FlinkDeployment
@@ -71,6 +79,14 @@ crate::declare_rule! {
     /// ```
     ///
     /// ## Fix
+    /// ```yaml,spec,passes
+    /// spec:
+    ///   podTemplate:
+    ///     spec:
+    ///       containers:
+    ///         - name: flink-main-container
+    ///           securityContext: { allowPrivilegeEscalation: false }
+    /// ```
     /// ```yaml,passes
     /// apiVersion: flink.apache.org/v1beta1
     /// kind: FlinkDeployment

@@ -27,6 +27,10 @@ crate::declare_rule! {
     /// the service's other objects.
     ///
     /// ## Example
+    /// ```yaml,spec,fires
+    /// metadata:
+    ///   labels: { kustomize.toolkit.fluxcd.io/name: flux-system }
+    /// ```
     /// ```yaml,fires
     /// apiVersion: flink.apache.org/v1beta1
     /// kind: FlinkDeployment
@@ -39,6 +43,10 @@ crate::declare_rule! {
     /// ```
     ///
     /// ## Fix
+    /// ```yaml,spec,passes
+    /// metadata:
+    ///   labels: { app.kubernetes.io/component: scoring, cost-center: shop }
+    /// ```
     /// ```yaml,passes
     /// apiVersion: flink.apache.org/v1beta1
     /// kind: FlinkDeployment

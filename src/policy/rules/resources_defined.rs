@@ -20,19 +20,28 @@ crate::declare_rule! {
     /// accident rather than in the place everyone reads.
     ///
     /// ## Example
+    /// ```yaml,spec,fires
+    /// spec:
+    ///   taskManager: { cpu: null } # the platform default removed
+    /// ```
     /// ```yaml,fires
     /// apiVersion: flink.apache.org/v1beta1
     /// kind: FlinkDeployment
     /// metadata: { name: orders, namespace: orders }
     /// spec:
-    ///   flinkVersion: v1_20
     ///   flinkConfiguration:
     ///     taskmanager.memory.process.size: 4g
     ///   jobManager:
-    ///     resource: { memory: 2048m }
+    ///     resource: { cpu: null, memory: 2Gi } # no cpu
+    ///   taskManager:
+    ///     resource: null # not set
     /// ```
     ///
     /// ## Fix
+    /// ```yaml,spec,passes
+    /// spec:
+    ///   taskManager: { cpu: 2, memory: 4Gi }
+    /// ```
     /// ```yaml,passes
     /// apiVersion: flink.apache.org/v1beta1
     /// kind: FlinkDeployment
@@ -40,9 +49,9 @@ crate::declare_rule! {
     /// spec:
     ///   flinkVersion: v1_20
     ///   jobManager:
-    ///     resource: { cpu: 1, memory: 2048m }
+    ///     resource: { cpu: 1, memory: 2Gi }
     ///   taskManager:
-    ///     resource: { cpu: 2, memory: 4096m }
+    ///     resource: { cpu: 2, memory: 4Gi }
     /// ```
     /// In a service spec, set `jobManager` and `taskManager` `cpu` and `memory`, or give the
     /// platform defaults for them in flinkform.yaml.
@@ -124,7 +133,7 @@ fn missing(t: &Target<'_>, role: Role, out: &mut Vec<Finding>) {
         )
     } else {
         format!(
-            "set `spec.{}.resource: {{ cpu: 1, memory: 2048m }}` (or `resources.requests`)",
+            "set `spec.{}.resource: {{ cpu: 1, memory: 2Gi }}` (or `resources.requests`)",
             role.section
         )
     };

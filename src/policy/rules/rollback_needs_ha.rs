@@ -15,17 +15,30 @@ crate::declare_rule! {
     /// it rejects the resource ("HA must be enabled for rollback support.").
     ///
     /// ## Example
-    /// ```yaml,fires
+    /// ```yaml,spec,fires,also=ha-enabled
+    /// spec:
+    ///   highAvailability: false
+    ///   flinkConfiguration:
+    ///     kubernetes.operator.deployment.rollback.enabled: "true"
+    /// ```
+    /// ```yaml,fires,also=ha-enabled
     /// apiVersion: flink.apache.org/v1beta1
     /// kind: FlinkDeployment
     /// metadata: { name: orders, namespace: orders }
     /// spec:
-    ///   flinkVersion: v1_20
     ///   flinkConfiguration:
     ///     kubernetes.operator.deployment.rollback.enabled: "true"
+    ///     high-availability.type: null # not set
+    ///     high-availability.storageDir: null # not set
     /// ```
     ///
     /// ## Fix
+    /// ```yaml,spec,passes
+    /// spec:
+    ///   highAvailability: true
+    ///   flinkConfiguration:
+    ///     kubernetes.operator.deployment.rollback.enabled: "true"
+    /// ```
     /// ```yaml,passes
     /// apiVersion: flink.apache.org/v1beta1
     /// kind: FlinkDeployment

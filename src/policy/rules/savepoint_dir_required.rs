@@ -31,10 +31,9 @@ crate::declare_rule! {
     /// kind: FlinkDeployment
     /// metadata: { name: orders, namespace: orders }
     /// spec:
-    ///   flinkVersion: v1_20
     ///   flinkConfiguration:
-    ///     execution.checkpointing.dir: s3://flink-prod/orders/checkpoints
-    ///   job: { jarURI: local:///opt/flink/usrlib/orders.jar, parallelism: 2, upgradeMode: savepoint }
+    ///     execution.checkpointing.savepoint-dir: null # not set
+    ///   job: { upgradeMode: savepoint }
     /// ```
     ///
     /// ## Fix
@@ -50,6 +49,10 @@ crate::declare_rule! {
     ///   job: { jarURI: local:///opt/flink/usrlib/orders.jar, parallelism: 2, upgradeMode: savepoint }
     /// ```
     /// In a flinkform repository, give the platform a `storage.savepoints` template.
+    ///
+    /// A service spec cannot make this rule fire: flinkform writes the savepoint directory
+    /// from the platform's `storage.savepoints` template, and without one `check` reports it for
+    /// every service that upgrades with state.
     pub struct SavepointDirRequired { name: "savepoint-dir-required", severity: Error }
 }
 

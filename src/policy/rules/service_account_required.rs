@@ -19,7 +19,7 @@ crate::declare_rule! {
     /// kind: FlinkDeployment
     /// metadata: { name: orders, namespace: orders }
     /// spec:
-    ///   flinkVersion: v1_20
+    ///   serviceAccount: null # not set
     /// ```
     ///
     /// ## Fix
@@ -34,6 +34,9 @@ crate::declare_rule! {
     /// The account needs a Role allowing pods and configmaps (get, list, watch, create, update,
     /// patch, delete) in the namespace. With the operator's Helm chart, `flink` (its
     /// `jobServiceAccount`) is created in the namespaces it watches.
+    ///
+    /// A service spec cannot make this rule fire: flinkform sets `serviceAccount` to the
+    /// service's own account.
     pub struct ServiceAccountRequired { name: "service-account-required", severity: Error, security: "6.5" }
 }
 

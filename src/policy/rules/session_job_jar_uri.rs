@@ -28,25 +28,27 @@ crate::declare_rule! {
     /// ```yaml,fires
     /// apiVersion: flink.apache.org/v1beta1
     /// kind: FlinkSessionJob
-    /// metadata: { name: orders, namespace: orders }
+    /// metadata: { name: orders-adhoc, namespace: previews }
     /// spec:
-    ///   deploymentName: session
-    ///   job: { jarURI: "http://127.0.0.1:8080/orders.jar", parallelism: 2 }
+    ///   deploymentName: previews
+    ///   job: { jarURI: "http://127.0.0.1:8080/orders.jar" }
     /// ```
     ///
     /// ## Fix
     /// ```yaml,passes
     /// apiVersion: flink.apache.org/v1beta1
     /// kind: FlinkSessionJob
-    /// metadata: { name: orders, namespace: orders }
+    /// metadata: { name: orders-adhoc, namespace: previews }
     /// spec:
-    ///   deploymentName: session
-    ///   job: { jarURI: "https://artifacts.example.com/flink/orders-1.4.2.jar", parallelism: 2 }
+    ///   deploymentName: previews
+    ///   job: { jarURI: "https://artifacts.example.com/flink/orders-1.4.2.jar" }
     /// ```
     /// To allow other schemes (say `s3` or `local`), the operator's administrators add them to
     /// `kubernetes.operator.user.artifacts.allowed-schemes` in the operator's own configuration
     /// (the Helm chart's `defaultConfiguration`), e.g. `https,s3`; the option has no effect in a
     /// resource's `flinkConfiguration`. Then waive or turn off this rule for those schemes.
+    ///
+    /// A service spec cannot make this rule fire: flinkform renders no FlinkSessionJob.
     pub struct SessionJobJarUri { name: "session-job-jar-uri", severity: Error }
 }
 

@@ -14,6 +14,10 @@ crate::declare_rule! {
     /// deduplication state are lost, and exactly-once sinks may see duplicates or gaps.
     ///
     /// ## Example
+    /// ```yaml,spec,fires
+    /// spec:
+    ///   job: { upgradeMode: stateless } # but prod requires a stateful upgrade
+    /// ```
     /// ```yaml,fires
     /// apiVersion: flink.apache.org/v1beta1
     /// kind: FlinkDeployment
@@ -24,6 +28,10 @@ crate::declare_rule! {
     /// ```
     ///
     /// ## Fix
+    /// ```yaml,spec,passes
+    /// spec:
+    ///   job: { upgradeMode: savepoint }
+    /// ```
     /// ```yaml,passes
     /// apiVersion: flink.apache.org/v1beta1
     /// kind: FlinkDeployment

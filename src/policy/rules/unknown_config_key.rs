@@ -29,6 +29,11 @@ crate::declare_rule! {
     /// apply) and nothing fails until it matters.
     ///
     /// ## Example
+    /// ```yaml,spec,fires
+    /// spec:
+    ///   flinkConfiguration:
+    ///     taskmanager.numberOfTaskSlot: "2"
+    /// ```
     /// ```yaml,fires
     /// apiVersion: flink.apache.org/v1beta1
     /// kind: FlinkDeployment
@@ -40,6 +45,10 @@ crate::declare_rule! {
     /// ```
     ///
     /// ## Fix
+    /// ```yaml,spec,passes
+    /// spec:
+    ///   taskManager: { slots: 2 }
+    /// ```
     /// ```yaml,passes
     /// apiVersion: flink.apache.org/v1beta1
     /// kind: FlinkDeployment
