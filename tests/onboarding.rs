@@ -512,25 +512,16 @@ fn schema_output_validates_the_example_specs() {
 }
 
 /// The same with `check-jsonschema` (installed by `.ci/run`), an implementation that is not
-/// ours; skipped when it is not installed.
+/// ours.
 #[test]
+#[cfg_attr(missing_check_jsonschema, ignore = "needs check-jsonschema")]
 fn schema_output_validates_the_example_specs_with_check_jsonschema() {
-    let Ok(status) = std::process::Command::new("check-jsonschema")
-        .arg("--version")
-        .output()
-    else {
-        if std::env::var_os("CI").is_some() {
-            panic!("check-jsonschema is not installed (`.ci/run` installs it)");
-        }
-        eprintln!("skipping: check-jsonschema is not installed");
-        return;
-    };
-    assert!(status.status.success());
+    let check_jsonschema = common::tools::require(&common::tools::CHECK_JSONSCHEMA);
     let tmp = tempfile::tempdir().expect("tempdir");
     let (_, schema, _) = run(&example(), &["schema", "service"]);
     let schema_path = tmp.path().join("service.schema.json");
     fs::write(&schema_path, schema).expect("write schema");
-    let out = std::process::Command::new("check-jsonschema")
+    let out = std::process::Command::new(check_jsonschema)
         .arg("--schemafile")
         .arg(&schema_path)
         .args(example_specs())
@@ -621,17 +612,11 @@ fn every_diagnostic_has_help_and_a_docs_url() {
         let dir = entry.expect("entry").path();
         all.extend(diagnostics_of(&dir, &["check", "--format", "json"]));
     }
-    let mut lint_args = vec![
-        "lint".to_string(),
-        "--format".into(),
-        "json".into(),
-        fixtures.join("lint").display().to_string(),
-    ];
-    if let Some(reference) = common::shared_reference() {
-        lint_args.push(reference.join("real-world").display().to_string());
-    }
-    let lint_args: Vec<&str> = lint_args.iter().map(String::as_str).collect();
-    all.extend(diagnostics_of(&manifest_dir(), &lint_args));
+    let lint = fixtures.join("lint").display().to_string();
+    all.extend(diagnostics_of(
+        &manifest_dir(),
+        &["lint", "--format", "json", &lint],
+    ));
     // A few broken copies of the example.
     let repo = example_copy();
     let spec = repo.path().join("services/fraud-detector/service.yaml");
@@ -652,6 +637,21 @@ fn every_diagnostic_has_help_and_a_docs_url() {
         all.extend(diagnostics_of(repo.path(), &["check", "--format", "json"]));
     }
     assert!(all.len() > 100, "only {} findings", all.len());
+    assert_every_finding_has_help_and_a_url(&all);
+}
+
+/// The same over the public corpus (`../shared/reference/real-world`).
+#[test]
+#[cfg_attr(missing_shared_reference, ignore = "needs ../shared/reference")]
+fn every_finding_on_public_manifests_has_help_and_a_docs_url() {
+    let corpus = common::shared_reference().join("real-world");
+    let corpus = corpus.display().to_string();
+    let all = diagnostics_of(&manifest_dir(), &["lint", "--format", "json", &corpus]);
+    assert!(all.len() > 100, "only {} findings", all.len());
+    assert_every_finding_has_help_and_a_url(&all);
+}
+
+fn assert_every_finding_has_help_and_a_url(all: &[serde_json::Value]) {
     let missing: Vec<String> = all
         .iter()
         .filter(|d| {

@@ -79,18 +79,6 @@ fn check_json(dir: &Path) -> (i32, Found) {
     (code, found)
 }
 
-fn has_kubectl() -> bool {
-    let ok = std::process::Command::new("kubectl")
-        .args(["version", "--client"])
-        .output()
-        .is_ok();
-    if !ok {
-        assert!(std::env::var("CI").is_err(), "kubectl is required in CI");
-        eprintln!("skipping the kubectl part: kubectl not installed");
-    }
-    ok
-}
-
 // ---------------------------------------------------------------------------------------------
 // Names no service may claim
 // ---------------------------------------------------------------------------------------------
@@ -420,29 +408,47 @@ fn restricted_environments_render_pods_that_pass_restricted() {
             assert!(!strict.is_empty());
         }
     }
-    // The output still builds and validates against the operator's published CRDs.
-    if has_kubectl() {
-        for dir in ["prod-1", "staging-1", "flux/prod-1", "flux/staging-1"] {
-            let out = std::process::Command::new("kubectl")
-                .arg("kustomize")
-                .arg(r.path().join("rendered").join(dir))
-                .output()
-                .expect("kubectl");
-            assert!(
-                out.status.success(),
-                "{dir}: {}",
-                String::from_utf8_lossy(&out.stderr)
-            );
-        }
-    }
-    if let Some(base) = shared_reference() {
-        let crds = base.join("flink-operator/crds-1.15.0");
-        let (code, out, err) = run(
-            r.path(),
-            &["render", "--check", "--crd", crds.to_str().expect("utf-8")],
+}
+
+/// [`RESTRICTED_PLATFORM`] with [`SIDECARS`], rendered.
+fn restricted_rendered() -> tempfile::TempDir {
+    let r = repo(RESTRICTED_PLATFORM, &[("enricher", SIDECARS)]);
+    let (code, _, stderr) = run(r.path(), &["render"]);
+    assert_eq!(code, 0, "{stderr}");
+    r
+}
+
+/// What the restricted level adds to pod templates still builds…
+#[test]
+#[cfg_attr(missing_kubectl, ignore = "needs kubectl")]
+fn restricted_output_builds_with_kustomize() {
+    let kubectl = common::tools::require(&common::tools::KUBECTL);
+    let r = restricted_rendered();
+    for dir in ["prod-1", "staging-1", "flux/prod-1", "flux/staging-1"] {
+        let out = std::process::Command::new(&kubectl)
+            .arg("kustomize")
+            .arg(r.path().join("rendered").join(dir))
+            .output()
+            .expect("kubectl");
+        assert!(
+            out.status.success(),
+            "{dir}: {}",
+            String::from_utf8_lossy(&out.stderr)
         );
-        assert_eq!(code, 0, "{out}{err}");
     }
+}
+
+/// …and validates against the operator's published CRDs.
+#[test]
+#[cfg_attr(missing_shared_reference, ignore = "needs ../shared/reference")]
+fn restricted_output_validates_against_the_operators_crds() {
+    let crds = shared_reference().join("flink-operator/crds-1.15.0");
+    let r = restricted_rendered();
+    let (code, out, err) = run(
+        r.path(),
+        &["render", "--check", "--crd", crds.to_str().expect("utf-8")],
+    );
+    assert_eq!(code, 0, "{out}{err}");
 }
 
 #[test]

@@ -136,17 +136,9 @@ fn input_order_does_not_matter() {
 }
 
 #[test]
+#[cfg_attr(missing_kubectl, ignore = "needs kubectl")]
 fn every_cluster_folder_builds_with_kustomize() {
-    if std::process::Command::new("kubectl")
-        .arg("version")
-        .arg("--client")
-        .output()
-        .is_err()
-    {
-        assert!(std::env::var("CI").is_err(), "kubectl is required in CI");
-        eprintln!("skipping: kubectl not installed");
-        return;
-    }
+    let kubectl = common::tools::require(&common::tools::KUBECTL);
     let rendered = example().join("rendered");
     let mut dirs: Vec<PathBuf> = Vec::new();
     for e in fs::read_dir(&rendered).expect("read") {
@@ -164,7 +156,7 @@ fn every_cluster_folder_builds_with_kustomize() {
     dirs.sort();
     assert!(dirs.len() >= 6, "3 clusters + 3 flux folders: {dirs:?}");
     for dir in dirs {
-        let out = std::process::Command::new("kubectl")
+        let out = std::process::Command::new(&kubectl)
             .arg("kustomize")
             .arg(&dir)
             .output()
@@ -180,8 +172,8 @@ fn every_cluster_folder_builds_with_kustomize() {
     }
 }
 
-fn shared_catalog(paths: &[&str]) -> Option<CrdCatalog> {
-    let base = shared_reference()?;
+fn shared_catalog(paths: &[&str]) -> CrdCatalog {
+    let base = shared_reference();
     let mut files = Vec::new();
     for p in paths {
         for e in fs::read_dir(base.join(p)).expect("crd dir") {
@@ -192,14 +184,13 @@ fn shared_catalog(paths: &[&str]) -> Option<CrdCatalog> {
             ));
         }
     }
-    Some(CrdCatalog::from_texts(&files).expect("the reference CRDs compile"))
+    CrdCatalog::from_texts(&files).expect("the reference CRDs compile")
 }
 
 #[test]
+#[cfg_attr(missing_shared_reference, ignore = "needs ../shared/reference")]
 fn rendered_custom_resources_match_the_published_crds() {
-    let Some(catalog) = shared_catalog(&["flink-operator/crds-1.15.0", "flux/crds"]) else {
-        return;
-    };
+    let catalog = shared_catalog(&["flink-operator/crds-1.15.0", "flux/crds"]);
     let mut checked = std::collections::BTreeMap::<String, usize>::new();
     for (file, doc) in documents(&example().join("rendered")) {
         let json = doc.to_json();
@@ -486,10 +477,9 @@ fn out_overrides_the_output_folder_and_flux_paths_follow() {
 }
 
 #[test]
+#[cfg_attr(missing_shared_reference, ignore = "needs ../shared/reference")]
 fn crd_flag_validates_against_extra_crds() {
-    let Some(base) = shared_reference() else {
-        return;
-    };
+    let base = shared_reference();
     let repo = fresh_copy();
     // The operator's main-branch CRDs also accept what 1.15.0 does.
     flinkform()
@@ -498,6 +488,11 @@ fn crd_flag_validates_against_extra_crds() {
         .arg(base.join("flink-operator/crds"))
         .assert()
         .code(0);
+}
+
+#[test]
+fn a_crd_folder_that_does_not_exist_is_exit_2() {
+    let repo = fresh_copy();
     flinkform()
         .current_dir(repo.path())
         .args(["render", "--crd", "no/such/dir"])
