@@ -632,25 +632,43 @@ fn a_missing_or_hostile_base_revision_fails_the_action() {
 fn thousands_of_findings_stay_within_githubs_limits() {
     let action = action(Release::Verified);
     let source = tempfile::tempdir().expect("tempdir");
-    synth::generate(
+    // 5,200 findings of every kind (more than GitHub's 5,000 SARIF results, its 1 MiB summary
+    // and its annotations take), from 2,362 services with one to five defects each: as many
+    // findings as one per service, at less than half the cost.
+    let summary = synth::generate(
         source.path(),
         &synth::Options {
-            services: 5200,
-            violations: 5200,
+            services: 2362,
+            violations: 2362,
             seed: 12,
+            grouped: true,
         },
     )
     .expect("generate");
-    // The pull request touches three specs: their findings must come first everywhere.
-    let mut names: Vec<String> = fs::read_dir(source.path().join("services"))
-        .expect("services")
-        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    let touched: Vec<String> = [7, 2000, 5100]
+    assert_eq!(summary.injected.len(), 5200);
+    // Findings per spec, in report order (by file).
+    let mut per_file: BTreeMap<String, usize> = BTreeMap::new();
+    for i in &summary.injected {
+        *per_file.entry(i.path.clone()).or_default() += 1;
+    }
+    let files: Vec<(&String, &usize)> = per_file.iter().collect();
+    // The pull request touches three specs, with five, three and one findings: theirs must come
+    // first everywhere.
+    let pick = |from: usize, n: usize| {
+        files[from..]
+            .iter()
+            .find(|(_, c)| **c == n)
+            .map(|(p, _)| (*p).clone())
+            .expect("a spec with that many findings")
+    };
+    let touched: Vec<String> = vec![pick(7, 5), pick(1000, 3), pick(2300, 1)];
+    assert!(touched.is_sorted(), "{touched:?}");
+    // Their findings, in report order; then everyone else's.
+    let first: Vec<&String> = touched
         .iter()
-        .map(|&i| format!("services/{}/service.yaml", names[i]))
+        .flat_map(|t| std::iter::repeat_n(t, per_file[t]))
         .collect();
+    assert_eq!(first.len(), 9);
     let pr = pull_request(
         source.path(),
         None,
@@ -671,17 +689,20 @@ fn thousands_of_findings_stay_within_githubs_limits() {
     common_checks(&run, pr.workspace.path());
     assert_eq!(run.conclusion, Outcome::Failure);
     let check = run.step("check");
-    // Annotations: GitHub's per-step limit, the three touched files first, and a notice that
-    // says how many were left out and where to see them.
+    // Annotations: GitHub's per-step limit, the touched files' nine findings first, and a
+    // notice that says how many were left out and where to see them.
     let errors: Vec<_> = check
         .annotations
         .iter()
         .filter(|a| a.kind == "error")
         .collect();
     assert_eq!(errors.len(), 10);
-    for (a, t) in errors.iter().zip(&touched) {
-        assert_eq!(a.file.as_ref(), Some(t));
-    }
+    let annotated: Vec<Option<&String>> = errors.iter().map(|a| a.file.as_ref()).collect();
+    assert_eq!(
+        annotated[..9],
+        first.iter().map(|f| Some(*f)).collect::<Vec<_>>()[..]
+    );
+    assert!(annotated[9].is_some_and(|f| !touched.contains(f)));
     let notice = check
         .annotations
         .iter()
@@ -706,7 +727,7 @@ fn thousands_of_findings_stay_within_githubs_limits() {
     // The summary: within 1 MiB, touched files first, an explicit line for the rest.
     let md = consumers::check_markdown(&check.summary);
     let (_, mine) = &md.tables[0];
-    assert_eq!(mine.len(), 3);
+    assert_eq!(mine.len(), 9);
     assert!(
         check.summary.contains("more rows are not shown:"),
         "{}",
@@ -720,12 +741,19 @@ fn thousands_of_findings_stay_within_githubs_limits() {
     let results = sarif["runs"][0]["results"].as_array().expect("results");
     assert_eq!(results.len(), limits::SARIF_KEPT);
     assert!(results.len() <= limits::SARIF_ACCEPTED);
-    for (r, t) in results.iter().zip(&touched) {
-        assert_eq!(
-            r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
-            t.as_str()
-        );
-    }
+    let uris: Vec<&str> = results
+        .iter()
+        .map(|r| {
+            r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                .as_str()
+                .expect("uri")
+        })
+        .collect();
+    assert_eq!(
+        uris[..9],
+        first.iter().map(|f| f.as_str()).collect::<Vec<_>>()[..]
+    );
+    assert!(!touched.iter().any(|t| t == uris[9]));
     let note = &sarif["runs"][0]["invocations"][0]["toolExecutionNotifications"][0];
     assert!(
         note["message"]["text"]
@@ -746,6 +774,7 @@ fn the_annotation_budget_is_shared_by_the_steps_of_a_job() {
             services: 300,
             violations: 0,
             seed: 3,
+            grouped: false,
         },
     )
     .expect("generate");
