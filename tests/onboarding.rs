@@ -571,8 +571,10 @@ fn every_command_has_help_with_a_summary() {
     let (code, top, _) = run(&example(), &["--help"]);
     assert_eq!(code, 0);
     for command in [
+        "init",
         "check",
         "render",
+        "diff",
         "lint",
         "rules",
         "explain",

@@ -235,6 +235,7 @@ pub fn run(start: &Path, args: ImportArgs) -> Result<u8, Error> {
         .iter()
         .filter(|i| i.notes.iter().any(|n| n.effect == Effect::Lost))
         .count();
+    let summary_at = text.len();
     let _ = writeln!(
         text,
         "{} of {} Flink resources imported{}",
@@ -246,6 +247,9 @@ pub fn run(start: &Path, args: ImportArgs) -> Result<u8, Error> {
             String::new()
         }
     );
+    if output::quiet() {
+        text.truncate(summary_at); // the report without its summary line
+    }
 
     let human = output::human_options(args.report.color);
     if args.dry_run {

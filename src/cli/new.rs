@@ -124,7 +124,9 @@ pub fn run(start: &Path, args: NewArgs) -> Result<u8, Error> {
         "created {}\nnext: fill in the image and job, then `flinkform check` and `flinkform render`\n",
         spec.path
     );
-    let _ = if human_stdout {
+    let _ = if output::quiet() {
+        Ok(())
+    } else if human_stdout {
         std::io::stdout().lock().write_all(done.as_bytes())
     } else {
         std::io::stderr().lock().write_all(done.as_bytes())
