@@ -670,32 +670,3 @@ fn assert_every_finding_has_help_and_a_url(all: &[serde_json::Value]) {
         missing.join("\n")
     );
 }
-
-/// The memory breakdowns in the README and the guides are real output of this build.
-#[test]
-fn documented_memory_output_is_real() {
-    for doc in ["README.md", "docs/writing-a-service.md"] {
-        let text = fs::read_to_string(manifest_dir().join(doc)).expect("read doc");
-        let mut found = 0;
-        for block in text.split("```").skip(1).step_by(2) {
-            let Some(command) = block
-                .lines()
-                .find_map(|l| l.strip_prefix("$ flinkform memory "))
-            else {
-                continue;
-            };
-            found += 1;
-            let args: Vec<&str> = std::iter::once("memory")
-                .chain(command.split_whitespace())
-                .collect();
-            let (code, stdout, _) = run(&example(), &args);
-            assert_eq!(code, 0);
-            assert!(
-                block.ends_with(&stdout),
-                "{doc}: `flinkform {}` now prints:\n{stdout}",
-                args.join(" ")
-            );
-        }
-        assert!(found > 0, "{doc} shows no memory breakdown");
-    }
-}
