@@ -30,7 +30,7 @@ fn every_tool_is_here_in_ci_and_no_test_is_skipped_by_a_stale_build() {
         let ignored = built_without.contains(&tool.name);
         if !here && required {
             problems.push(format!(
-                "{} is required ({} is set) but missing: {} not found; install it: {}",
+                "{} is required ({} is set) but missing (looked for {}); install it: {}",
                 tool.name,
                 tool.required_by,
                 tools::describe(&tool),
