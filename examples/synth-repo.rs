@@ -51,6 +51,7 @@ fn parse() -> Result<(synth::Options, PathBuf), String> {
             services,
             violations,
             seed,
+            grouped: false,
         },
         PathBuf::from(dir),
     ))

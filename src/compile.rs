@@ -284,21 +284,18 @@ pub fn render_files(
         .unwrap_or_default();
     let progress = options.progress.as_deref();
     crate::progress::start(progress, "writing", workspace.services.len());
-    workspace
-        .services
-        .par_iter()
-        .try_for_each(|s| {
-            let _done = Advance(progress);
-            if options.skip.contains(&s.path) {
-                return Ok(());
+    workspace.services.par_iter().try_for_each(|s| {
+        let _done = Advance(progress);
+        if options.skip.contains(&s.path) {
+            return Ok(());
+        }
+        for r in &resolve(s, platform).0 {
+            if let Some(b) = render::bundle(platform, r, &output) {
+                sink(b.files())?;
             }
-            for r in &resolve(s, platform).0 {
-                if let Some(b) = render::bundle(platform, r, &output) {
-                    sink(b.files())?;
-                }
-            }
-            Ok(())
-        })?;
+        }
+        Ok(())
+    })?;
     sink(render::cluster_files(platform, &output))
 }
 

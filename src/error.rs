@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    #[error("no flinkform.yaml found in {} or any parent directory", start.display())]
+    #[error("no flinkform.yaml found in {} or any parent directory (`flinkform init` writes one)", start.display())]
     NoPlatform { start: PathBuf },
     #[error("cannot read {path}: {source}")]
     Read {

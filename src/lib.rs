@@ -22,6 +22,7 @@ pub mod lint;
 pub mod memory_breakdown;
 pub mod output;
 pub mod overlay;
+pub mod platform_scaffold;
 pub mod plural;
 pub mod pod_security;
 pub mod policy;

@@ -6,24 +6,22 @@
 //! the `entry`'s `flinkform` replaced by the binary under test. That keeps the tests fast and
 //! faithful: pre-commit still decides which files each hook gets, runs `always_run`, and fails
 //! a hook that modified files. (`language: rust` would build flinkform again for every test.)
-//! `pre-commit validate-manifest` proves the manifest itself is valid for pre-commit. Both
-//! pre-commit and check-jsonschema are installed by `.ci/run`; locally the tests skip when a
-//! tool is missing.
+//! `pre-commit validate-manifest` proves the manifest itself is valid for pre-commit.
+//! pre-commit is installed by `.ci/run`; where it is missing, these tests are listed as
+//! `ignored, needs pre-commit` (`tests/common/tools.rs`).
 
 mod common;
 
-use common::consumers::have;
+use common::tools;
 use common::{copy_dir, example, git, manifest_dir};
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 #[test]
+#[cfg_attr(missing_pre_commit, ignore = "needs pre-commit")]
 fn the_hook_manifest_is_valid_for_pre_commit() {
-    if !have("pre-commit") {
-        return;
-    }
-    let out = Command::new("pre-commit")
+    let out = Command::new(tools::require(&tools::PRE_COMMIT))
         .arg("validate-manifest")
         .arg(manifest_dir().join(".pre-commit-hooks.yaml"))
         .output()
@@ -126,7 +124,7 @@ fn repo(subfolder: Option<&str>, args: &[(&str, &[&str])]) -> Repo {
 }
 
 fn pre_commit(dir: &Path, home: &Path, args: &[&str]) -> Output {
-    Command::new("pre-commit")
+    Command::new(tools::require(&tools::PRE_COMMIT))
         .current_dir(dir)
         .args(args)
         .env("PRE_COMMIT_HOME", home)
@@ -178,10 +176,8 @@ fn edit(path: &Path, from: &str, to: &str) {
 }
 
 #[test]
+#[cfg_attr(missing_pre_commit, ignore = "needs pre-commit")]
 fn a_commit_that_deletes_a_spec_removes_its_output() {
-    if !have("pre-commit") || !have("git") {
-        return;
-    }
     let r = repo(None, &[]);
     assert!(!tracked(&r, "rendered/prod-eu-1/order-audit/").is_empty());
     git(r.dir.path(), &["rm", "-q", "-r", "services/order-audit"]);
@@ -212,10 +208,8 @@ fn a_commit_that_deletes_a_spec_removes_its_output() {
 }
 
 #[test]
+#[cfg_attr(missing_pre_commit, ignore = "needs pre-commit")]
 fn hooks_judge_only_what_the_commit_touches_and_say_each_finding_once() {
-    if !have("pre-commit") || !have("git") {
-        return;
-    }
     let r = repo(None, &[]);
     // Already on main (committed past the hooks): a policy finding in one service and a
     // schema error in another.
@@ -287,10 +281,8 @@ fn hooks_judge_only_what_the_commit_touches_and_say_each_finding_once() {
 }
 
 #[test]
+#[cfg_attr(missing_pre_commit, ignore = "needs pre-commit")]
 fn a_platform_in_a_subfolder_works_from_the_git_root() {
-    if !have("pre-commit") || !have("git") {
-        return;
-    }
     let r = repo(
         Some("platform"),
         &[("flinkform-render", &["-C", "platform"])],
@@ -333,10 +325,8 @@ fn a_platform_in_a_subfolder_works_from_the_git_root() {
 /// warning by default: pre-commit shows a passing hook's output only with `--verbose`; a
 /// platform that wants such commits stopped makes the rule an error, as here).
 #[test]
+#[cfg_attr(missing_pre_commit, ignore = "needs pre-commit")]
 fn files_that_look_like_specs_reach_the_check_hook() {
-    if !have("pre-commit") || !have("git") {
-        return;
-    }
     let r = repo(None, &[]);
     let spec =
         fs::read_to_string(r.platform.join("services/order-audit/service.yaml")).expect("read");

@@ -143,23 +143,12 @@ fn clashes_and_names_that_are_not_their_folders_are_reported_at_the_name() {
 }
 
 /// The files `flinkform ARGS` opens for reading below `dir` (not folders it lists), traced
-/// with strace. `None` (with a message) when strace is missing outside CI.
-fn opened_files(dir: &Path, args: &[&str]) -> Option<BTreeSet<String>> {
-    if std::process::Command::new("strace")
-        .arg("-V")
-        .output()
-        .is_err()
-    {
-        assert!(
-            std::env::var("CI").is_err(),
-            "strace is required in CI (see .ci/run)"
-        );
-        eprintln!("skipping: strace not installed");
-        return None;
-    }
+/// with strace.
+fn opened_files(dir: &Path, args: &[&str]) -> BTreeSet<String> {
+    let strace = common::tools::require(&common::tools::STRACE);
     let root = fs::canonicalize(dir).expect("canonical");
     let log = tempfile::NamedTempFile::new().expect("log");
-    let status = std::process::Command::new("strace")
+    let status = std::process::Command::new(&strace)
         .args(["-f", "-qq", "-e", "trace=open,openat,openat2", "-o"])
         .arg(log.path())
         .arg(env!("CARGO_BIN_EXE_flinkform"))
@@ -185,7 +174,7 @@ fn opened_files(dir: &Path, args: &[&str]) -> Option<BTreeSet<String>> {
             files.insert(rel.to_string());
         }
     }
-    Some(files)
+    files
 }
 
 /// Every spec file among `files`: what was opened below `services/`.
@@ -198,28 +187,24 @@ fn specs(files: &BTreeSet<String>) -> Vec<&str> {
 }
 
 #[test]
+#[cfg_attr(missing_strace, ignore = "needs strace")]
 fn check_path_opens_only_the_specs_it_checks() {
     // The usual layout (one listing, one `lstat` per service), and a nested one (every
     // folder under `services/` listed).
     let plain = tempfile::tempdir().expect("tempdir");
     copy_dir(&example(), plain.path());
     for repo in [plain.path(), clashing_repository().path()] {
-        let Some(files) = opened_files(repo, &["check", "services/inventory-sync/service.yaml"])
-        else {
-            return;
-        };
+        let files = opened_files(repo, &["check", "services/inventory-sync/service.yaml"]);
         assert_eq!(specs(&files), ["services/inventory-sync/service.yaml"]);
         assert!(files.contains("flinkform.yaml"), "{files:?}");
-        let Some(files) = opened_files(
+        let files = opened_files(
             repo,
             &[
                 "check",
                 "services/fraud-detector/service.yaml",
                 "services/order-audit/service.yaml",
             ],
-        ) else {
-            return;
-        };
+        );
         assert_eq!(
             specs(&files),
             [
@@ -228,9 +213,7 @@ fn check_path_opens_only_the_specs_it_checks() {
             ]
         );
         // The whole check reads every spec (the control: the trace sees them).
-        let Some(files) = opened_files(repo, &["check"]) else {
-            return;
-        };
+        let files = opened_files(repo, &["check"]);
         let all = Workspace::discover(repo).expect("discover").spec_paths;
         assert_eq!(
             specs(&files),

@@ -287,22 +287,13 @@ fn progress_never_reaches_a_pipe() {
 /// On a terminal (a pseudo-terminal from util-linux's `script`), a render shows its progress on
 /// stderr, clears it, and then prints its summary; with a machine format it shows none.
 #[test]
+#[cfg_attr(missing_script, ignore = "needs script (util-linux)")]
 fn progress_shows_on_a_terminal_and_is_cleared() {
-    let script = std::process::Command::new("script")
-        .arg("--version")
-        .output();
-    if script.is_err() {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "`script` (util-linux) is required in CI"
-        );
-        eprintln!("skipping: `script` (util-linux) is not installed");
-        return;
-    }
+    let script = common::tools::require(&common::tools::SCRIPT);
     let repo = isolated(&example());
     let bin = env!("CARGO_BIN_EXE_flinkform");
     let on_terminal = |command: &str| {
-        let out = std::process::Command::new("script")
+        let out = std::process::Command::new(&script)
             .current_dir(repo.path())
             .env("FLINKFORM_PROGRESS_DELAY_MS", "0")
             .env("COLUMNS", "100")

@@ -524,25 +524,16 @@ fn schema_output_validates_the_example_specs() {
 }
 
 /// The same with `check-jsonschema` (installed by `.ci/run`), an implementation that is not
-/// ours; skipped when it is not installed.
+/// ours.
 #[test]
+#[cfg_attr(missing_check_jsonschema, ignore = "needs check-jsonschema")]
 fn schema_output_validates_the_example_specs_with_check_jsonschema() {
-    let Ok(status) = std::process::Command::new("check-jsonschema")
-        .arg("--version")
-        .output()
-    else {
-        if std::env::var_os("CI").is_some() {
-            panic!("check-jsonschema is not installed (`.ci/run` installs it)");
-        }
-        eprintln!("skipping: check-jsonschema is not installed");
-        return;
-    };
-    assert!(status.status.success());
+    let check_jsonschema = common::tools::require(&common::tools::CHECK_JSONSCHEMA);
     let tmp = tempfile::tempdir().expect("tempdir");
     let (_, schema, _) = run(&example(), &["schema", "service"]);
     let schema_path = tmp.path().join("service.schema.json");
     fs::write(&schema_path, schema).expect("write schema");
-    let out = std::process::Command::new("check-jsonschema")
+    let out = std::process::Command::new(check_jsonschema)
         .arg("--schemafile")
         .arg(&schema_path)
         .args(example_specs())
@@ -592,8 +583,10 @@ fn every_command_has_help_with_a_summary() {
     let (code, top, _) = run(&example(), &["--help"]);
     assert_eq!(code, 0);
     for command in [
+        "init",
         "check",
         "render",
+        "diff",
         "lint",
         "rules",
         "explain",
@@ -633,17 +626,11 @@ fn every_diagnostic_has_help_and_a_docs_url() {
         let dir = entry.expect("entry").path();
         all.extend(diagnostics_of(&dir, &["check", "--format", "json"]));
     }
-    let mut lint_args = vec![
-        "lint".to_string(),
-        "--format".into(),
-        "json".into(),
-        fixtures.join("lint").display().to_string(),
-    ];
-    if let Some(reference) = common::shared_reference() {
-        lint_args.push(reference.join("real-world").display().to_string());
-    }
-    let lint_args: Vec<&str> = lint_args.iter().map(String::as_str).collect();
-    all.extend(diagnostics_of(&manifest_dir(), &lint_args));
+    let lint = fixtures.join("lint").display().to_string();
+    all.extend(diagnostics_of(
+        &manifest_dir(),
+        &["lint", "--format", "json", &lint],
+    ));
     // A few broken copies of the example.
     let repo = example_copy();
     let spec = repo.path().join("services/fraud-detector/service.yaml");
@@ -664,6 +651,21 @@ fn every_diagnostic_has_help_and_a_docs_url() {
         all.extend(diagnostics_of(repo.path(), &["check", "--format", "json"]));
     }
     assert!(all.len() > 100, "only {} findings", all.len());
+    assert_every_finding_has_help_and_a_url(&all);
+}
+
+/// The same over the public corpus (`../shared/reference/real-world`).
+#[test]
+#[cfg_attr(missing_shared_reference, ignore = "needs ../shared/reference")]
+fn every_finding_on_public_manifests_has_help_and_a_docs_url() {
+    let corpus = common::shared_reference().join("real-world");
+    let corpus = corpus.display().to_string();
+    let all = diagnostics_of(&manifest_dir(), &["lint", "--format", "json", &corpus]);
+    assert!(all.len() > 100, "only {} findings", all.len());
+    assert_every_finding_has_help_and_a_url(&all);
+}
+
+fn assert_every_finding_has_help_and_a_url(all: &[serde_json::Value]) {
     let missing: Vec<String> = all
         .iter()
         .filter(|d| {
@@ -679,33 +681,4 @@ fn every_diagnostic_has_help_and_a_docs_url() {
         "findings without help or url:\n{}",
         missing.join("\n")
     );
-}
-
-/// The memory breakdowns in the README and the guides are real output of this build.
-#[test]
-fn documented_memory_output_is_real() {
-    for doc in ["README.md", "docs/writing-a-service.md"] {
-        let text = fs::read_to_string(manifest_dir().join(doc)).expect("read doc");
-        let mut found = 0;
-        for block in text.split("```").skip(1).step_by(2) {
-            let Some(command) = block
-                .lines()
-                .find_map(|l| l.strip_prefix("$ flinkform memory "))
-            else {
-                continue;
-            };
-            found += 1;
-            let args: Vec<&str> = std::iter::once("memory")
-                .chain(command.split_whitespace())
-                .collect();
-            let (code, stdout, _) = run(&example(), &args);
-            assert_eq!(code, 0);
-            assert!(
-                block.ends_with(&stdout),
-                "{doc}: `flinkform {}` now prints:\n{stdout}",
-                args.join(" ")
-            );
-        }
-        assert!(found > 0, "{doc} shows no memory breakdown");
-    }
 }

@@ -79,18 +79,6 @@ fn check_json(dir: &Path) -> (i32, Found) {
     (code, found)
 }
 
-fn has_kubectl() -> bool {
-    let ok = std::process::Command::new("kubectl")
-        .args(["version", "--client"])
-        .output()
-        .is_ok();
-    if !ok {
-        assert!(std::env::var("CI").is_err(), "kubectl is required in CI");
-        eprintln!("skipping the kubectl part: kubectl not installed");
-    }
-    ok
-}
-
 // ---------------------------------------------------------------------------------------------
 // Names no service may claim
 // ---------------------------------------------------------------------------------------------
@@ -434,29 +422,47 @@ fn restricted_environments_render_pods_that_pass_restricted() {
             assert!(!strict.is_empty());
         }
     }
-    // The output still builds and validates against the operator's published CRDs.
-    if has_kubectl() {
-        for dir in ["prod-1/enricher", "staging-1/enricher"] {
-            let out = std::process::Command::new("kubectl")
-                .arg("kustomize")
-                .arg(r.path().join("rendered").join(dir))
-                .output()
-                .expect("kubectl");
-            assert!(
-                out.status.success(),
-                "{dir}: {}",
-                String::from_utf8_lossy(&out.stderr)
-            );
-        }
-    }
-    if let Some(base) = shared_reference() {
-        let crds = base.join("flink-operator/crds-1.15.0");
-        let (code, out, err) = run(
-            r.path(),
-            &["render", "--check", "--crd", crds.to_str().expect("utf-8")],
+}
+
+/// [`RESTRICTED_PLATFORM`] with [`SIDECARS`], rendered.
+fn restricted_rendered() -> tempfile::TempDir {
+    let r = repo(RESTRICTED_PLATFORM, &[("enricher", SIDECARS)]);
+    let (code, _, stderr) = run(r.path(), &["render"]);
+    assert_eq!(code, 0, "{stderr}");
+    r
+}
+
+/// What the restricted level adds to pod templates still builds…
+#[test]
+#[cfg_attr(missing_kubectl, ignore = "needs kubectl")]
+fn restricted_output_builds_with_kustomize() {
+    let kubectl = common::tools::require(&common::tools::KUBECTL);
+    let r = restricted_rendered();
+    for dir in ["prod-1/enricher", "staging-1/enricher"] {
+        let out = std::process::Command::new(&kubectl)
+            .arg("kustomize")
+            .arg(r.path().join("rendered").join(dir))
+            .output()
+            .expect("kubectl");
+        assert!(
+            out.status.success(),
+            "{dir}: {}",
+            String::from_utf8_lossy(&out.stderr)
         );
-        assert_eq!(code, 0, "{out}{err}");
     }
+}
+
+/// …and validates against the operator's published CRDs.
+#[test]
+#[cfg_attr(missing_shared_reference, ignore = "needs ../shared/reference")]
+fn restricted_output_validates_against_the_operators_crds() {
+    let crds = shared_reference().join("flink-operator/crds-1.15.0");
+    let r = restricted_rendered();
+    let (code, out, err) = run(
+        r.path(),
+        &["render", "--check", "--crd", crds.to_str().expect("utf-8")],
+    );
+    assert_eq!(code, 0, "{out}{err}");
 }
 
 #[test]
@@ -631,7 +637,7 @@ fn service_labels_never_reach_the_namespace_and_switches_are_findings() {
     let (code, out, err) = run(r.path(), &["render"]);
     assert_eq!(code, 0, "{out}{err}");
     let dir = r.path().join("rendered/staging-1/tagged");
-    let namespace = fs::read_to_string(dir.join("namespace.yaml")).expect("namespace");
+    let namespace = manifest_doc(&dir, "Namespace");
     assert!(
         !namespace.contains("cost-center") && !namespace.contains("component"),
         "{namespace}"
@@ -640,7 +646,7 @@ fn service_labels_never_reach_the_namespace_and_switches_are_findings() {
         namespace.contains("pod-security.kubernetes.io/enforce: baseline"),
         "{namespace}"
     );
-    let deployment = fs::read_to_string(dir.join("flinkdeployment.yaml")).expect("deployment");
+    let deployment = manifest_doc(&dir, "FlinkDeployment");
     assert!(deployment.contains("cost-center: cc-1"), "{deployment}");
 
     // A platform that waives the finding gets the labels on the namespaced objects; the
@@ -652,8 +658,7 @@ fn service_labels_never_reach_the_namespace_and_switches_are_findings() {
     let r = repo(&waived, &[("tagged", &labelled(switches))]);
     let (code, out, err) = run(r.path(), &["render"]);
     assert_eq!(code, 0, "{out}{err}");
-    let namespace = fs::read_to_string(r.path().join("rendered/staging-1/tagged/namespace.yaml"))
-        .expect("namespace");
+    let namespace = manifest_doc(&r.path().join("rendered/staging-1/tagged"), "Namespace");
     for key in [
         "openshift.io",
         "gatekeeper",
@@ -1289,4 +1294,13 @@ fn credential_lookalikes_are_withheld_from_messages() {
     assert_eq!(found.len(), 1, "{found:?}");
     assert!(found[0].4.contains("`<redacted>`"), "{:?}", found[0]);
     assert!(!found[0].4.contains("AKIA"), "{:?}", found[0]);
+}
+
+/// The text of the object of `kind` in a service folder's `manifests.yaml`.
+fn manifest_doc(dir: &Path, kind: &str) -> String {
+    let text = fs::read_to_string(dir.join("manifests.yaml")).expect("manifests.yaml");
+    text.split("\n---\n")
+        .find(|d| d.lines().any(|l| l == format!("kind: {kind}")))
+        .unwrap_or_else(|| panic!("{}: no {kind}", dir.display()))
+        .to_string()
 }

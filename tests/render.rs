@@ -8,7 +8,7 @@ use flinkform::crd::CrdCatalog;
 use flinkform::source::{FileId, SourceFile};
 use flinkform::tree::Node;
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 fn rendered_files(dir: &Path) -> Vec<(String, String)> {
     let mut out = Vec::new();
@@ -136,23 +136,9 @@ fn input_order_does_not_matter() {
     assert_eq!(c.output_paths, paths);
 }
 
-fn has_kubectl() -> bool {
-    if std::process::Command::new("kubectl")
-        .arg("version")
-        .arg("--client")
-        .output()
-        .is_err()
-    {
-        assert!(std::env::var("CI").is_err(), "kubectl is required in CI");
-        eprintln!("skipping: kubectl not installed");
-        return false;
-    }
-    true
-}
-
 /// `kubectl kustomize DIR`: the objects it builds, as (kind, name) in its order.
 fn kustomize(dir: &Path) -> Vec<(String, String)> {
-    let out = std::process::Command::new("kubectl")
+    let out = std::process::Command::new(common::tools::require(&common::tools::KUBECTL))
         .arg("kustomize")
         .arg(dir)
         .output()
@@ -242,10 +228,8 @@ fn service_folders(rendered: &Path) -> Vec<(String, String)> {
 }
 
 #[test]
+#[cfg_attr(missing_kubectl, ignore = "needs kubectl")]
 fn every_service_folder_builds_with_kustomize_in_apply_order() {
-    if !has_kubectl() {
-        return;
-    }
     let rendered = example().join("rendered");
     let folders = service_folders(&rendered);
     assert_eq!(folders.len(), 18, "{folders:?}");
@@ -291,10 +275,8 @@ fn every_service_folder_builds_with_kustomize_in_apply_order() {
 /// `rendered/flux/<cluster>`. It builds exactly the services' Flux Kustomizations (and
 /// nothing else: `_cluster.yaml` holds no object), each pointing at its service folder.
 #[test]
+#[cfg_attr(missing_kubectl, ignore = "needs kubectl")]
 fn the_flux_folder_of_each_cluster_builds_what_flux_syncs() {
-    if !has_kubectl() {
-        return;
-    }
     let rendered = example().join("rendered");
     let folders = service_folders(&rendered);
     for cluster in ["prod-eu-1", "prod-us-1", "staging-eu-1"] {
@@ -363,8 +345,8 @@ fn adding_a_service_changes_no_existing_file() {
 
 /// A cluster without services still has the folder its Flux Kustomization points at, and it
 /// builds (to nothing): a new cluster can be bootstrapped before its first service.
-#[test]
-fn a_cluster_without_services_has_a_flux_folder_that_builds() {
+/// The example with a cluster `qa-1` that runs no service, rendered: its Flux folder.
+fn rendered_with_an_empty_cluster() -> (tempfile::TempDir, PathBuf) {
     let repo = fresh_copy();
     let platform = repo.path().join("flinkform.yaml");
     let text = fs::read_to_string(&platform).expect("read");
@@ -382,6 +364,12 @@ fn a_cluster_without_services_has_a_flux_folder_that_builds() {
         .code(0)
         .stdout(predicates::str::contains("1 created, 0 updated, 0 deleted"));
     let folder = repo.path().join("rendered/flux/qa-1");
+    (repo, folder)
+}
+
+#[test]
+fn a_cluster_without_services_has_a_flux_folder_with_one_note() {
+    let (repo, folder) = rendered_with_an_empty_cluster();
     assert_eq!(rendered_files(&folder).len(), 1);
     let note = fs::read_to_string(folder.join("_cluster.yaml")).expect("read");
     assert_eq!(
@@ -394,13 +382,17 @@ fn a_cluster_without_services_has_a_flux_folder_that_builds() {
          # has no service, and adding a service never changes it.\n"
     );
     assert!(!repo.path().join("rendered/qa-1").exists());
-    if has_kubectl() {
-        assert_eq!(flux_build(&folder), []);
-    }
 }
 
-fn shared_catalog(paths: &[&str]) -> Option<CrdCatalog> {
-    let base = shared_reference()?;
+#[test]
+#[cfg_attr(missing_kubectl, ignore = "needs kubectl")]
+fn a_cluster_without_services_has_a_flux_folder_that_builds() {
+    let (_repo, folder) = rendered_with_an_empty_cluster();
+    assert_eq!(flux_build(&folder), []);
+}
+
+fn shared_catalog(paths: &[&str]) -> CrdCatalog {
+    let base = shared_reference();
     let mut files = Vec::new();
     for p in paths {
         for e in fs::read_dir(base.join(p)).expect("crd dir") {
@@ -411,14 +403,13 @@ fn shared_catalog(paths: &[&str]) -> Option<CrdCatalog> {
             ));
         }
     }
-    Some(CrdCatalog::from_texts(&files).expect("the reference CRDs compile"))
+    CrdCatalog::from_texts(&files).expect("the reference CRDs compile")
 }
 
 #[test]
+#[cfg_attr(missing_shared_reference, ignore = "needs ../shared/reference")]
 fn rendered_custom_resources_match_the_published_crds() {
-    let Some(catalog) = shared_catalog(&["flink-operator/crds-1.15.0", "flux/crds"]) else {
-        return;
-    };
+    let catalog = shared_catalog(&["flink-operator/crds-1.15.0", "flux/crds"]);
     let mut checked = std::collections::BTreeMap::<String, usize>::new();
     for (file, doc) in documents(&example().join("rendered")) {
         let json = doc.to_json();
@@ -511,15 +502,13 @@ fn memory_equals_limit_and_dns_cache_is_off_in_every_flink_deployment() {
     }
     assert_eq!(seen, 18);
     // And the numbers are the specs' own: fraud-detector's TaskManager is 8Gi in prod, 4Gi in staging.
-    let prod = fs::read_to_string(
-        example().join("rendered/prod-us-1/fraud-detector/manifests.yaml"),
-    )
-    .expect("read");
+    let prod =
+        fs::read_to_string(example().join("rendered/prod-us-1/fraud-detector/manifests.yaml"))
+            .expect("read");
     assert!(prod.contains("memory: 8Gi\n"), "{prod}");
-    let staging = fs::read_to_string(
-        example().join("rendered/staging-eu-1/fraud-detector/manifests.yaml"),
-    )
-    .expect("read");
+    let staging =
+        fs::read_to_string(example().join("rendered/staging-eu-1/fraud-detector/manifests.yaml"))
+            .expect("read");
     assert!(staging.contains("memory: 4Gi\n"), "{staging}");
 }
 
@@ -697,10 +686,9 @@ fn out_overrides_the_output_folder_and_flux_paths_follow() {
 }
 
 #[test]
+#[cfg_attr(missing_shared_reference, ignore = "needs ../shared/reference")]
 fn crd_flag_validates_against_extra_crds() {
-    let Some(base) = shared_reference() else {
-        return;
-    };
+    let base = shared_reference();
     let repo = fresh_copy();
     // The operator's main-branch CRDs also accept what 1.15.0 does.
     flinkform()
@@ -709,6 +697,11 @@ fn crd_flag_validates_against_extra_crds() {
         .arg(base.join("flink-operator/crds"))
         .assert()
         .code(0);
+}
+
+#[test]
+fn a_crd_folder_that_does_not_exist_is_exit_2() {
+    let repo = fresh_copy();
     flinkform()
         .current_dir(repo.path())
         .args(["render", "--crd", "no/such/dir"])

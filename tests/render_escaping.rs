@@ -127,6 +127,9 @@ proptest! {
     #[test]
     fn workflow_commands_read_back_exactly(file in hostile(), message in hostile()) {
         let (r, sources) = report(&file, "a: 1\n", &message);
+        // What the finding says: its text as every diagnostic's is bounded (a quoted part cut
+        // at its first line; `flinkform::excerpt`), which each medium must read back exactly.
+        let message = r.diagnostics[0].message.clone();
         let a = github::render(&r, &sources, github::Room::FULL, "flinkform check");
         let log = workflow_commands::read_log(&a.text);
         prop_assert_eq!(log.commands.len(), 1, "{}", a.text);
@@ -150,6 +153,9 @@ proptest! {
     #[test]
     fn markdown_cells_hold_exactly_the_text(file in hostile(), message in hostile()) {
         let (r, sources) = report(&file, "a: 1\n", &message);
+        // What the finding says: its text as every diagnostic's is bounded (a quoted part cut
+        // at its first line; `flinkform::excerpt`), which each medium must read back exactly.
+        let message = r.diagnostics[0].message.clone();
         let md = markdown::render(&r, &sources, markdown::Options::default());
         let m = common::consumers::check_markdown(&md);
         prop_assert_eq!(m.tables.len(), 1, "{}", md);
@@ -174,6 +180,9 @@ proptest! {
     #[test]
     fn junit_is_well_formed_and_reads_back(file in hostile(), message in hostile()) {
         let (r, sources) = report(&file, "a: 1\n", &message);
+        // What the finding says: its text as every diagnostic's is bounded (a quoted part cut
+        // at its first line; `flinkform::excerpt`), which each medium must read back exactly.
+        let message = r.diagnostics[0].message.clone();
         let xml = junit::render(&r, &sources, "flinkform", Some(Severity::Warning));
         let doc = roxmltree::Document::parse(&xml).map_err(|e| TestCaseError::fail(format!("{e}: {xml}")))?;
         let failure = doc
@@ -202,6 +211,9 @@ proptest! {
     #[test]
     fn json_and_sarif_read_back_exactly(file in hostile(), message in hostile()) {
         let (r, sources) = report(&file, "a: 1\n", &message);
+        // What the finding says: its text as every diagnostic's is bounded (a quoted part cut
+        // at its first line; `flinkform::excerpt`), which each medium must read back exactly.
+        let message = r.diagnostics[0].message.clone();
         let j: serde_json::Value = serde_json::from_str(&json::render(&r, &sources)).expect("json");
         prop_assert_eq!(j["diagnostics"][0]["message"].as_str(), Some(message.as_str()));
         prop_assert_eq!(j["diagnostics"][0]["file"].as_str(), Some(file.as_str()));

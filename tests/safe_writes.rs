@@ -13,6 +13,16 @@ fn fresh() -> tempfile::TempDir {
     tmp
 }
 
+/// Whether the tests run as root (as in CI), who may write anywhere.
+#[cfg(unix)]
+fn running_as_root() -> bool {
+    let id = std::process::Command::new("id")
+        .arg("-u")
+        .output()
+        .expect("run id -u");
+    String::from_utf8_lossy(&id.stdout).trim() == "0"
+}
+
 /// Every generated file under `dir`: starts with the header, ends with one newline, parses.
 fn assert_whole_files(dir: &Path) {
     for e in walkdir::WalkDir::new(dir) {
@@ -109,34 +119,42 @@ fn a_read_only_output_folder_is_exit_2_with_a_clear_message() {
     let out = repo.path().join("rendered");
     fs::remove_dir_all(&out).expect("rm");
     fs::create_dir(&out).expect("mkdir");
-    // Root ignores permission bits; the immutable attribute stops it too.
-    let immutable = std::process::Command::new("chattr")
-        .arg("+i")
-        .arg(&out)
-        .status()
-        .is_ok_and(|s| s.success());
-    if !immutable {
-        fs::set_permissions(&out, fs::Permissions::from_mode(0o555)).expect("chmod");
+    fs::set_permissions(&out, fs::Permissions::from_mode(0o555)).expect("chmod");
+    // Root ignores permission bits (CI runs as root): flinkform then runs as `nobody`, for whom
+    // the folder is read-only too, and who must be able to read the repository.
+    let root = running_as_root();
+    let mut render = if root {
+        for e in walkdir::WalkDir::new(repo.path()) {
+            let e = e.expect("walk");
+            if e.path() != out {
+                let mode = if e.file_type().is_dir() { 0o755 } else { 0o644 };
+                fs::set_permissions(e.path(), fs::Permissions::from_mode(mode)).expect("chmod");
+            }
+        }
+        let mut c = std::process::Command::new("setpriv");
+        c.args([
+            "--reuid=65534",
+            "--regid=65534",
+            "--clear-groups",
+            "--",
+            env!("CARGO_BIN_EXE_flinkform"),
+        ]);
+        c
+    } else {
+        std::process::Command::new(env!("CARGO_BIN_EXE_flinkform"))
+    };
+    if !root {
+        assert!(
+            fs::write(out.join("probe"), "x").is_err(),
+            "the folder is writable"
+        );
     }
-    let writable = fs::write(out.join("probe"), "x").is_ok();
-    let _ = fs::remove_file(out.join("probe"));
-    if writable {
-        eprintln!("skipping: cannot make a read-only folder here (root without chattr)");
-        return;
-    }
-    let result = flinkform()
+    let result = render
         .current_dir(repo.path())
         .arg("render")
         .output()
-        .expect("run");
-    if immutable {
-        let _ = std::process::Command::new("chattr")
-            .arg("-i")
-            .arg(&out)
-            .status();
-    } else {
-        let _ = fs::set_permissions(&out, fs::Permissions::from_mode(0o755));
-    }
+        .expect("run flinkform (as root, through setpriv from util-linux)");
+    let _ = fs::set_permissions(&out, fs::Permissions::from_mode(0o755));
     assert_eq!(result.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&result.stderr);
     assert!(

@@ -55,19 +55,9 @@ fn no_network_crates_in_the_dependency_tree() {
 }
 
 #[test]
+#[cfg_attr(missing_strace, ignore = "needs strace")]
 fn no_network_system_calls() {
-    if std::process::Command::new("strace")
-        .arg("-V")
-        .output()
-        .is_err()
-    {
-        assert!(
-            std::env::var("CI").is_err(),
-            "strace is required in CI (see .ci/run)"
-        );
-        eprintln!("skipping: strace not installed");
-        return;
-    }
+    let strace = common::tools::require(&common::tools::STRACE);
     let repo = tempfile::tempdir().expect("tempdir");
     copy_dir(&example(), repo.path());
     let log = repo.path().join("strace.log");
@@ -80,7 +70,7 @@ fn no_network_system_calls() {
         &["memory", "fraud-detector"],
     ];
     for args in runs {
-        let status = std::process::Command::new("strace")
+        let status = std::process::Command::new(&strace)
             .args(["-f", "-qq", "-e", "trace=network", "-o"])
             .arg(&log)
             .arg(bin)
@@ -96,7 +86,7 @@ fn no_network_system_calls() {
             "flinkform {args:?} made network calls:\n{calls}"
         );
     }
-    let status = std::process::Command::new("strace")
+    let status = std::process::Command::new(&strace)
         .args(["-f", "-qq", "-e", "trace=network", "-o"])
         .arg(&log)
         .arg(bin)

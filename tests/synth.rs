@@ -45,16 +45,17 @@ fn check(dir: &std::path::Path) -> (i32, Vec<(String, String)>, Vec<String>) {
 }
 
 fn generate(services: usize, violations: usize, seed: u64) -> (tempfile::TempDir, synth::Summary) {
+    generate_with(Options {
+        services,
+        violations,
+        seed,
+        grouped: false,
+    })
+}
+
+fn generate_with(options: Options) -> (tempfile::TempDir, synth::Summary) {
     let tmp = tempfile::tempdir().expect("tempdir");
-    let summary = synth::generate(
-        tmp.path(),
-        &Options {
-            services,
-            violations,
-            seed,
-        },
-    )
-    .expect("generate");
+    let summary = synth::generate(tmp.path(), &options).expect("generate");
     (tmp, summary)
 }
 
@@ -132,6 +133,10 @@ fn generation_is_deterministic() {
 fn assert_finds_exactly(services: usize, violations: usize, seed: u64) {
     let (tmp, summary) = generate(services, violations, seed);
     assert_eq!(summary.injected.len(), violations);
+    assert_finds_what_was_injected(&tmp, &summary);
+}
+
+fn assert_finds_what_was_injected(tmp: &tempfile::TempDir, summary: &synth::Summary) {
     let mut expected: Vec<(String, String)> = summary
         .injected
         .iter()
@@ -169,4 +174,23 @@ fn seven_violations_give_seven_errors() {
 fn every_kind_of_violation_is_found_once() {
     let n = Violation::ALL.len();
     assert_finds_exactly(2 * n + 5, 2 * n, 11);
+}
+
+/// Grouped, every defect still yields exactly one finding, and the groups hold every kind once.
+#[test]
+fn grouped_defects_are_each_found_once() {
+    let mut kinds: Vec<Violation> = Violation::GROUPS.concat();
+    kinds.sort();
+    let mut all = Violation::ALL.to_vec();
+    all.sort();
+    assert_eq!(kinds, all);
+    let groups = Violation::GROUPS.len();
+    let (tmp, summary) = generate_with(Options {
+        services: 3 * groups + 5,
+        violations: 3 * groups,
+        seed: 4,
+        grouped: true,
+    });
+    assert_eq!(summary.injected.len(), 3 * Violation::ALL.len());
+    assert_finds_what_was_injected(&tmp, &summary);
 }

@@ -333,25 +333,8 @@ fn bytes_read(log: &str) -> u64 {
         .sum()
 }
 
-fn strace_available() -> bool {
-    let ok = std::process::Command::new("strace")
-        .arg("-V")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !ok {
-        assert!(
-            std::env::var("CI").is_err(),
-            "strace is required in CI (see .ci/run)"
-        );
-        eprintln!("skipping the strace part: strace not installed");
-    }
-    ok
-}
-
-/// A 3 GB spec (sparse, made by the test) is refused from its size: never read whole, neither
-/// as a spec nor as a file given to `lint`.
-#[test]
-fn a_huge_spec_is_refused_before_it_is_read() {
+/// A repository with a 3 GB spec (sparse, made by the test).
+fn repo_with_a_huge_spec() -> tempfile::TempDir {
     let r = repo();
     let big = r.path().join("services/huge/service.yaml");
     fs::create_dir_all(big.parent().expect("folder")).expect("mkdir");
@@ -359,6 +342,13 @@ fn a_huge_spec_is_refused_before_it_is_read() {
         .expect("create")
         .set_len(3_000_000_000)
         .expect("sparse file");
+    r
+}
+
+/// A 3 GB spec is refused from its size, as a spec and as a file given to `lint`.
+#[test]
+fn a_huge_spec_is_refused_by_its_size() {
+    let r = repo_with_a_huge_spec();
     let json = every_format(r.path(), &["check"], 1);
     has(
         &json,
@@ -382,22 +372,28 @@ fn a_huge_spec_is_refused_before_it_is_read() {
         1,
         "file is 3000000000 bytes",
     );
-    if strace_available() {
-        let log = r.path().join("strace.log");
-        let status = std::process::Command::new("strace")
-            .args(["-f", "-qq", "-e", "trace=read,pread64,readv", "-o"])
-            .arg(&log)
-            .arg(env!("CARGO_BIN_EXE_flinkform"))
-            .arg("check")
-            .current_dir(r.path())
-            .stdout(std::process::Stdio::null())
-            .status()
-            .expect("strace");
-        assert_eq!(status.code(), Some(1));
-        let read = bytes_read(&fs::read_to_string(&log).expect("log"));
-        // The rest of the repository is a few hundred KiB.
-        assert!(read < 16 << 20, "check read {read} bytes");
-    }
+}
+
+/// …and never read whole: what `check` reads, counted by strace.
+#[test]
+#[cfg_attr(missing_strace, ignore = "needs strace")]
+fn a_huge_spec_is_never_read() {
+    let strace = common::tools::require(&common::tools::STRACE);
+    let r = repo_with_a_huge_spec();
+    let log = r.path().join("strace.log");
+    let status = std::process::Command::new(strace)
+        .args(["-f", "-qq", "-e", "trace=read,pread64,readv", "-o"])
+        .arg(&log)
+        .arg(env!("CARGO_BIN_EXE_flinkform"))
+        .arg("check")
+        .current_dir(r.path())
+        .stdout(std::process::Stdio::null())
+        .status()
+        .expect("strace");
+    assert_eq!(status.code(), Some(1));
+    let read = bytes_read(&fs::read_to_string(&log).expect("log"));
+    // The rest of the repository is a few hundred KiB.
+    assert!(read < 16 << 20, "check read {read} bytes");
 }
 
 /// `flinkform.yaml` itself as a link: a finding, not a read.
@@ -998,37 +994,45 @@ fn no_walk_enters_git() {
             "  output: rendered\n",
         );
     }
-    if strace_available() {
-        set_platform(
-            r.path(),
-            "  output: rendered\n",
-            "  output: rendered\n  crds: [.]\n",
-        );
-        for args in [&["check"][..], &["lint", "."]] {
-            let log = r.path().join("strace.log");
-            std::process::Command::new("strace")
-                .args([
-                    "-f",
-                    "-qq",
-                    "-e",
-                    "trace=open,openat,openat2,getdents64",
-                    "-o",
-                ])
-                .arg(&log)
-                .arg(env!("CARGO_BIN_EXE_flinkform"))
-                .args(args)
-                .current_dir(r.path())
-                .stdout(std::process::Stdio::null())
-                .stderr(std::process::Stdio::null())
-                .status()
-                .expect("strace");
-            let text = fs::read_to_string(&log).expect("log");
-            let into_git: Vec<&str> = text
-                .lines()
-                .filter(|l| l.contains("/.git") || l.contains("\".git"))
-                .collect();
-            assert!(into_git.is_empty(), "{args:?} opened .git: {into_git:#?}");
-            fs::remove_file(&log).expect("rm log");
-        }
+}
+
+/// …and, counted by strace, opens nothing there nor lists it.
+#[test]
+#[cfg_attr(missing_strace, ignore = "needs strace")]
+fn no_walk_opens_git() {
+    let strace = common::tools::require(&common::tools::STRACE);
+    let r = repo();
+    fs::create_dir_all(r.path().join(".git/zz")).expect("mkdir");
+    fs::write(r.path().join(".git/zz/x.yaml"), "a: 1\n").expect("write");
+    set_platform(
+        r.path(),
+        "  output: rendered\n",
+        "  output: rendered\n  crds: [.]\n",
+    );
+    for args in [&["check"][..], &["lint", "."]] {
+        let log = r.path().join("strace.log");
+        std::process::Command::new(&strace)
+            .args([
+                "-f",
+                "-qq",
+                "-e",
+                "trace=open,openat,openat2,getdents64",
+                "-o",
+            ])
+            .arg(&log)
+            .arg(env!("CARGO_BIN_EXE_flinkform"))
+            .args(args)
+            .current_dir(r.path())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .status()
+            .expect("strace");
+        let text = fs::read_to_string(&log).expect("log");
+        let into_git: Vec<&str> = text
+            .lines()
+            .filter(|l| l.contains("/.git") || l.contains("\".git"))
+            .collect();
+        assert!(into_git.is_empty(), "{args:?} opened .git: {into_git:#?}");
+        fs::remove_file(&log).expect("rm log");
     }
 }

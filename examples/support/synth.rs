@@ -15,6 +15,9 @@
 //! from [`Violation::ALL`], in turn; each yields exactly one error of a known rule. Such a
 //! service runs in one environment only, so an environment-neutral finding cannot appear once
 //! per environment (findings on several clusters of one environment are merged by `check`).
+//! With `grouped: true`, each of the K services gets a group of defects from
+//! [`Violation::GROUPS`] instead (every kind still appears, and each defect still yields
+//! exactly one error): as many findings from fewer services, for tests of large reports.
 //!
 //! No dependencies: a xorshift64* generator seeded through splitmix64.
 
@@ -146,6 +149,29 @@ impl Violation {
         }
     }
 
+    /// Defects that can share a service, each still yielding exactly one error: schema errors
+    /// (the spec is then not rendered), policy findings on one prod deployment, and those that
+    /// must be alone (an image finding the foreign registry's would merge with, an unknown
+    /// environment, which is only reported once the schema passes, and a tab, which stops the
+    /// YAML parser). Together, every kind once.
+    pub const GROUPS: [&'static [Violation]; 5] = [
+        &[
+            Violation::FieldTypo,
+            Violation::AmbiguousMemory,
+            Violation::UnquotedVersion,
+        ],
+        &[
+            Violation::StatelessInProd,
+            Violation::HaOffInProd,
+            Violation::ForeignImage,
+            Violation::PlaintextPassword,
+            Violation::PodTemplateTypo,
+        ],
+        &[Violation::ImageVersionMismatch],
+        &[Violation::UnknownEnvironment],
+        &[Violation::TabIndent],
+    ];
+
     /// Whether the defect only shows in prod (the service then runs in prod only).
     fn needs_prod(self) -> bool {
         matches!(self, Violation::StatelessInProd | Violation::HaOffInProd)
@@ -155,8 +181,11 @@ impl Violation {
 #[derive(Clone, Debug)]
 pub struct Options {
     pub services: usize,
+    /// How many services get defects.
     pub violations: usize,
     pub seed: u64,
+    /// Each of those services gets a group of [`Violation::GROUPS`] rather than one defect.
+    pub grouped: bool,
 }
 
 /// One injected defect.
@@ -382,6 +411,12 @@ pub struct Service {
 
 /// Service `i` (named [`service_name`]), with `violation` injected.
 pub fn service(seed: u64, i: usize, violation: Option<Violation>) -> Service {
+    service_with(seed, i, violation.as_slice())
+}
+
+/// Service `i` with `defects` injected (none, one, or a group of [`Violation::GROUPS`]).
+pub fn service_with(seed: u64, i: usize, defects: &[Violation]) -> Service {
+    let has = |v: Violation| defects.contains(&v);
     let name = service_name(seed, i);
     let mut rng = Rng::new(seed.rotate_left(17) ^ (i as u64).wrapping_mul(0xD1B5_4A32_D192_ED03));
     let (domain, function) = name_parts(seed, i);
@@ -399,8 +434,8 @@ pub fn service(seed: u64, i: usize, violation: Option<Violation>) -> Service {
         &["dev", "staging"],
     ];
     let mut envs: Vec<&'static str> = env_sets[rng.weighted(&[10, 35, 25, 10, 5, 15])].to_vec();
-    if let Some(v) = violation {
-        envs = if v.needs_prod() {
+    if !defects.is_empty() {
+        envs = if defects.iter().any(|v| v.needs_prod()) {
             vec!["prod"]
         } else {
             vec![envs[rng.below(envs.len())]]
@@ -439,7 +474,7 @@ pub fn service(seed: u64, i: usize, violation: Option<Violation>) -> Service {
     }
     let _ = writeln!(s, "apiVersion: flinkform/v1\nkind: FlinkService\nmetadata:");
     let _ = writeln!(s, "  name: {name}\n  team: {team}");
-    if violation == Some(Violation::TabIndent) {
+    if has(Violation::TabIndent) {
         s.push_str("\tdescription: indented with a tab\n");
     } else if rng.chance(35) {
         let _ = writeln!(
@@ -460,12 +495,12 @@ pub fn service(seed: u64, i: usize, violation: Option<Violation>) -> Service {
     s.push_str("spec:\n");
 
     // Image and version.
-    let image_flink = if violation == Some(Violation::ImageVersionMismatch) {
+    let image_flink = if has(Violation::ImageVersionMismatch) {
         "1.17"
     } else {
         flink
     };
-    let registry = if violation == Some(Violation::ForeignImage) {
+    let registry = if has(Violation::ForeignImage) {
         "docker.io/acme"
     } else {
         "registry.acme.example/flink"
@@ -477,9 +512,9 @@ pub fn service(seed: u64, i: usize, violation: Option<Violation>) -> Service {
         rng.below(20),
         rng.below(10)
     );
-    if violation == Some(Violation::UnquotedVersion) {
+    if has(Violation::UnquotedVersion) {
         let _ = writeln!(s, "  flinkVersion: {flink}");
-    } else if write_version || violation == Some(Violation::ImageVersionMismatch) {
+    } else if write_version || has(Violation::ImageVersionMismatch) {
         let _ = writeln!(s, "  flinkVersion: \"{flink}\"");
     }
 
@@ -505,12 +540,12 @@ pub fn service(seed: u64, i: usize, violation: Option<Violation>) -> Service {
             rng.pick(&["events", "commands", "changes", "v2"])
         );
     }
-    let key = if violation == Some(Violation::FieldTypo) {
+    let key = if has(Violation::FieldTypo) {
         "parallelsim"
     } else {
         "parallelism"
     };
-    if replicas.is_none() || violation == Some(Violation::FieldTypo) {
+    if replicas.is_none() || has(Violation::FieldTypo) {
         let _ = writeln!(s, "    {key}: {parallelism}");
     }
     if !upgrade.is_empty() {
@@ -523,7 +558,7 @@ pub fn service(seed: u64, i: usize, violation: Option<Violation>) -> Service {
         let cpu = *rng.pick(&["0.5", "1", "\"500m\"", "2"]);
         let _ = writeln!(s, "  jobManager: {{ cpu: {cpu}, memory: {jm} }}");
     }
-    let tm_memory = if violation == Some(Violation::AmbiguousMemory) {
+    let tm_memory = if has(Violation::AmbiguousMemory) {
         "4G".to_string()
     } else {
         memory(&mut rng, tm_gib)
@@ -634,16 +669,15 @@ pub fn service(seed: u64, i: usize, violation: Option<Violation>) -> Service {
             "  logConfiguration:\n    log4j-console.properties: |\n      rootLogger.level = ${env:LOG_LEVEL:-INFO}\n      rootLogger.appenderRef.console.ref = ConsoleAppender\n      appender.console.name = ConsoleAppender\n      appender.console.type = CONSOLE\n      appender.console.layout.type = JsonTemplateLayout\n      appender.console.layout.eventTemplateUri = classpath:EcsLayout.json\n",
         );
     }
-    let pod_template =
-        violation == Some(Violation::PodTemplateTypo) || rocksdb_volume || rng.chance(15);
+    let pod_template = has(Violation::PodTemplateTypo) || rocksdb_volume || rng.chance(15);
     if pod_template {
-        let mounts = if violation == Some(Violation::PodTemplateTypo) {
+        let mounts = if has(Violation::PodTemplateTypo) {
             "volumeMount"
         } else {
             "volumeMounts"
         };
         s.push_str("  podTemplate:\n");
-        if rocksdb_volume || violation == Some(Violation::PodTemplateTypo) {
+        if rocksdb_volume || has(Violation::PodTemplateTypo) {
             let _ = write!(
                 s,
                 "    spec:\n      containers:\n        - name: flink-main-container\n          {mounts}:\n            - {{ name: rocksdb, mountPath: /data/rocksdb }}\n      volumes:\n        - name: rocksdb\n          emptyDir: {{ sizeLimit: {}Gi }}\n",
@@ -669,7 +703,7 @@ pub fn service(seed: u64, i: usize, violation: Option<Violation>) -> Service {
 
     // Environment variables and secrets.
     let plain_env = rng.chance(25);
-    if plain_env || violation == Some(Violation::PlaintextPassword) {
+    if plain_env || has(Violation::PlaintextPassword) {
         s.push_str("  env:\n");
         if plain_env {
             let _ = writeln!(
@@ -681,7 +715,7 @@ pub fn service(seed: u64, i: usize, violation: Option<Violation>) -> Service {
                 s.push_str("    LOG_LEVEL: INFO\n");
             }
         }
-        if violation == Some(Violation::PlaintextPassword) {
+        if has(Violation::PlaintextPassword) {
             s.push_str("    DB_PASSWORD: correct-horse-battery\n");
         }
     }
@@ -731,15 +765,14 @@ pub fn service(seed: u64, i: usize, violation: Option<Violation>) -> Service {
                     }
                 }
                 // Two JobManagers without HA is a second finding; keep one per injection.
-                _ if violation == Some(Violation::HaOffInProd) => {}
+                _ if has(Violation::HaOffInProd) => {}
                 _ => o.push("jobManager: { replicas: 2 }".into()),
             }
-            match violation {
-                Some(Violation::StatelessInProd) => {
-                    o.push("job: { upgradeMode: stateless }".into())
-                }
-                Some(Violation::HaOffInProd) => o.push("highAvailability: false".into()),
-                _ => {}
+            if has(Violation::StatelessInProd) {
+                o.push("job: { upgradeMode: stateless }".into());
+            }
+            if has(Violation::HaOffInProd) {
+                o.push("highAvailability: false".into());
             }
         } else {
             if rng.chance(40) {
@@ -796,7 +829,7 @@ pub fn service(seed: u64, i: usize, violation: Option<Violation>) -> Service {
             }
         }
     }
-    if violation == Some(Violation::UnknownEnvironment) {
+    if has(Violation::UnknownEnvironment) {
         s.push_str("    qa: {}\n");
     }
     Service {
@@ -810,6 +843,23 @@ pub fn service(seed: u64, i: usize, violation: Option<Violation>) -> Service {
 /// Which services get which defect: `k` distinct indices chosen by the seed, assigned
 /// [`Violation::ALL`] in turn. Sorted by index.
 pub fn injections(n: usize, k: usize, seed: u64) -> Vec<(usize, Violation)> {
+    chosen(n, k, seed)
+        .into_iter()
+        .map(|(i, j)| (i, Violation::ALL[j % Violation::ALL.len()]))
+        .collect()
+}
+
+/// [`injections`] with a group of [`Violation::GROUPS`] per service, in turn.
+pub fn grouped_injections(n: usize, k: usize, seed: u64) -> Vec<(usize, &'static [Violation])> {
+    chosen(n, k, seed)
+        .into_iter()
+        .map(|(i, j)| (i, Violation::GROUPS[j % Violation::GROUPS.len()]))
+        .collect()
+}
+
+/// `k` distinct service indices chosen by the seed, each with its rank in the choice; sorted
+/// by index.
+fn chosen(n: usize, k: usize, seed: u64) -> Vec<(usize, usize)> {
     assert!(k <= n, "cannot inject {k} violations into {n} services");
     let mut rng = Rng::new(seed ^ 0x05EE_D0FB_AD00);
     let mut idx: Vec<usize> = (0..n).collect();
@@ -817,11 +867,7 @@ pub fn injections(n: usize, k: usize, seed: u64) -> Vec<(usize, Violation)> {
         let r = j + rng.below(n - j);
         idx.swap(j, r);
     }
-    let mut out: Vec<(usize, Violation)> = idx[..k]
-        .iter()
-        .enumerate()
-        .map(|(j, &i)| (i, Violation::ALL[j % Violation::ALL.len()]))
-        .collect();
+    let mut out: Vec<(usize, usize)> = idx[..k].iter().enumerate().map(|(j, &i)| (i, j)).collect();
     out.sort();
     out
 }
@@ -844,17 +890,27 @@ pub fn generate(dir: &Path, opts: &Options) -> std::io::Result<Summary> {
     std::fs::write(dir.join("flinkform.yaml"), &platform)?;
     summary.files += 1;
     summary.bytes += platform.len();
-    let injected = injections(opts.services, opts.violations, opts.seed);
+    let injected: Vec<(usize, Vec<Violation>)> = if opts.grouped {
+        grouped_injections(opts.services, opts.violations, opts.seed)
+            .into_iter()
+            .map(|(i, g)| (i, g.to_vec()))
+            .collect()
+    } else {
+        injections(opts.services, opts.violations, opts.seed)
+            .into_iter()
+            .map(|(i, v)| (i, vec![v]))
+            .collect()
+    };
     let mut next = injected.iter().peekable();
     for i in 0..opts.services {
-        let violation = match next.peek() {
+        let defects: &[Violation] = match next.peek() {
             Some((at, v)) if *at == i => {
                 next.next();
-                Some(*v)
+                v
             }
-            _ => None,
+            _ => &[],
         };
-        let svc = service(opts.seed, i, violation);
+        let svc = service_with(opts.seed, i, defects);
         let path = format!("services/{}/service.yaml", svc.name);
         std::fs::create_dir_all(dir.join("services").join(&svc.name))?;
         std::fs::write(dir.join(&path), &svc.text)?;
@@ -863,11 +919,11 @@ pub fn generate(dir: &Path, opts: &Options) -> std::io::Result<Summary> {
         summary.bytes += svc.text.len();
         summary.deployments += svc.environments.len();
         summary.targets += svc.targets;
-        if let Some(v) = violation {
+        for v in defects {
             summary.injected.push(Injected {
-                service: svc.name,
-                path,
-                violation: v,
+                service: svc.name.clone(),
+                path: path.clone(),
+                violation: *v,
             });
         }
     }

@@ -240,6 +240,7 @@ pub fn run(start: &Path, args: ImportArgs) -> Result<u8, Error> {
                 .any(|n| n.effect == Effect::Lost)
         })
         .count();
+    let summary_at = text.len();
     let _ = writeln!(
         text,
         "{} of {} imported{}",
@@ -255,6 +256,9 @@ pub fn run(start: &Path, args: ImportArgs) -> Result<u8, Error> {
             String::new()
         }
     );
+    if output::quiet() {
+        text.truncate(summary_at); // the report without its summary line
+    }
 
     let human = output::human_options(args.report.color);
     if args.dry_run {

@@ -3,11 +3,16 @@
 //! * 0 — clean (no finding at or above `--fail-on`);
 //! * 1 — findings at or above `--fail-on` (or drift, for `render --check`);
 //! * 2 — usage or operational error (no repository, unreadable file, bad flag).
+//!
+//! Options every command takes (`-C`, `--color`, `--quiet`) are global here; `--format` is each
+//! command's own, with the formats that mean something for its output. An option a command
+//! does not take is refused with a message that says why ([`refusal`]), not clap's generic one.
 
 mod check;
 mod completions;
 mod diff;
 mod import;
+mod init;
 mod lint;
 mod memory;
 mod new;
@@ -38,12 +43,27 @@ pub struct Cli {
     #[arg(short = 'C', global = true, value_name = "DIR")]
     pub dir: Option<PathBuf>,
 
+    /// When to use colour in human output (also off when NO_COLOR is set or stdout is not a
+    /// terminal).
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+
+    /// For scripts: print only what was asked for (findings, diffs, documents) and errors; no
+    /// notes, progress or summary lines. The exit code is the same.
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+
     #[command(subcommand)]
     pub command: Command,
 }
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
+    /// Start a platform repository: write a commented flinkform.yaml that passes `check`.
+    #[command(after_help = "Examples:
+  flinkform init                          # flinkform.yaml in the current folder
+  flinkform init --name acme-streaming    # with the platform's name")]
+    Init(init::InitArgs),
     /// Check the platform config and service specs: YAML, schema, resolution (and policy).
     #[command(after_help = "Examples:
   flinkform check                                  # the whole repository
@@ -58,6 +78,9 @@ pub enum Command {
   flinkform render --keep-going    # the pre-commit hook: render what can be, report no findings")]
     Render(render::RenderArgs),
     /// Show what a change does to the clusters, object by object, and which jobs it restarts.
+    #[command(after_help = "Examples:
+  flinkform diff                                   # the working tree against HEAD
+  flinkform diff --base origin/main --format markdown >> \"$GITHUB_STEP_SUMMARY\"")]
     Diff(diff::DiffArgs),
     /// Check hand-written FlinkDeployment and FlinkSessionJob manifests against the policy.
     #[command(after_help = "Examples:
@@ -65,6 +88,9 @@ pub enum Command {
   flinkform lint --env staging job.yaml")]
     Lint(lint::LintArgs),
     /// List every rule with its default severity.
+    #[command(after_help = "Examples:
+  flinkform rules
+  flinkform rules --format json    # name, severity, summary and URL of each rule")]
     Rules(rules::RulesArgs),
     /// Explain a rule: what it checks, why, an example, and the fix.
     #[command(after_help = "Example:\n  flinkform explain dns-cache-disabled")]
@@ -128,8 +154,8 @@ pub struct ReportArgs {
     #[arg(long, value_enum, default_value_t = FailOn::Error)]
     pub fail_on: FailOn,
 
-    /// When to use colour in human output (also off when NO_COLOR is set).
-    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    /// The global `--color`, copied here by [`parse`] for the report writers.
+    #[arg(skip)]
     pub color: ColorChoice,
 
     /// Each report and where it goes, in command-line order: set from the argument positions
@@ -267,8 +293,9 @@ impl FailOn {
     }
 }
 
-#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(ValueEnum, Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum ColorChoice {
+    #[default]
     Auto,
     Always,
     Never,
@@ -286,16 +313,104 @@ pub fn command() -> clap::Command {
 /// Parses the command line: exits 2 (clap's usage errors) or returns the arguments, with the
 /// report destinations paired by position.
 pub fn parse() -> Result<Cli, Error> {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    parse_from(&args)
+}
+
+/// [`parse`] of a given command line (its first item is the program's name).
+pub fn parse_from(args: &[std::ffi::OsString]) -> Result<Cli, Error> {
     use clap::FromArgMatches;
-    let matches = command().get_matches();
+    let matches = match command().try_get_matches_from(args) {
+        Ok(m) => m,
+        Err(e) => match refusal(&e, args) {
+            Some(message) => return Err(Error::Usage(message)),
+            None => e.exit(),
+        },
+    };
     let mut cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+    let color = cli.color;
     if let Some((name, sub)) = matches.subcommand()
         && let Some(report) = cli.command.report_args_mut()
     {
         report.destinations = pair_outputs(sub)?;
         report.analysis = name.to_string();
+        report.color = color;
+        if matches!(name, "new" | "import")
+            && let Some((format, _)) = report
+                .destinations
+                .iter()
+                .find(|(f, _)| !matches!(f, Format::Human | Format::Json))
+        {
+            return Err(Error::Usage(format!(
+                "`flinkform {name}` takes --format human or json, not {}: sarif, github, markdown and junit are reports for CI, which `check`, `lint` and `render` write",
+                format_name(*format)
+            )));
+        }
     }
     Ok(cli)
+}
+
+/// Options that some commands take and others do not, and what a command that does not take
+/// one says instead of clap's "unexpected argument".
+const SHARED_OPTIONS: [&str; 5] = [
+    "--format",
+    "--output",
+    "--fail-on",
+    "--changed-files",
+    "--annotation-budget",
+];
+
+/// The message for a shared option given to a command that does not take it (`None` for any
+/// other usage error, which clap reports itself).
+fn refusal(e: &clap::Error, args: &[std::ffi::OsString]) -> Option<String> {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    if e.kind() != ErrorKind::UnknownArgument {
+        return None;
+    }
+    let Some(ContextValue::String(given)) = e.get(ContextKind::InvalidArg) else {
+        return None;
+    };
+    let option = given.split('=').next().unwrap_or(given);
+    let option = SHARED_OPTIONS.iter().find(|o| **o == option)?;
+    let command = subcommand_name(args)?;
+    let why = match *option {
+        "--format" => match command.as_str() {
+            "explain" => "it prints a rule's documentation as text (`flinkform rules --format json` lists the rules as JSON)".to_string(),
+            "completions" => "it prints a shell script".to_string(),
+            "init" => "it writes flinkform.yaml".to_string(),
+            _ => return None,
+        },
+        "--output" => match command.as_str() {
+            "init" => "it writes flinkform.yaml in the folder it runs in (choose it with -C DIR)".to_string(),
+            _ => format!("it writes to stdout (redirect it: `flinkform {command} … > FILE`)"),
+        },
+        "--fail-on" => match command.as_str() {
+            "diff" => "it reports changes, not findings (`--exit-code` makes it exit 1 when anything changes)".to_string(),
+            _ => "it reports no findings (check, lint, render, new and import do)".to_string(),
+        },
+        _ => "it writes no findings report (check, lint, render, new and import do)".to_string(),
+    };
+    Some(format!("`flinkform {command}` takes no {option}: {why}"))
+}
+
+/// The subcommand named on a command line: the first argument that is not an option or the
+/// value of a global option.
+fn subcommand_name(args: &[std::ffi::OsString]) -> Option<String> {
+    let names: Vec<String> = command()
+        .get_subcommands()
+        .map(|c| c.get_name().to_string())
+        .collect();
+    let mut rest = args.iter().skip(1).map(|a| a.to_string_lossy());
+    while let Some(arg) = rest.next() {
+        match arg.as_ref() {
+            "-C" | "--color" => {
+                rest.next();
+            }
+            a if a.starts_with('-') => {}
+            a => return names.iter().find(|n| *n == a).cloned(),
+        }
+    }
+    None
 }
 
 impl Command {
@@ -313,8 +428,10 @@ impl Command {
 }
 
 pub fn run(cli: Cli) -> ExitCode {
+    output::set_quiet(cli.quiet);
     let start = cli.dir.clone().unwrap_or_else(|| PathBuf::from("."));
     let result = match cli.command {
+        Command::Init(args) => init::run(&start, args),
         Command::Check(args) => check::run(&start, args),
         Command::Render(args) => render::run(&start, args),
         Command::Lint(args) => lint::run(&start, args),

@@ -132,10 +132,12 @@ pub fn run(start: &Path, args: NewArgs) -> Result<u8, Error> {
         "created {}\nnext: fill in the image and job, then `flinkform check` and `flinkform render`\n",
         spec.path
     );
-    if human_stdout {
-        output::print(done.as_bytes())?;
-    } else {
-        let _ = std::io::stderr().lock().write_all(done.as_bytes());
+    if !output::quiet() {
+        if human_stdout {
+            output::print(done.as_bytes())?;
+        } else {
+            let _ = std::io::stderr().lock().write_all(done.as_bytes());
+        }
     }
     Ok(if failed { EXIT_FINDINGS } else { EXIT_CLEAN })
 }

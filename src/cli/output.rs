@@ -26,7 +26,16 @@ fn render(
         Format::Human => {
             let mut opts = human_options(args.color);
             opts.color &= to_stdout;
-            human::render(report, sources, opts)
+            let text = human::render(report, sources, opts);
+            if quiet() {
+                // Findings only: the summary line is what `render` ends with.
+                let summary = human::summary_line(report);
+                text.strip_suffix(summary.as_str())
+                    .unwrap_or(&text)
+                    .to_string()
+            } else {
+                text
+            }
         }
         Format::Json => json::render(report, sources),
         Format::Sarif => {
@@ -292,8 +301,24 @@ fn one_line(text: &str) -> String {
     terminal::inline(&flinkform::excerpt::cap(text, MAX_MESSAGE_CHARS))
 }
 
-/// A short note on stderr (never mixed into machine-readable stdout), on one line.
+/// Whether `--quiet` was given: no notes, progress or summary lines.
+static QUIET: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+pub fn set_quiet(quiet: bool) {
+    QUIET.store(quiet, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// `--quiet`: commands print only what was asked for (findings, diffs, documents) and errors.
+pub fn quiet() -> bool {
+    QUIET.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+/// A short note on stderr (never mixed into machine-readable stdout), on one line; none under
+/// `--quiet`.
 pub fn note(msg: &str) {
+    if quiet() {
+        return;
+    }
     let _ = writeln!(std::io::stderr(), "note: {}", one_line(msg));
 }
 

@@ -6,9 +6,22 @@ use flinkform::policy;
 
 #[derive(clap::Args, Debug)]
 pub struct RulesArgs {
-    /// Print JSON instead of a table.
-    #[arg(long)]
+    /// Output format: a table, or a JSON list of each rule's name, default severity, summary
+    /// and documentation URL.
+    #[arg(long, value_enum, default_value_t = RulesFormat::Human)]
+    pub format: RulesFormat,
+
+    /// Deprecated alias of `--format json` (kept for scripts written before `--format`).
+    #[arg(long, hide = true)]
     pub json: bool,
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RulesFormat {
+    /// A table: name, default severity, summary.
+    Human,
+    /// `[{"name", "severity", "summary", "url"}, …]`.
+    Json,
 }
 
 #[derive(clap::Args, Debug)]
@@ -24,6 +37,9 @@ fn write(text: &str) -> Result<(), Error> {
 pub fn list(args: RulesArgs) -> Result<u8, Error> {
     let rules = policy::registry();
     if args.json {
+        output::note("`--json` is deprecated: use `--format json`");
+    }
+    if args.json || args.format == RulesFormat::Json {
         let items: Vec<serde_json::Value> = rules
             .iter()
             .map(|r| {

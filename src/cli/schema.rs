@@ -9,6 +9,17 @@ pub struct SchemaArgs {
     /// Which format's schema to print.
     #[arg(value_enum)]
     pub which: Which,
+
+    /// Output format: a JSON Schema is JSON (the option is there so that scripts can pass
+    /// `--format json` to every command).
+    #[arg(long, value_enum, default_value_t = SchemaFormat::Json)]
+    pub format: SchemaFormat,
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SchemaFormat {
+    /// The JSON Schema (draft 2020-12).
+    Json,
 }
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]

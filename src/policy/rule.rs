@@ -1,7 +1,7 @@
 //! What a rule is: metadata (a stable kebab-case name, a default severity, and its
 //! documentation, which is its doc comment), and a check over one target or over all of them.
 //!
-//! ```ignore
+//! ```text
 //! declare_rule! {
 //!     /// One-line summary.
 //!     ///

@@ -1,43 +1,18 @@
 //! The real consumers of flinkform's reports, for tests: Microsoft's SARIF validator with
 //! GitHub's rule set, `xmllint` with a JUnit schema, a CommonMark/GFM parser, and GitHub's
-//! size limits. Each external tool is optional locally (the test says it skipped) and required
-//! in CI (`CI` set, see `.ci/run`).
+//! size limits. The external tools are optional locally and required in CI: a test that uses
+//! one is marked `#[cfg_attr(missing_<tool>, ignore = "needs <tool>")]` (see
+//! [`super::tools`]).
 
+use super::tools;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// Whether `tool` can be run; in CI a missing tool fails the test.
-pub fn have(tool: &str) -> bool {
-    let found = Command::new(tool)
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !found {
-        assert!(
-            std::env::var("CI").is_err(),
-            "{tool} is required in CI (see .ci/run)"
-        );
-        eprintln!("skipping: {tool} is not installed");
-    }
-    found
-}
-
 /// Microsoft's validator (`npm install @microsoft/sarif-multitool`), from
-/// FLINKFORM_SARIF_MULTITOOL; required in CI.
-pub fn multitool() -> Option<PathBuf> {
-    let path = std::env::var_os("FLINKFORM_SARIF_MULTITOOL").map(PathBuf::from);
-    match path {
-        Some(p) if p.exists() => Some(p),
-        _ => {
-            assert!(
-                std::env::var("CI").is_err(),
-                "CI must set FLINKFORM_SARIF_MULTITOOL (see .ci/run)"
-            );
-            eprintln!("skipping: set FLINKFORM_SARIF_MULTITOOL to the sarif-multitool binary");
-            None
-        }
-    }
+/// FLINKFORM_SARIF_MULTITOOL, for a test marked as needing it.
+pub fn multitool() -> PathBuf {
+    tools::require(&tools::SARIF_MULTITOOL)
 }
 
 /// Validates a SARIF log with the SARIF rules and GitHub's (`--rule-kind Sarif;Ghas`, the
@@ -104,19 +79,22 @@ pub fn ghas_rules_run(tool: &Path) {
     );
 }
 
-/// Validates JUnit XML: well-formed (roxmltree) and valid against `tests/junit.xsd` with
-/// `xmllint` (required in CI).
-pub fn validate_junit(xml: &str) {
+/// Checks that JUnit XML is well-formed (roxmltree).
+pub fn junit_is_well_formed(xml: &str) {
     if let Err(e) = roxmltree::Document::parse(xml) {
         panic!("JUnit XML is not well-formed: {e}\n{xml}");
     }
-    if !have("xmllint") {
-        return;
-    }
+}
+
+/// Validates JUnit XML: well-formed and valid against `tests/junit.xsd` with `xmllint` (for a
+/// test marked as needing it).
+pub fn validate_junit(xml: &str) {
+    junit_is_well_formed(xml);
+    let xmllint = tools::require(&tools::XMLLINT);
     let dir = tempfile::tempdir().expect("tempdir");
     let file = dir.path().join("junit.xml");
     fs::write(&file, xml).expect("write");
-    let out = Command::new("xmllint")
+    let out = Command::new(xmllint)
         .args(["--noout", "--schema"])
         .arg(super::manifest_dir().join("tests/junit.xsd"))
         .arg(&file)

@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod consumers;
+pub mod tools;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -14,25 +15,12 @@ pub fn example() -> PathBuf {
     manifest_dir().join("fixtures/example-platform")
 }
 
-/// `../shared/reference`, the public inputs tests read. When it is missing, tests that need it
-/// are skipped with a message, unless FLINKFORM_REQUIRE_SHARED=1 (as `.ci/run` sets), where
-/// its absence fails them.
-pub fn shared_reference() -> Option<PathBuf> {
-    let dir = manifest_dir().join("../shared/reference");
-    if dir.is_dir() {
-        return Some(dir);
-    }
-    if std::env::var("FLINKFORM_REQUIRE_SHARED").as_deref() == Ok("1") {
-        panic!(
-            "{} is missing and FLINKFORM_REQUIRE_SHARED=1",
-            dir.display()
-        );
-    }
-    eprintln!(
-        "skipping: {} not found (set FLINKFORM_REQUIRE_SHARED=1 to fail instead)",
-        dir.display()
-    );
-    None
+/// `../shared/reference`, the public inputs tests read. A test that reads it is compiled as
+/// `#[cfg_attr(missing_shared_reference, ignore = "needs ../shared/reference")]` (see
+/// [`tools`]), so it is listed as ignored when the folder is missing; when it runs, the folder
+/// is there, or the test fails.
+pub fn shared_reference() -> PathBuf {
+    tools::require(&tools::SHARED_REFERENCE)
 }
 
 /// Runs flinkform in `dir`: (exit code, stdout, stderr).
