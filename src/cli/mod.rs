@@ -24,7 +24,7 @@ mod schema;
 use clap::{Parser, Subcommand, ValueEnum};
 use flinkform::diag::Severity;
 use flinkform::error::Error;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 #[derive(Parser, Debug)]
@@ -220,7 +220,22 @@ pub fn pair_outputs(m: &clap::ArgMatches) -> Result<Vec<(Format, Option<PathBuf>
                 file.display()
             )));
         }
-        *slot = Some(file);
+        // `-` is stdout, as in most tools (it used to create a file named `-`).
+        *slot = (file.as_os_str() != "-").then_some(file);
+    }
+    // Two reports into one file: the second would overwrite the first.
+    let mut files: Vec<(&Path, Format)> = Vec::new();
+    for (format, file) in &pairs {
+        let Some(file) = file else { continue };
+        if let Some((_, other)) = files.iter().find(|(f, _)| same_file(f, file)) {
+            return Err(Error::Usage(format!(
+                "--format {} and --format {} both write to {}: give each its own --output FILE",
+                format_name(*other),
+                format_name(*format),
+                file.display()
+            )));
+        }
+        files.push((file, *format));
     }
     if pairs.is_empty() {
         pairs.push((Format::Human, None));
@@ -237,6 +252,21 @@ pub fn pair_outputs(m: &clap::ArgMatches) -> Result<Vec<(Format, Option<PathBuf>
         )));
     }
     Ok(pairs)
+}
+
+/// Whether two `--output` paths name one file: the same path once `.` components are dropped,
+/// or, when both exist, the same file on disk.
+fn same_file(a: &Path, b: &Path) -> bool {
+    let plain = |p: &Path| -> PathBuf {
+        p.components()
+            .filter(|c| !matches!(c, std::path::Component::CurDir))
+            .collect()
+    };
+    plain(a) == plain(b)
+        || matches!(
+            (flinkform::io::canonicalize(a), flinkform::io::canonicalize(b)),
+            (Ok(x), Ok(y)) if x == y
+        )
 }
 
 /// A format's name as typed on the command line.
