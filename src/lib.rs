@@ -8,6 +8,7 @@
 #![forbid(unsafe_code)]
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
+pub mod change;
 pub mod compile;
 pub mod crd;
 pub mod diag;

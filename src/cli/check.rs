@@ -18,6 +18,11 @@ pub struct CheckArgs {
     /// Spec files or folders to report on (default: the whole repository).
     pub paths: Vec<PathBuf>,
 
+    /// Also judge the change from this git revision (e.g. the pull request's base): compile
+    /// it too and run the transition rules on each service's job before and after.
+    #[arg(long, value_name = "REF", conflicts_with = "paths")]
+    pub base: Option<String>,
+
     #[command(flatten)]
     pub report: ReportArgs,
 }
@@ -61,6 +66,8 @@ pub fn run(start: &Path, args: CheckArgs) -> Result<u8, Error> {
     let options = flinkform::compile::Options {
         focus: narrow,
         progress: output::progress_for(&args.report),
+        // The transition rules compare the rendered objects of both sides.
+        keep_objects: args.base.is_some(),
         ..Default::default()
     };
     let c = compile_workspace(workspace, &options);
@@ -68,6 +75,9 @@ pub fn run(start: &Path, args: CheckArgs) -> Result<u8, Error> {
     let mut c = c?;
     if let Some(f) = &focus {
         c.focus(f);
+    }
+    if let Some(rev) = &args.base {
+        check_change(&root, rev, &mut c, &args.report)?;
     }
     c.workspace.sources.set_cwd(super::canonical(start)?);
     output::report(&c.report, &c.workspace.sources, &args.report)?;
@@ -79,6 +89,44 @@ pub fn run(start: &Path, args: CheckArgs) -> Result<u8, Error> {
     // The report is out; the process ends next, so skip freeing every parsed spec.
     std::mem::forget(c);
     Ok(code)
+}
+
+/// `--base REF`: compiles the base revision (as `diff --base` does) and adds the transition
+/// findings of the change to the report. A base that cannot be read is a usage error (exit 2)
+/// that says why: not a revision, or not in a shallow clone. A base without a platform config
+/// has nothing to compare: a note says so and only the end state is checked.
+fn check_change(
+    root: &Path,
+    rev: &str,
+    c: &mut flinkform::compile::Compilation,
+    report: &ReportArgs,
+) -> Result<(), Error> {
+    let (tmp, base_root) =
+        super::diff::extract(root, rev, c).map_err(|e| shallow_hint(root, rev, e))?;
+    let in_git = flinkform::workspace::relative(&c.workspace.repo_root, &c.workspace.root)
+        .unwrap_or_default();
+    let progress = output::progress_for(report).is_some();
+    let base = super::diff::compile_base(&base_root, rev, Some(in_git.clone()), progress)?;
+    drop(tmp);
+    if let Some(base) = base {
+        let found = flinkform::change::transitions(&base, c, &in_git);
+        c.report.diagnostics.extend(found);
+        c.report.finish(&c.workspace.sources);
+    }
+    Ok(())
+}
+
+/// A base revision that is not there, explained when the clone is shallow (the usual cause in
+/// CI: `actions/checkout` fetches one commit by default).
+fn shallow_hint(root: &Path, rev: &str, e: Error) -> Error {
+    let shallow = super::diff::git_text(root, &["rev-parse", "--is-shallow-repository"])
+        .is_ok_and(|s| s == "true");
+    match e {
+        Error::Usage(m) if shallow => Error::Usage(format!(
+            "{m}; this is a shallow clone, which may not contain `{rev}`: fetch it (`git fetch --deepen=50`, or `fetch-depth: 0` in actions/checkout)"
+        )),
+        e => e,
+    }
 }
 
 /// The platform the command-line paths belong to (the nearest `flinkform.yaml` at or above

@@ -53,7 +53,7 @@ fn git(dir: &Path, args: &[&str]) -> Result<std::process::Output, Error> {
         .map_err(|e| Error::Other(format!("cannot run git: {e}")))
 }
 
-fn git_text(dir: &Path, args: &[&str]) -> Result<String, Error> {
+pub(super) fn git_text(dir: &Path, args: &[&str]) -> Result<String, Error> {
     let out = git(dir, args)?;
     if !out.status.success() {
         return Err(Error::Usage(format!(
@@ -72,7 +72,7 @@ fn git_text(dir: &Path, args: &[&str]) -> Result<String, Error> {
 /// The files come from `git ls-tree` and `git cat-file --batch`, written through the IO
 /// edge: regular blobs only (a committed link is not recreated, so the base is read under
 /// the same rules as the working tree), each within the spec size bound.
-fn extract(
+pub(super) fn extract(
     root: &Path,
     rev: &str,
     head: &flinkform::compile::Compilation,
@@ -230,7 +230,7 @@ fn path_of(bytes: &[u8]) -> PathBuf {
 /// Compiles the base, or `None` when it has no platform config (then everything is new).
 /// `path_in_git` is the platform folder's path in its git repository when the base is a copy
 /// outside it.
-fn compile_base(
+pub(super) fn compile_base(
     base_root: &Path,
     label: &str,
     path_in_git: Option<String>,

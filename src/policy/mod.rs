@@ -16,6 +16,7 @@ pub mod docs;
 pub mod rule;
 pub mod rules;
 pub mod target;
+pub mod transition;
 pub mod view;
 
 pub use rule::{Finding, Rule, RuleMeta};
@@ -183,6 +184,32 @@ impl<'p> Engine<'p> {
         out
     }
 
+    /// One finding of a transition rule ([`transition`]: not in the registry, run by `check
+    /// --base` on a pair of revisions), with the platform's severity for `env` and its
+    /// waivers; `None` when the rule is `off` there.
+    pub fn judge(
+        &self,
+        meta: &RuleMeta,
+        f: Finding,
+        env: &str,
+        service: &str,
+        blame: Origin,
+        subject: &str,
+    ) -> Option<Diagnostic> {
+        let conf = configured(self.platform, meta.name, env);
+        if conf == Some(None) {
+            return None;
+        }
+        let about = About {
+            env,
+            service,
+            blame,
+            subject,
+        };
+        let mut use_ = WaiverUse::default();
+        Some(self.finish_one(meta, conf.flatten(), f, &about, &mut use_))
+    }
+
     fn finish_one(
         &self,
         meta: &RuleMeta,
@@ -236,7 +263,9 @@ impl<'p> Engine<'p> {
                         "fix the finding, or renew the waiver with a new expiry date and a reason",
                     ),
                 );
-            } else if !flag(&use_.used, i) {
+            } else if !flag(&use_.used, i) && transition::find(&w.rule.value).is_none() {
+                // A waiver for a transition rule covers one change: it matches nothing in
+                // the runs without `--base`, and is not reported unused there.
                 out.push(
                     Diagnostic::warning(
                         rules::waiver_unused::WaiverUnused::META.name,
@@ -307,7 +336,11 @@ fn applies(w: &Waiver, rule: &str, about: &About<'_>) -> bool {
 /// Findings about the policy settings themselves: rules that do not exist, environments that
 /// do not exist, invalid dates.
 pub fn check_config(platform: &Platform) -> Vec<Diagnostic> {
-    let names: Vec<&str> = registry().iter().map(|r| r.meta().name).collect();
+    let names: Vec<&str> = registry()
+        .iter()
+        .map(|r| r.meta().name)
+        .chain(transition::registry().iter().map(|r| r.meta().name))
+        .collect();
     let mut out = Vec::new();
     let check_rule = |name: &crate::tree::Sp<String>, out: &mut Vec<Diagnostic>| {
         if CORE_RULES.contains(&name.value.as_str()) {

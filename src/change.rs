@@ -1,0 +1,227 @@
+//! `check --base`: the change itself under policy. The base revision and the working tree are
+//! both compiled (with their rendered objects kept); each service's FlinkDeployment on each
+//! cluster is paired across the two sides, and every transition rule
+//! ([`crate::policy::transition`]) looks at each pair. Findings get the platform's severities
+//! per environment and its waivers like any other.
+//!
+//! Locations: a finding about the head side is at the line that makes the change, by
+//! provenance (a spec line, or the platform-config line a value comes from). Many services
+//! changed by one platform-config line give one finding at that line, naming them all. A
+//! service deleted from the repository is reported at its spec in the base revision: that file
+//! is added to the report's sources under its (base) path.
+
+use crate::compile::Compilation;
+use crate::diag::Diagnostic;
+use crate::diff::{self, Sides, Unrendered};
+use crate::policy::transition::{self, Pair, Side};
+use crate::policy::view::FlinkView;
+use crate::policy::{Engine, date};
+use crate::render::RenderedObject;
+use crate::source::{FileId, SourceFile, SourceMap, Span};
+use crate::tree::{Node, Origin, Value};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+/// The transition findings of the change from `base` to `head`, located in `head`'s sources
+/// (base files they point at are added there). `in_git` is the platform folder's path in its
+/// git repository (for the files the reports name). Nothing is found without a head platform.
+pub fn transitions(base: &Compilation, head: &mut Compilation, in_git: &str) -> Vec<Diagnostic> {
+    let Some(platform) = head.workspace.platform.clone() else {
+        return Vec::new();
+    };
+    let mut names = diff::service_names(head);
+    for (path, name) in diff::service_names(base) {
+        names.entry(path).or_insert(name);
+    }
+    let sides = Sides {
+        head: Unrendered::of(head, in_git, &names),
+        base: Unrendered::of(base, in_git, &names),
+    };
+    let deployments = |c: &Compilation| -> BTreeMap<(String, String), RenderedObject> {
+        c.rendered
+            .objects
+            .iter()
+            .filter(|o| o.kind() == "FlinkDeployment")
+            .map(|o| ((o.cluster.to_string(), o.service.to_string()), o.clone()))
+            .collect()
+    };
+    let before = deployments(base);
+    let after = deployments(head);
+    // Base objects and base spec origins, moved into the head's sources.
+    let mut remap = Remap::new(&base.workspace.sources);
+    let before: BTreeMap<(String, String), RenderedObject> = before
+        .into_iter()
+        .map(|(k, mut o)| {
+            o.node = remap.node(o.node, &mut head.workspace.sources);
+            (k, o)
+        })
+        .collect();
+    let blame = |c: &Compilation, service: &str| {
+        c.workspace
+            .services
+            .iter()
+            .find(|s| s.name.value == service)
+            .map(|s| s.blame())
+    };
+    let mut base_blames: BTreeMap<String, Origin> = BTreeMap::new();
+    for s in &base.workspace.services {
+        let o = remap.origin(s.blame(), &mut head.workspace.sources);
+        base_blames.insert(s.name.value.clone(), o);
+    }
+    let mut added: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for (cluster, service) in after.keys() {
+        if !before.keys().any(|(c, s)| c == cluster && s == service)
+            && !before.keys().any(|(_, s)| s == service)
+        {
+            added
+                .entry(cluster.clone())
+                .or_default()
+                .push(service.clone());
+        }
+    }
+    let keys: BTreeSet<&(String, String)> = before.keys().chain(after.keys()).collect();
+    let engine = Engine::new(&platform, &date::today());
+    let mut out = Vec::new();
+    let none: Vec<String> = Vec::new();
+    for key in keys {
+        let (cluster, service) = key;
+        if !sides.compared(service) {
+            continue;
+        }
+        let b = before.get(key);
+        let h = after.get(key);
+        let head_blame = blame(head, service);
+        let pair = Pair {
+            base: b.map(|o| Side {
+                view: FlinkView::new(&o.node),
+                // A service still in the repository is reported at its spec there.
+                blame: head_blame
+                    .or_else(|| base_blames.get(service.as_str()).copied())
+                    .unwrap_or(Origin::NONE),
+            }),
+            head: h.map(|o| Side {
+                view: FlinkView::new(&o.node),
+                blame: head_blame.unwrap_or(Origin::NONE),
+            }),
+            cluster,
+            env: h.or(b).map(|o| &*o.env).unwrap_or_default(),
+            service,
+            added_on_cluster: added.get(cluster).unwrap_or(&none),
+        };
+        let subject = format!("{service} ({}/{cluster})", pair.env);
+        for rule in transition::registry() {
+            let mut findings = Vec::new();
+            rule.check(&pair, &mut findings);
+            for f in findings {
+                let origin = pair
+                    .head
+                    .as_ref()
+                    .or(pair.base.as_ref())
+                    .map_or(Origin::NONE, |s| s.blame);
+                if let Some(d) = engine.judge(rule.meta(), f, pair.env, service, origin, &subject) {
+                    out.push(d);
+                }
+            }
+        }
+    }
+    merge_platform_lines(out, &head.workspace.sources)
+}
+
+/// One finding per platform-config line: the same rule, line, severity and waiver for many
+/// services become one finding whose subject names them all (the message of the first).
+fn merge_platform_lines(diags: Vec<Diagnostic>, sources: &SourceMap) -> Vec<Diagnostic> {
+    let mut out: Vec<Diagnostic> = Vec::new();
+    let mut subjects: Vec<Vec<String>> = Vec::new();
+    for d in diags {
+        let in_platform = d
+            .primary
+            .as_ref()
+            .is_some_and(|l| sources.path(l.span.file) == crate::spec::platform::FILE_NAME);
+        let same = |e: &Diagnostic| {
+            e.rule == d.rule
+                && e.severity == d.severity
+                && e.primary == d.primary
+                && e.waived.is_some() == d.waived.is_some()
+        };
+        match out.iter().position(|e| in_platform && same(e)) {
+            Some(i) => {
+                if let (Some(list), Some(s)) = (subjects.get_mut(i), d.subject.clone()) {
+                    list.push(s);
+                }
+            }
+            None => {
+                subjects.push(d.subject.clone().into_iter().collect());
+                out.push(d);
+            }
+        }
+    }
+    for (d, list) in out.iter_mut().zip(subjects) {
+        if list.len() > 1 {
+            d.subject = Some(format!("{} services: {}", list.len(), list.join(", ")));
+            d.message = format!(
+                "{} (for {} services: {})",
+                d.message,
+                list.len(),
+                list.join(", ")
+            );
+        }
+    }
+    out
+}
+
+/// Moves origins from the base's sources into the head's: a base file identical to a head
+/// file (same path, same text) maps to it; any other is added.
+struct Remap<'s> {
+    from: &'s SourceMap,
+    ids: HashMap<FileId, FileId>,
+}
+
+impl<'s> Remap<'s> {
+    fn new(from: &'s SourceMap) -> Self {
+        Remap {
+            from,
+            ids: HashMap::new(),
+        }
+    }
+
+    fn file(&mut self, id: FileId, to: &mut SourceMap) -> FileId {
+        if let Some(new) = self.ids.get(&id) {
+            return *new;
+        }
+        let file = self.from.get(id);
+        let same = to
+            .iter()
+            .find(|(_, f)| f.path == file.path && f.text == file.text)
+            .map(|(i, _)| i);
+        let new = same.unwrap_or_else(|| to.add(SourceFile::new(file.path.clone(), &file.text)));
+        self.ids.insert(id, new);
+        new
+    }
+
+    fn origin(&mut self, o: Origin, to: &mut SourceMap) -> Origin {
+        match o.span() {
+            Some(s) => Origin::at(Span {
+                file: self.file(s.file, to),
+                ..s
+            }),
+            None => Origin::NONE,
+        }
+    }
+
+    fn node(&mut self, n: Node, to: &mut SourceMap) -> Node {
+        let origin = self.origin(n.origin, to);
+        let value = match n.value {
+            Value::Map(m) => {
+                let mut out = crate::tree::Map::new();
+                for e in m.into_entries() {
+                    let key_origin = self.origin(e.key_origin, to);
+                    let value = self.node(e.value, to);
+                    out.insert_with_origin(e.key, key_origin, value);
+                }
+                Value::Map(out)
+            }
+            Value::Seq(items) => Value::Seq(items.into_iter().map(|i| self.node(i, to)).collect()),
+            v => v,
+        };
+        Node::new(value, origin)
+    }
+}

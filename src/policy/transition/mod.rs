@@ -1,0 +1,117 @@
+//! Transition rules: policy over a *change*, not an end state. `check --base REF` compiles the
+//! base revision too and pairs each service's FlinkDeployment on each cluster across the two
+//! sides ([`Pair`]); every rule here looks at one pair. What they guard is the job's state
+//! across the upgrade the operator will perform: a manifest that is valid on its own can still
+//! make the next upgrade fail to restore, or silently start from nothing.
+//!
+//! The operator's behaviour they rely on (apache/flink-kubernetes-operator, 1.13.0 to main,
+//! where it is unchanged): the reconciler diffs the last reconciled `spec` against the new one
+//! (`ReflectiveDiffBuilder`); `flinkConfiguration` keys under `kubernetes.operator`,
+//! `job.autoscaler` and `parallelism.default`, and `job.upgradeMode`,
+//! `job.initialSavepointPath` and `job.allowNonRestoredState`, are ignored (`@SpecDiff(IGNORE)`
+//! in `AbstractFlinkSpec` / `JobSpec`); every other spec field is an upgrade, carried out with
+//! the *new* spec's upgrade mode (`AbstractJobReconciler#getJobUpgrade`).
+//!
+//! Rules are declared with the same [`crate::declare_rule!`] as the end-state rules, get their
+//! severity per environment and their waivers from the platform config the same way, and are
+//! listed in `docs/rules.md` under "Transition rules".
+
+mod flink_major_upgrade;
+mod max_parallelism_changed;
+mod restart_without_need;
+mod savepoint_path_ignored;
+mod state_backend_switch;
+mod state_storage_lost;
+mod stateful_service_removed;
+
+use super::rule::{Finding, RuleMeta};
+use super::view::{ConfEntry, FlinkView};
+use crate::tree::{Node, Origin};
+
+/// One side of a pair: the FlinkDeployment as rendered there, and its spec's origin.
+pub struct Side<'a> {
+    pub view: FlinkView<'a>,
+    /// The service spec (its `spec` key): where a finding goes that has no better line.
+    pub blame: Origin,
+}
+
+/// A service's FlinkDeployment on one cluster, before (base) and after (head) the change.
+/// At least one side is present; a missing base is a new service, a missing head a service
+/// deleted (or removed from this cluster).
+pub struct Pair<'a> {
+    pub base: Option<Side<'a>>,
+    pub head: Option<Side<'a>>,
+    pub cluster: &'a str,
+    pub env: &'a str,
+    pub service: &'a str,
+    /// Services that are new in this change on the same cluster (to name a likely rename).
+    pub added_on_cluster: &'a [String],
+}
+
+pub trait TransitionRule: Sync {
+    fn meta(&self) -> &'static RuleMeta;
+    fn check(&self, pair: &Pair<'_>, out: &mut Vec<Finding>);
+}
+
+/// Every transition rule, sorted by name.
+pub static ALL: &[&dyn TransitionRule] = &[
+    &flink_major_upgrade::FlinkMajorUpgrade,
+    &max_parallelism_changed::MaxParallelismChanged,
+    &restart_without_need::RestartWithoutNeed,
+    &savepoint_path_ignored::SavepointPathIgnored,
+    &state_backend_switch::StateBackendSwitch,
+    &state_storage_lost::StateStorageLost,
+    &stateful_service_removed::StatefulServiceRemoved,
+];
+
+pub fn registry() -> &'static [&'static dyn TransitionRule] {
+    ALL
+}
+
+pub fn find(name: &str) -> Option<&'static dyn TransitionRule> {
+    ALL.iter().copied().find(|r| r.meta().name == name)
+}
+
+/// Whether a job carries state into its next upgrade: it has a job and is not deployed
+/// `stateless` (a job deployed stateless has no savepoint or checkpoint the operator would
+/// restore, whatever mode the next spec asks for).
+pub fn keeps_state(v: &FlinkView<'_>) -> bool {
+    v.has_job() && matches!(v.upgrade_mode(), "savepoint" | "last-state")
+}
+
+/// Both sides, when the service is on this cluster before and after.
+pub fn both<'p, 'a>(p: &'p Pair<'a>) -> Option<(&'p Side<'a>, &'p Side<'a>)> {
+    Some((p.base.as_ref()?, p.head.as_ref()?))
+}
+
+/// The effective value of the first of `keys` set (trimmed; blank counts as unset).
+pub fn value<'v>(v: &'v FlinkView<'_>, keys: &[&str]) -> Option<&'v str> {
+    v.get_any(keys)
+        .map(|e| e.value.trim())
+        .filter(|s| !s.is_empty())
+}
+
+/// The entry for the first of `keys` that is set on the head, for locations.
+pub fn entry<'v, 'a>(v: &'v FlinkView<'a>, keys: &[&str]) -> Option<&'v ConfEntry<'a>> {
+    v.get_any(keys)
+}
+
+/// Where a head value is, else the head spec (a removed setting has no line of its own).
+pub fn at_or_blame(head: &Side<'_>, origin: Option<Origin>) -> Origin {
+    origin.unwrap_or(Origin::NONE).or(head.blame)
+}
+
+/// The origin of a spec node on a side, if the node exists.
+pub fn spec_origin(v: &FlinkView<'_>, path: &[&str]) -> Option<Origin> {
+    v.spec(path).map(Node::any_origin)
+}
+
+/// `job.parallelism` as an integer.
+pub fn parallelism(v: &FlinkView<'_>) -> Option<i64> {
+    v.spec(&["job", "parallelism"]).and_then(Node::as_i64)
+}
+
+/// How to write what is unset in a message.
+pub fn shown(v: Option<&str>) -> String {
+    v.map_or_else(|| "unset".to_string(), |s| format!("`{s}`"))
+}

@@ -1,0 +1,72 @@
+use super::{Pair, TransitionRule, keeps_state};
+use crate::policy::{Finding, RuleMeta};
+
+crate::declare_rule! {
+    /// A stateful service is not deleted (or renamed, or taken off a cluster) without a plan for its state.
+    ///
+    /// ## What it checks
+    /// A service whose FlinkDeployment keeps state (`upgradeMode: savepoint` or `last-state`)
+    /// in the base revision has none on the same cluster after the change: its spec was
+    /// deleted, renamed, or no longer names that environment. The finding is at the spec in
+    /// the base revision when the spec is gone (at its base path), else at the spec.
+    ///
+    /// ## Why
+    /// Flux prunes what is no longer rendered: the FlinkDeployment and the service's
+    /// Namespace, with the HA metadata and the service account in it. The operator then
+    /// cancels the job; it takes a savepoint first only when
+    /// `kubernetes.operator.job.savepoint-on-deletion` is true (default false,
+    /// `ApplicationReconciler#cleanupInternal`), and that savepoint outlives the deployment
+    /// only as a `FlinkStateSnapshot` resource. A rename also moves the `{service}` storage
+    /// paths: the new deployment starts from empty state unless it restores the old job's
+    /// savepoint.
+    ///
+    /// ## Example
+    /// In the base revision `services/orders/service.yaml` upgrades with `savepoint`; the
+    /// change deletes the file (or renames the service to `orders-v2`).
+    ///
+    /// ## Fix
+    /// To retire a service: stop it with a savepoint first (`job.state: suspended`, merged and
+    /// applied on its own), then delete the spec, and waive this finding for the deleting
+    /// change. To rename one: give the new service `job.initialSavepointPath` pointing at the
+    /// old job's last savepoint (`job.restore`, see the README), and waive this finding for
+    /// the old name. A new service, or one that was stateless, does not fire.
+    pub struct StatefulServiceRemoved { name: "stateful-service-removed", severity: Error }
+}
+
+impl TransitionRule for StatefulServiceRemoved {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, pair: &Pair<'_>, out: &mut Vec<Finding>) {
+        let (Some(base), None) = (&pair.base, &pair.head) else {
+            return;
+        };
+        if !keeps_state(&base.view) {
+            return;
+        }
+        let suspended = base.view.spec_str(&["job", "state"]) == Some("suspended");
+        let rename = match pair.added_on_cluster {
+            [one] => format!(
+                " (renamed to `{one}`? its storage paths move with the name, so it starts from empty state)"
+            ),
+            _ => String::new(),
+        };
+        let message = if suspended {
+            format!(
+                "the suspended stateful job `{}` is removed from cluster `{}`{rename}: Flux prunes its FlinkDeployment and Namespace; its last savepoint stays in storage, and only there",
+                pair.service, pair.cluster
+            )
+        } else {
+            format!(
+                "the stateful job `{}` is removed from cluster `{}`{rename}: Flux prunes its FlinkDeployment and Namespace, and the operator cancels the job without a savepoint unless `kubernetes.operator.job.savepoint-on-deletion` is set",
+                pair.service, pair.cluster
+            )
+        };
+        out.push(
+            Finding::new(base.blame, message)
+                .label("stateful service removed")
+                .help("suspend the job with a savepoint first and waive this finding for the deleting change; for a rename, restore the new service from the old job's savepoint (`job.initialSavepointPath`)"),
+        );
+    }
+}

@@ -1,0 +1,491 @@
+//! `check --base`: transition rules over git fixtures. Each test commits a base revision,
+//! commits (or leaves in the working tree) a head, and checks which transition findings
+//! appear, where (file:line) and with which exit code; near misses must not fire.
+
+mod common;
+
+use common::{flinkform, git};
+use flinkform::policy::docs::EXAMPLE_PLATFORM;
+use std::fs;
+use std::path::Path;
+
+/// The service spec the fixtures start from: stateful (the platform's default upgrade mode is
+/// `savepoint`, its state backend `rocksdb`), in `prod` only.
+const ORDERS: &str = "apiVersion: flinkform/v1
+kind: FlinkService
+metadata: { name: orders, team: checkout }
+spec:
+  image: flink:1.20.1-java17
+  job:
+    jarURI: local:///opt/flink/usrlib/orders.jar
+    entryClass: com.example.Orders
+    parallelism: 4
+  environments: { prod: {} }
+";
+
+const SPEC: &str = "services/orders/service.yaml";
+
+fn write(dir: &Path, path: &str, text: &str) {
+    let p = dir.join(path);
+    fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+    fs::write(p, text).expect("write");
+}
+
+/// A repository with the example platform and `orders` as given, committed as `base`.
+fn repo(orders: &str) -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    write(tmp.path(), "flinkform.yaml", EXAMPLE_PLATFORM);
+    write(tmp.path(), SPEC, orders);
+    git(tmp.path(), &["init", "-q", "-b", "main"]);
+    git(tmp.path(), &["add", "-A"]);
+    git(tmp.path(), &["commit", "-q", "-m", "base"]);
+    git(tmp.path(), &["tag", "base"]);
+    tmp
+}
+
+fn commit(dir: &Path) {
+    git(dir, &["add", "-A"]);
+    git(dir, &["commit", "-q", "-m", "head"]);
+}
+
+/// (file, line, rule, severity) of a finding.
+type Hit = (String, usize, String, String);
+
+/// Exit code and the hits of every transition finding of `check --base`, and the report.
+fn check(dir: &Path, base: &str) -> (i32, Vec<Hit>, serde_json::Value) {
+    let out = flinkform()
+        .current_dir(dir)
+        .args(["check", "--base", base, "--format", "json"])
+        .output()
+        .expect("run");
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "{e}: {}\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    let transition: Vec<&str> = flinkform::policy::transition::registry()
+        .iter()
+        .map(|r| r.meta().name)
+        .collect();
+    let got = json["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .filter(|d| transition.contains(&d["rule"].as_str().unwrap_or("")))
+        .map(|d| {
+            (
+                d["file"].as_str().unwrap_or("").to_string(),
+                d["line"].as_u64().unwrap_or(0) as usize,
+                d["rule"].as_str().unwrap_or("").to_string(),
+                d["severity"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    (out.status.code().unwrap_or(-1), got, json)
+}
+
+fn f(file: &str, line: usize, rule: &str, severity: &str) -> Hit {
+    (file.into(), line, rule.into(), severity.into())
+}
+
+/// The 1-based line of the first occurrence of `needle` in a text.
+fn line_of(text: &str, needle: &str) -> usize {
+    text.lines()
+        .position(|l| l.contains(needle))
+        .unwrap_or_else(|| panic!("no {needle:?}"))
+        + 1
+}
+
+/// Base commit with `base`, head commit with `head`; the transition findings of the change.
+fn change(base: &str, head: &str) -> (i32, Vec<Hit>) {
+    let r = repo(base);
+    write(r.path(), SPEC, head);
+    commit(r.path());
+    let (code, got, _) = check(r.path(), "base");
+    (code, got)
+}
+
+#[test]
+fn unchanged_repository_has_no_transition_findings() {
+    let r = repo(ORDERS);
+    let (code, got, _) = check(r.path(), "HEAD");
+    assert_eq!((code, got), (0, vec![]));
+}
+
+#[test]
+fn explicit_max_parallelism_change_fires_at_its_line() {
+    let base = ORDERS.replace(
+        "  environments:",
+        "  flinkConfiguration:\n    pipeline.max-parallelism: \"128\"\n  environments:",
+    );
+    let head = base.replace("\"128\"", "\"256\"");
+    let (code, got) = change(&base, &head);
+    assert_eq!(
+        (code, got),
+        (
+            1,
+            vec![f(
+                SPEC,
+                line_of(&head, "256"),
+                "max-parallelism-changed",
+                "error"
+            )]
+        )
+    );
+}
+
+#[test]
+fn parallelism_above_the_derived_max_parallelism_fires() {
+    let head = ORDERS.replace("parallelism: 4", "parallelism: 200");
+    let (code, got) = change(ORDERS, &head);
+    assert_eq!(
+        (code, got),
+        (
+            1,
+            vec![f(
+                SPEC,
+                line_of(&head, "parallelism: 200"),
+                "max-parallelism-changed",
+                "error"
+            )]
+        )
+    );
+}
+
+#[test]
+fn parallelism_change_within_max_parallelism_on_a_savepoint_job_does_not_fire() {
+    let head = ORDERS.replace("parallelism: 4", "parallelism: 8");
+    assert_eq!(change(ORDERS, &head), (0, vec![]));
+}
+
+#[test]
+fn jar_change_with_savepoint_upgrade_does_not_fire() {
+    let head = ORDERS.replace("orders.jar", "orders-2.jar");
+    assert_eq!(change(ORDERS, &head), (0, vec![]));
+}
+
+#[test]
+fn state_backend_switch_with_last_state_fires_and_with_savepoint_does_not() {
+    let base = ORDERS.replace(
+        "    parallelism: 4\n",
+        "    parallelism: 4\n    upgradeMode: last-state\n",
+    );
+    let head = base.replace(
+        "  environments:",
+        "  stateBackend: hashmap\n  environments:",
+    );
+    let (code, got) = change(&base, &head);
+    assert_eq!(
+        (code, got),
+        (
+            1,
+            vec![f(
+                SPEC,
+                line_of(&head, "stateBackend"),
+                "state-backend-switch",
+                "error"
+            )]
+        )
+    );
+    // Savepoint upgrades are canonical by default: the switch restores.
+    let head = ORDERS.replace(
+        "  environments:",
+        "  stateBackend: hashmap\n  environments:",
+    );
+    assert_eq!(change(ORDERS, &head), (0, vec![]));
+}
+
+#[test]
+fn stateful_job_made_stateless_fires() {
+    let head = ORDERS.replace(
+        "    parallelism: 4\n",
+        "    parallelism: 4\n    upgradeMode: stateless\n",
+    );
+    let (code, got) = change(ORDERS, &head);
+    assert_eq!(
+        (code, got),
+        (
+            1,
+            vec![f(
+                SPEC,
+                line_of(&head, "stateless"),
+                "state-storage-lost",
+                "error"
+            )]
+        )
+    );
+}
+
+#[test]
+fn platform_storage_move_is_one_finding_at_the_platform_line() {
+    let r = repo(ORDERS);
+    write(
+        r.path(),
+        "services/billing/service.yaml",
+        &ORDERS.replace("orders", "billing"),
+    );
+    commit(r.path());
+    git(r.path(), &["tag", "-f", "base"]);
+    let moved = EXAMPLE_PLATFORM.replace(
+        "checkpoints: s3://flink-{env}/{service}/checkpoints",
+        "checkpoints: s3://flink-new-{env}/{service}/checkpoints",
+    );
+    write(r.path(), "flinkform.yaml", &moved);
+    commit(r.path());
+    let (code, got, json) = check(r.path(), "base");
+    assert_eq!(
+        (code, got),
+        (
+            1,
+            vec![f(
+                "flinkform.yaml",
+                line_of(&moved, "flink-new-"),
+                "state-storage-lost",
+                "error"
+            )]
+        )
+    );
+    let message = json["diagnostics"]
+        .as_array()
+        .and_then(|a| a.iter().find(|d| d["rule"] == "state-storage-lost"))
+        .and_then(|d| d["message"].as_str())
+        .unwrap_or_default()
+        .to_string();
+    assert!(
+        message.contains("2 services: billing (prod/prod-1), orders (prod/prod-1)"),
+        "{message}"
+    );
+}
+
+#[test]
+fn deleted_stateful_service_fires_at_its_base_path() {
+    let r = repo(ORDERS);
+    fs::remove_file(r.path().join(SPEC)).expect("rm");
+    commit(r.path());
+    let (code, got, _) = check(r.path(), "base");
+    assert_eq!(
+        (code, got),
+        (
+            1,
+            vec![f(
+                SPEC,
+                line_of(ORDERS, "spec:"),
+                "stateful-service-removed",
+                "error"
+            )]
+        )
+    );
+}
+
+#[test]
+fn new_service_does_not_fire() {
+    let r = repo(ORDERS);
+    write(
+        r.path(),
+        "services/billing/service.yaml",
+        &ORDERS.replace("orders", "billing"),
+    );
+    commit(r.path());
+    assert_eq!(check(r.path(), "base").1, vec![]);
+}
+
+#[test]
+fn major_upgrade_with_last_state_fires() {
+    let base = ORDERS.replace(
+        "    parallelism: 4\n",
+        "    parallelism: 4\n    upgradeMode: last-state\n",
+    );
+    let head = base.replace(
+        "  image: flink:1.20.1-java17\n",
+        "  image: flink:2.1.1-java17\n  flinkVersion: \"2.1\"\n",
+    );
+    let (code, got) = change(&base, &head);
+    assert!(
+        got.contains(&f(
+            SPEC,
+            line_of(&head, "flinkVersion"),
+            "flink-major-upgrade",
+            "error"
+        )),
+        "{got:?}"
+    );
+    assert_eq!(code, 1);
+}
+
+#[test]
+fn suspend_with_version_change_in_one_commit_warns() {
+    let head = ORDERS
+        .replace(
+            "    parallelism: 4\n",
+            "    parallelism: 4\n    state: suspended\n",
+        )
+        .replace(
+            "  image: flink:1.20.1-java17\n",
+            "  image: flink:1.19.3-java17\n  flinkVersion: \"1.19\"\n",
+        );
+    let (_, got) = change(ORDERS, &head);
+    assert!(
+        got.contains(&f(
+            SPEC,
+            line_of(&head, "suspended"),
+            "flink-major-upgrade",
+            "warning"
+        )),
+        "{got:?}"
+    );
+}
+
+#[test]
+fn initial_savepoint_path_on_a_running_job_warns() {
+    let head = ORDERS.replace(
+        "    parallelism: 4\n",
+        "    parallelism: 4\n    initialSavepointPath: s3://flink-prod/orders/savepoints/savepoint-1\n",
+    );
+    let (code, got) = change(ORDERS, &head);
+    assert_eq!(
+        (code, got),
+        (
+            0,
+            vec![f(
+                SPEC,
+                line_of(&head, "initialSavepointPath"),
+                "savepoint-path-ignored",
+                "warning"
+            )]
+        )
+    );
+}
+
+#[test]
+fn pod_annotation_only_change_is_information() {
+    let head = ORDERS.replace(
+        "  environments:",
+        "  podTemplate:\n    metadata:\n      annotations: { owner: checkout }\n  environments:",
+    );
+    let (code, got) = change(ORDERS, &head);
+    assert_eq!(
+        (code, got),
+        (
+            0,
+            vec![f(
+                SPEC,
+                line_of(&head, "owner:"),
+                "restart-without-need",
+                "info"
+            )]
+        )
+    );
+}
+
+/// Labels of the service land on the FlinkDeployment's own metadata, which the operator does
+/// not diff: no restart, nothing to say.
+#[test]
+fn service_label_change_does_not_fire() {
+    let head = ORDERS.replace(
+        "team: checkout }",
+        "team: checkout, labels: { cost-center: \"4711\" } }",
+    );
+    assert_eq!(change(ORDERS, &head), (0, vec![]));
+}
+
+#[test]
+fn waiver_and_severity_per_environment_apply() {
+    let staging = ORDERS.replace("{ prod: {} }", "{ staging: {} }");
+    let head = staging.replace(
+        "    parallelism: 4\n",
+        "    parallelism: 4\n    upgradeMode: stateless\n",
+    );
+    // Waived: still reported, no longer failing.
+    let waived = EXAMPLE_PLATFORM.replace(
+        "    previewPools: [previews]\n",
+        "    previewPools: [previews]\n    waivers:\n      - { rule: state-storage-lost, service: orders, reason: starting over, expires: 2999-01-01 }\n",
+    );
+    let r = repo(&staging);
+    write(r.path(), SPEC, &head);
+    write(r.path(), "flinkform.yaml", &waived);
+    commit(r.path());
+    let (code, got, json) = check(r.path(), "base");
+    assert_eq!(
+        got,
+        vec![f(
+            SPEC,
+            line_of(&head, "stateless"),
+            "state-storage-lost",
+            "error"
+        )]
+    );
+    let d = json["diagnostics"]
+        .as_array()
+        .and_then(|a| {
+            a.iter()
+                .find(|d| d["rule"] == "state-storage-lost")
+                .cloned()
+        })
+        .expect("reported");
+    assert!(d["waived"].is_object(), "{d}");
+    assert_eq!(code, 0, "{json}");
+    // Without --base the waiver is not reported unused: it is about a change.
+    let out = flinkform()
+        .current_dir(r.path())
+        .args(["check", "--format", "json"])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(0));
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("waiver-unused"));
+    // A severity for the environment, like any rule's.
+    let warn = EXAMPLE_PLATFORM.replace(
+        "    previewPools: [previews]\n",
+        "    previewPools: [previews]\n    environments:\n      staging:\n        rules: { state-storage-lost: warning }\n",
+    );
+    write(r.path(), "flinkform.yaml", &warn);
+    commit(r.path());
+    let (code, got, _) = check(r.path(), "base");
+    assert_eq!(
+        (code, got),
+        (
+            0,
+            vec![f(
+                SPEC,
+                line_of(&head, "stateless"),
+                "state-storage-lost",
+                "warning"
+            )]
+        )
+    );
+}
+
+#[test]
+fn missing_base_is_a_usage_error() {
+    let r = repo(ORDERS);
+    let out = flinkform()
+        .current_dir(r.path())
+        .args(["check", "--base", "nope"])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("`nope` is not a revision"));
+}
+
+#[test]
+fn shallow_clone_says_so() {
+    let r = repo(ORDERS);
+    write(
+        r.path(),
+        SPEC,
+        &ORDERS.replace("parallelism: 4", "parallelism: 8"),
+    );
+    commit(r.path());
+    let clone = tempfile::tempdir().expect("tempdir");
+    let url = format!("file://{}", r.path().display());
+    git(clone.path(), &["clone", "-q", "--depth", "1", &url, "c"]);
+    let out = flinkform()
+        .current_dir(clone.path().join("c"))
+        .args(["check", "--base", "HEAD~1"])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("shallow clone"), "{err}");
+}
