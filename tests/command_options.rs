@@ -133,7 +133,7 @@ fn rules_takes_format_json_and_keeps_json_as_a_deprecated_alias() {
     );
     assert_eq!(
         rules.as_array().expect("list").len(),
-        flinkform::policy::registry().len()
+        flinkform::policy::all_metas().count()
     );
     let (code, alias, stderr) = run(&dir, &["rules", "--json"]);
     assert_eq!(code, 0);

@@ -93,10 +93,8 @@ fn analysis(args: &ReportArgs) -> &str {
 
 /// Every rule, as SARIF describes it.
 fn rule_infos() -> Vec<sarif::RuleInfo> {
-    flinkform::policy::registry()
-        .iter()
-        .map(|r| {
-            let m = r.meta();
+    flinkform::policy::all_metas()
+        .map(|m| {
             sarif::RuleInfo {
                 id: m.name.to_string(),
                 summary: m.summary(),

@@ -35,15 +35,14 @@ fn write(text: &str) -> Result<(), Error> {
 }
 
 pub fn list(args: RulesArgs) -> Result<u8, Error> {
-    let rules = policy::registry();
+    let rules: Vec<&policy::RuleMeta> = policy::all_metas().collect();
     if args.json {
         output::note("`--json` is deprecated: use `--format json`");
     }
     if args.json || args.format == RulesFormat::Json {
         let items: Vec<serde_json::Value> = rules
             .iter()
-            .map(|r| {
-                let m = r.meta();
+            .map(|m| {
                 serde_json::json!({"name": m.name, "severity": m.severity.as_str(), "summary": m.summary(), "url": flinkform::diag::rule_url(m.name)})
             })
             .collect();
@@ -52,10 +51,9 @@ pub fn list(args: RulesArgs) -> Result<u8, Error> {
         write(&text)?;
         return Ok(EXIT_CLEAN);
     }
-    let width = rules.iter().map(|r| r.meta().name.len()).max().unwrap_or(0);
+    let width = rules.iter().map(|m| m.name.len()).max().unwrap_or(0);
     let mut text = String::new();
-    for r in rules {
-        let m = r.meta();
+    for m in rules {
         text.push_str(&format!(
             "{:<width$}  {:<7}  {}\n",
             m.name,
@@ -68,9 +66,8 @@ pub fn list(args: RulesArgs) -> Result<u8, Error> {
 }
 
 pub fn explain(args: ExplainArgs) -> Result<u8, Error> {
-    match policy::find(&args.rule) {
-        Some(r) => {
-            let m = r.meta();
+    match policy::find_meta(&args.rule) {
+        Some(m) => {
             write(&format!(
                 "{} (default severity: {})\n\n{}\n\n{}\n",
                 m.name,
@@ -81,7 +78,7 @@ pub fn explain(args: ExplainArgs) -> Result<u8, Error> {
             Ok(EXIT_CLEAN)
         }
         None => {
-            let names = policy::registry().iter().map(|r| r.meta().name);
+            let names = policy::all_metas().map(|m| m.name);
             let hint = flinkform::suggest::did_you_mean(&args.rule, names)
                 .map(|s| format!("; did you mean `{s}`?"))
                 .unwrap_or_default();

@@ -236,6 +236,52 @@ pub fn rules_markdown() -> String {
             s.push('\n');
         }
     }
+    s.push_str(&transition_section());
+    s
+}
+
+/// The transition rules (`check --base`): a table and one section each. Their examples are a
+/// change (a base and a head revision), shown as the edit; `tests/transitions.rs` has each as
+/// a git fixture.
+fn transition_section() -> String {
+    let mut s = String::from(
+        "\n# Transition rules\n\n`flinkform check --base REF` also judges the change from `REF` (a pull request's \
+         base): it compiles that revision too, pairs each service's FlinkDeployment on each cluster across the two, and \
+         runs these rules on each pair. They guard the job's state across the upgrade the operator performs after the \
+         merge. Findings are at the line that makes the change (a service spec line, or the `flinkform.yaml` line a \
+         value comes from, once for all services it changes; a deleted spec at its path in the base revision); \
+         severities and waivers are configured as for any rule. A waiver for a transition rule is about one change: \
+         it is not reported unused in runs without `--base`.\n\n",
+    );
+    s.push_str("| rule | default | summary |\n|---|---|---|\n");
+    for r in super::transition::registry() {
+        let m = r.meta();
+        s.push_str(&format!(
+            "| [`{}`](#{}) | {} | {} |\n",
+            m.name,
+            m.name,
+            m.severity.as_str(),
+            m.summary()
+        ));
+    }
+    for r in super::transition::registry() {
+        let m = r.meta();
+        s.push_str(&format!(
+            "\n## {}\n\nDefault severity: **{}**.\n\n",
+            m.name,
+            m.severity.as_str()
+        ));
+        for line in explain_text(m).lines() {
+            match line.strip_prefix("## ") {
+                Some(h) => {
+                    s.push_str("### ");
+                    s.push_str(h);
+                }
+                None => s.push_str(line),
+            }
+            s.push('\n');
+        }
+    }
     s
 }
 

@@ -38,6 +38,19 @@ pub fn find(name: &str) -> Option<&'static dyn Rule> {
     registry().iter().copied().find(|r| r.meta().name == name)
 }
 
+/// Every rule's metadata: the registry's, then the transition rules' (`check --base`).
+pub fn all_metas() -> impl Iterator<Item = &'static RuleMeta> {
+    registry()
+        .iter()
+        .map(|r| r.meta())
+        .chain(transition::registry().iter().map(|r| r.meta()))
+}
+
+/// A rule's metadata by name, transition rules included.
+pub fn find_meta(name: &str) -> Option<&'static RuleMeta> {
+    all_metas().find(|m| m.name == name)
+}
+
 /// Rules about the input itself, reported by the loading stages; their severity is not
 /// configurable.
 pub const CORE_RULES: [&str; 6] = [
