@@ -489,3 +489,59 @@ fn shallow_clone_says_so() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("shallow clone"), "{err}");
 }
+
+/// `job.restore` with a new nonce acknowledges the reset in that change; the next change with
+/// the same nonce is judged again.
+#[test]
+fn acknowledged_reset_passes_once() {
+    let base = ORDERS.replace(
+        "  environments:",
+        "  flinkConfiguration:\n    pipeline.max-parallelism: \"128\"\n  environments:",
+    );
+    let r = repo(&base);
+    let head = base.replace("\"128\"", "\"1024\"").replace(
+        "    parallelism: 4\n",
+        "    parallelism: 4\n    restore:\n      savepoint: s3://flink-prod/orders/savepoints/migrated\n      nonce: 1\n      reason: state rebuilt with max parallelism 1024\n",
+    );
+    write(r.path(), SPEC, &head);
+    commit(r.path());
+    let (code, got, json) = check(r.path(), "base");
+    assert_eq!((code, got), (0, vec![]), "{json}");
+    // Rendered for the operator: the savepoint and the nonce.
+    let out = flinkform()
+        .current_dir(r.path())
+        .args(["render"])
+        .output()
+        .expect("run");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let manifests = fs::read_to_string(r.path().join("rendered/prod-1/orders/manifests.yaml"))
+        .expect("rendered");
+    assert!(manifests.contains("initialSavepointPath: s3://flink-prod/orders/savepoints/migrated"));
+    assert!(
+        manifests.contains("savepointRedeployNonce: 1"),
+        "{manifests}"
+    );
+    // The next change, same nonce: judged again.
+    git(r.path(), &["tag", "-f", "base"]);
+    let next = head.replace("\"1024\"", "\"2048\"");
+    write(r.path(), SPEC, &next);
+    commit(r.path());
+    let (code, got, _) = check(r.path(), "base");
+    assert_eq!(
+        (code, got),
+        (
+            1,
+            vec![f(
+                SPEC,
+                line_of(&next, "2048"),
+                "max-parallelism-changed",
+                "error"
+            )]
+        )
+    );
+}

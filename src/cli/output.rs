@@ -94,14 +94,12 @@ fn analysis(args: &ReportArgs) -> &str {
 /// Every rule, as SARIF describes it.
 fn rule_infos() -> Vec<sarif::RuleInfo> {
     flinkform::policy::all_metas()
-        .map(|m| {
-            sarif::RuleInfo {
-                id: m.name.to_string(),
-                summary: m.summary(),
-                help: flinkform::policy::docs::explain_text(m),
-                level: m.severity,
-                security_severity: m.security_severity.map(str::to_string),
-            }
+        .map(|m| sarif::RuleInfo {
+            id: m.name.to_string(),
+            summary: m.summary(),
+            help: flinkform::policy::docs::explain_text(m),
+            level: m.severity,
+            security_severity: m.security_severity.map(str::to_string),
         })
         .collect()
 }

@@ -333,7 +333,19 @@ fn job(ctx: &Ctx<'_>) -> Node {
     if let Some(v) = &j.allow_non_restored_state {
         m.insert("allowNonRestoredState", Node::bool(v.value, v.origin));
     }
-    if let Some(v) = &j.initial_savepoint_path {
+    // `job.restore` names the savepoint and the nonce that makes the operator redeploy from it.
+    if let Some(r) = &j.restore {
+        put(
+            &mut m,
+            "initialSavepointPath",
+            r.savepoint.value.clone(),
+            r.savepoint.origin,
+        );
+        m.insert(
+            "savepointRedeployNonce",
+            Node::int(r.nonce.value, r.nonce.origin),
+        );
+    } else if let Some(v) = &j.initial_savepoint_path {
         put(&mut m, "initialSavepointPath", v.value.clone(), v.origin);
     }
     Node::map(m, Origin::NONE)

@@ -70,6 +70,17 @@ pub struct Job {
     pub state: Option<Sp<JobState>>,
     pub allow_non_restored_state: Option<Sp<bool>>,
     pub initial_savepoint_path: Option<Sp<String>>,
+    pub restore: Option<Restore>,
+}
+
+/// `job.restore`: redeploy the running job from a chosen savepoint, once per `nonce` (the
+/// operator's `savepointRedeployNonce`), with the reason for reviewers.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Restore {
+    pub savepoint: Sp<String>,
+    pub nonce: Sp<i64>,
+    pub reason: Sp<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]

@@ -48,6 +48,9 @@ impl TransitionRule for FlinkMajorUpgrade {
         if !keeps_state(&base.view) || !keeps_state(&head.view) {
             return;
         }
+        if super::acknowledged(base, head) {
+            return;
+        }
         let (Some(old), Some(new)) = (base.view.flink_version(), head.view.flink_version()) else {
             return;
         };

@@ -49,7 +49,7 @@ crate::declare_rule! {
     /// Keep the max parallelism a stateful job started with, and set it explicitly at the
     /// first deployment (a value that leaves room to scale, e.g. 720 or 1024). To change it,
     /// the state has to be rebuilt (start stateless, or migrate it with the State Processor
-    /// API); say so in the spec with `job.restore` (see the README).
+    /// API); say so in the spec with `job.restore` (docs/changes.md).
     ///
     /// A parallelism change within the max parallelism (e.g. 4 → 8 with no max parallelism
     /// set) does not fire.
@@ -77,6 +77,9 @@ impl TransitionRule for MaxParallelismChanged {
             return;
         };
         if !keeps_state(&base.view) || !keeps_state(&head.view) {
+            return;
+        }
+        if super::acknowledged(base, head) {
             return;
         }
         let parse = |s: Option<&str>| s.and_then(|s| s.parse::<i64>().ok());

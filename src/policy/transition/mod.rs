@@ -106,6 +106,20 @@ pub fn spec_origin(v: &FlinkView<'_>, path: &[&str]) -> Option<Origin> {
     v.spec(path).map(Node::any_origin)
 }
 
+/// Whether the change acknowledges a state reset: it sets a new `job.savepointRedeployNonce`
+/// (from the spec's `job.restore`), so the operator redeploys the job from the chosen
+/// savepoint, discarding its current state, and a person said so in this change. The next
+/// change, with the same nonce, is judged again.
+pub fn acknowledged(base: &Side<'_>, head: &Side<'_>) -> bool {
+    let nonce = |v: &FlinkView<'_>| {
+        v.spec(&["job", "savepointRedeployNonce"])
+            .filter(|n| !n.is_null())
+            .map(Node::without_origins)
+    };
+    let new = nonce(&head.view);
+    new.is_some() && new != nonce(&base.view)
+}
+
 /// `job.parallelism` as an integer.
 pub fn parallelism(v: &FlinkView<'_>) -> Option<i64> {
     v.spec(&["job", "parallelism"]).and_then(Node::as_i64)

@@ -27,7 +27,7 @@ crate::declare_rule! {
     ///
     /// ## Fix
     /// To restore a running job from a chosen savepoint, use `job.restore` with the savepoint
-    /// and a new nonce (see the README). For a service deployed for the first time (a new
+    /// and a new nonce (docs/changes.md). For a service deployed for the first time (a new
     /// service, or one renamed) `initialSavepointPath` works as is and this rule does not fire.
     pub struct SavepointPathIgnored { name: "savepoint-path-ignored", severity: Warning }
 }

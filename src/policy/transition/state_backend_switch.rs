@@ -62,6 +62,9 @@ impl TransitionRule for StateBackendSwitch {
         if !keeps_state(&base.view) || !keeps_state(&head.view) {
             return;
         }
+        if super::acknowledged(base, head) {
+            return;
+        }
         let old = value(&base.view, STATE_BACKEND_KEYS);
         let new = value(&head.view, STATE_BACKEND_KEYS);
         if kind(old) == kind(new) {

@@ -39,8 +39,9 @@ crate::declare_rule! {
     ///
     /// ## Fix
     /// Keep the storage where it is, or copy the snapshots over before the change. When
-    /// starting over is intended, acknowledge it with `job.restore` in the spec (see the
-    /// README), or waive the finding for this change in `flinkform.yaml`.
+    /// restoring from a chosen savepoint is intended, say so with `job.restore` in the spec
+    /// (a new nonce acknowledges this change only, docs/changes.md); to start from nothing,
+    /// waive the finding for this change in `flinkform.yaml`.
     pub struct StateStorageLost { name: "state-storage-lost", severity: Error }
 }
 
@@ -54,6 +55,9 @@ impl TransitionRule for StateStorageLost {
             return;
         };
         if !keeps_state(&base.view) {
+            return;
+        }
+        if super::acknowledged(base, head) {
             return;
         }
         let help = "keep the job's state where it is; if starting over is intended, acknowledge it with `job.restore` or a waiver";

@@ -28,7 +28,7 @@ crate::declare_rule! {
     /// To retire a service: stop it with a savepoint first (`job.state: suspended`, merged and
     /// applied on its own), then delete the spec, and waive this finding for the deleting
     /// change. To rename one: give the new service `job.initialSavepointPath` pointing at the
-    /// old job's last savepoint (`job.restore`, see the README), and waive this finding for
+    /// old job's last savepoint (docs/changes.md), and waive this finding for
     /// the old name. A new service, or one that was stateless, does not fire.
     pub struct StatefulServiceRemoved { name: "stateful-service-removed", severity: Error }
 }
