@@ -376,6 +376,50 @@ fn a_clean_pull_request_passes_with_a_summary_sarif_and_the_diff() {
     multitool_validates(&run);
 }
 
+/// A pull request that raises a stateful job's parallelism above the max parallelism its state
+/// was written with: valid as an end state, but the job cannot restore after the merge.
+fn outgrow_max_parallelism(platform: &Path) {
+    let spec = platform.join("services/fraud-detector/service.yaml");
+    let text = fs::read_to_string(&spec).expect("spec");
+    fs::write(
+        &spec,
+        text.replace("    parallelism: 8", "    parallelism: 200"),
+    )
+    .expect("write");
+    let out = flinkform(platform, &["render"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// With a base, the action's check judges the change itself: a transition finding fails it,
+/// annotated at the line that makes the change.
+#[test]
+fn the_check_judges_the_change_against_the_base() {
+    let action = action(Release::Verified);
+    let pr = pull_request(&example(), None, |_| {}, outgrow_max_parallelism);
+    let run = run_action(&action, &pr, &[]);
+    assert_eq!(run.conclusion, Outcome::Failure, "{}", run.log());
+    assert_eq!(run.step("check").outputs["status"], "1", "{}", run.log());
+    let hit = run
+        .annotations()
+        .into_iter()
+        .find(|a| {
+            a.title
+                .as_deref()
+                .is_some_and(|t| t.contains("max-parallelism-changed"))
+        })
+        .cloned()
+        .unwrap_or_else(|| panic!("no transition annotation: {:?}", run.annotations()));
+    assert_eq!(
+        (hit.kind.as_str(), hit.file.as_deref(), hit.line),
+        ("error", Some("services/fraud-detector/service.yaml"), Some(14)),
+        "{hit:?}"
+    );
+}
+
 fn break_lazy(platform: &Path) {
     let spec = platform.join("services/lazy/service.yaml");
     let text = fs::read_to_string(&spec).expect("spec");
