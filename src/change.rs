@@ -25,6 +25,20 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 /// (base files they point at are added there). `in_git` is the platform folder's path in its
 /// git repository (for the files the reports name). Nothing is found without a head platform.
 pub fn transitions(base: &Compilation, head: &mut Compilation, in_git: &str) -> Vec<Diagnostic> {
+    let found = by_service(base, head, in_git)
+        .into_iter()
+        .map(|(_, d)| d)
+        .collect();
+    merge_platform_lines(found, &head.workspace.sources)
+}
+
+/// The transition findings with the service each is about (for `diff`'s summary), one per
+/// service and cluster: not merged by platform-config line.
+pub fn by_service(
+    base: &Compilation,
+    head: &mut Compilation,
+    in_git: &str,
+) -> Vec<(String, Diagnostic)> {
     let Some(platform) = head.workspace.platform.clone() else {
         return Vec::new();
     };
@@ -118,12 +132,12 @@ pub fn transitions(base: &Compilation, head: &mut Compilation, in_git: &str) -> 
                     .or(pair.base.as_ref())
                     .map_or(Origin::NONE, |s| s.blame);
                 if let Some(d) = engine.judge(rule.meta(), f, pair.env, service, origin, &subject) {
-                    out.push(d);
+                    out.push((service.clone(), d));
                 }
             }
         }
     }
-    merge_platform_lines(out, &head.workspace.sources)
+    out
 }
 
 /// One finding per platform-config line: the same rule, line, severity and waiver for many

@@ -415,7 +415,11 @@ fn the_check_judges_the_change_against_the_base() {
         .unwrap_or_else(|| panic!("no transition annotation: {:?}", run.annotations()));
     assert_eq!(
         (hit.kind.as_str(), hit.file.as_deref(), hit.line),
-        ("error", Some("services/fraud-detector/service.yaml"), Some(14)),
+        (
+            "error",
+            Some("services/fraud-detector/service.yaml"),
+            Some(14)
+        ),
         "{hit:?}"
     );
 }

@@ -545,3 +545,53 @@ fn acknowledged_reset_passes_once() {
         )
     );
 }
+
+/// `diff --format markdown` (the action's job summary) leads with the state at risk, per job.
+#[test]
+fn diff_markdown_names_the_state_at_risk() {
+    let r = repo(ORDERS);
+    let head = ORDERS.replace("parallelism: 4", "parallelism: 200");
+    write(r.path(), SPEC, &head);
+    let out = flinkform()
+        .current_dir(r.path())
+        .args(["diff", "--base", "base", "--format", "markdown"])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(0));
+    let md = String::from_utf8_lossy(&out.stdout);
+    let lines: Vec<&str> = md.lines().collect();
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("⚠️ **1** change puts the state of a job at risk")),
+        "{md}"
+    );
+    assert!(
+        md.contains("| service | what happens to the job | state at risk | clusters | objects |"),
+        "{md}"
+    );
+    let row = lines
+        .iter()
+        .find(|l| l.starts_with("| `orders` |"))
+        .unwrap_or_else(|| panic!("{md}"));
+    assert!(
+        row.contains("max-parallelism-changed: the parallelism rises from 4 to 200"),
+        "{row}"
+    );
+    // A change that puts nothing at risk keeps the plain table.
+    write(
+        r.path(),
+        SPEC,
+        &ORDERS.replace("parallelism: 4", "parallelism: 8"),
+    );
+    let out = flinkform()
+        .current_dir(r.path())
+        .args(["diff", "--base", "base", "--format", "markdown"])
+        .output()
+        .expect("run");
+    let md = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        md.contains("| service | what happens to the job | clusters | objects |"),
+        "{md}"
+    );
+}

@@ -267,7 +267,7 @@ pub fn run(start: &Path, args: DiffArgs) -> Result<u8, Error> {
     };
     let head = compile(&root, &options);
     output::finish(&options.progress);
-    let head = head?;
+    let mut head = head?;
     // The copy of the base is outside the git repository: its Flux paths, and the paths the
     // report shows, must still start where the working tree's do.
     let in_git = flinkform::workspace::relative(&head.workspace.repo_root, &head.workspace.root)
@@ -310,11 +310,12 @@ pub fn run(start: &Path, args: DiffArgs) -> Result<u8, Error> {
     let diffs = diff::without_unrendered(diff::diff(base_rendered, &head.rendered), &sides);
     let text = match args.format {
         DiffFormat::Human => report::human(&diffs, &label, &sides),
-        DiffFormat::Markdown => report::markdown(
+        DiffFormat::Markdown => report::markdown_with_risks(
             &diffs,
             &label,
             &sides,
             flinkform::diag::markdown::STEP_SUMMARY_LIMIT,
+            &state_at_risk(base.as_ref(), &mut head, &in_git),
         ),
         DiffFormat::Json => report::json(&diffs, &label, &sides),
     };
@@ -328,4 +329,29 @@ pub fn run(start: &Path, args: DiffArgs) -> Result<u8, Error> {
             EXIT_CLEAN
         },
     )
+}
+
+/// Per service, the state its change puts at risk: the errors and warnings of the transition
+/// rules (`check --base`), as `rule: message`, waived ones marked. Empty without a base.
+fn state_at_risk(
+    base: Option<&flinkform::compile::Compilation>,
+    head: &mut flinkform::compile::Compilation,
+    in_git: &str,
+) -> std::collections::BTreeMap<String, Vec<String>> {
+    let mut out: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+    let Some(base) = base else {
+        return out;
+    };
+    for (service, d) in flinkform::change::by_service(base, head, in_git) {
+        if d.severity == flinkform::diag::Severity::Info {
+            continue;
+        }
+        let waived = if d.waived.is_some() { " (waived)" } else { "" };
+        let line = format!("{}: {}{waived}", d.rule, d.message);
+        let list = out.entry(service).or_default();
+        if !list.contains(&line) {
+            list.push(line);
+        }
+    }
+    out
 }

@@ -326,6 +326,18 @@ fn service_section(service: &str, items: &[&ObjectDiff], room: Option<usize>) ->
 
 /// The diff for a pull request, within `max_bytes`.
 pub fn markdown(diffs: &[ObjectDiff], base: &str, sides: &Sides, max_bytes: usize) -> String {
+    markdown_with_risks(diffs, base, sides, max_bytes, &BTreeMap::new())
+}
+
+/// [`markdown`], with the state each service's change puts at risk (the transition findings of
+/// `check --base`, per service: one line each, `rule: message`) in the table that leads it.
+pub fn markdown_with_risks(
+    diffs: &[ObjectDiff],
+    base: &str,
+    sides: &Sides,
+    max_bytes: usize,
+    risks: &BTreeMap<String, Vec<String>>,
+) -> String {
     let mut head = format!("## flinkform diff against {}\n\n", cell(base));
     markdown_errors(&mut head, "❌", "The working tree", &sides.head);
     markdown_errors(&mut head, "⚠️", "The base revision", &sides.base);
@@ -349,7 +361,21 @@ pub fn markdown(diffs: &[ObjectDiff], base: &str, sides: &Sides, max_bytes: usiz
     let services = by_service(diffs);
     let total = services.len();
     let mut rows = 0;
-    if doc.push("| service | what happens to the job | clusters | objects |\n|---|---|---|---|\n") {
+    if !risks.is_empty() {
+        let n = risks.len();
+        let _ = write!(
+            doc.text,
+            "⚠️ **{n}** {} the state of {} at risk: see the table, and `flinkform check --base` for where.\n\n",
+            if n == 1 { "change puts" } else { "changes put" },
+            if n == 1 { "a job" } else { "jobs" },
+        );
+    }
+    let header = if risks.is_empty() {
+        "| service | what happens to the job | clusters | objects |\n|---|---|---|---|\n"
+    } else {
+        "| service | what happens to the job | state at risk | clusters | objects |\n|---|---|---|---|---|\n"
+    };
+    if doc.push(header) {
         for (service, items) in &services {
             let impacts = service_impacts(items);
             let what = if impacts.is_empty() {
@@ -363,8 +389,17 @@ pub fn markdown(diffs: &[ObjectDiff], base: &str, sides: &Sides, max_bytes: usiz
             };
             let mut clusters: Vec<&str> = items.iter().map(|d| d.key.cluster.as_str()).collect();
             clusters.dedup();
+            let risk = if risks.is_empty() {
+                String::new()
+            } else {
+                let list = risks.get(*service).map_or_else(
+                    || "none found".to_string(),
+                    |l| l.iter().map(|r| cell(r)).collect::<Vec<_>>().join("<br>"),
+                );
+                format!(" {list} |")
+            };
             let row = format!(
-                "| `{}` | {} | {} | {} |\n",
+                "| `{}` | {} |{risk} {} | {} |\n",
                 code_span(service),
                 cell(&what),
                 cell(&clusters.join(", ")),
