@@ -595,3 +595,47 @@ fn diff_markdown_names_the_state_at_risk() {
         "{md}"
     );
 }
+
+/// `diff` follows the operator's SpecDiff: fields it ignores change nothing now, and a new
+/// `job.restore` nonce redeploys from the savepoint.
+#[test]
+fn diff_impacts_follow_the_operators_spec_diff() {
+    let impact = |dir: &Path| -> String {
+        let out = flinkform()
+            .current_dir(dir)
+            .args(["diff", "--base", "base", "--format", "json"])
+            .output()
+            .expect("run");
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+        json["changes"]
+            .as_array()
+            .and_then(|a| a.iter().find(|c| c["kind"] == "FlinkDeployment"))
+            .map(|c| c["impact"].as_str().unwrap_or("").to_string())
+            .unwrap_or_default()
+    };
+    let r = repo(ORDERS);
+    write(
+        r.path(),
+        SPEC,
+        &ORDERS.replace(
+            "    parallelism: 4\n",
+            "    parallelism: 4\n    initialSavepointPath: s3://x/sp\n",
+        ),
+    );
+    assert_eq!(impact(r.path()), "none");
+    write(
+        r.path(),
+        SPEC,
+        &ORDERS.replace(
+            "    parallelism: 4\n",
+            "    parallelism: 4\n    restore: { savepoint: s3://x/sp, nonce: 3, reason: replay }\n",
+        ),
+    );
+    assert_eq!(impact(r.path()), "redeploy-from-savepoint");
+    write(
+        r.path(),
+        SPEC,
+        &ORDERS.replace("orders.jar", "orders-2.jar"),
+    );
+    assert_eq!(impact(r.path()), "restart-savepoint");
+}

@@ -6,6 +6,14 @@
 //! * only metadata (labels, annotations) changed → **none**;
 //! * `job.state` running → suspended → **suspend** (how depends on the upgrade mode), and back
 //!   → **resume**;
+//! * only fields the operator's spec diff ignores changed (`job.upgradeMode`,
+//!   `job.initialSavepointPath`, `job.allowNonRestoredState`, the trigger nonces, and
+//!   `flinkConfiguration` keys under `kubernetes.operator`, `job.autoscaler`,
+//!   `parallelism.default`: `@SpecDiff(IGNORE)` in the operator's `AbstractFlinkSpec` and
+//!   `JobSpec`) → **none** until the next upgrade;
+//! * a new `job.savepointRedeployNonce` (`job.restore`) → **redeploy from savepoint**: the
+//!   operator cancels the job without a savepoint and restores the chosen one
+//!   (`DiffType.SAVEPOINT_REDEPLOY`);
 //! * only `job.parallelism` / `taskManager.replicas` changed → **rescale** (the operator
 //!   redeploys the job with its upgrade mode);
 //! * any other spec change → a **restart**, carried out with the new spec's upgrade mode:
@@ -56,6 +64,9 @@ pub enum Impact {
     Resume,
     NewJob,
     JobDeleted,
+    /// A new `savepointRedeployNonce` (`job.restore`): cancelled without a savepoint and
+    /// redeployed from the chosen savepoint.
+    RedeployFromSavepoint,
 }
 
 impl Impact {
@@ -74,6 +85,9 @@ impl Impact {
             Impact::Resume => "resume: the job is started again",
             Impact::NewJob => "new job: first deployment",
             Impact::JobDeleted => "job deleted: the job is cancelled and removed",
+            Impact::RedeployFromSavepoint => {
+                "redeploy from savepoint: cancelled, its current state discarded, restored from `job.restore`'s savepoint"
+            }
         }
     }
 
@@ -369,6 +383,19 @@ pub fn impact(before: Option<&Value>, after: Option<&Value>) -> (Impact, Option<
     // Which spec fields changed?
     let mut fields = Vec::new();
     compare(String::new(), bs, as_, &mut fields);
+    // The operator's SpecDiff (`AbstractFlinkSpec`, `JobSpec`; operator 1.13.0 to main): a new
+    // savepointRedeployNonce redeploys from initialSavepointPath; fields it ignores change
+    // nothing until the next upgrade (operator options apply live).
+    let nonce = |v| at(v, &["job", "savepointRedeployNonce"]).filter(|n| !n.is_null());
+    if nonce(as_).is_some() && nonce(as_) != nonce(bs) {
+        return (Impact::RedeployFromSavepoint, None);
+    }
+    if fields.iter().all(|f| ignored_by_operator(&f.path)) {
+        return (
+            Impact::None,
+            Some("the operator ignores this change until the job's next upgrade (operator options apply at once)".into()),
+        );
+    }
     let rescale_only = fields
         .iter()
         .all(|f| f.path == "job.parallelism" || f.path == "taskManager.replicas");
@@ -405,6 +432,37 @@ pub fn impact(before: Option<&Value>, after: Option<&Value>) -> (Impact, Option<
             Some(format!("upgrade mode changes from {old_mode} to stateless")),
         ),
     }
+}
+
+/// Whether the operator's spec diff ignores a change at this path (`@SpecDiff(IGNORE)` fields
+/// and the `flinkConfiguration` prefixes `kubernetes.operator`, `job.autoscaler` and
+/// `parallelism.default`).
+fn ignored_by_operator(path: &str) -> bool {
+    const FIELDS: [&str; 6] = [
+        "job.upgradeMode",
+        "job.initialSavepointPath",
+        "job.allowNonRestoredState",
+        "job.savepointTriggerNonce",
+        "job.checkpointTriggerNonce",
+        "job.autoscalerResetNonce",
+    ];
+    if FIELDS.contains(&path) {
+        return true;
+    }
+    let Some(key) = path
+        .strip_prefix("flinkConfiguration[\"")
+        .and_then(|k| k.strip_suffix("\"]"))
+        .or_else(|| path.strip_prefix("flinkConfiguration."))
+    else {
+        return false;
+    };
+    [
+        "kubernetes.operator",
+        "job.autoscaler",
+        "parallelism.default",
+    ]
+    .iter()
+    .any(|p| key.starts_with(p))
 }
 
 /// A readable path step: `.key`, `["dotted.key"]` or `[3]`.
