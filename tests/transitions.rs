@@ -639,3 +639,82 @@ fn diff_impacts_follow_the_operators_spec_diff() {
     );
     assert_eq!(impact(r.path()), "restart-savepoint");
 }
+
+/// A spec that did not render in the base is not compared: fixing it is not a new job, and a
+/// spec with errors is not a deleted one.
+#[test]
+fn a_base_that_did_not_render_is_not_compared() {
+    let broken = ORDERS.replace("parallelism: 4", "parallelism: [4");
+    let r = repo(&broken);
+    write(
+        r.path(),
+        SPEC,
+        &ORDERS.replace("parallelism: 4", "parallelism: 500"),
+    );
+    commit(r.path());
+    let (code, got, _) = check(r.path(), "base");
+    assert_eq!((code, got), (0, vec![]));
+    // A base platform config that does not load: nothing is compared, the end state is checked.
+    let r = repo(ORDERS);
+    write(r.path(), "flinkform.yaml", "spec: [\n");
+    commit(r.path());
+    git(r.path(), &["tag", "-f", "base"]);
+    write(r.path(), "flinkform.yaml", EXAMPLE_PLATFORM);
+    fs::remove_file(r.path().join(SPEC)).expect("rm");
+    commit(r.path());
+    let (code, got, _) = check(r.path(), "base");
+    assert_eq!((code, got), (0, vec![]));
+}
+
+#[test]
+fn a_rename_is_named_in_the_finding_at_the_old_path() {
+    let r = repo(ORDERS);
+    fs::remove_file(r.path().join(SPEC)).expect("rm");
+    write(
+        r.path(),
+        "services/orders-v2/service.yaml",
+        &ORDERS.replace("name: orders", "name: orders-v2"),
+    );
+    commit(r.path());
+    let (code, got, json) = check(r.path(), "base");
+    assert_eq!(
+        (code, got),
+        (
+            1,
+            vec![f(
+                SPEC,
+                line_of(ORDERS, "spec:"),
+                "stateful-service-removed",
+                "error"
+            )]
+        )
+    );
+    let text = json.to_string();
+    assert!(text.contains("renamed to `orders-v2`?"), "{text}");
+}
+
+/// Values that are not numbers, or at Flink's bounds, are findings or nothing: never a panic.
+#[test]
+fn odd_values_do_not_break_the_rules() {
+    let base = ORDERS.replace(
+        "  environments:",
+        "  flinkConfiguration:\n    pipeline.max-parallelism: lots\n  environments:",
+    );
+    let head = base
+        .replace("lots", "\"99999999999999999999\"")
+        .replace("parallelism: 4", "parallelism: 32768");
+    // Neither value is a number: both count as unset, and the derived bound applies.
+    let (code, got) = change(&base, &head);
+    assert_eq!(
+        (code, got),
+        (
+            1,
+            vec![f(
+                SPEC,
+                line_of(&head, "parallelism: 32768"),
+                "max-parallelism-changed",
+                "error"
+            )]
+        )
+    );
+}
