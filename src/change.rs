@@ -61,7 +61,7 @@ pub fn by_service(
     let before = deployments(base);
     let after = deployments(head);
     // Base objects and base spec origins, moved into the head's sources.
-    let mut remap = Remap::new(&base.workspace.sources);
+    let mut remap = Remap::new(&base.workspace.sources, &head.workspace.sources);
     let before: BTreeMap<(String, String), RenderedObject> = before
         .into_iter()
         .map(|(k, mut o)| {
@@ -69,23 +69,22 @@ pub fn by_service(
             (k, o)
         })
         .collect();
-    let blame = |c: &Compilation, service: &str| {
-        c.workspace
-            .services
-            .iter()
-            .find(|s| s.name.value == service)
-            .map(|s| s.blame())
-    };
+    let head_blames: BTreeMap<String, Origin> = head
+        .workspace
+        .services
+        .iter()
+        .map(|s| (s.name.value.clone(), s.blame()))
+        .collect();
     let mut base_blames: BTreeMap<String, Origin> = BTreeMap::new();
     for s in &base.workspace.services {
         let o = remap.origin(s.blame(), &mut head.workspace.sources);
         base_blames.insert(s.name.value.clone(), o);
     }
+    // Services new in the repository (not merely new on a cluster), per cluster.
+    let base_services: BTreeSet<&str> = before.keys().map(|(_, s)| s.as_str()).collect();
     let mut added: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for (cluster, service) in after.keys() {
-        if !before.keys().any(|(c, s)| c == cluster && s == service)
-            && !before.keys().any(|(_, s)| s == service)
-        {
+        if !base_services.contains(service.as_str()) {
             added
                 .entry(cluster.clone())
                 .or_default()
@@ -103,7 +102,7 @@ pub fn by_service(
         }
         let b = before.get(key);
         let h = after.get(key);
-        let head_blame = blame(head, service);
+        let head_blame = head_blames.get(service.as_str()).copied();
         let pair = Pair {
             base: b.map(|o| Side {
                 view: FlinkView::new(&o.node),
@@ -145,38 +144,44 @@ pub fn by_service(
 fn merge_platform_lines(diags: Vec<Diagnostic>, sources: &SourceMap) -> Vec<Diagnostic> {
     let mut out: Vec<Diagnostic> = Vec::new();
     let mut subjects: Vec<Vec<String>> = Vec::new();
+    let mut index: HashMap<(String, Span, crate::diag::Severity, bool), usize> = HashMap::new();
     for d in diags {
-        let in_platform = d
+        let key = d
             .primary
             .as_ref()
-            .is_some_and(|l| sources.path(l.span.file) == crate::spec::platform::FILE_NAME);
-        let same = |e: &Diagnostic| {
-            e.rule == d.rule
-                && e.severity == d.severity
-                && e.primary == d.primary
-                && e.waived.is_some() == d.waived.is_some()
-        };
-        match out.iter().position(|e| in_platform && same(e)) {
-            Some(i) => {
-                if let (Some(list), Some(s)) = (subjects.get_mut(i), d.subject.clone()) {
-                    list.push(s);
-                }
+            .filter(|l| sources.path(l.span.file) == crate::spec::platform::FILE_NAME)
+            .map(|l| (d.rule.clone(), l.span, d.severity, d.waived.is_some()));
+        if let Some(i) = key.as_ref().and_then(|k| index.get(k)) {
+            if let (Some(list), Some(s)) = (subjects.get_mut(*i), d.subject.clone()) {
+                list.push(s);
             }
-            None => {
-                subjects.push(d.subject.clone().into_iter().collect());
-                out.push(d);
-            }
+            continue;
         }
+        if let Some(k) = key {
+            index.insert(k, out.len());
+        }
+        subjects.push(d.subject.clone().into_iter().collect());
+        out.push(d);
     }
     for (d, list) in out.iter_mut().zip(subjects) {
         if list.len() > 1 {
-            d.subject = Some(format!("{} services: {}", list.len(), list.join(", ")));
-            d.message = format!(
-                "{} (for {} services: {})",
+            // Named up to a few: a platform line can change thousands of services.
+            const NAMED: usize = 5;
+            let mut names = list
+                .iter()
+                .take(NAMED)
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(", ");
+            if list.len() > NAMED {
+                names.push_str(&format!(" and {} more", list.len() - NAMED));
+            }
+            d.subject = Some(format!("{} services: {names}", list.len()));
+            d.message = crate::excerpt::bound(format!(
+                "{} (for {} services: {names})",
                 d.message,
-                list.len(),
-                list.join(", ")
-            );
+                list.len()
+            ));
         }
     }
     out
@@ -187,13 +192,16 @@ fn merge_platform_lines(diags: Vec<Diagnostic>, sources: &SourceMap) -> Vec<Diag
 struct Remap<'s> {
     from: &'s SourceMap,
     ids: HashMap<FileId, FileId>,
+    /// The head's files by path.
+    head: HashMap<String, FileId>,
 }
 
 impl<'s> Remap<'s> {
-    fn new(from: &'s SourceMap) -> Self {
+    fn new(from: &'s SourceMap, to: &SourceMap) -> Self {
         Remap {
             from,
             ids: HashMap::new(),
+            head: to.iter().map(|(id, f)| (f.path.clone(), id)).collect(),
         }
     }
 
@@ -202,10 +210,11 @@ impl<'s> Remap<'s> {
             return *new;
         }
         let file = self.from.get(id);
-        let same = to
-            .iter()
-            .find(|(_, f)| f.path == file.path && f.text == file.text)
-            .map(|(i, _)| i);
+        let same = self
+            .head
+            .get(&file.path)
+            .copied()
+            .filter(|i| to.get(*i).text == file.text);
         let new = same.unwrap_or_else(|| to.add(SourceFile::new(file.path.clone(), &file.text)));
         self.ids.insert(id, new);
         new
