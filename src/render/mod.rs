@@ -21,6 +21,7 @@
 //! Every file starts with a generated-file header naming its source; objects are one per YAML
 //! document, keys sorted.
 
+pub mod alerts;
 pub mod context;
 mod flink_deployment;
 mod flux;
@@ -28,6 +29,7 @@ mod kustomize;
 mod monitoring;
 mod network;
 pub mod pod_template;
+mod promql;
 pub mod quota;
 mod tenancy;
 
@@ -276,7 +278,8 @@ pub fn bundle(platform: &Platform, r: &Resolved, output: &str) -> Option<Bundle>
     let mut diagnostics = Vec::new();
     // Apply order: the namespace, then what lives in it and what the job runs as, then the
     // custom resources (their CRDs come with the operator, which the Flux Kustomization
-    // depends on), the FlinkDeployment before the PodMonitor that scrapes it.
+    // depends on), the FlinkDeployment before the PodMonitor that scrapes it and the
+    // PrometheusRule that alerts on what it scrapes (none for a suspended job).
     let nodes = [
         tenancy::namespace(&ctx),
         tenancy::service_account(&ctx, &mut diagnostics),
@@ -286,7 +289,9 @@ pub fn bundle(platform: &Platform, r: &Resolved, output: &str) -> Option<Bundle>
         network::build(&ctx),
         flink_deployment::build(&ctx, &mut diagnostics),
         monitoring::build(&ctx),
-    ];
+    ]
+    .into_iter()
+    .chain(alerts::build(&ctx, &mut diagnostics));
     let cluster: Arc<str> = Arc::from(r.cluster.value.as_str());
     let envname: Arc<str> = Arc::from(r.env.value.as_str());
     let service: Arc<str> = Arc::from(r.service.name.value.as_str());
@@ -300,7 +305,7 @@ pub fn bundle(platform: &Platform, r: &Resolved, output: &str) -> Option<Bundle>
             node,
         }
     };
-    let mut objects = Vec::with_capacity(nodes.len() + 1);
+    let mut objects = Vec::with_capacity(10);
     let manifests: Arc<str> = Arc::from(manifests_path(&cluster, &service));
     for node in nodes {
         objects.push(object(manifests.clone(), node));

@@ -4,6 +4,7 @@
 //! Structure is checked by the JSON Schemas first (`schema`), so the typed reads here only
 //! fail on a bug; they still report a diagnostic rather than panic.
 
+pub mod alerts;
 pub mod fields;
 pub mod platform;
 pub mod reserved;

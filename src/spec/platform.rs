@@ -4,7 +4,7 @@
 //! services `services/*/service.yaml`; output `rendered`; operator 1.15 in namespace
 //! `flink-operator`, installed by Flux Kustomization `flink-operator`; Flux namespace
 //! `flux-system`, source `GitRepository/flux-system`, interval `10m`, timeout `5m`; images from
-//! the official `flink` repository; monitoring namespace `monitoring`, port 9249; JVM DNS TTL at
+//! the official `flink` repository; monitoring namespace `monitoring`, port 9249, alerts on; JVM DNS TTL at
 //! most 0; environments named `prod` or `production` require HA and stateful upgrades.
 
 use super::read;
@@ -156,6 +156,10 @@ pub struct Monitoring {
     pub namespace: String,
     pub pod_monitor_labels: BTreeMap<String, String>,
     pub port: i64,
+    /// `monitoring.ruleLabels`: what the Prometheus operator's `ruleSelector` matches.
+    pub rule_labels: BTreeMap<String, String>,
+    /// `monitoring.alerts`: whether any PrometheusRule is rendered (default true).
+    pub alerts: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -308,6 +312,9 @@ struct RawMonitoring {
     #[serde(default)]
     pod_monitor_labels: BTreeMap<String, String>,
     port: Option<i64>,
+    #[serde(default)]
+    rule_labels: BTreeMap<String, String>,
+    alerts: Option<bool>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -483,6 +490,8 @@ impl Platform {
                     .unwrap_or_else(|| "monitoring".into()),
                 pod_monitor_labels: raw.monitoring.pod_monitor_labels,
                 port: raw.monitoring.port.unwrap_or(9249),
+                rule_labels: raw.monitoring.rule_labels,
+                alerts: raw.monitoring.alerts.unwrap_or(true),
             },
             dns_max_ttl: raw.dns.max_ttl.unwrap_or(Sp::made(0)),
             crds: raw.crds,
