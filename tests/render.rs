@@ -246,6 +246,7 @@ fn every_service_folder_builds_with_kustomize_in_apply_order() {
             "NetworkPolicy",
             "FlinkDeployment",
             "PodMonitor",
+            "PrometheusRule",
         ];
         // kustomize orders what it builds (legacy order: namespaces and quotas first,
         // custom resources last); the file itself is in apply order.

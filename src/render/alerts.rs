@@ -390,10 +390,10 @@ fn alert_rules(ctx: &Ctx<'_>, lag_record: Option<&str>, diags: &mut Vec<Diagnost
                 expr: format!(
                     "{record}{sel} > {records} and deriv({record}{sel}[{window}]) > 0"
                 ),
-                for_: None,
+                for_: Some(window.clone()),
                 summary: format!("Flink job {svc} is falling behind its Kafka source"),
                 description: format!(
-                    "{{{{ $value | humanize }}}} records of {svc}'s Kafka source are not read yet, more than {records}, and the backlog grew over the last {window}."
+                    "{{{{ $value | humanize }}}} records of {svc}'s Kafka source are not read yet, more than {records}, and the backlog has been growing for {window}."
                 ),
             });
         }

@@ -1,0 +1,579 @@
+//! The rendered PrometheusRules, through their real consumers: every rule file of the example
+//! passes `promtool check rules`, and `promtool test rules` runs each alert on synthetic Flink
+//! series: it fires when its condition holds long enough and stays quiet for a healthy job, a
+//! job in the middle of an upgrade, a job that does not checkpoint and a suspended one. The
+//! rules are taken from what `kubectl kustomize` builds of the service folder, as Flux does.
+
+mod common;
+
+use common::{copy_dir, example, flinkform, tools};
+use flinkform::source::{FileId, SourceFile};
+use flinkform::tree::Node;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// A copy of the example platform with `services/orders/service.yaml` as given, rendered.
+fn rendered_with(service: &str) -> tempfile::TempDir {
+    rendered_with_args(service, &[])
+}
+
+/// The same, with more arguments to `render`.
+fn rendered_with_args(service: &str, args: &[&str]) -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    copy_dir(&example(), tmp.path());
+    let dir = tmp.path().join("services/orders");
+    fs::create_dir_all(&dir).expect("mkdir");
+    fs::write(dir.join("service.yaml"), service).expect("write spec");
+    let out = flinkform()
+        .current_dir(tmp.path())
+        .arg("render")
+        .args(args)
+        .output()
+        .expect("run flinkform");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "render: {}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    tmp
+}
+
+/// The `orders` spec: Flink 1.20, the example's 60s checkpoint interval, `extra` appended to
+/// its `spec`, running in staging (and prod where `extra` says so).
+fn orders(extra: &str) -> String {
+    format!(
+        "apiVersion: flinkform/v1\n\
+         kind: FlinkService\n\
+         metadata: {{ name: orders, team: shop }}\n\
+         spec:\n  \
+           image: registry.acme.example/flink/orders:1.0.0-flink1.20\n  \
+           job: {{ jarURI: local:///opt/flink/usrlib/orders.jar, entryClass: com.acme.Orders, parallelism: 2 }}\n\
+         {extra}"
+    )
+}
+
+const STAGING: &str = "  environments:\n    staging: {}\n";
+
+/// The objects `kubectl kustomize` builds of a rendered service folder.
+fn built(folder: &Path) -> Vec<Node> {
+    let out = Command::new(tools::require(&tools::KUBECTL))
+        .arg("kustomize")
+        .arg(folder)
+        .output()
+        .expect("run kubectl");
+    assert!(
+        out.status.success(),
+        "{}: {}",
+        folder.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).expect("utf-8");
+    let file = SourceFile::new("built.yaml", &text);
+    flinkform::yaml::load_all(FileId(0), &file).expect("kustomize output parses")
+}
+
+fn kind(n: &Node) -> &str {
+    n.get("kind").and_then(Node::as_str).unwrap_or_default()
+}
+
+/// The PrometheusRule kustomize builds for `orders` on `cluster`, if any.
+fn prometheus_rule(repo: &Path, cluster: &str) -> Option<Node> {
+    built(&repo.join("rendered").join(cluster).join("orders"))
+        .into_iter()
+        .find(|n| kind(n) == "PrometheusRule")
+}
+
+/// The rule file the Prometheus operator writes for a PrometheusRule: its `spec` (`groups`).
+fn rule_file(rule: &Node) -> String {
+    flinkform::yaml::emit(rule.get("spec").expect("spec"))
+}
+
+/// `alert` (or `record`) of every rule, in order.
+fn rule_names(rule: &Node) -> Vec<String> {
+    let groups = rule
+        .path(&["spec", "groups"])
+        .and_then(Node::as_seq)
+        .expect("groups");
+    groups
+        .iter()
+        .flat_map(|g| g.get("rules").and_then(Node::as_seq).expect("rules").iter())
+        .map(|r| {
+            r.get("alert")
+                .or_else(|| r.get("record"))
+                .and_then(Node::as_str)
+                .expect("alert or record")
+                .to_string()
+        })
+        .collect()
+}
+
+/// Runs `promtool check rules` on a rule file.
+fn promtool_check(rules: &str) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("rules.yaml");
+    fs::write(&path, rules).expect("write rules");
+    let out = Command::new(tools::require(&tools::PROMTOOL))
+        .args(["check", "rules"])
+        .arg(&path)
+        .output()
+        .expect("run promtool");
+    assert!(
+        out.status.success(),
+        "promtool check rules:\n{}{}\n{rules}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// Runs `promtool test rules` with `tests` (the `tests:` list of a unit-test file) against a
+/// rule file; fails with promtool's report.
+fn promtool_test(rules: &str, tests: &str) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    fs::write(dir.path().join("rules.yaml"), rules).expect("write rules");
+    let test = format!("rule_files: [rules.yaml]\nevaluation_interval: 1m\ntests:\n{tests}");
+    let path: PathBuf = dir.path().join("test.yaml");
+    fs::write(&path, &test).expect("write test");
+    let out = Command::new(tools::require(&tools::PROMTOOL))
+        .args(["test", "rules"])
+        .arg(&path)
+        .output()
+        .expect("run promtool");
+    assert!(
+        out.status.success(),
+        "promtool test rules:\n{}{}\n--- rules ---\n{rules}\n--- test ---\n{test}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// The labels every alert of `orders` in staging carries (the example routes everything there
+/// to the team: `notifyLabels: { severity: warning, route: team }`).
+const STAGING_LABELS: &str = "namespace: orders, environment: staging, service: orders, team: shop, severity: warning, route: team";
+
+/// One `alert_rule_test` entry: `alert` at `at` fires once with `labels` and `annotations`
+/// (YAML flow-map bodies), or stays quiet when `fires` is `None`.
+fn expect(alert: &str, at: &str, fires: Option<(&str, &str)>) -> String {
+    let body = match fires {
+        None => "[]".to_string(),
+        Some((labels, annotations)) => format!(
+            "\n          - exp_labels: {{ {labels} }}\n            exp_annotations: {{ {annotations} }}"
+        ),
+    };
+    format!("      - eval_time: {at}\n        alertname: {alert}\n        exp_alerts: {body}\n")
+}
+
+/// A test case: `series` (`name{labels}`, values) over one-minute steps, then the expectations.
+fn case(series: &[(&str, &str)], expectations: &[String]) -> String {
+    let mut s = String::from("  - interval: 1m\n    input_series:\n");
+    for (name, values) in series {
+        s.push_str(&format!(
+            "      - series: '{name}'\n        values: '{values}'\n"
+        ));
+    }
+    s.push_str("    alert_rule_test:\n");
+    for e in expectations {
+        s.push_str(e);
+    }
+    s
+}
+
+fn runbook(alert: &str) -> String {
+    format!(
+        "runbook_url: \"https://github.com/flinkform/flinkform/blob/main/docs/alerts.md#{}\"",
+        alert.to_ascii_lowercase()
+    )
+}
+
+const ALL_ALERTS: [&str; 7] = [
+    "FlinkJobDown",
+    "FlinkJobNotRunning",
+    "FlinkCheckpointsNotCompleting",
+    "FlinkCheckpointsFailing",
+    "FlinkCheckpointDurationHigh",
+    "FlinkJobRestarting",
+    "FlinkConsumerLagGrowing",
+];
+
+const RUNNING: &str = "flink_jobmanager_job_runningTime{namespace=\"orders\"}";
+const COMPLETED: &str = "flink_jobmanager_job_numberOfCompletedCheckpoints{namespace=\"orders\"}";
+const FAILED: &str = "flink_jobmanager_job_numberOfFailedCheckpoints{namespace=\"orders\"}";
+const DURATION: &str = "flink_jobmanager_job_lastCheckpointDuration{namespace=\"orders\"}";
+const RESTARTS: &str = "flink_jobmanager_job_numRestarts{namespace=\"orders\"}";
+const PENDING_0: &str =
+    "flink_taskmanager_job_task_operator_pendingRecords{namespace=\"orders\",subtask_index=\"0\"}";
+const PENDING_1: &str =
+    "flink_taskmanager_job_task_operator_pendingRecords{namespace=\"orders\",subtask_index=\"1\"}";
+
+/// A healthy job's series for 60 minutes: running, a checkpoint a minute taking 1.5 s, no
+/// failure, no restart, a steady backlog of 1000 records.
+fn healthy() -> Vec<(&'static str, &'static str)> {
+    vec![
+        (RUNNING, "60000+60000x60"),
+        (COMPLETED, "0+1x60"),
+        (FAILED, "0x60"),
+        (DURATION, "1500x60"),
+        (RESTARTS, "0x60"),
+        (PENDING_0, "500x60"),
+        (PENDING_1, "500x60"),
+    ]
+}
+
+/// With these series replacing the healthy ones of the same names.
+fn healthy_but(over: &[(&'static str, &'static str)]) -> Vec<(&'static str, &'static str)> {
+    healthy()
+        .into_iter()
+        .filter(|(n, _)| !over.iter().any(|(o, _)| o == n))
+        .chain(over.iter().copied())
+        .collect()
+}
+
+fn quiet_everywhere(times: &[&str]) -> Vec<String> {
+    times
+        .iter()
+        .flat_map(|t| ALL_ALERTS.iter().map(move |a| expect(a, t, None)))
+        .collect()
+}
+
+fn kafka_job() -> (tempfile::TempDir, String) {
+    let repo = rendered_with(&orders(&format!("  sources: [kafka]\n{STAGING}")));
+    let rule = prometheus_rule(repo.path(), "staging-eu-1").expect("a PrometheusRule");
+    let rules = rule_file(&rule);
+    (repo, rules)
+}
+
+#[test]
+#[cfg_attr(missing_promtool, ignore = "needs promtool")]
+#[cfg_attr(missing_kubectl, ignore = "needs kubectl")]
+fn every_rendered_rule_file_of_the_example_passes_promtool_check() {
+    let rendered = example().join("rendered");
+    let mut checked = 0;
+    for entry in fs::read_dir(&rendered).expect("rendered") {
+        let cluster = entry.expect("entry").path();
+        if cluster.file_name().is_some_and(|n| n == "flux") || !cluster.is_dir() {
+            continue;
+        }
+        for service in fs::read_dir(&cluster).expect("cluster") {
+            let folder = service.expect("entry").path();
+            for rule in built(&folder)
+                .iter()
+                .filter(|n| kind(n) == "PrometheusRule")
+            {
+                promtool_check(&rule_file(rule));
+                checked += 1;
+            }
+        }
+    }
+    // 18 service folders in the example; every one runs and has alerts.
+    assert_eq!(checked, 18);
+}
+
+#[test]
+#[cfg_attr(missing_promtool, ignore = "needs promtool")]
+#[cfg_attr(missing_kubectl, ignore = "needs kubectl")]
+fn a_healthy_job_raises_no_alert() {
+    let (_repo, rules) = kafka_job();
+    promtool_check(&rules);
+    promtool_test(
+        &rules,
+        &case(&healthy(), &quiet_everywhere(&["10m", "30m", "60m"])),
+    );
+}
+
+#[test]
+#[cfg_attr(missing_promtool, ignore = "needs promtool")]
+#[cfg_attr(missing_kubectl, ignore = "needs kubectl")]
+fn each_alert_fires_when_its_condition_holds_long_enough() {
+    let (_repo, rules) = kafka_job();
+    let labels = STAGING_LABELS;
+    let mut tests = String::new();
+    // Metrics stop after 9 minutes: absent once the 5-minute lookback has passed (14m),
+    // firing 15 minutes later.
+    tests += &case(
+        &[(RUNNING, "60000+60000x9")],
+        &[
+            expect("FlinkJobDown", "25m", None),
+            expect(
+                "FlinkJobDown",
+                "30m",
+                Some((
+                    "namespace: orders, environment: staging, service: orders, team: shop, severity: warning, route: team",
+                    &format!(
+                        "summary: \"Flink job orders exports no metrics\", description: \"No job metrics of orders reached Prometheus for 15m: the job ended or failed, its JobManager is gone, or the scrape (PodMonitor) broke.\", {}",
+                        runbook("FlinkJobDown")
+                    ),
+                )),
+            ),
+        ],
+    );
+    // Created but never RUNNING.
+    tests += &case(
+        &[(RUNNING, "0x40")],
+        &[
+            expect("FlinkJobNotRunning", "10m", None),
+            expect(
+                "FlinkJobNotRunning",
+                "20m",
+                Some((
+                    labels,
+                    &format!(
+                        "summary: \"Flink job orders is not running\", description: \"The job of orders has not been in state RUNNING for 15m (it is created, restarting, failing or waiting for TaskManagers).\", {}",
+                        runbook("FlinkJobNotRunning")
+                    ),
+                )),
+            ),
+        ],
+    );
+    // Checkpoints stop completing after 10 minutes: 3 × 60s, at least 5m, without one.
+    tests += &case(
+        &healthy_but(&[(COMPLETED, "0+1x10 10x40")]),
+        &[
+            expect("FlinkCheckpointsNotCompleting", "12m", None),
+            expect(
+                "FlinkCheckpointsNotCompleting",
+                "20m",
+                Some((
+                    labels,
+                    &format!(
+                        "summary: \"Flink job orders completed no checkpoint in 5m\", description: \"The job of orders checkpoints every 1m but completed no checkpoint in the last 5m (3 intervals) while running: on a restart it would reprocess everything since its last checkpoint.\", {}",
+                        runbook("FlinkCheckpointsNotCompleting")
+                    ),
+                )),
+            ),
+        ],
+    );
+    // Every checkpoint fails from minute 10.
+    tests += &case(
+        &healthy_but(&[(FAILED, "0x10 1+1x40")]),
+        &[
+            expect("FlinkCheckpointsFailing", "10m", None),
+            expect(
+                "FlinkCheckpointsFailing",
+                "20m",
+                Some((
+                    labels,
+                    &format!(
+                        "summary: \"Flink job orders has failing checkpoints\", description: \"5 checkpoints of orders failed in the last 5m (alerting from 2).\", {}",
+                        runbook("FlinkCheckpointsFailing")
+                    ),
+                )),
+            ),
+        ],
+    );
+    // Checkpoints take 50 s of the 60 s interval from minute 10 (limit 80% = 48 s, for 5m).
+    tests += &case(
+        &healthy_but(&[(DURATION, "1500x10 50000x40")]),
+        &[
+            expect("FlinkCheckpointDurationHigh", "13m", None),
+            expect(
+                "FlinkCheckpointDurationHigh",
+                "20m",
+                Some((
+                    labels,
+                    &format!(
+                        "summary: \"Flink job orders's checkpoints take most of the interval\", description: \"The last checkpoint of orders took 50000 ms, more than 80% of its 1m interval, for 5m: checkpoints will soon run back to back or time out.\", {}",
+                        runbook("FlinkCheckpointDurationHigh")
+                    ),
+                )),
+            ),
+        ],
+    );
+    // A restart a minute from minute 10: more than 3 in 15 minutes.
+    tests += &case(
+        &healthy_but(&[(RESTARTS, "0x10 1+1x40")]),
+        &[
+            expect("FlinkJobRestarting", "12m", None),
+            expect(
+                "FlinkJobRestarting",
+                "20m",
+                Some((
+                    labels,
+                    &format!(
+                        "summary: \"Flink job orders is restarting\", description: \"The job of orders restarted 10 times in the last 15m (alerting above 3); Flink's default restart strategies retry forever, so a crash loop shows only here.\", {}",
+                        runbook("FlinkJobRestarting")
+                    ),
+                )),
+            ),
+        ],
+    );
+    // The backlog grows by 10000 records a minute past 100000.
+    tests += &case(
+        &healthy_but(&[(PENDING_0, "50000+5000x60"), (PENDING_1, "50000+5000x60")]),
+        &[
+            expect("FlinkConsumerLagGrowing", "10m", None),
+            expect(
+                "FlinkConsumerLagGrowing",
+                "20m",
+                Some((
+                    labels,
+                    &format!(
+                        "summary: \"Flink job orders is falling behind its Kafka source\", description: \"300k records of orders's Kafka source are not read yet, more than 100000, and the backlog has been growing for 15m.\", {}",
+                        runbook("FlinkConsumerLagGrowing")
+                    ),
+                )),
+            ),
+        ],
+    );
+    promtool_test(&rules, &tests);
+}
+
+#[test]
+#[cfg_attr(missing_promtool, ignore = "needs promtool")]
+#[cfg_attr(missing_kubectl, ignore = "needs kubectl")]
+fn a_large_but_steady_or_a_small_growing_backlog_is_quiet() {
+    let (_repo, rules) = kafka_job();
+    let mut tests = case(
+        &healthy_but(&[(PENDING_0, "200000x60"), (PENDING_1, "200000x60")]),
+        &[expect("FlinkConsumerLagGrowing", "30m", None)],
+    );
+    tests += &case(
+        &healthy_but(&[(PENDING_0, "10+10x60"), (PENDING_1, "10+10x60")]),
+        &[expect("FlinkConsumerLagGrowing", "30m", None)],
+    );
+    promtool_test(&rules, &tests);
+}
+
+/// An upgrade: the job runs 20 minutes, its pods are replaced (no metrics for 4 minutes), the
+/// new JobManager starts with every counter at zero, spends 2 minutes before RUNNING, then
+/// runs and checkpoints again. A JobManager failover resets `numRestarts` the same way.
+#[test]
+#[cfg_attr(missing_promtool, ignore = "needs promtool")]
+#[cfg_attr(missing_kubectl, ignore = "needs kubectl")]
+fn an_upgrade_raises_no_alert() {
+    let (_repo, rules) = kafka_job();
+    let series = [
+        (RUNNING, "60000+60000x19 _x4 0x1 60000+60000x40"),
+        (COMPLETED, "0+1x19 _x4 0x1 0+1x40"),
+        (FAILED, "0x19 _x4 0x42"),
+        (DURATION, "1500x19 _x4 -1x2 1500x40"),
+        (RESTARTS, "2x19 _x4 0x42"),
+        (PENDING_0, "500x19 _x4 500x42"),
+        (PENDING_1, "500x19 _x4 500x42"),
+    ];
+    promtool_test(
+        &rules,
+        &case(
+            &series,
+            &quiet_everywhere(&["22m", "25m", "28m", "32m", "40m", "60m"]),
+        ),
+    );
+}
+
+#[test]
+#[cfg_attr(missing_kubectl, ignore = "needs kubectl")]
+fn a_suspended_job_gets_no_alerts_and_keeps_its_other_objects() {
+    let repo = rendered_with(&orders(&format!("  sources: [kafka]\n{STAGING}")).replace(
+        "parallelism: 2 }",
+        "parallelism: 2, state: suspended, upgradeMode: savepoint }",
+    ));
+    let objects = built(&repo.path().join("rendered/staging-eu-1/orders"));
+    let kinds: Vec<&str> = objects.iter().map(kind).collect();
+    assert!(kinds.contains(&"FlinkDeployment"), "{kinds:?}");
+    assert!(kinds.contains(&"PodMonitor"), "{kinds:?}");
+    assert!(!kinds.contains(&"PrometheusRule"), "{kinds:?}");
+}
+
+/// A job without checkpointing has no checkpoint alert, so a counter that never moves is
+/// quiet; a `last-state` job without an interval checkpoints every 5 minutes (the operator's
+/// default), so its window is 15 minutes.
+#[test]
+#[cfg_attr(missing_promtool, ignore = "needs promtool")]
+#[cfg_attr(missing_kubectl, ignore = "needs kubectl")]
+fn checkpoint_alerts_follow_the_jobs_own_interval() {
+    // `checkpointing-enabled` reports the job (an error); render it anyway.
+    let repo = rendered_with_args(
+        &orders(&format!("  checkpointing: {{ interval: null }}\n{STAGING}")),
+        &["--fail-on", "never"],
+    );
+    let rule = prometheus_rule(repo.path(), "staging-eu-1").expect("a PrometheusRule");
+    assert_eq!(
+        rule_names(&rule),
+        ["FlinkJobDown", "FlinkJobNotRunning", "FlinkJobRestarting"]
+    );
+    promtool_test(
+        &rule_file(&rule),
+        &case(
+            &healthy_but(&[(COMPLETED, "0x60"), (FAILED, "0+1x60")]),
+            &quiet_everywhere(&["30m", "60m"]),
+        ),
+    );
+
+    let repo = rendered_with_args(
+        &orders(&format!("  checkpointing: {{ interval: null }}\n{STAGING}")).replace(
+            "parallelism: 2 }",
+            "parallelism: 2, upgradeMode: last-state }",
+        ),
+        &["--fail-on", "never"],
+    );
+    let rule = prometheus_rule(repo.path(), "staging-eu-1").expect("a PrometheusRule");
+    let rules = rule_file(&rule);
+    assert!(
+        rules.contains("numberOfCompletedCheckpoints{namespace=\"orders\"}[15m]"),
+        "{rules}"
+    );
+    // A checkpoint every 5 minutes is healthy; none for 15 minutes is not.
+    promtool_test(
+        &rules,
+        &case(
+            &healthy_but(&[(COMPLETED, "0+1x30 30x30")]),
+            &[
+                expect("FlinkCheckpointsNotCompleting", "30m", None),
+                expect(
+                    "FlinkCheckpointsNotCompleting",
+                    "50m",
+                    Some((
+                        STAGING_LABELS,
+                        &format!(
+                            "summary: \"Flink job orders completed no checkpoint in 15m\", description: \"The job of orders checkpoints every 5m but completed no checkpoint in the last 15m (3 intervals) while running: on a restart it would reprocess everything since its last checkpoint.\", {}",
+                            runbook("FlinkCheckpointsNotCompleting")
+                        ),
+                    )),
+                ),
+            ],
+        ),
+    );
+}
+
+/// In prod (an environment that requires HA) the down alerts page, with the default page
+/// labels; the example's notify labels stay on the others.
+#[test]
+#[cfg_attr(missing_promtool, ignore = "needs promtool")]
+#[cfg_attr(missing_kubectl, ignore = "needs kubectl")]
+fn production_pages_on_a_job_that_is_down() {
+    let repo = rendered_with(&orders(
+        "  environments:\n    prod: { clusters: [prod-eu-1], highAvailability: true }\n",
+    ));
+    let rule = prometheus_rule(repo.path(), "prod-eu-1").expect("a PrometheusRule");
+    promtool_test(
+        &rule_file(&rule),
+        &case(
+            &healthy_but(&[(RUNNING, "0x40"), (RESTARTS, "0x10 1+1x40")]),
+            &[
+                expect(
+                    "FlinkJobNotRunning",
+                    "20m",
+                    Some((
+                        "namespace: orders, environment: prod, service: orders, team: shop, severity: critical",
+                        &format!(
+                            "summary: \"Flink job orders is not running\", description: \"The job of orders has not been in state RUNNING for 15m (it is created, restarting, failing or waiting for TaskManagers).\", {}",
+                            runbook("FlinkJobNotRunning")
+                        ),
+                    )),
+                ),
+                expect(
+                    "FlinkJobRestarting",
+                    "20m",
+                    Some((
+                        "namespace: orders, environment: prod, service: orders, team: shop, severity: warning, route: team",
+                        &format!(
+                            "summary: \"Flink job orders is restarting\", description: \"The job of orders restarted 10 times in the last 15m (alerting above 3); Flink's default restart strategies retry forever, so a crash loop shows only here.\", {}",
+                            runbook("FlinkJobRestarting")
+                        ),
+                    )),
+                ),
+            ],
+        ),
+    );
+}
