@@ -577,3 +577,364 @@ fn production_pages_on_a_job_that_is_down() {
         ),
     );
 }
+
+/// Values from specs stay text: a label value that tries to close the selector, run a
+/// template or a Flux substitution, or span lines reaches Alertmanager exactly as written.
+#[test]
+#[cfg_attr(missing_promtool, ignore = "needs promtool")]
+#[cfg_attr(missing_kubectl, ignore = "needs kubectl")]
+fn label_values_from_specs_are_text_not_code() {
+    let hostile = r#"x\"}) or vector(1) # {{ .Labels }} ${HOME}\nsecond line"#;
+    let repo = rendered_with(&orders(&format!(
+        "  alerts:\n    labels: {{ note: \"{hostile}\" }}\n    route: {{ FlinkJobRestarting: off, FlinkCheckpointDurationHigh: off }}\n{STAGING}"
+    )));
+    let rule = prometheus_rule(repo.path(), "staging-eu-1").expect("a PrometheusRule");
+    // The Flux substitution is off for this object, as for any object holding `${`.
+    assert_eq!(
+        rule.path(&[
+            "metadata",
+            "annotations",
+            "kustomize.toolkit.fluxcd.io/substitute"
+        ])
+        .and_then(Node::as_str),
+        Some("disabled")
+    );
+    let names = rule_names(&rule);
+    assert!(
+        !names.iter().any(|n| n == "FlinkJobRestarting"),
+        "{names:?}"
+    );
+    assert!(
+        !names.iter().any(|n| n == "FlinkCheckpointDurationHigh"),
+        "{names:?}"
+    );
+    let rules = rule_file(&rule);
+    promtool_check(&rules);
+    promtool_test(
+        &rules,
+        &case(
+            &[(RUNNING, "0x40")],
+            &[expect(
+                "FlinkJobNotRunning",
+                "20m",
+                Some((
+                    &format!("{STAGING_LABELS}, note: \"{hostile}\""),
+                    &format!(
+                        "summary: \"Flink job orders is not running\", description: \"The job of orders has not been in state RUNNING for 15m (it is created, restarting, failing or waiting for TaskManagers).\", {}",
+                        runbook("FlinkJobNotRunning")
+                    ),
+                )),
+            )],
+        ),
+    );
+}
+
+/// The runbook link is a template of flinkform's placeholders only; anything else in braces
+/// (a Go template) is a finding at the value, and nothing is rendered.
+#[test]
+fn a_runbook_link_with_an_unknown_placeholder_is_a_finding_at_its_line() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    copy_dir(&example(), tmp.path());
+    let dir = tmp.path().join("services/orders");
+    fs::create_dir_all(&dir).expect("mkdir");
+    fs::write(
+        dir.join("service.yaml"),
+        orders(&format!(
+            "  alerts:\n    runbookUrl: \"https://wiki.example/{{alert}}?q={{{{.Labels}}}}\"\n{STAGING}"
+        )),
+    )
+    .expect("write");
+    let (code, stdout, _) = common::run(tmp.path(), &["render", "--format", "json"]);
+    assert_eq!(code, 1, "{stdout}");
+    let json: serde_json::Value = serde_json::from_str(&stdout).expect("json");
+    let found = json["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .find(|d| {
+            d["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("unknown placeholder `{{.Labels}`"))
+        })
+        .unwrap_or_else(|| panic!("no placeholder finding: {stdout}"));
+    assert_eq!(found["file"], "services/orders/service.yaml", "{found}");
+    assert_eq!(found["line"], 8, "{found}");
+    assert!(
+        found["help"]
+            .as_str()
+            .is_some_and(|h| h.contains("{alert}, {service}, {team}, {env} and {cluster}")),
+        "{found}"
+    );
+    assert!(!tmp.path().join("rendered/staging-eu-1/orders").exists());
+}
+
+/// Windows Prometheus cannot hold (64-bit nanoseconds) are findings at the value that makes
+/// them, never a wrapped or zero duration.
+#[test]
+fn windows_longer_than_prometheus_holds_are_findings_at_the_value() {
+    for (extra, line, what) in [
+        (
+            "  checkpointing: { interval: 200000000h }\n",
+            7,
+            "checkpoint alert window",
+        ),
+        (
+            "  alerts: { for: 99999999999h }\n",
+            7,
+            "`alerts.for` duration",
+        ),
+        (
+            "  alerts: { restartWindow: 9999999999999999999999h }\n",
+            7,
+            "`alerts.restartWindow` duration",
+        ),
+    ] {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        copy_dir(&example(), tmp.path());
+        let dir = tmp.path().join("services/orders");
+        fs::create_dir_all(&dir).expect("mkdir");
+        fs::write(
+            dir.join("service.yaml"),
+            orders(&format!("{extra}{STAGING}")),
+        )
+        .expect("write");
+        let (code, stdout, _) = common::run(tmp.path(), &["render", "--format", "json"]);
+        assert_eq!(code, 1, "{extra}: {stdout}");
+        let json: serde_json::Value = serde_json::from_str(&stdout).expect("json");
+        let diags = json["diagnostics"].as_array().expect("diagnostics");
+        let found = diags
+            .iter()
+            .find(|d| d["message"].as_str().is_some_and(|m| m.contains(what)))
+            .unwrap_or_else(|| panic!("{extra}: no finding about the {what}: {stdout}"));
+        assert_eq!(found["file"], "services/orders/service.yaml", "{found}");
+        assert_eq!(found["line"], line, "{extra}: {found}");
+        assert!(
+            found["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("longer than Prometheus can hold")),
+            "{found}"
+        );
+    }
+}
+
+/// Alert label names are Prometheus label names, and flinkform's own are not for the spec to
+/// set: the schema says so at the key.
+#[test]
+fn alert_label_names_must_be_prometheus_names_and_not_flinkforms() {
+    for (labels, bad) in [
+        ("{ app.kubernetes.io/team: x }", "app.kubernetes.io/team"),
+        ("{ team: other }", "team"),
+        ("{ __name__: x }", "__name__"),
+        ("{ 1st: x }", "1st"),
+    ] {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        copy_dir(&example(), tmp.path());
+        let dir = tmp.path().join("services/orders");
+        fs::create_dir_all(&dir).expect("mkdir");
+        fs::write(
+            dir.join("service.yaml"),
+            orders(&format!("  alerts:\n    labels: {labels}\n{STAGING}")),
+        )
+        .expect("write");
+        let (code, stdout, _) = common::run(tmp.path(), &["check", "--format", "json"]);
+        assert_eq!(code, 1, "{labels}: {stdout}");
+        let json: serde_json::Value = serde_json::from_str(&stdout).expect("json");
+        let diags = json["diagnostics"].as_array().expect("diagnostics");
+        assert!(
+            diags.iter().any(|d| d["rule"] == "schema"
+                && d["file"] == "services/orders/service.yaml"
+                && d["line"] == 8),
+            "{labels} ({bad}): {stdout}"
+        );
+    }
+}
+
+/// `flinkform explain <alert>` prints the alert's section of docs/alerts.md: one text, two
+/// readers.
+#[test]
+fn explain_prints_each_alerts_section_of_the_docs() {
+    use flinkform::render::alerts::ALERTS;
+    let docs = fs::read_to_string(common::manifest_dir().join("docs/alerts.md")).expect("docs");
+    assert_eq!(ALERTS.len(), ALL_ALERTS.len());
+    for alert in ALERTS {
+        let section = format!("### {}\n\n{}\n", alert.name(), alert.explain());
+        assert!(docs.contains(&section), "docs/alerts.md lacks:\n{section}");
+        let out = flinkform()
+            .args(["explain", &alert.name().to_ascii_lowercase()])
+            .output()
+            .expect("run");
+        assert_eq!(out.status.code(), Some(0));
+        let text = String::from_utf8(out.stdout).expect("utf-8");
+        assert_eq!(
+            text,
+            format!(
+                "{} (alert)\n\n{}\n\nhttps://github.com/flinkform/flinkform/blob/main/docs/alerts.md#{}\n",
+                alert.name(),
+                alert.explain(),
+                alert.name().to_ascii_lowercase()
+            )
+        );
+    }
+}
+
+/// The shape of the Prometheus operator's `PrometheusRule` CRD (v0.82,
+/// `example/prometheus-operator-crd/monitoring.coreos.com_prometheusrules.yaml`): `spec.groups`
+/// of named groups (names unique: `x-kubernetes-list-type: map`) whose rules have an `expr` and
+/// one of `alert` or `record`, `for` in its duration pattern, string maps for labels and
+/// annotations, and no field it does not define. The CRD is not bundled with flinkform, so
+/// this checks its fields here; Prometheus's own rules (names, labels) are checked beside.
+#[test]
+#[cfg_attr(missing_kubectl, ignore = "needs kubectl")]
+fn every_rendered_prometheus_rule_has_the_operators_shape() {
+    fn keys(n: &Node) -> Vec<String> {
+        n.as_map()
+            .expect("a mapping")
+            .iter()
+            .map(|e| e.key.clone())
+            .collect()
+    }
+    fn string_map(n: &Node, what: &str, names: fn(&str) -> bool) {
+        for e in n
+            .as_map()
+            .unwrap_or_else(|| panic!("{what} is a mapping"))
+            .iter()
+        {
+            assert!(e.value.as_str().is_some(), "{what}.{} is a string", e.key);
+            assert!(
+                names(&e.key),
+                "{what}: `{}` is not a Prometheus label name",
+                e.key
+            );
+        }
+    }
+    fn label_name(s: &str) -> bool {
+        let mut c = s.chars();
+        c.next()
+            .is_some_and(|f| f.is_ascii_alphabetic() || f == '_')
+            && c.all(|x| x.is_ascii_alphanumeric() || x == '_')
+            && !s.starts_with("__")
+    }
+    fn metric_name(s: &str) -> bool {
+        let mut c = s.chars();
+        c.next()
+            .is_some_and(|f| f.is_ascii_alphabetic() || f == '_' || f == ':')
+            && c.all(|x| x.is_ascii_alphanumeric() || x == '_' || x == ':')
+    }
+    // The CRD's duration pattern, `^(0|(([0-9]+)y)?(([0-9]+)w)?…(([0-9]+)ms)?)$`.
+    fn crd_duration(s: &str) -> bool {
+        if s == "0" {
+            return true;
+        }
+        let mut rest = s;
+        let mut units = ["y", "w", "d", "h", "m", "s", "ms"].iter();
+        while !rest.is_empty() {
+            let digits = rest
+                .find(|c: char| !c.is_ascii_digit())
+                .unwrap_or(rest.len());
+            if digits == 0 {
+                return false;
+            }
+            let tail = &rest[digits..];
+            let Some(unit) =
+                units.find(|u| tail.starts_with(**u) && !(**u == "m" && tail.starts_with("ms")))
+            else {
+                return false;
+            };
+            rest = &tail[unit.len()..];
+        }
+        true
+    }
+    assert!(crd_duration("15m") && crd_duration("1500ms") && crd_duration("2d"));
+    assert!(!crd_duration("1.5m") && !crd_duration("m") && !crd_duration("5m1h"));
+
+    let rendered = example().join("rendered");
+    let mut seen = 0;
+    for entry in fs::read_dir(&rendered).expect("rendered") {
+        let cluster = entry.expect("entry").path();
+        if cluster.file_name().is_some_and(|n| n == "flux") || !cluster.is_dir() {
+            continue;
+        }
+        for service in fs::read_dir(&cluster).expect("cluster") {
+            let folder = service.expect("entry").path();
+            for rule in built(&folder)
+                .iter()
+                .filter(|n| kind(n) == "PrometheusRule")
+            {
+                seen += 1;
+                assert_eq!(
+                    rule.get("apiVersion").and_then(Node::as_str),
+                    Some("monitoring.coreos.com/v1")
+                );
+                assert_eq!(keys(rule), ["apiVersion", "kind", "metadata", "spec"]);
+                let spec = rule.get("spec").expect("spec (required)");
+                assert_eq!(keys(spec), ["groups"]);
+                let groups = spec.get("groups").and_then(Node::as_seq).expect("groups");
+                let mut names = std::collections::BTreeSet::new();
+                for g in groups {
+                    for k in keys(g) {
+                        assert!(
+                            [
+                                "interval",
+                                "labels",
+                                "limit",
+                                "name",
+                                "partial_response_strategy",
+                                "query_offset",
+                                "rules"
+                            ]
+                            .contains(&k.as_str()),
+                            "group field {k}"
+                        );
+                    }
+                    let name = g
+                        .get("name")
+                        .and_then(Node::as_str)
+                        .expect("name (required)");
+                    assert!(!name.is_empty() && names.insert(name.to_string()));
+                    for r in g.get("rules").and_then(Node::as_seq).expect("rules") {
+                        for k in keys(r) {
+                            assert!(
+                                [
+                                    "alert",
+                                    "annotations",
+                                    "expr",
+                                    "for",
+                                    "keep_firing_for",
+                                    "labels",
+                                    "record"
+                                ]
+                                .contains(&k.as_str()),
+                                "rule field {k}"
+                            );
+                        }
+                        assert!(r.get("expr").and_then(Node::as_str).is_some(), "expr");
+                        match (
+                            r.get("alert").and_then(Node::as_str),
+                            r.get("record").and_then(Node::as_str),
+                        ) {
+                            (Some(a), None) => {
+                                assert!(ALL_ALERTS.contains(&a), "{a}");
+                                string_map(r.get("labels").expect("labels"), "labels", label_name);
+                                string_map(
+                                    r.get("annotations").expect("annotations"),
+                                    "annotations",
+                                    label_name,
+                                );
+                            }
+                            (None, Some(record)) => {
+                                assert!(metric_name(record), "{record}");
+                                assert!(r.get("for").is_none() && r.get("labels").is_none());
+                            }
+                            other => panic!("one of alert and record: {other:?}"),
+                        }
+                        if let Some(f) = r.get("for") {
+                            let f = f.as_str().expect("for is a string");
+                            assert!(crd_duration(f), "for: {f}");
+                        }
+                    }
+                }
+            }
+        }
+    }
+    assert_eq!(seen, 18);
+}

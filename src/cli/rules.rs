@@ -26,7 +26,7 @@ pub enum RulesFormat {
 
 #[derive(clap::Args, Debug)]
 pub struct ExplainArgs {
-    /// The rule's name, e.g. memory-matches-limit.
+    /// The rule's name, e.g. memory-matches-limit, or an alert's, e.g. FlinkJobDown.
     pub rule: String,
 }
 
@@ -80,8 +80,21 @@ pub fn explain(args: ExplainArgs) -> Result<u8, Error> {
             ))?;
             Ok(EXIT_CLEAN)
         }
+        None if let Some(alert) = flinkform::render::alerts::Alert::find(&args.rule) => {
+            write(&format!(
+                "{} (alert)\n\n{}\n\n{}#{}\n",
+                alert.name(),
+                alert.explain(),
+                flinkform::render::alerts::DOCS_URL,
+                alert.name().to_ascii_lowercase()
+            ))?;
+            Ok(EXIT_CLEAN)
+        }
         None => {
-            let names = policy::registry().iter().map(|r| r.meta().name);
+            let names = policy::registry()
+                .iter()
+                .map(|r| r.meta().name)
+                .chain(flinkform::render::alerts::ALERTS.iter().map(|a| a.name()));
             let hint = flinkform::suggest::did_you_mean(&args.rule, names)
                 .map(|s| format!("; did you mean `{s}`?"))
                 .unwrap_or_default();

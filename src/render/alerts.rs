@@ -69,6 +69,79 @@ impl Alert {
         }
     }
 
+    /// The alert by name (as `explain` takes it; case-insensitive).
+    pub fn find(name: &str) -> Option<Alert> {
+        ALERTS
+            .into_iter()
+            .find(|a| a.name().eq_ignore_ascii_case(name))
+    }
+
+    /// What the alert means, the metrics behind it and why it is built the way it is: the
+    /// text of `flinkform explain <alert>` and of its section in docs/alerts.md (a test keeps
+    /// the two the same).
+    pub fn explain(self) -> &'static str {
+        match self {
+            Alert::JobDown => {
+                "\
+The job exports no metrics: `absent(flink_jobmanager_job_runningTime{namespace=\"<service>\"})`
+for `alerts.for` (default 15m). Flink registers the job's metrics while the job exists and drops
+them when it ends (finished, failed, cancelled), and they vanish too when the JobManager pod is
+gone or Prometheus no longer scrapes it (PodMonitor not selected, NetworkPolicy, reporter off).
+`alerts.for` outlasts an upgrade or a blue/green switch, which replace the pods for a few
+minutes. Pages by default in environments that require HA (production), otherwise notifies."
+            }
+            Alert::JobNotRunning => {
+                "\
+The job exists but is not RUNNING: `flink_jobmanager_job_runningTime` (milliseconds in RUNNING,
+0 in any other state; `uptime` before Flink 1.15) is 0 for `alerts.for` (default 15m): stuck in
+CREATED or INITIALIZING waiting for TaskManagers or slots, or RESTARTING/FAILING for that long.
+Pages by default in environments that require HA (production), otherwise notifies."
+            }
+            Alert::CheckpointsNotCompleting => {
+                "\
+No checkpoint completed for `alerts.missedCheckpoints` (default 3) of the job's own checkpoint
+intervals (at least 5 minutes, so that a one-minute scrape gives the rate enough samples):
+`increase(flink_jobmanager_job_numberOfCompletedCheckpoints[window]) == 0`, only while the job
+has been RUNNING for the whole window (the counter restarts at 0 with every JobManager, so an
+upgrade or a restart does not fire it). The interval is the job's `execution.checkpointing.interval`
+(the configuration wins over `checkpointing.interval`, as in the FlinkDeployment), the
+operator's 5 minutes for a `last-state` job that sets none, and `interval-during-backlog` where
+that is longer. A job that does not checkpoint has no checkpoint alerts. Notifies the team."
+            }
+            Alert::CheckpointsFailing => {
+                "\
+At least `alerts.failedCheckpoints` (default 2) checkpoints failed within the same window:
+`increase(flink_jobmanager_job_numberOfFailedCheckpoints[window])`. A failure now and then is
+normal (a timeout under a spike); failures in a row leave the job without a recent restore point
+and, past `execution.checkpointing.tolerable-failed-checkpoints`, fail it. Notifies the team."
+            }
+            Alert::CheckpointDurationHigh => {
+                "\
+The last checkpoint took more than `alerts.checkpointDurationPercent` (default 80) percent of the
+checkpoint interval, for the whole window: `flink_jobmanager_job_lastCheckpointDuration` (ms;
+-1 before the first checkpoint, which never fires). Checkpoints that take nearly the interval
+soon run back to back and then time out. Notifies the team."
+            }
+            Alert::JobRestarting => {
+                "\
+The job restarted more than `alerts.restarts` (default 3) times within `alerts.restartWindow`
+(default 15m): `increase(flink_jobmanager_job_numRestarts[window])`. Flink's default restart
+strategies (fixed-delay, from 1.19 exponential-delay) retry forever, so a crash loop shows only
+here. The gauge restarts at 0 with a new JobManager; `increase` takes that as a reset, so an
+upgrade does not fire it. Notifies the team."
+            }
+            Alert::ConsumerLagGrowing => {
+                "\
+Only for a job that declares `sources: [kafka]`. The records its Kafka source has not read yet
+exceed `alerts.lagRecords` (default 100000) and have kept growing for `alerts.lagFor` (default
+15m): the recording rule `namespace:flink_taskmanager_job_task_operator_pendingRecords:sum` sums
+the source's standard FLIP-33 `pendingRecords` over its subtasks (Flink 1.14+; before, the Kafka
+client's `records_lag_max`, with `max`), and the alert takes `deriv` over `lagFor`. The metric
+appears only once the source has read from a partition. Notifies the team."
+            }
+        }
+    }
+
     /// Whether the alert pages by default (where the environment pages at all): a job that is
     /// down or not running. The others tell the owning team.
     fn pages(self) -> bool {
@@ -211,14 +284,18 @@ fn lag_recording(ctx: &Ctx<'_>) -> Option<(String, String)> {
     ))
 }
 
-/// A spec duration of the `alerts` field, or its default, in milliseconds.
+/// A spec duration of the `alerts` field, or its default, in milliseconds. One too long for
+/// Flink is too long for Prometheus as well: `u128::MAX`, which the caller reports.
 fn setting_ms(value: &Option<Sp<String>>, default: &str) -> (u128, Origin) {
     let (text, origin) = value
         .as_ref()
         .map_or((default, Origin::NONE), |v| (v.value.as_str(), v.origin));
-    let ms = crate::limits::spec_duration_ms(text)
-        .and_then(Result::ok)
-        .unwrap_or(0);
+    let ms = match crate::limits::spec_duration_ms(text) {
+        Some(Ok(ms)) => ms,
+        Some(Err(_)) => u128::MAX,
+        // Not a spec duration: the schema has reported it already.
+        None => 0,
+    };
     (ms, origin)
 }
 
@@ -258,10 +335,15 @@ fn checkpoint_interval(ctx: &Ctx<'_>) -> Option<(u128, Origin)> {
 }
 
 fn too_long(what: &str, ms: u128, origin: Origin) -> Diagnostic {
+    let shown = if ms == u128::MAX {
+        String::new()
+    } else {
+        format!(" ({ms} ms)")
+    };
     Diagnostic::error(
         crate::schema::RULE,
         format!(
-            "the {what} ({ms} ms) is longer than Prometheus can hold ({} ms): its alert is not rendered",
+            "the {what}{shown} is longer than Prometheus can hold ({} ms): its alerts are not rendered",
             promql::MAX_DURATION_MS
         ),
     )
@@ -478,4 +560,52 @@ fn alert_node(ctx: &Ctx<'_>, rule: Rule, route: Route) -> Result<Node, Diagnosti
     m.insert("labels", Node::map(label_map, Origin::NONE));
     m.insert("annotations", Node::map(annotations, Origin::NONE));
     Ok(Node::map(m, Origin::NONE))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn v(major: u32, minor: u32) -> Option<FlinkVersion> {
+        Some(FlinkVersion::new(major, minor))
+    }
+
+    #[test]
+    fn metric_names_follow_the_flink_version() {
+        assert_eq!(running_metric(v(1, 14)), "flink_jobmanager_job_uptime");
+        for version in [v(1, 15), v(1, 20), v(2, 0), v(2, 1), None] {
+            assert_eq!(running_metric(version), "flink_jobmanager_job_runningTime");
+        }
+        assert_eq!(
+            lag_metric(v(1, 13)),
+            (
+                "flink_taskmanager_job_task_operator_KafkaSourceReader_KafkaConsumer_records_lag_max",
+                "max"
+            )
+        );
+        for version in [v(1, 14), v(1, 20), v(2, 1), None] {
+            assert_eq!(
+                lag_metric(version),
+                ("flink_taskmanager_job_task_operator_pendingRecords", "sum")
+            );
+        }
+    }
+
+    #[test]
+    fn alerts_are_found_by_name_in_any_case() {
+        for a in ALERTS {
+            assert_eq!(Alert::find(a.name()), Some(a));
+            assert_eq!(Alert::find(&a.name().to_ascii_lowercase()), Some(a));
+            assert!(a.explain().ends_with('.'), "{}", a.name());
+        }
+        assert_eq!(Alert::find("FlinkJobDwn"), None);
+    }
+
+    #[test]
+    fn durations_too_long_for_flink_are_reported_not_zero() {
+        let (ms, _) = setting_ms(&Some(Sp::made("99999999999999999999h".into())), "15m");
+        assert_eq!(promql::duration(ms), None);
+        let (ms, _) = setting_ms(&None, "15m");
+        assert_eq!(ms, 900_000);
+    }
 }
