@@ -149,9 +149,10 @@ fn promtool_test(rules: &str, tests: &str) {
     );
 }
 
-/// The labels every alert of `orders` in staging carries (the example routes everything there
-/// to the team: `notifyLabels: { severity: warning, route: team }`).
-const STAGING_LABELS: &str = "namespace: orders, environment: staging, service: orders, team: shop, severity: warning, route: team";
+/// The labels every alert of `orders` in staging carries (everything there goes to the team,
+/// with the default `notifyLabels: { severity: warning }`).
+const STAGING_LABELS: &str =
+    "namespace: orders, environment: staging, service: orders, team: shop, severity: warning";
 
 /// One `alert_rule_test` entry: `alert` at `at` fires once with `labels` and `annotations`
 /// (YAML flow-map bodies), or stays quiet when `fires` is `None`.
@@ -299,7 +300,7 @@ fn each_alert_fires_when_its_condition_holds_long_enough() {
                 "FlinkJobDown",
                 "30m",
                 Some((
-                    "namespace: orders, environment: staging, service: orders, team: shop, severity: warning, route: team",
+                    STAGING_LABELS,
                     &format!(
                         "summary: \"Flink job orders exports no metrics\", description: \"No job metrics of orders reached Prometheus for 15m: the job ended or failed, its JobManager is gone, or the scrape (PodMonitor) broke.\", {}",
                         runbook("FlinkJobDown")
@@ -537,7 +538,7 @@ fn checkpoint_alerts_follow_the_jobs_own_interval() {
 }
 
 /// In prod (an environment that requires HA) the down alerts page, with the default page
-/// labels; the example's notify labels stay on the others.
+/// labels; the others notify.
 #[test]
 #[cfg_attr(missing_promtool, ignore = "needs promtool")]
 #[cfg_attr(missing_kubectl, ignore = "needs kubectl")]
@@ -566,7 +567,7 @@ fn production_pages_on_a_job_that_is_down() {
                     "FlinkJobRestarting",
                     "20m",
                     Some((
-                        "namespace: orders, environment: prod, service: orders, team: shop, severity: warning, route: team",
+                        "namespace: orders, environment: prod, service: orders, team: shop, severity: warning",
                         &format!(
                             "summary: \"Flink job orders is restarting\", description: \"The job of orders restarted 10 times in the last 15m (alerting above 3); Flink's default restart strategies retry forever, so a crash loop shows only here.\", {}",
                             runbook("FlinkJobRestarting")

@@ -60,7 +60,7 @@ pub fn duration(ms: u128) -> Option<String> {
     }
     UNITS
         .iter()
-        .find(|(_, f)| ms % f == 0)
+        .find(|(_, f)| ms.is_multiple_of(*f))
         .map(|(u, f)| format!("{}{u}", ms / f))
 }
 
