@@ -939,3 +939,127 @@ fn every_rendered_prometheus_rule_has_the_operators_shape() {
     }
     assert_eq!(seen, 18);
 }
+
+/// A platform writes `config` into a fresh copy of the example's flinkform.yaml (by replacing
+/// `from` with `to`) and adds `orders`; the rendered PrometheusRule of `orders` on `cluster`.
+fn rule_with_platform(from: &str, to: &str, service: &str, cluster: &str) -> Option<Node> {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    copy_dir(&example(), tmp.path());
+    let cfg = tmp.path().join("flinkform.yaml");
+    let text = fs::read_to_string(&cfg).expect("config");
+    assert!(text.contains(from), "{from}");
+    fs::write(&cfg, text.replacen(from, to, 1)).expect("write");
+    let dir = tmp.path().join("services/orders");
+    fs::create_dir_all(&dir).expect("mkdir");
+    fs::write(dir.join("service.yaml"), service).expect("write");
+    let (code, stdout, stderr) = common::run(tmp.path(), &["render"]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    prometheus_rule(tmp.path(), cluster)
+}
+
+/// Thresholds and routing merge like every spec field: the platform's defaults, an
+/// environment's defaults, the service, its environment overlay. `monitoring.alerts: false`
+/// turns every PrometheusRule off.
+#[test]
+#[cfg_attr(missing_kubectl, ignore = "needs kubectl")]
+fn settings_come_from_the_platform_its_environments_and_the_service() {
+    let both = orders(
+        "  alerts: { restarts: 5 }\n  environments:\n    staging: {}\n    prod:\n      clusters: [prod-eu-1]\n      alerts: { restarts: 10, labels: { tier: gold } }\n",
+    );
+    let staging_off = "    staging:\n      clusters: [staging-eu-1]\n      defaults:\n        alerts: { route: { FlinkJobRestarting: off }, failedCheckpoints: 7 }\n";
+    let staging = rule_with_platform(
+        "    staging:\n      clusters: [staging-eu-1]\n",
+        staging_off,
+        &both,
+        "staging-eu-1",
+    )
+    .expect("a PrometheusRule");
+    let names = rule_names(&staging);
+    assert!(
+        !names.iter().any(|n| n == "FlinkJobRestarting"),
+        "{names:?}"
+    );
+    assert!(
+        rule_file(&staging).contains("numberOfFailedCheckpoints{namespace=\"orders\"}[5m])) >= 7")
+    );
+    let prod = rule_with_platform(
+        "    staging:\n      clusters: [staging-eu-1]\n",
+        staging_off,
+        &both,
+        "prod-eu-1",
+    )
+    .expect("a PrometheusRule");
+    let text = rule_file(&prod);
+    assert!(
+        text.contains("numRestarts{namespace=\"orders\"}[15m])) > 10"),
+        "{text}"
+    );
+    assert!(
+        text.contains(">= 2\n"),
+        "the platform's default failedCheckpoints: {text}"
+    );
+    assert_eq!(text.matches("tier: gold").count(), 6, "{text}");
+    assert_eq!(
+        prod.path(&["metadata", "labels", "release"])
+            .and_then(Node::as_str),
+        Some("kube-prometheus-stack"),
+        "monitoring.ruleLabels"
+    );
+
+    let off = rule_with_platform(
+        "    ruleLabels: { release: kube-prometheus-stack }\n",
+        "    ruleLabels: { release: kube-prometheus-stack }\n    alerts: false\n",
+        &both,
+        "prod-eu-1",
+    );
+    assert!(
+        off.is_none(),
+        "monitoring.alerts: false renders no PrometheusRule"
+    );
+}
+
+/// A service name that tries to end the selector, or a label value past the bound, never
+/// reaches a rule: the schema stops it at its line and nothing is rendered.
+#[test]
+fn names_and_values_that_would_break_a_rule_are_schema_errors() {
+    for (service, line) in [
+        (
+            orders(STAGING).replace("name: orders,", "name: 'orders\"} or vector(1) #',"),
+            3,
+        ),
+        (
+            orders(&format!(
+                "  alerts:\n    labels: {{ note: \"{}\" }}\n{STAGING}",
+                "x".repeat(1025)
+            )),
+            8,
+        ),
+    ] {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        copy_dir(&example(), tmp.path());
+        let dir = tmp.path().join("services/orders");
+        fs::create_dir_all(&dir).expect("mkdir");
+        fs::write(dir.join("service.yaml"), &service).expect("write");
+        let (code, stdout, _) = common::run(tmp.path(), &["render", "--format", "json"]);
+        assert_eq!(code, 1, "{stdout}");
+        let json: serde_json::Value = serde_json::from_str(&stdout).expect("json");
+        assert!(
+            json["diagnostics"]
+                .as_array()
+                .expect("diagnostics")
+                .iter()
+                .any(|d| d["rule"] == "schema"
+                    && d["file"] == "services/orders/service.yaml"
+                    && d["line"] == line),
+            "{stdout}"
+        );
+        let rendered = fs::read_dir(tmp.path().join("rendered/staging-eu-1"))
+            .expect("cluster folder")
+            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+            .collect::<Vec<_>>();
+        assert!(
+            !rendered.iter().any(|n| n.starts_with("orders")),
+            "{rendered:?}"
+        );
+    }
+}
