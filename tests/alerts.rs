@@ -338,7 +338,7 @@ fn each_alert_fires_when_its_condition_holds_long_enough() {
                 Some((
                     labels,
                     &format!(
-                        "summary: \"Flink job orders completed no checkpoint in 5m\", description: \"The job of orders checkpoints every 1m but completed no checkpoint in the last 5m (3 intervals) while running: on a restart it would reprocess everything since its last checkpoint.\", {}",
+                        "summary: \"Flink job orders completed no checkpoint in 5m\", description: \"The job of orders checkpoints every 1m but completed no checkpoint in the last 5m (at least 3 intervals) while running: on a restart it would reprocess everything since its last checkpoint.\", {}",
                         runbook("FlinkCheckpointsNotCompleting")
                     ),
                 )),
@@ -527,7 +527,7 @@ fn checkpoint_alerts_follow_the_jobs_own_interval() {
                     Some((
                         STAGING_LABELS,
                         &format!(
-                            "summary: \"Flink job orders completed no checkpoint in 15m\", description: \"The job of orders checkpoints every 5m but completed no checkpoint in the last 15m (3 intervals) while running: on a restart it would reprocess everything since its last checkpoint.\", {}",
+                            "summary: \"Flink job orders completed no checkpoint in 15m\", description: \"The job of orders checkpoints every 5m but completed no checkpoint in the last 15m (at least 3 intervals) while running: on a restart it would reprocess everything since its last checkpoint.\", {}",
                             runbook("FlinkCheckpointsNotCompleting")
                         ),
                     )),

@@ -408,7 +408,7 @@ fn alert_rules(ctx: &Ctx<'_>, lag_record: Option<&str>, diags: &mut Vec<Diagnost
                 for_: None,
                 summary: format!("Flink job {svc} completed no checkpoint in {window}"),
                 description: format!(
-                    "The job of {svc} checkpoints every {interval} but completed no checkpoint in the last {window} ({missed} intervals) while running: on a restart it would reprocess everything since its last checkpoint."
+                    "The job of {svc} checkpoints every {interval} but completed no checkpoint in the last {window} (at least {missed} intervals) while running: on a restart it would reprocess everything since its last checkpoint."
                 ),
             });
             let failed = int_setting(&a.failed_checkpoints, defaults::DEFAULT_FAILED_CHECKPOINTS);
