@@ -14,7 +14,7 @@ use crate::render::{self, Bundle, OutputFile, Rendered, RenderedObject};
 use crate::spec::platform::Platform;
 use crate::spec::service::ServiceFile;
 use crate::spec::{Resolved, resolve};
-use crate::tree::Origin;
+use crate::tree::{Node, Origin};
 use crate::validate::{self, Catalogs};
 use crate::workspace::Workspace;
 use rayon::prelude::*;
@@ -73,8 +73,8 @@ pub fn compile(root: &Path, options: &Options) -> Result<Compilation> {
     compile_workspace(Workspace::load(root)?, options)
 }
 
-/// The pipeline after loading, for a workspace the caller has extended (specs `import
-/// --dry-run` has not written, see [`crate::overlay`]).
+/// The pipeline after loading, for a workspace the caller has extended (specs `new` and
+/// `import --dry-run` have not written, see [`Workspace::add_unwritten_spec`]).
 pub fn compile_workspace(mut workspace: Workspace, options: &Options) -> Result<Compilation> {
     if let (Some(out), Some(platform)) = (&options.output, workspace.platform.as_mut()) {
         platform.output = crate::tree::Sp::made(out.clone());
@@ -83,6 +83,7 @@ pub fn compile_workspace(mut workspace: Workspace, options: &Options) -> Result<
         crate::workspace::relative(&workspace.repo_root, &workspace.root).unwrap_or_default()
     });
     let mut diagnostics: Vec<Diagnostic> = workspace.diagnostics.clone();
+    diagnostics.extend(findings_on_load(&mut workspace));
     if let Some(platform) = workspace.platform.as_mut()
         && platform.flux.platform_path.is_none()
     {
@@ -98,12 +99,7 @@ pub fn compile_workspace(mut workspace: Workspace, options: &Options) -> Result<
     if let Some(platform) = &workspace.platform
         && let Ok(output) = platform.output_dir()
     {
-        let mut dirs: Vec<(PathBuf, Links)> = platform
-            .crd_dirs()
-            .map(|d| (workspace.root.join(&d.value), Links::Refuse))
-            .collect();
-        dirs.extend(options.crd_dirs.iter().map(|d| (d.clone(), Links::Follow)));
-        let catalogs = Catalogs::load(&dirs)?;
+        let catalogs = crd_catalogue(platform, Some(&workspace.root), &options.crd_dirs)?;
         let engine = Engine::new(platform, &policy::date::today());
         let progress = options.progress.as_deref();
         crate::progress::start(progress, "checking", workspace.services.len());
@@ -153,6 +149,80 @@ pub fn compile_workspace(mut workspace: Workspace, options: &Options) -> Result<
     })
 }
 
+/// Loads the platform config at `root` as every command does: the loader's findings, and the
+/// policy's about its own settings (rules and environments that do not exist, bad dates).
+pub fn load_platform(
+    root: &Path,
+    sources: &mut crate::source::SourceMap,
+) -> Result<(crate::source::FileId, Option<Platform>, Vec<Diagnostic>)> {
+    let (id, platform, mut diagnostics) = crate::workspace::load_platform(root, sources)?;
+    if let Some(p) = &platform {
+        diagnostics.extend(policy::check_config(p));
+    }
+    Ok((id, platform, diagnostics))
+}
+
+/// The policy's findings about what loading found: the platform's own policy settings, and
+/// the files that look like specs but are not discovered (`spec-not-discovered`, at the
+/// severity the policy gives it).
+fn findings_on_load(workspace: &mut Workspace) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    if let Some(p) = &workspace.platform {
+        out.extend(policy::check_config(p));
+    }
+    let builtin;
+    let platform = match &workspace.platform {
+        Some(p) => p,
+        None => {
+            builtin = Platform::builtin();
+            &builtin
+        }
+    };
+    let meta = &crate::policy::rules::spec_not_discovered::SpecNotDiscovered::META;
+    let Some(severity) = policy::repository_severity(platform, meta) else {
+        return out;
+    };
+    for s in &workspace.strays {
+        let id = workspace
+            .sources
+            .add(crate::source::SourceFile::new(s.path.clone(), ""));
+        out.push(
+            Diagnostic::new(
+                meta.name,
+                severity,
+                format!(
+                    "`{}` is never checked or rendered: `services.include` takes `{}`",
+                    s.path, s.pattern
+                ),
+            )
+            .at(crate::source::Span::new(id, 0, 0), "")
+            .with_help(s.help.clone()),
+        );
+    }
+    out
+}
+
+/// The CRD catalogue every command validates against: the built-in CRDs, the platform's
+/// `crds` folders (relative to `platform_root`, the folder of `flinkform.yaml`, whatever the
+/// current directory; never through a link) and the folders typed with `--crd` (links
+/// followed: the user's own choice). `None` for `platform_root`: no platform config, only the
+/// built-in defaults (`lint` outside a platform).
+pub fn crd_catalogue(
+    platform: &Platform,
+    platform_root: Option<&Path>,
+    typed: &[PathBuf],
+) -> Result<Catalogs> {
+    let mut dirs: Vec<(PathBuf, Links)> = match platform_root {
+        Some(root) => platform
+            .crd_dirs()
+            .map(|d| (root.join(&d.value), Links::Refuse))
+            .collect(),
+        None => Vec::new(),
+    };
+    dirs.extend(typed.iter().map(|d| (d.clone(), Links::Follow)));
+    Catalogs::load(&dirs)
+}
+
 /// Resolves, renders, validates and checks one service on each of its clusters. Outside the
 /// focus only resolution runs, for the identities rules across services need.
 fn check_service(
@@ -200,30 +270,75 @@ fn check_service(
     out
 }
 
-/// One policy target per FlinkDeployment of a bundle, the bundle's other objects its neighbours.
-fn targets<'a>(b: &'a Bundle, r: &'a Resolved, platform: &'a Platform) -> Vec<Target<'a>> {
-    b.objects
+/// What a policy target is about, besides its object: the part of a [`Target`] that `check`
+/// (a rendered service on a cluster) and `lint` (a manifest) fill in differently.
+pub(crate) struct About<'a> {
+    pub mode: Mode,
+    pub env: String,
+    pub cluster: String,
+    pub service: String,
+    pub blame: Origin,
+    pub source: Option<&'a Node>,
+    pub subject: String,
+}
+
+/// The policy targets among `objects`: one per Flink object (FlinkDeployment,
+/// FlinkSessionJob), the other objects its neighbours. The one target construction every
+/// command shares; `about` gives what the object at an index is about.
+pub(crate) fn flink_targets<'a>(
+    objects: &[&'a Node],
+    platform: &'a Platform,
+    about: impl Fn(usize) -> About<'a>,
+) -> Vec<Target<'a>> {
+    let kind = |n: &Node| {
+        n.get("kind")
+            .and_then(Node::as_str)
+            .unwrap_or_default()
+            .to_string()
+    };
+    objects
         .iter()
-        .filter(|o| o.kind() == "FlinkDeployment")
-        .map(|obj| Target {
-            view: FlinkView::new(&obj.node),
+        .enumerate()
+        .filter(|(_, n)| matches!(kind(n).as_str(), "FlinkDeployment" | "FlinkSessionJob"))
+        .map(|(i, node)| {
+            let a = about(i);
+            Target {
+                view: FlinkView::new(node),
+                mode: a.mode,
+                platform,
+                requirements: requirements(platform, &a.env),
+                env: a.env,
+                cluster: a.cluster,
+                service: a.service,
+                neighbours: objects
+                    .iter()
+                    .enumerate()
+                    .filter(|(j, _)| *j != i)
+                    .map(|(_, o)| *o)
+                    .collect(),
+                blame: a.blame,
+                source: a.source,
+                subject: a.subject,
+            }
+        })
+        .collect()
+}
+
+/// The policy targets of a rendered bundle (see [`flink_targets`]).
+fn targets<'a>(b: &'a Bundle, r: &'a Resolved, platform: &'a Platform) -> Vec<Target<'a>> {
+    let nodes: Vec<&Node> = b.objects.iter().map(|o| &o.node).collect();
+    flink_targets(&nodes, platform, |i| {
+        let obj = &b.objects[i];
+        About {
             mode: Mode::Render,
-            platform,
             env: obj.env.to_string(),
             cluster: obj.cluster.to_string(),
             service: obj.service.to_string(),
-            requirements: requirements(platform, &obj.env),
-            neighbours: b
-                .objects
-                .iter()
-                .filter(|o| !std::ptr::eq(*o, obj))
-                .map(|o| &o.node)
-                .collect(),
             blame: r.service.blame(),
             source: Some(&r.tree),
             subject: r.subject(),
-        })
-        .collect()
+        }
+    })
 }
 
 /// The identity of a service's FlinkDeployment on a cluster, known without rendering it: its

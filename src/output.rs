@@ -38,7 +38,7 @@ pub const DRIFT_RULE: &str = "render-drift";
 
 /// How much larger than what render produces an on-disk file may be and still be read for
 /// the diff `render --check` shows.
-const SHOWN_SLACK: u64 = crate::workspace::MAX_FILE_BYTES as u64;
+const SHOWN_SLACK: u64 = crate::io::MAX_FILE_BYTES as u64;
 
 /// What is in the output folder now, from each file's first line only.
 #[derive(Debug, Default)]

@@ -188,7 +188,7 @@ pub fn run(start: &Path, args: ImportArgs) -> Result<u8, Error> {
         planned.push(Planned { path, text, index });
     }
     for p in &planned {
-        flinkform::overlay::add_spec(&mut workspace, &p.path, &p.text);
+        workspace.add_unwritten_spec(&p.path, &p.text);
     }
     let mut c = compile_workspace(workspace, &Options::default())?;
     let paths: Vec<String> = planned.iter().map(|p| p.path.clone()).collect();

@@ -49,7 +49,7 @@ pub fn run(start: &Path, args: LintArgs) -> Result<u8, Error> {
     });
     let platform = match &root {
         Some(root) => {
-            let (_, p, d) = flinkform::workspace::load_platform(root, &mut sources)?;
+            let (_, p, d) = flinkform::compile::load_platform(root, &mut sources)?;
             platform_findings = d;
             platform_root = Some(root.clone());
             p.unwrap_or_else(Platform::builtin)

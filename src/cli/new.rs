@@ -112,7 +112,7 @@ pub fn run(start: &Path, args: NewArgs) -> Result<u8, Error> {
 
     // Check it as part of the repository before writing.
     let mut workspace = workspace;
-    flinkform::overlay::add_spec(&mut workspace, &spec.path, &spec.text);
+    workspace.add_unwritten_spec(&spec.path, &spec.text);
     let mut c = compile_workspace(workspace, &Options::default())?;
     c.focus(std::slice::from_ref(&spec.path));
 
