@@ -7,10 +7,11 @@
 use crate::diag::{Diagnostic, Report};
 use crate::error::Result;
 use crate::io::Links;
+pub use crate::output_folder::FileSink;
 use crate::policy::target::{Identity, requirements};
 use crate::policy::view::{FlinkView, Kind};
 use crate::policy::{self, Engine, Mode, Target, WaiverUse};
-use crate::render::{self, Bundle, OutputFile, Rendered, RenderedObject};
+use crate::render::{self, Bundle, Rendered, RenderedObject};
 use crate::spec::platform::Platform;
 use crate::spec::service::ServiceFile;
 use crate::spec::{Resolved, resolve};
@@ -40,10 +41,11 @@ pub struct Options {
     /// The platform folder's path in its git repository, when it is not where the workspace
     /// is (`diff` renders the base revision from a copy outside the repository).
     pub path_in_git: Option<String>,
-    /// Specs [`render_files`] leaves alone (`render --keep-going`: their own spec has errors;
-    /// their output on disk stays as it is, so Flux keeps what it runs for them).
-    pub skip: BTreeSet<String>,
-    /// Told about each service checked ([`compile`]) or rendered ([`render_files`]).
+    /// Takes each service's output files as the run renders the service (for `render`), then
+    /// the clusters' own files: each service is rendered once per run, and what to do with its
+    /// files (compare, keep, write) is the caller's.
+    pub files: Option<Arc<dyn FileSink>>,
+    /// Told about each service checked.
     pub progress: Option<Arc<dyn crate::progress::Progress>>,
 }
 
@@ -113,7 +115,10 @@ pub fn compile_workspace(mut workspace: Workspace, options: &Options) -> Result<
                 crate::progress::advance(progress);
                 outcome
             })
-            .collect();
+            .collect::<Result<_>>()?;
+        if let Some(sink) = &options.files {
+            sink.accept(None, render::cluster_files(platform, &output))?;
+        }
         let mut identities = Vec::new();
         let mut waivers = WaiverUse::default();
         for o in outcomes {
@@ -147,6 +152,30 @@ pub fn compile_workspace(mut workspace: Workspace, options: &Options) -> Result<
         output_paths,
         report,
     })
+}
+
+/// A [`FileSink`] that keeps every file (for tools and tests that want the whole output at
+/// once; `render` compares each file as it comes instead).
+#[derive(Debug, Default)]
+pub struct KeepFiles(std::sync::Mutex<Vec<render::OutputFile>>);
+
+impl FileSink for KeepFiles {
+    fn accept(&self, _spec: Option<&str>, mut files: Vec<render::OutputFile>) -> Result<()> {
+        self.0
+            .lock()
+            .map_err(|_| crate::error::Error::Other("a render thread failed".into()))?
+            .append(&mut files);
+        Ok(())
+    }
+}
+
+impl KeepFiles {
+    /// Every file kept, sorted by path.
+    pub fn into_files(self) -> Vec<render::OutputFile> {
+        let mut files = self.0.into_inner().unwrap_or_else(|e| e.into_inner());
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+        files
+    }
 }
 
 /// Loads the platform config at `root` as every command does: the loader's findings, and the
@@ -233,7 +262,7 @@ fn check_service(
     engine: &Engine<'_>,
     full: bool,
     options: &Options,
-) -> Outcome {
+) -> Result<Outcome> {
     let (resolved, diags) = resolve(s, platform);
     let mut out = Outcome {
         diagnostics: diags,
@@ -254,6 +283,9 @@ fn check_service(
         if options.list_outputs {
             out.paths.extend(b.paths());
         }
+        if let Some(sink) = &options.files {
+            sink.accept(Some(&s.path), b.files())?;
+        }
         let describe = |_: &RenderedObject| (s.blame(), r.subject());
         for o in &b.objects {
             out.diagnostics
@@ -267,7 +299,7 @@ fn check_service(
             out.objects.append(&mut b.objects);
         }
     }
-    out
+    Ok(out)
 }
 
 /// What a policy target is about, besides its object: the part of a [`Target`] that `check`
@@ -369,49 +401,6 @@ pub fn resolve_all(workspace: &Workspace) -> Vec<Resolved> {
         .iter()
         .flat_map(|s| resolve(s, platform).0)
         .collect()
-}
-
-/// Advances the progress when a service's work ends, however it ends.
-struct Advance<'a>(Option<&'a dyn crate::progress::Progress>);
-
-impl Drop for Advance<'_> {
-    fn drop(&mut self) {
-        crate::progress::advance(self.0);
-    }
-}
-
-/// Renders every service's files, service by service in parallel, handing each service's
-/// files to `sink` as soon as they exist (nothing is held for the whole repository), then the
-/// clusters' own files. Checking is [`compile`]'s job: call this after it found nothing that
-/// blocks.
-pub fn render_files(
-    workspace: &Workspace,
-    options: &Options,
-    sink: &(dyn Fn(Vec<OutputFile>) -> Result<()> + Sync),
-) -> Result<()> {
-    let Some(platform) = &workspace.platform else {
-        return Ok(());
-    };
-    let output = options
-        .output
-        .clone()
-        .map_or_else(|| platform.output_dir(), Ok)
-        .unwrap_or_default();
-    let progress = options.progress.as_deref();
-    crate::progress::start(progress, "writing", workspace.services.len());
-    workspace.services.par_iter().try_for_each(|s| {
-        let _done = Advance(progress);
-        if options.skip.contains(&s.path) {
-            return Ok(());
-        }
-        for r in &resolve(s, platform).0 {
-            if let Some(b) = render::bundle(platform, r, &output) {
-                sink(b.files())?;
-            }
-        }
-        Ok(())
-    })?;
-    sink(render::cluster_files(platform, &output))
 }
 
 impl Compilation {

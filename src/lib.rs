@@ -21,7 +21,7 @@ pub mod layout;
 pub mod limits;
 pub mod lint;
 pub mod memory_breakdown;
-pub mod output;
+pub mod output_folder;
 pub mod platform_scaffold;
 pub mod plural;
 pub mod pod_security;

@@ -44,7 +44,7 @@ pub const CORE_RULES: [&str; 6] = [
     crate::io::RULE,
     crate::schema::RULE,
     crate::validate::RULE,
-    crate::output::DRIFT_RULE,
+    crate::output_folder::DRIFT_RULE,
     rules::render_blocked::RenderBlocked::META.name,
 ];
 

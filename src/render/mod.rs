@@ -40,7 +40,6 @@ use crate::spec::Resolved;
 use crate::spec::platform::Platform;
 use crate::tree::{Node, Origin, Value};
 use context::Ctx;
-use rayon::prelude::*;
 use std::sync::{Arc, OnceLock};
 
 /// First line of every generated file; `render` only ever deletes files that start with it.
@@ -73,13 +72,11 @@ pub struct OutputFile {
     pub contents: String,
 }
 
+/// The objects a run rendered, when it keeps them (`diff`, `memory`).
 #[derive(Debug, Default)]
 pub struct Rendered {
     /// Sorted by cluster, service, file and position in the file.
     pub objects: Vec<RenderedObject>,
-    /// Sorted by path.
-    pub files: Vec<OutputFile>,
-    pub diagnostics: Vec<Diagnostic>,
 }
 
 /// The file of a service folder that holds its objects.
@@ -225,32 +222,6 @@ pub fn cluster_files(platform: &Platform, output: &str) -> Vec<OutputFile> {
             }
         })
         .collect()
-}
-
-/// Renders every resolved service, all at once in memory: objects and files (for `diff`,
-/// and tests). `output` is the output folder relative to the repository root, which Flux
-/// paths start from. The pipeline itself renders service by service (see `compile`).
-pub fn render(platform: &Platform, resolved: &[Resolved], output: &str) -> Rendered {
-    let bundles: Vec<(Bundle, Vec<OutputFile>)> = resolved
-        .par_iter()
-        .filter_map(|r| bundle(platform, r, output))
-        .map(|b| {
-            let files = b.files();
-            (b, files)
-        })
-        .collect();
-    let mut rendered = Rendered::default();
-    for (b, files) in bundles {
-        rendered.files.extend(files);
-        rendered.objects.extend(b.objects);
-        rendered.diagnostics.extend(b.diagnostics);
-    }
-    rendered.files.extend(cluster_files(platform, output));
-    rendered.files.sort_by(|a, b| a.path.cmp(&b.path));
-    rendered
-        .objects
-        .sort_by(|a, b| (&a.cluster, &a.service, &a.file).cmp(&(&b.cluster, &b.service, &b.file)));
-    rendered
 }
 
 fn header(source: &str) -> String {
