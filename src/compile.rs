@@ -4,6 +4,7 @@
 //! with the size of the output; rules across services see small identities. The CLI chooses
 //! what to do with the result (report it, write the files, diff it).
 
+use crate::conformance::{self, Catalogs};
 use crate::diag::{Diagnostic, Report};
 use crate::error::Result;
 use crate::io::Links;
@@ -16,7 +17,6 @@ use crate::spec::platform::Platform;
 use crate::spec::service::ServiceFile;
 use crate::spec::{Resolved, resolve};
 use crate::tree::{Node, Origin};
-use crate::validate::{self, Catalogs};
 use crate::workspace::Workspace;
 use rayon::prelude::*;
 use std::collections::BTreeSet;
@@ -27,8 +27,6 @@ use std::sync::Arc;
 pub struct Options {
     /// CRD folders from the command line, in addition to the platform's `crds`.
     pub crd_dirs: Vec<PathBuf>,
-    /// Output folder (repository-relative) instead of the platform's `output` (`--out`).
-    pub output: Option<String>,
     /// Keep every rendered object (for `diff` and `memory`); otherwise objects are dropped as
     /// soon as they are checked.
     pub keep_objects: bool,
@@ -37,7 +35,7 @@ pub struct Options {
     pub list_outputs: bool,
     /// Check only these spec files fully (`check PATH...`): the others are resolved, which is
     /// all that rules across services need. `None` checks everything.
-    pub focus: Option<BTreeSet<String>>,
+    pub only_specs: Option<BTreeSet<String>>,
     /// The platform folder's path in its git repository, when it is not where the workspace
     /// is (`diff` renders the base revision from a copy outside the repository).
     pub path_in_git: Option<String>,
@@ -78,9 +76,6 @@ pub fn compile(root: &Path, options: &Options) -> Result<Compilation> {
 /// The pipeline after loading, for a workspace the caller has extended (specs `new` and
 /// `import --dry-run` have not written, see [`Workspace::add_unwritten_spec`]).
 pub fn compile_workspace(mut workspace: Workspace, options: &Options) -> Result<Compilation> {
-    if let (Some(out), Some(platform)) = (&options.output, workspace.platform.as_mut()) {
-        platform.output = crate::tree::Sp::made(out.clone());
-    }
     let in_git = options.path_in_git.clone().unwrap_or_else(|| {
         crate::workspace::relative(&workspace.repo_root, &workspace.root).unwrap_or_default()
     });
@@ -109,7 +104,10 @@ pub fn compile_workspace(mut workspace: Workspace, options: &Options) -> Result<
             .services
             .par_iter()
             .map(|s| {
-                let full = options.focus.as_ref().is_none_or(|f| f.contains(&s.path));
+                let full = options
+                    .only_specs
+                    .as_ref()
+                    .is_none_or(|f| f.contains(&s.path));
                 let outcome =
                     check_service(s, platform, &output, &catalogs, &engine, full, options);
                 crate::progress::advance(progress);
@@ -252,8 +250,8 @@ pub fn crd_catalogue(
     Catalogs::load(&dirs)
 }
 
-/// Resolves, renders, validates and checks one service on each of its clusters. Outside the
-/// focus only resolution runs, for the identities rules across services need.
+/// Resolves, renders, validates and checks one service on each of its clusters. Outside
+/// `only_specs` only resolution runs, for the identities rules across services need.
 fn check_service(
     s: &Arc<ServiceFile>,
     platform: &Platform,
@@ -289,7 +287,7 @@ fn check_service(
         let describe = |_: &RenderedObject| (s.blame(), r.subject());
         for o in &b.objects {
             out.diagnostics
-                .extend(validate::check_one(o, catalogs, &describe));
+                .extend(conformance::check_one(o, catalogs, &describe));
         }
         for t in targets(&b, r, platform) {
             out.diagnostics.extend(engine.check(&t, &mut out.waivers));
@@ -407,7 +405,7 @@ impl Compilation {
     /// Keeps only findings that involve one of `paths` (repository-relative): their primary or
     /// a secondary label is in one of those files. Naming the platform config keeps everything,
     /// since every service depends on it; an empty list keeps nothing.
-    pub fn focus(&mut self, paths: &[String]) {
+    pub fn keep_findings_about(&mut self, paths: &[String]) {
         if paths.iter().any(|p| p == crate::spec::platform::FILE_NAME) {
             return;
         }
@@ -464,7 +462,7 @@ pub fn is_blocking(d: &Diagnostic) -> bool {
             crate::yaml::RULE,
             crate::io::RULE,
             crate::schema::RULE,
-            validate::RULE,
+            conformance::RULE,
             secret,
             namespace,
         ]

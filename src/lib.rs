@@ -9,6 +9,7 @@
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod compile;
+pub mod conformance;
 pub mod crd;
 pub mod diag;
 pub mod diff;
@@ -35,6 +36,6 @@ pub mod source;
 pub mod spec;
 pub mod suggest;
 pub mod tree;
-pub mod validate;
+
 pub mod workspace;
 pub mod yaml;

@@ -5,6 +5,7 @@
 //! neighbours; objects the linted set does not contain are unknown, and rules that would need
 //! them say nothing.
 
+use crate::conformance;
 use crate::diag::{Diagnostic, Report};
 use crate::error::Result;
 use crate::io::Links;
@@ -13,7 +14,6 @@ use crate::render::RenderedObject;
 use crate::source::{FileId, SourceMap};
 use crate::spec::platform::Platform;
 use crate::tree::{Node, Origin};
-use crate::validate;
 use std::path::PathBuf;
 
 #[derive(Debug, Clone)]
@@ -128,7 +128,7 @@ pub fn lint_bytes(
             node: d.node.clone(),
         })
         .collect();
-    diagnostics.extend(validate::check(&objects, &catalogs, &|o| {
+    diagnostics.extend(conformance::check(&objects, &catalogs, &|o| {
         (
             blame(&o.node),
             format!("{}/{}", kind(&o.node), name(&o.node)),

@@ -54,7 +54,7 @@ proptest! {
         let (file, _) = flinkform::workspace::decode("x.yaml", bytes);
         if let Ok(doc) = flinkform::yaml::load(FileId(0), &file) {
             prop_assert!(spans_in_bounds(&doc, file.text.len() as u32));
-            let _ = schema::validate(Format::Service, &doc, FileId(0), &file.text);
+            let _ = schema::violations(Format::Service, &doc, FileId(0), &file.text);
         }
     }
 
@@ -80,8 +80,8 @@ proptest! {
         match flinkform::yaml::load(FileId(0), &file) {
             Ok(doc) => {
                 prop_assert!(spans_in_bounds(&doc, file.text.len() as u32));
-                let _ = schema::validate(Format::Service, &doc, FileId(0), &file.text);
-                let _ = schema::validate(Format::Platform, &doc, FileId(0), &file.text);
+                let _ = schema::violations(Format::Service, &doc, FileId(0), &file.text);
+                let _ = schema::violations(Format::Platform, &doc, FileId(0), &file.text);
             }
             Err(d) => {
                 let span = d.primary.expect("syntax errors are located").span;

@@ -43,7 +43,7 @@ pub const CORE_RULES: [&str; 6] = [
     crate::yaml::RULE,
     crate::io::RULE,
     crate::schema::RULE,
-    crate::validate::RULE,
+    crate::conformance::RULE,
     crate::output_folder::DRIFT_RULE,
     rules::render_blocked::RenderBlocked::META.name,
 ];

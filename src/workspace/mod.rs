@@ -168,7 +168,7 @@ pub fn load_document(id: FileId, file: &SourceFile, format: Format) -> Loaded {
             diagnostics: vec![d],
         },
         Ok(doc) => {
-            let diagnostics = schema::validate(format, &doc, id, &file.text);
+            let diagnostics = schema::violations(format, &doc, id, &file.text);
             Loaded {
                 doc: Some(doc),
                 diagnostics,
@@ -285,11 +285,11 @@ struct LoadedSpec {
 }
 
 impl Discovery {
-    /// Reads and loads the specs. With a `focus` (repository-relative spec paths), only those
+    /// Reads and loads the specs. With `only_specs` (repository-relative spec paths), only those
     /// specs are read: rules across services compare names only (the name is the namespace),
     /// and names are unique when folder names are ([`folders`]), which the paths show. So
-    /// findings about the focused files come out exactly as with everything loaded.
-    pub fn load(self, focus: Option<&BTreeSet<String>>) -> Result<Workspace> {
+    /// findings about those files come out exactly as with everything loaded.
+    pub fn load(self, only_specs: Option<&BTreeSet<String>>) -> Result<Workspace> {
         let Discovery {
             root,
             repo_root,
@@ -304,11 +304,11 @@ impl Discovery {
         // Every file's share of "did you mean" searches depends on how many the repository
         // has (not on how many are read), so `check PATH` suggests what `check` does.
         crate::suggest::plan_run(spec_paths.len() + 1);
-        let read: Vec<String> = match focus {
+        let read: Vec<String> = match only_specs {
             None => spec_paths.clone(),
-            Some(focus) => spec_paths
+            Some(only) => spec_paths
                 .iter()
-                .filter(|p| focus.contains(*p))
+                .filter(|p| only.contains(*p))
                 .cloned()
                 .collect(),
         };
