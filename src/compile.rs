@@ -388,6 +388,35 @@ fn rendered_identity(r: &Resolved) -> Identity {
     }
 }
 
+/// Renders the services of the specs at `specs` (repository-relative) once more, handing each
+/// one's files on each cluster to `sink`: for `render`, whose output folder holds at most
+/// [`crate::output_folder::HOLD_LIMIT`] bytes of files while the run decides, and has the
+/// services beyond it rendered again when it writes. Nothing is checked here: the run did.
+pub fn render_again(
+    workspace: &Workspace,
+    specs: &BTreeSet<String>,
+    sink: &(dyn Fn(Vec<render::OutputFile>) -> Result<()> + Sync),
+) -> Result<()> {
+    let Some(platform) = &workspace.platform else {
+        return Ok(());
+    };
+    let Ok(output) = platform.output_dir() else {
+        return Ok(());
+    };
+    workspace
+        .services
+        .par_iter()
+        .filter(|s| specs.contains(&s.path))
+        .try_for_each(|s| {
+            for r in &resolve(s, platform).0 {
+                if let Some(b) = render::bundle(platform, r, &output) {
+                    sink(b.files())?;
+                }
+            }
+            Ok(())
+        })
+}
+
 /// Every service resolved, all at once (for tools and tests that want them together; the
 /// pipeline resolves service by service).
 pub fn resolve_all(workspace: &Workspace) -> Vec<Resolved> {

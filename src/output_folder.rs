@@ -179,6 +179,9 @@ enum State {
     Missing(OutputFile),
     /// On disk, generated, different: the new file, and (for `--check`'s diff) the old text.
     Stale(OutputFile, String),
+    /// To write, but over the bytes a run holds ([`FolderSync::with_hold_limit`]): its service
+    /// is rendered again when the run writes (`existed`: whether this updates a file).
+    Deferred { path: String, existed: bool },
 }
 
 /// One rendered file and the spec it comes from (`None`: the clusters' own files).
@@ -187,6 +190,11 @@ struct Entry {
     spec: Option<String>,
     state: State,
 }
+
+/// Renders the given specs (repository-relative) once more and hands each of their files to the
+/// sink (for [`FolderSync::write`]'s deferred files).
+pub type Again<'a> =
+    &'a dyn Fn(&BTreeSet<String>, &(dyn Fn(Vec<OutputFile>) -> Result<()> + Sync)) -> Result<()>;
 
 /// A file in the output folder that render does not produce (see
 /// [`FolderSync::not_produced`]).
@@ -211,7 +219,17 @@ pub struct FolderSync {
     entries: Mutex<Vec<Entry>>,
     /// What stands where render must write (output-relative), and why.
     blocked: Mutex<Vec<(String, String)>>,
+    /// Bytes of rendered files held for writing, and the most there may be.
+    held: std::sync::atomic::AtomicUsize,
+    hold_limit: usize,
 }
+
+/// The most bytes of rendered files `render` holds while the run decides whether to write
+/// (see [`FolderSync::with_hold_limit`]): what a pull request changes fits many times over;
+/// an output folder written from scratch for thousands of services does not, and the
+/// services beyond it are rendered again when the run writes, instead of growing memory with
+/// the size of the output.
+pub const HOLD_LIMIT: usize = 64 << 20;
 
 /// Where a run hands the files it renders, as it renders each service (`compile`'s
 /// `Options::files`). Called from several threads.
@@ -236,6 +254,40 @@ impl FolderSync {
             existing,
             entries: Mutex::new(Vec::new()),
             blocked: Mutex::new(Vec::new()),
+            held: std::sync::atomic::AtomicUsize::new(0),
+            hold_limit: HOLD_LIMIT,
+        }
+    }
+
+    /// The most bytes of files to write this sync holds ([`HOLD_LIMIT`] by default); the files
+    /// beyond it are deferred: [`FolderSync::write`] has their services rendered again.
+    /// `render --check` holds every differing file (its diff shows them).
+    pub fn with_hold_limit(mut self, bytes: usize) -> FolderSync {
+        self.hold_limit = bytes;
+        self
+    }
+
+    /// Holds `f` for writing, or defers it when the hold is full. The clusters' own files
+    /// (`spec` `None`: a few comment lines each) are always held: no service renders them.
+    fn hold(&self, spec: Option<&str>, state: State) -> State {
+        use std::sync::atomic::Ordering;
+        let (f, existed) = match &state {
+            State::Missing(f) => (f, false),
+            State::Stale(f, _) => (f, true),
+            _ => return state,
+        };
+        if self.compare_only || spec.is_none() {
+            return state;
+        }
+        let len = f.contents.len();
+        let held = self.held.fetch_add(len, Ordering::Relaxed);
+        if held.saturating_add(len) <= self.hold_limit {
+            return state;
+        }
+        self.held.fetch_sub(len, Ordering::Relaxed);
+        State::Deferred {
+            path: f.path.clone(),
+            existed,
         }
     }
 
@@ -276,7 +328,7 @@ impl FolderSync {
             }
             let state = if self.existing.files.contains(&f.path) {
                 match self.compare(&f)? {
-                    Some(state) => state,
+                    Some(state) => self.hold(spec, state),
                     None => {
                         self.blocked
                             .lock()
@@ -286,7 +338,7 @@ impl FolderSync {
                     }
                 }
             } else {
-                State::Missing(f)
+                self.hold(spec, State::Missing(f))
             };
             entries.push(Entry {
                 spec: spec.map(str::to_string),
@@ -398,14 +450,24 @@ impl FolderSync {
 
     /// Writes what differs, except the files of the specs in `skip`, and deletes the generated
     /// files in `delete` (with the folders they leave empty) and stale temporary files.
-    /// `root` is the platform's folder (no folder on the way may be a link).
-    pub fn write(self, root: &Path, skip: &BTreeSet<String>, delete: &[String]) -> Result<Written> {
+    /// `root` is the platform's folder (no folder on the way may be a link). `again` renders the
+    /// specs it is given once more and hands their files to its sink: the deferred files among
+    /// them are written (see [`FolderSync::with_hold_limit`]); it is not called when none is.
+    pub fn write(
+        self,
+        root: &Path,
+        skip: &BTreeSet<String>,
+        delete: &[String],
+        again: Again<'_>,
+    ) -> Result<Written> {
         use rayon::prelude::*;
         let folders = io::Folders::new(root);
         folders.ensure(&self.dir)?;
         let entries = self.entries.into_inner().map_err(poisoned)?;
         let mut written = Written::default();
         let mut writes = Vec::new();
+        let mut deferred = BTreeSet::new();
+        let mut deferred_specs = BTreeSet::new();
         for e in entries {
             if e.spec.as_ref().is_some_and(|s| skip.contains(s)) {
                 continue;
@@ -421,16 +483,35 @@ impl FolderSync {
                     written.updated += 1;
                     writes.push(f);
                 }
+                State::Deferred { path, existed } => {
+                    if existed {
+                        written.updated += 1;
+                    } else {
+                        written.created += 1;
+                    }
+                    deferred.insert(path);
+                    deferred_specs.extend(e.spec);
+                }
             }
         }
-        writes.sort_by(|a, b| a.path.cmp(&b.path));
-        writes.par_iter().try_for_each(|f| {
+        let write_one = |f: &OutputFile| {
             let path = self.dir.join(&f.path);
             if let Some(parent) = path.parent() {
                 folders.ensure(parent)?;
             }
             io::replace(&path, f.contents.as_bytes())
-        })?;
+        };
+        writes.sort_by(|a, b| a.path.cmp(&b.path));
+        writes.par_iter().try_for_each(write_one)?;
+        drop(writes);
+        if !deferred.is_empty() {
+            again(&deferred_specs, &|files: Vec<OutputFile>| {
+                files
+                    .iter()
+                    .filter(|f| deferred.contains(&f.path))
+                    .try_for_each(write_one)
+            })?;
+        }
         for t in &self.existing.stale_temps {
             // Another run may have renamed or removed it already.
             let _ = io::remove_file(&self.dir.join(t));
@@ -466,6 +547,8 @@ impl FolderSync {
                 State::Unchanged => unchanged += 1,
                 State::Missing(f) => drift.missing.push(f),
                 State::Stale(f, old) => drift.stale.push((f, old)),
+                // `--check` holds every file it reports.
+                State::Deferred { .. } => {}
             }
         }
         drift.extra = not_produced

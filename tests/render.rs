@@ -968,3 +968,67 @@ fn an_up_to_date_render_reads_each_file_once_and_writes_nothing() {
         text
     );
 }
+
+#[test]
+fn files_beyond_the_hold_limit_are_rendered_again_and_written_the_same() {
+    // `render` holds at most HOLD_LIMIT bytes of files while the run decides; the services
+    // beyond it are rendered again when it writes. Whatever the limit, the output is the same.
+    use flinkform::output_folder::{self, FolderSync};
+    let committed = example().join("rendered");
+    let tree = |dir: &Path| -> Vec<(String, String)> {
+        walkdir::WalkDir::new(dir)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_file())
+            .map(|e| {
+                let rel = e.path().strip_prefix(dir).expect("below").to_string_lossy();
+                (
+                    rel.into_owned(),
+                    fs::read_to_string(e.path()).expect("read"),
+                )
+            })
+            .collect()
+    };
+    let paths = |t: &[(String, String)]| t.iter().map(|(p, _)| p.clone()).collect::<Vec<_>>();
+    let expected = tree(&committed);
+    assert_eq!(expected.len(), 57);
+    for limit in [0, 20_000, output_folder::HOLD_LIMIT] {
+        let repo = tempfile::tempdir().expect("tempdir");
+        copy_dir(&example(), repo.path());
+        let root = fs::canonicalize(repo.path()).expect("canonical");
+        fs::remove_dir_all(root.join("rendered")).expect("empty the output");
+        let workspace = flinkform::workspace::Workspace::load(&root).expect("load");
+        let dir = output_folder::resolve_dir(&root, "rendered").expect("dir");
+        let existing = output_folder::scan(&dir).expect("scan");
+        let sync =
+            std::sync::Arc::new(FolderSync::new(&dir, false, existing).with_hold_limit(limit));
+        let options = flinkform::compile::Options {
+            list_outputs: true,
+            files: Some(sync.clone()),
+            ..Default::default()
+        };
+        let c = flinkform::compile::compile_workspace(workspace, &options).expect("compile");
+        drop(options);
+        assert!(!c.has_blocking_errors());
+        let sync = std::sync::Arc::try_unwrap(sync).expect("the run let go of the sink");
+        let again =
+            |specs: &std::collections::BTreeSet<String>,
+             sink: &(
+                  dyn Fn(Vec<flinkform::render::OutputFile>) -> flinkform::error::Result<()> + Sync
+              )| { flinkform::compile::render_again(&c.workspace, specs, sink) };
+        let written = sync
+            .write(&root, &Default::default(), &[], &again)
+            .expect("write");
+        assert_eq!(
+            (written.files, written.created, written.unchanged),
+            (57, 57, 0),
+            "limit {limit}"
+        );
+        let got = tree(&dir);
+        assert_eq!(paths(&got), paths(&expected), "limit {limit}");
+        for ((path, a), (_, b)) in got.iter().zip(&expected) {
+            assert!(a == b, "limit {limit}: {path} differs");
+        }
+    }
+}

@@ -170,7 +170,10 @@ pub fn run(start: &Path, args: RenderArgs) -> Result<u8, Error> {
             EXIT_FINDINGS
         });
     }
-    let written = sync.write(&root, &BTreeSet::new(), &extra)?;
+    let again = |specs: &BTreeSet<String>, sink: &(dyn Fn(_) -> _ + Sync)| {
+        flinkform::compile::render_again(&c.workspace, specs, sink)
+    };
+    let written = sync.write(&root, &BTreeSet::new(), &extra, &again)?;
     let summary = written_summary(&written, &rel_out);
     print_summary(&summary, machine_stdout)?;
     note_layout_move(&rel_out, moved);
@@ -299,7 +302,10 @@ fn keep_going(
         ));
     }
     let moved = earlier_layout(&delete);
-    let written = sync.write(root, &blocked, &delete)?;
+    let again = |specs: &BTreeSet<String>, sink: &(dyn Fn(_) -> _ + Sync)| {
+        flinkform::compile::render_again(&c.workspace, specs, sink)
+    };
+    let written = sync.write(root, &blocked, &delete, &again)?;
     let summary = written_summary(&written, &rel_out);
     print_summary(&summary, false)?;
     note_layout_move(&rel_out, moved);
