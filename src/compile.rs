@@ -114,8 +114,13 @@ pub fn compile_workspace(mut workspace: Workspace, options: &Options) -> Result<
                 outcome
             })
             .collect::<Result<_>>()?;
+        // The clusters' own files, rendered once: their paths listed, the files handed on.
+        let cluster_files = render::cluster_files(platform, &output);
+        if options.list_outputs {
+            output_paths.extend(cluster_files.iter().map(|f| f.path.clone()));
+        }
         if let Some(sink) = &options.files {
-            sink.accept(None, render::cluster_files(platform, &output))?;
+            sink.accept(None, cluster_files)?;
         }
         let mut identities = Vec::new();
         let mut waivers = WaiverUse::default();
@@ -127,14 +132,7 @@ pub fn compile_workspace(mut workspace: Workspace, options: &Options) -> Result<
             waivers.merge(&o.waivers);
         }
         diagnostics.extend(engine.finish(&identities, waivers));
-        if options.list_outputs {
-            output_paths.extend(
-                render::cluster_files(platform, &output)
-                    .into_iter()
-                    .map(|f| f.path),
-            );
-            output_paths.sort();
-        }
+        output_paths.sort();
         rendered.objects.sort_by(|a, b| {
             (&a.cluster, &a.service, &a.file).cmp(&(&b.cluster, &b.service, &b.file))
         });
