@@ -352,14 +352,10 @@ impl FolderSync {
     /// One read of the file on disk at `f`'s path: `None` when flinkform did not generate it.
     fn compare(&self, f: &OutputFile) -> Result<Option<State>> {
         let path = self.dir.join(&f.path);
-        // To decide whether to write, one byte more than the new contents is enough; the diff
-        // of `--check` shows a larger file up to a bound.
-        let limit = f.contents.len() as u64
-            + if self.compare_only {
-                SHOWN_SLACK
-            } else {
-                HEADER_PREFIX.len() as u64 + 1
-            };
+        // Up to a bound past the new contents, the one read tells both whether flinkform
+        // generated the file and whether it differs (and gives `--check`'s diff its text); only
+        // a file larger still is opened a second time, for its header alone.
+        let limit = f.contents.len() as u64 + SHOWN_SLACK;
         let generated = |head: &[u8]| head.starts_with(HEADER_PREFIX.as_bytes());
         match io::read_bounded(&path, limit, Links::Refuse) {
             Ok(old) if old == f.contents.as_bytes() => Ok(Some(State::Unchanged)),
