@@ -1,4 +1,5 @@
 use crate::excerpt::quote;
+use crate::flink::duration::{DurationError, DurationGrammar, parse_duration};
 use crate::flink::option_types::{OptionType, option_types};
 use crate::flink::version::FlinkVersion;
 use crate::limits;
@@ -191,7 +192,7 @@ fn configuration_range(
     // Reported only when every type the option has (had) fails: with a known version that
     // is its one type.
     for t in &types {
-        match out_of_type(*t, value) {
+        match out_of_type(*t, value, DurationGrammar::for_key(key, version)) {
             None => return semantic_limit(key, value),
             Some(w) => why = why.or(Some(w)),
         }
@@ -200,8 +201,17 @@ fn configuration_range(
 }
 
 /// Why `value` does not fit `t`, when it is a number at all.
-fn out_of_type(t: OptionType, value: &str) -> Option<(String, String)> {
+fn out_of_type(t: OptionType, value: &str, grammar: DurationGrammar) -> Option<(String, String)> {
     let text = value.trim();
+    let too_long = || {
+        (
+            format!(
+                "is longer than Flink can hold: at most {}ms (durations are 64-bit milliseconds)",
+                i64::MAX
+            ),
+            limits::shorter_duration_help("d", 86_400_000),
+        )
+    };
     let integer = {
         let digits = text.strip_prefix(['-', '+']).unwrap_or(text);
         !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
@@ -234,11 +244,9 @@ fn out_of_type(t: OptionType, value: &str) -> Option<(String, String)> {
             "is beyond what a Java double holds (about 1.8e308)".to_string(),
             "write a number Flink can hold".to_string(),
         )),
-        OptionType::Duration => match limits::flink_duration_ms(text) {
-            Some(Err(why)) => Some((
-                why,
-                limits::shorter_duration_help("d", 86_400_000),
-            )),
+        OptionType::Duration => match parse_duration(text, grammar) {
+            Err(DurationError::Overflow) => Some(too_long()),
+            Ok(d) if !d.fits_java_millis() => Some(too_long()),
             _ => None,
         },
         OptionType::MemorySize => match crate::flink::units::parse_flink_memory(text) {
