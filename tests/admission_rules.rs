@@ -3,6 +3,7 @@
 //! value in the fields they read.
 
 use flinkform::diag::Severity;
+use flinkform::flink::duration::{DurationGrammar, parse_duration};
 use flinkform::policy::rules::{
     autoscaler_options_valid, deployment_name_valid, flink_version_supported,
     ingress_template_valid, session_job_jar_uri,
@@ -100,7 +101,9 @@ proptest! {
         let _ = ingress_template_valid::problem(&s, "orders", "prod");
         let _ = ingress_template_valid::expand(&s, &s, &s);
         let _ = autoscaler_options_valid::excluded_period_problem(&s);
-        let _ = autoscaler_options_valid::duration_ms(&s);
+        for grammar in [DurationGrammar::Flink1, DurationGrammar::Flink2_0, DurationGrammar::Flink2_1] {
+            let _ = parse_duration(&s, grammar);
+        }
         let _ = deployment_name_valid::name_problem(&s);
         let _ = deployment_name_valid::suggested_name(&s);
         let _ = flink_version_supported::status(&s);

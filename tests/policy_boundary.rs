@@ -897,8 +897,19 @@ spec:
                     let text = e.value.as_str().unwrap_or_default();
                     let duration = e.key.starts_with("execution.checkpointing.")
                         || e.key == "kubernetes.operator.periodic.savepoint.interval";
-                    if duration && let Some(r) = flinkform::limits::flink_duration_ms(text) {
-                        r.map_err(|why| format!("{}: {text} {why}", e.key))?;
+                    if duration {
+                        use flinkform::flink::duration::{
+                            DurationError, DurationGrammar, parse_duration,
+                        };
+                        match parse_duration(text, DurationGrammar::Flink1) {
+                            Err(DurationError::Overflow) => {
+                                return Err(format!("{}: {text} overflows", e.key));
+                            }
+                            Ok(d) if !d.fits_java_millis() => {
+                                return Err(format!("{}: {text} past 64-bit ms", e.key));
+                            }
+                            _ => {}
+                        }
                     }
                     if e.key == "taskmanager.numberOfTaskSlots" {
                         text.parse::<i32>().map_err(|_| format!("slots {text}"))?;
