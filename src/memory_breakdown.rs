@@ -10,7 +10,7 @@ use crate::flink::memory::{
     Config, JobManagerMemory, JvmFlags, MemoryError, TaskManagerMemory, derive_job_manager,
     derive_task_manager,
 };
-use crate::flink::units::operator_memory_bytes;
+use crate::flink::operator_memory::operator_memory_bytes;
 use crate::policy::view::FlinkView;
 use crate::tree::{Node, Origin};
 use serde::Serialize;

@@ -876,7 +876,7 @@ spec:
                 // Read as the operator reads `resource.memory` (Flink's units first, then
                 // Kubernetes quantities such as the `2Gi` flinkform writes).
                 if let Some(m) = at(&[role, "resource", "memory"]).and_then(Node::as_str) {
-                    flinkform::flink::units::operator_memory_bytes(m)
+                    flinkform::flink::operator_memory::operator_memory_bytes(m)
                         .map_err(|e| format!("{m}: {e}"))?;
                 }
                 if let Some(r) = at(&[role, "replicas"]) {
@@ -922,7 +922,7 @@ spec:
         {
             for e in hard.iter() {
                 let text = e.value.as_str().unwrap_or_default();
-                let q = flinkform::flink::units::parse_k8s_quantity(text)
+                let q = flinkform::flink::quantity::parse_k8s_quantity(text)
                     .map_err(|why| format!("quota {}: {text}: {why}", e.key))?;
                 if q.approximate() > i64::MAX as f64
                     || (e.key.ends_with("cpu") && q.approximate() * 1000.0 > i64::MAX as f64)

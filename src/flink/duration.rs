@@ -25,6 +25,7 @@
 //! `notes/research-flink.md` §1 in the project notes). The test vectors are in
 //! `duration_cases.txt` beside this file.
 
+use crate::flink::java::java_trim;
 use crate::flink::version::FlinkVersion;
 use std::fmt;
 
@@ -151,11 +152,6 @@ const UNITS: [(&[&str], u128); 7] = [
     ),
     (&["ns", "nano", "nanos", "nanosecond", "nanoseconds"], 1),
 ];
-
-/// Java's `String.trim`: strips every char up to U+0020 at both ends (not NBSP).
-pub fn java_trim(text: &str) -> &str {
-    text.trim_matches(|c: char| c <= ' ')
-}
 
 /// Java's `toLowerCase(Locale.US)` for a unit label. `char::to_lowercase` maps like Java for
 /// the characters that matter here (ASCII letters; `µ` stays the micro sign, `Μ` becomes the
@@ -329,37 +325,11 @@ fn parse_iso(text: &str) -> Result<FlinkDuration, DurationError> {
 mod tests {
     use super::*;
 
-    /// The vectors: one case a line, `input | 1.x | 2.0 | 2.1+`, each result `ok <nanos>` or
-    /// the error's name. Inputs are Rust-escaped (`\t`, `\u{a0}`).
-    const CASES: &str = include_str!("duration_cases.txt");
+    use crate::flink::vectors::cases;
 
-    fn unescape(text: &str) -> String {
-        let mut out = String::new();
-        let mut chars = text.chars().peekable();
-        while let Some(c) = chars.next() {
-            if c != '\\' {
-                out.push(c);
-                continue;
-            }
-            match chars.next() {
-                Some('t') => out.push('\t'),
-                Some('n') => out.push('\n'),
-                Some('s') => out.push(' '),
-                Some('|') => out.push('|'),
-                Some('\\') => out.push('\\'),
-                Some('u') => {
-                    let hex: String = chars
-                        .by_ref()
-                        .skip_while(|c| *c == '{')
-                        .take_while(|c| *c != '}')
-                        .collect();
-                    out.push(char::from_u32(u32::from_str_radix(&hex, 16).unwrap()).unwrap());
-                }
-                other => panic!("bad escape {other:?} in {text:?}"),
-            }
-        }
-        out
-    }
+    /// The vectors: one case a line, `input | 1.x | 2.0 | 2.1+`, each result `ok <nanos>` or
+    /// the error's name.
+    const CASES: &str = include_str!("duration_cases.txt");
 
     fn describe(r: &Result<FlinkDuration, DurationError>) -> String {
         match r {
@@ -375,25 +345,16 @@ mod tests {
     #[test]
     fn flink_documented_and_measured_vectors() {
         let mut count = 0;
-        for (n, line) in CASES.lines().enumerate() {
-            if line.trim().is_empty() || line.starts_with('#') {
-                continue;
-            }
-            let cols: Vec<&str> = line.split(" | ").collect();
-            assert_eq!(cols.len(), 4, "line {}: {line:?}", n + 1);
-            let input = unescape(cols[0]);
+        for (n, cols) in cases(CASES) {
+            assert_eq!(cols.len(), 4, "line {n}: {cols:?}");
+            let input = &cols[0];
             for (grammar, want) in [
-                (DurationGrammar::Flink1, cols[1]),
-                (DurationGrammar::Flink2_0, cols[2]),
-                (DurationGrammar::Flink2_1, cols[3]),
+                (DurationGrammar::Flink1, &cols[1]),
+                (DurationGrammar::Flink2_0, &cols[2]),
+                (DurationGrammar::Flink2_1, &cols[3]),
             ] {
-                let got = describe(&parse_duration(&input, grammar));
-                assert_eq!(
-                    got,
-                    want.trim(),
-                    "line {}: {input:?} with {grammar:?}",
-                    n + 1
-                );
+                let got = describe(&parse_duration(input, grammar));
+                assert_eq!(&got, want, "line {n}: {input:?} with {grammar:?}");
             }
             count += 1;
         }

@@ -8,7 +8,7 @@
 use super::{RULE, Schemas};
 use crate::diag::Diagnostic;
 use crate::excerpt::quote;
-use crate::flink::units;
+use crate::flink::spec_memory;
 use crate::source::{FileId, Span};
 use crate::suggest::{Budget, Found};
 use crate::tree::{Entry, Node, Value};
@@ -458,7 +458,7 @@ fn value_message(
     };
     match (error.kind(), h.as_deref()) {
         (K::Type { kind }, hint) => type_message(kind, shown, value, field, hint),
-        (K::Pattern { .. } | K::MaxLength { .. }, Some("memory")) => match units::parse_spec_memory(text) {
+        (K::Pattern { .. } | K::MaxLength { .. }, Some("memory")) => match spec_memory::parse_spec_memory(text) {
             Err(e) => (e.message, e.suggestion.map(|s| format!("write `{s}`"))),
             Ok(_) => (
                 format!("{field}: `{q}` is not a valid memory quantity"),

@@ -65,46 +65,6 @@ pub fn flink_bool(text: &str) -> Option<bool> {
     }
 }
 
-/// A double as Java's `Double.parseDouble` reads it: surrounding whitespace ignored, an optional
-/// `d`/`f` suffix, `NaN` and `Infinity` spelled exactly so. `None` when Java would throw.
-pub fn java_double(text: &str) -> Option<f64> {
-    let t = text.trim();
-    match t {
-        "NaN" | "+NaN" | "-NaN" => return Some(f64::NAN),
-        "Infinity" | "+Infinity" => return Some(f64::INFINITY),
-        "-Infinity" => return Some(f64::NEG_INFINITY),
-        _ => {}
-    }
-    let body = t.strip_suffix(['d', 'D', 'f', 'F']).unwrap_or(t);
-    // Rust also reads `inf`/`nan`, which Java does not; and Java needs a digit somewhere.
-    if body.is_empty()
-        || !body.bytes().any(|b| b.is_ascii_digit())
-        || !body
-            .bytes()
-            .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'+' | b'-'))
-    {
-        return None;
-    }
-    body.parse().ok()
-}
-
-/// A double as Java's `Double.toString` prints the bounds in the operator's messages:
-/// `0.0`, `1.0`, `0.01`, `+Infinity`.
-pub fn java_double_text(v: f64) -> String {
-    if v.is_infinite() {
-        return if v > 0.0 { "+Infinity" } else { "-Infinity" }.to_string();
-    }
-    if v.is_nan() {
-        return "NaN".to_string();
-    }
-    let s = format!("{v}");
-    if s.contains(['.', 'e', 'E']) {
-        s
-    } else {
-        format!("{s}.0")
-    }
-}
-
 /// A configuration made of layers, the first winning: a FlinkDeployment's own configuration,
 /// or a FlinkSessionJob's over its session cluster's.
 pub struct Layers<'v, 'a> {
@@ -200,31 +160,5 @@ mod tests {
         assert_eq!(flink_bool("False"), Some(false));
         assert_eq!(flink_bool("yes"), None);
         assert_eq!(flink_bool(""), None);
-    }
-
-    #[test]
-    fn doubles_as_java_reads_them() {
-        assert_eq!(java_double("0.7"), Some(0.7));
-        assert_eq!(java_double(" 1 "), Some(1.0));
-        assert_eq!(java_double("1e-2"), Some(0.01));
-        assert_eq!(java_double("2d"), Some(2.0));
-        assert_eq!(java_double("-0.5"), Some(-0.5));
-        assert_eq!(java_double("Infinity"), Some(f64::INFINITY));
-        assert!(java_double("NaN").is_some_and(f64::is_nan));
-        assert_eq!(java_double("inf"), None);
-        assert_eq!(java_double("70%"), None);
-        assert_eq!(java_double("0,7"), None);
-        assert_eq!(java_double(""), None);
-        assert_eq!(java_double("."), None);
-        assert_eq!(java_double("d"), None);
-    }
-
-    #[test]
-    fn doubles_as_java_prints_them() {
-        assert_eq!(java_double_text(0.0), "0.0");
-        assert_eq!(java_double_text(1.0), "1.0");
-        assert_eq!(java_double_text(0.01), "0.01");
-        assert_eq!(java_double_text(0.7), "0.7");
-        assert_eq!(java_double_text(f64::INFINITY), "+Infinity");
     }
 }

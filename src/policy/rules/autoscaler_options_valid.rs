@@ -1,5 +1,6 @@
-use super::admission::{self, Layers, flink_bool, java_double, java_double_text};
+use super::admission::{self, Layers, flink_bool};
 use crate::flink::duration::{DurationGrammar, parse_duration};
+use crate::flink::java::{java_double_text, java_parse_double};
 use crate::policy::view::{ConfEntry, FlinkView, Kind};
 use crate::policy::{Finding, Rule, RuleMeta, Target};
 
@@ -337,7 +338,7 @@ impl Rule for AutoscalerOptionsValid {
         let after_1_15 = t.platform.operator.version.value > (1, 15);
         let target = match lookup(&conf, "utilization.target", &["target.utilization"]) {
             None => Some(DEFAULT_TARGET),
-            Some(e) => java_double(&e.value),
+            Some(e) => java_parse_double(&e.value),
         };
         for c in range_checks(after_1_15) {
             if let Some(flag) = c.when
@@ -359,7 +360,7 @@ impl Rule for AutoscalerOptionsValid {
             } else {
                 format!("; and rename `{}` to `{key}`", e.key)
             };
-            let Some(value) = java_double(&e.value) else {
+            let Some(value) = java_parse_double(&e.value) else {
                 out.push(
                     Finding::new(e.origin(), format!("Invalid value in the autoscaler config {key}{via}: `{}` is not a number", e.value))
                         .label("not a number")

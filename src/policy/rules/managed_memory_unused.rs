@@ -1,6 +1,6 @@
 use super::sizing::{self, TASK_MANAGER};
 use crate::flink::memory::derive_task_manager;
-use crate::flink::units::human_mib;
+use crate::flink::memory_size::human_mib;
 use crate::flink::version::{STATE_BACKEND_KEYS, V1_20};
 use crate::policy::view::Kind;
 use crate::policy::{Finding, Rule, RuleMeta, Target};

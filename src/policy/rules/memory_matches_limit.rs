@@ -1,8 +1,8 @@
 use super::sizing::{self, ROLES, Role, SpecValue};
-use crate::flink::units::{
-    MIB, canonical_memory, human_mib, k8s_binary, operator_memory_bytes, parse_flink_memory,
-    parse_k8s_quantity, parse_spec_memory,
-};
+use crate::flink::memory_size::{MIB, human_mib, parse_flink_memory};
+use crate::flink::operator_memory::operator_memory_bytes;
+use crate::flink::quantity::{k8s_binary, parse_k8s_quantity};
+use crate::flink::spec_memory::{canonical_memory, parse_spec_memory};
 use crate::policy::view::Kind;
 use crate::policy::{Finding, Rule, RuleMeta, Target};
 use crate::tree::Node;

@@ -1,7 +1,8 @@
 use super::sizing::{self, Effective, ROLES, Role};
 use crate::diag::Severity;
 use crate::flink::memory::{Config, MemoryError, derive_job_manager, derive_task_manager};
-use crate::flink::units::{MIB, human_mib, k8s_binary, parse_flink_memory};
+use crate::flink::memory_size::{MIB, human_mib, parse_flink_memory};
+use crate::flink::quantity::k8s_binary;
 use crate::policy::view::Kind;
 use crate::policy::{Finding, Rule, RuleMeta, Target};
 use crate::tree::Origin;

@@ -249,7 +249,7 @@ fn out_of_type(t: OptionType, value: &str, grammar: DurationGrammar) -> Option<(
             Ok(d) if !d.fits_java_millis() => Some(too_long()),
             _ => None,
         },
-        OptionType::MemorySize => match crate::flink::units::parse_flink_memory(text) {
+        OptionType::MemorySize => match crate::flink::memory_size::parse_flink_memory(text) {
             Err(e) if e.contains("numeric overflow") => Some((
                 "is more than Flink can hold: at most 9223372036854775807 bytes (memory sizes are 64-bit numbers of bytes)".to_string(),
                 "write a memory size Flink can hold, e.g. `4g`".to_string(),
@@ -333,7 +333,7 @@ fn limit_factor(t: &Target<'_>, key: &str, value: &str) -> Option<String> {
         "memory" => {
             let bytes = request
                 .and_then(|n| n.scalar_text())
-                .and_then(|s| crate::flink::units::parse_flink_memory(&s).ok())
+                .and_then(|s| crate::flink::memory_size::parse_flink_memory(&s).ok())
                 .unwrap_or(1 << 30) as f64;
             (bytes * factor > limits::MAX_KUBERNETES_BYTES as f64).then(|| {
                 format!(

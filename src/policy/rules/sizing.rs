@@ -3,7 +3,8 @@
 //! configuration Flink's memory model derives from (§5).
 
 use crate::flink::memory::{Config, JobManagerMemory, TaskManagerMemory};
-use crate::flink::units::{human_mib, operator_memory_bytes};
+use crate::flink::memory_size::human_mib;
+use crate::flink::operator_memory::operator_memory_bytes;
 use crate::policy::Target;
 use crate::policy::view::FlinkView;
 use crate::tree::{Node, Origin};
@@ -271,7 +272,7 @@ pub fn jm_breakdown(m: &JobManagerMemory) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::flink::units::{GIB, MIB};
+    use crate::flink::memory_size::{GIB, MIB};
     use crate::policy::target::{Mode, requirements};
     use crate::policy::{Finding, Rule};
     use crate::spec::platform::Platform;
