@@ -5,8 +5,7 @@
 use flinkform::diag::Severity;
 use flinkform::flink::duration::{DurationGrammar, parse_duration};
 use flinkform::policy::rules::{
-    autoscaler_options_valid, deployment_name_valid, flink_version_supported,
-    ingress_template_valid, session_job_jar_uri,
+    autoscaler_options_valid, flink_version_supported, ingress_template_valid, session_job_jar_uri,
 };
 use flinkform::source::SourceMap;
 use flinkform::spec::platform::Platform;
@@ -104,8 +103,8 @@ proptest! {
         for grammar in [DurationGrammar::Flink1, DurationGrammar::Flink2_0, DurationGrammar::Flink2_1] {
             let _ = parse_duration(&s, grammar);
         }
-        let _ = deployment_name_valid::name_problem(&s);
-        let _ = deployment_name_valid::suggested_name(&s);
+        let _ = flinkform::facts::names::name_problem(&s);
+        let _ = flinkform::facts::names::suggested_name(&s);
         let _ = flink_version_supported::status(&s);
     }
 }

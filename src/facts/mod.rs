@@ -7,5 +7,6 @@
 //! * [`effective`]: the one effective configuration per deployment, memoised on its view;
 //! * [`resources`]: which `resource` / `resources` value sizes each JVM.
 pub mod effective;
+pub mod names;
 pub mod resources;
 pub mod view;
