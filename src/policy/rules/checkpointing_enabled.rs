@@ -1,4 +1,5 @@
-use super::ha_enabled::is_durable;
+use crate::facts::resources::ROLES;
+use crate::facts::storage;
 use crate::flink::duration::{DurationGrammar, parse_duration};
 use crate::flink::version::{CHECKPOINT_DIR_KEYS, CHECKPOINT_INTERVAL_KEY};
 use crate::policy::view::Kind;
@@ -96,15 +97,23 @@ impl Rule for CheckpointingEnabled {
                 }),
             ),
         }
+        // The JobManager and the TaskManagers both write checkpoints.
         if mode != "stateless"
             && let Some(dir) = v.get_any(CHECKPOINT_DIR_KEYS)
             && !dir.value.trim().is_empty()
-            && !is_durable(&dir.value)
+            && !super::admission::placeholder_stops(t, dir.origin(), &dir.key, &dir.value, out)
+            && !storage::classify(&dir.value, v.object, &ROLES).is_durable()
         {
             out.push(
-                Finding::new(dir.origin(), format!("checkpoints go to `{}`, which does not survive the pod", dir.value))
-                    .label("not durable")
-                    .help("use object storage or a distributed file system (s3://, gs://, abfss://, hdfs://)"),
+                Finding::new(
+                    dir.origin(),
+                    format!(
+                        "checkpoints go to `{}`, which does not survive the pod",
+                        dir.value
+                    ),
+                )
+                .label("not durable")
+                .help(storage::DURABLE_HELP),
             );
         }
     }

@@ -71,11 +71,11 @@ impl Rule for DeploymentNameValid {
                     return;
                 };
                 let text = node.scalar_text().unwrap_or_default();
-                if super::admission::is_substituted(&text) {
+                let at = node.origin.or(t.blame);
+                if super::admission::placeholder_stops(t, at, "metadata.name", &text, out) {
                     return;
                 }
                 if let Some(problem) = name_problem(&text) {
-                    let at = node.origin.or(t.blame);
                     out.push(finding(node, at, "FlinkDeployment name", &problem));
                 }
             }
@@ -105,11 +105,11 @@ impl Rule for DeploymentNameValid {
                 }
                 Some(node) => {
                     let text = node.scalar_text().unwrap_or_default();
-                    if super::admission::is_substituted(&text) {
+                    let at = node.origin.or(t.anchor(&["deploymentName"]));
+                    if super::admission::placeholder_stops(t, at, "deploymentName", &text, out) {
                         return;
                     }
                     if let Some(problem) = name_problem(&text) {
-                        let at = node.origin.or(t.anchor(&["deploymentName"]));
                         out.push(finding(node, at, "deploymentName", &problem));
                     }
                 }
