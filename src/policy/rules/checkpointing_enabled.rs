@@ -9,12 +9,17 @@ crate::declare_rule! {
     /// Jobs checkpoint periodically, to durable storage when they upgrade with state.
     ///
     /// ## What it checks
-    /// A job sets `execution.checkpointing.interval` to a positive duration (with
-    /// `upgradeMode: last-state` the operator defaults it to 5 minutes, which counts). When the
-    /// job upgrades with state (`savepoint` or `last-state`), its checkpoint directory
-    /// (`execution.checkpointing.dir`, or `state.checkpoints.dir` before Flink 1.20) is on
-    /// durable storage, not `file://` or a local path. (A missing directory is
-    /// `checkpoint-dir-required`.)
+    /// A job sets `execution.checkpointing.interval` to a positive duration in Flink's own
+    /// syntax for the job's version (`60s`, `5 min`; not `5 mins`; ISO-8601 such as `PT1M`
+    /// only from Flink 2.1). With `upgradeMode: last-state` the operator defaults it to 5
+    /// minutes, which counts. When the job upgrades with state (`savepoint` or `last-state`),
+    /// its checkpoint directory (`execution.checkpointing.dir`, or `state.checkpoints.dir`
+    /// before Flink 1.20) is on durable storage: an object store or distributed file system,
+    /// or a `file://` path on a PersistentVolumeClaim mounted in the pod template of the
+    /// JobManager and the TaskManagers; not another `file://` or local path. (A missing
+    /// directory is `checkpoint-dir-required`.) In a hand-written manifest a `${…}`
+    /// placeholder is left alone; in `check` it is reported, since flinkform deploys it as
+    /// written.
     ///
     /// ## Why
     /// Without checkpoints a failure restarts the job from nothing, and exactly-once sinks

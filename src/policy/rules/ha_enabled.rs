@@ -10,8 +10,10 @@ crate::declare_rule! {
     /// ## What it checks
     /// In an environment whose `require.highAvailability` is true (by default `prod` and
     /// `production`), the job's JobManager runs with Kubernetes HA (`high-availability.type:
-    /// kubernetes`) and `high-availability.storageDir` on durable storage (not `file://` or a
-    /// local path). Wherever HA is on, its storage must be durable.
+    /// kubernetes`) and `high-availability.storageDir` on durable storage: an object store or
+    /// distributed file system, or a `file://` path on a PersistentVolumeClaim mounted in the
+    /// JobManager's pod template; not another `file://` or local path. Wherever HA is on, its
+    /// storage must be durable.
     ///
     /// ## Why
     /// Without HA, a JobManager restart loses the job's running state: the operator falls back

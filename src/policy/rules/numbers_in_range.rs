@@ -1,4 +1,5 @@
 use crate::excerpt::quote;
+use crate::facts::resources::{JOB_MANAGER, TASK_MANAGER};
 use crate::flink::duration::{DurationError, DurationGrammar, parse_duration};
 use crate::flink::option_types::{OptionType, option_types};
 use crate::flink::version::FlinkVersion;
@@ -331,10 +332,17 @@ fn limit_factor(t: &Target<'_>, key: &str, value: &str) -> Option<String> {
             })
         }
         "memory" => {
-            let bytes = request
-                .and_then(|n| n.scalar_text())
-                .and_then(|s| crate::flink::memory_size::parse_flink_memory(&s).ok())
-                .unwrap_or(1 << 30) as f64;
+            // The spec memory as the operator reads it (the effective configuration's).
+            let role = if role_field == "jobManager" {
+                JOB_MANAGER
+            } else {
+                TASK_MANAGER
+            };
+            let bytes = t
+                .view
+                .effective()
+                .read_memory(role)
+                .map_or(1 << 30, |(_, bytes)| bytes) as f64;
             (bytes * factor > limits::MAX_KUBERNETES_BYTES as f64).then(|| {
                 format!(
                     "makes the {role_field} memory limit more than Kubernetes can hold (at most {} bytes)",
