@@ -15,6 +15,7 @@ pub mod diag;
 pub mod diff;
 pub mod error;
 pub mod excerpt;
+pub mod facts;
 pub mod flink;
 pub mod import;
 pub mod io;

@@ -497,7 +497,7 @@ fn memory_equals_limit_and_dns_cache_is_off_in_every_flink_deployment() {
             let mib = memory_mib(mem);
             assert!(mib >= 1024, "{file}: {mem}");
             assert_eq!(
-                flinkform::flink::units::operator_memory_bytes(mem),
+                flinkform::flink::operator_memory::operator_memory_bytes(mem),
                 Ok(mib << 20),
                 "{file}: {mem}"
             );

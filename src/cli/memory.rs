@@ -6,7 +6,7 @@
 use super::{EXIT_CLEAN, EXIT_FINDINGS, reporting};
 use flinkform::compile::{Options, compile_workspace};
 use flinkform::error::Error;
-use flinkform::flink::units::human_mib;
+use flinkform::flink::memory_size::human_mib;
 use flinkform::memory_breakdown::{
     Breakdown, breakdown, job_manager_parts, spec_memory, task_manager_parts,
 };

@@ -290,7 +290,8 @@ pub fn bundle(platform: &Platform, r: &Resolved, output: &str) -> Option<Bundle>
 pub const SUBSTITUTE_ANNOTATION: &str = "kustomize.toolkit.fluxcd.io/substitute";
 
 /// Flux's post-build substitution would rewrite `${...}` (log4j lookups, shell snippets in the
-/// configuration); objects holding such text opt out of it.
+/// configuration); objects holding such text opt out of it (what that means for the rules:
+/// [`crate::facts::placeholder`]).
 fn disable_substitution_if_needed(object: &mut Node) {
     if !contains_substitution(object) {
         return;
@@ -302,36 +303,11 @@ fn disable_substitution_if_needed(object: &mut Node) {
 
 fn contains_substitution(n: &Node) -> bool {
     match &n.value {
-        Value::Str(s) => has_placeholder(s),
+        Value::Str(s) => crate::facts::placeholder::has_placeholder(s),
         Value::Seq(items) => items.iter().any(contains_substitution),
-        Value::Map(m) => m
-            .iter()
-            .any(|e| has_placeholder(&e.key) || contains_substitution(&e.value)),
+        Value::Map(m) => m.iter().any(|e| {
+            crate::facts::placeholder::has_placeholder(&e.key) || contains_substitution(&e.value)
+        }),
         _ => false,
-    }
-}
-
-/// Whether `s` holds `${`. Every rendered string passes through here; a byte scan for `$`
-/// costs a fraction of `str::contains("${")`, whose substring searcher was 4% of `check`.
-fn has_placeholder(s: &str) -> bool {
-    let bytes = s.as_bytes();
-    bytes
-        .iter()
-        .zip(bytes.iter().skip(1))
-        .any(|(&a, &b)| a == b'$' && b == b'{')
-}
-
-#[cfg(test)]
-mod tests {
-    use super::has_placeholder;
-
-    #[test]
-    fn placeholders_are_found_anywhere_and_only_as_dollar_brace() {
-        for yes in ["${X}", "a${b}", "end ${", "$${x}", "€${x}"] {
-            assert!(has_placeholder(yes), "{yes}");
-        }
-        for no in ["", "$", "{", "$ {x}", "{$}", "a$b{c", "€$"] {
-            assert!(!has_placeholder(no), "{no}");
-        }
     }
 }
