@@ -23,7 +23,10 @@ const LAYERS: &[(&str, &[&str])] = &[
             "secrets", "diag", "yaml", "suggest",
         ],
     ),
-    ("facts", &["flink", "crd", "schema", "pod_security"]),
+    (
+        "facts",
+        &["flink", "facts", "crd", "schema", "pod_security"],
+    ),
     ("spec", &["spec"]),
     ("load", &["workspace"]),
     ("render", &["render"]),
