@@ -43,8 +43,8 @@ pub const CORE_RULES: [&str; 6] = [
     crate::yaml::RULE,
     crate::io::RULE,
     crate::schema::RULE,
-    crate::validate::RULE,
-    crate::output::DRIFT_RULE,
+    crate::conformance::RULE,
+    crate::output_folder::DRIFT_RULE,
     rules::render_blocked::RenderBlocked::META.name,
 ];
 

@@ -1,7 +1,6 @@
 //! The rule registry: one file per rule, one line per rule here (sorted by name).
 
 mod admission;
-mod jvm;
 mod sizing;
 
 pub mod autoscaler_options_valid;
