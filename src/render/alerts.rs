@@ -15,6 +15,7 @@ use super::context::{Ctx, expand};
 use super::promql::{self, namespace_selector, template_literal};
 use super::tenancy::object_map;
 use crate::diag::Diagnostic;
+use crate::flink::duration::{DurationGrammar, parse_duration};
 use crate::flink::version::{CHECKPOINT_INTERVAL_KEY, FlinkVersion};
 use crate::spec::alerts::{self as defaults, Route, Source};
 use crate::spec::fields::{JobState, UpgradeMode};
@@ -316,8 +317,13 @@ fn checkpoint_interval(ctx: &Ctx<'_>) -> Option<(u128, Origin)> {
             .and_then(|c| c.get(key))
             .and_then(|n| Some((n.as_str()?.to_string(), n.origin)))
     };
+    // Flink's own reading of a configured duration, by the job's version.
+    let flink_ms = |key: &str, text: &str| {
+        let grammar = DurationGrammar::for_key(key, version(ctx));
+        parse_duration(text, grammar).ok().map(|d| d.millis())
+    };
     let (ms, origin) = if let Some((text, origin)) = config(CHECKPOINT_INTERVAL_KEY) {
-        (crate::limits::flink_duration_ms(&text)?.ok()?, origin)
+        (flink_ms(CHECKPOINT_INTERVAL_KEY, &text)?, origin)
     } else if let Some(i) = &spec.checkpointing.interval {
         (crate::limits::spec_duration_ms(&i.value)?.ok()?, i.origin)
     } else if spec.job.upgrade_mode.as_ref().map(|m| m.value) == Some(UpgradeMode::LastState) {
@@ -329,7 +335,7 @@ fn checkpoint_interval(ctx: &Ctx<'_>) -> Option<(u128, Origin)> {
         return None;
     }
     let backlog = config(BACKLOG_INTERVAL_KEY)
-        .and_then(|(t, o)| Some((crate::limits::flink_duration_ms(&t)?.ok()?, o)))
+        .and_then(|(t, o)| Some((flink_ms(BACKLOG_INTERVAL_KEY, &t)?, o)))
         .filter(|(b, _)| *b > ms);
     Some(backlog.unwrap_or((ms, origin)))
 }
