@@ -1,6 +1,6 @@
 use super::admission::{self, Layers, flink_bool, java_double, java_double_text};
 use crate::policy::view::{ConfEntry, FlinkView, Kind};
-use crate::policy::{Finding, Rule, RuleMeta, Target};
+use crate::policy::{Finding, Rule, Target};
 
 crate::declare_rule! {
     /// Autoscaler options are within the ranges the operator accepts.
@@ -69,7 +69,10 @@ crate::declare_rule! {
     ///     job.autoscaler.utilization.target: "0.7"
     ///     job.autoscaler.excluded.periods: "22:00-23:59:59;* * 9-17 ? * 2-6"
     /// ```
-    pub struct AutoscalerOptionsValid { name: "autoscaler-options-valid", severity: Error }
+    pub struct AutoscalerOptionsValid {
+        name: "autoscaler-options-valid", severity: Error, category: Policy,
+        kinds: [Deployment, SessionJob],
+    }
 }
 
 const PREFIX: &str = "job.autoscaler.";
@@ -313,10 +316,6 @@ pub fn excluded_period_problem(expression: &str) -> Option<String> {
 }
 
 impl Rule for AutoscalerOptionsValid {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check(&self, t: &Target<'_>, out: &mut Vec<Finding>) {
         if super::admission::is_canary(t) {
             return;

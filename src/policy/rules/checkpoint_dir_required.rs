@@ -1,6 +1,6 @@
 use super::admission::{self, Layers};
 use crate::flink::version::{CHECKPOINT_DIR_KEYS, FlinkVersion, V1_20};
-use crate::policy::{Finding, Rule, RuleMeta, Target};
+use crate::policy::{Finding, Rule, Target};
 use crate::tree::Origin;
 
 crate::declare_rule! {
@@ -49,7 +49,10 @@ crate::declare_rule! {
     /// A service spec cannot make this rule fire: flinkform writes the checkpoint directory
     /// from the platform's `storage.checkpoints` template, and without one `check` reports it for
     /// every service that upgrades with state.
-    pub struct CheckpointDirRequired { name: "checkpoint-dir-required", severity: Error }
+    pub struct CheckpointDirRequired {
+        name: "checkpoint-dir-required", severity: Error, category: Policy,
+        kinds: [Deployment, SessionJob], spec: false,
+    }
 }
 
 /// Whether an upgrade mode restores state (and so needs a checkpoint directory).
@@ -75,10 +78,6 @@ pub fn upgrade_mode_origin(t: &Target<'_>) -> Origin {
 }
 
 impl Rule for CheckpointDirRequired {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check(&self, t: &Target<'_>, out: &mut Vec<Finding>) {
         if super::admission::is_canary(t) {
             return;

@@ -1,6 +1,6 @@
 use crate::flink::version::{HA_STORAGE_KEY, HA_TYPE_KEYS};
 use crate::policy::view::Kind;
-use crate::policy::{Finding, Rule, RuleMeta, Target};
+use crate::policy::{Finding, Rule, Target};
 
 crate::declare_rule! {
     /// High availability must be on where the environment requires it, with durable storage.
@@ -49,7 +49,9 @@ crate::declare_rule! {
     /// ```
     /// In a service spec, leave `highAvailability` unset (the environment decides) or set it
     /// to `true`, and give the platform a `storage.highAvailability` template.
-    pub struct HaEnabled { name: "ha-enabled", severity: Error }
+    pub struct HaEnabled {
+        name: "ha-enabled", severity: Error, category: Policy, kinds: [Deployment],
+    }
 }
 
 /// Whether a storage URI survives the pod: a scheme other than `file`, and not a bare path.
@@ -61,10 +63,6 @@ pub fn is_durable(uri: &str) -> bool {
 }
 
 impl Rule for HaEnabled {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check(&self, t: &Target<'_>, out: &mut Vec<Finding>) {
         let v = &t.view;
         if v.kind() != Kind::Deployment {

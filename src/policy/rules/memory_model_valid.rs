@@ -3,7 +3,7 @@ use crate::diag::Severity;
 use crate::flink::memory::{Config, MemoryError, derive_job_manager, derive_task_manager};
 use crate::flink::units::{MIB, human_mib, k8s_binary, parse_flink_memory};
 use crate::policy::view::Kind;
-use crate::policy::{Finding, Rule, RuleMeta, Target};
+use crate::policy::{Finding, Rule, Target};
 use crate::tree::Origin;
 
 crate::declare_rule! {
@@ -70,7 +70,9 @@ crate::declare_rule! {
     ///   taskManager:
     ///     resource: { cpu: 2, memory: 4096m }
     /// ```
-    pub struct MemoryModelValid { name: "memory-model-valid", severity: Error }
+    pub struct MemoryModelValid {
+        name: "memory-model-valid", severity: Error, category: Policy, kinds: [Deployment],
+    }
 }
 
 /// Flink's recommended minimum JVM heap (`MIN_JVM_HEAP_SIZE`): below it Flink only logs.
@@ -92,10 +94,6 @@ const NETWORK_KEYS: [&str; 6] = [
 ];
 
 impl Rule for MemoryModelValid {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check(&self, t: &Target<'_>, out: &mut Vec<Finding>) {
         if t.view.kind() != Kind::Deployment {
             return;

@@ -1,6 +1,6 @@
 use crate::excerpt::quote;
 use crate::limits;
-use crate::policy::{Finding, Rule, RuleMeta, Target};
+use crate::policy::{Finding, Rule, Target};
 use crate::tree::{Node, Value};
 
 crate::declare_rule! {
@@ -56,7 +56,10 @@ crate::declare_rule! {
     ///   jobManager: { resource: { cpu: 1, memory: 2048m } }
     ///   job: { jarURI: local:///opt/flink/usrlib/orders.jar, parallelism: 4 }
     /// ```
-    pub struct NumbersInRange { name: "numbers-in-range", severity: Error }
+    pub struct NumbersInRange {
+        name: "numbers-in-range", severity: Error, category: Policy,
+        kinds: [Deployment, SessionJob],
+    }
 }
 
 /// Configuration keys Flink reads into a Java `int`.
@@ -86,10 +89,6 @@ fn number_text(n: &Node) -> String {
 }
 
 impl Rule for NumbersInRange {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check(&self, t: &Target<'_>, out: &mut Vec<Finding>) {
         let v = &t.view;
         let int_help = "the operator and Flink read it into a Java int: use at most 2147483647";
