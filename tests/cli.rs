@@ -308,12 +308,20 @@ fn no_color_is_obeyed_on_a_terminal() {
             .env_remove("NO_COLOR")
             .env("COLUMNS", "100")
             // stdout only: the terminal shows the report, not progress.
-            .args(["-qec", &format!("'{bin}' check {args} 2>/dev/null"), "/dev/null"]);
+            .args([
+                "-qec",
+                &format!("'{bin}' check {args} 2>/dev/null"),
+                "/dev/null",
+            ]);
         if let Some(v) = no_color {
             cmd.env("NO_COLOR", v);
         }
         let out = cmd.output().expect("script runs");
-        assert_eq!(out.status.code(), Some(1), "the fixture has errors: {out:?}");
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "the fixture has errors: {out:?}"
+        );
         let text = String::from_utf8_lossy(&out.stdout).into_owned();
         assert!(text.contains("waiver-expired"), "{text:?}");
         text

@@ -53,7 +53,12 @@ fn check(n: usize, key: impl Fn(usize) -> String) -> (u64, u64, Vec<String>) {
     suggest::forget();
     let (work, comparisons) = (tree::work(), suggest::comparisons());
     let c = compile::compile(dir.path(), &Options::default()).expect("check runs");
-    let rules = c.report.diagnostics.iter().map(|d| d.rule.clone()).collect();
+    let rules = c
+        .report
+        .diagnostics
+        .iter()
+        .map(|d| d.rule.clone())
+        .collect();
     (
         tree::work() - work,
         suggest::comparisons() - comparisons,
@@ -78,7 +83,10 @@ fn checking_a_wide_configuration_does_linear_work() {
     // catches it. The count is real work: 10 times the keys cost about 10 times as much.
     let (work_tenth, _, _) = check(KEYS / 10, family);
     let ratio = (work - base) as f64 / (work_tenth - base) as f64;
-    assert!((9.0..=11.0).contains(&ratio), "work grows {ratio}x for 10x the keys");
+    assert!(
+        (9.0..=11.0).contains(&ratio),
+        "work grows {ratio}x for 10x the keys"
+    );
 
     // Near misses of a real key: every one is an unknown-config-key finding, but only the
     // file's first searches for a suggestion compare names (the suggestion budget).

@@ -200,7 +200,7 @@ mod tests {
         m.insert("b", n(2));
         assert_eq!(m.keys().collect::<Vec<_>>(), ["c", "a", "d", "b"]);
         assert_eq!(m.get("a"), Some(&n(1)));
-        assert_eq!(m.iter().rev().next().map(|e| e.key.as_str()), Some("b"));
+        assert_eq!(m.iter().next_back().map(|e| e.key.as_str()), Some("b"));
         assert_eq!(m.iter().len(), 4);
     }
 
