@@ -929,7 +929,7 @@ fn the_annotation_budget_is_shared_by_the_steps_of_a_job() {
     .expect("generate");
     // Every image is now from a registry the platform does not allow (a finding per service
     // for check), and no rendered output is committed (thousands of missing files for render
-    // --check: three per service and cluster, more rows than the step summary holds).
+    // --check: two per service and cluster, more rows than the step summary holds).
     let pr = pull_request(
         source.path(),
         None,
@@ -977,7 +977,7 @@ fn the_annotation_budget_is_shared_by_the_steps_of_a_job() {
             .unwrap_or_default()
     };
     assert!(
-        notice(check).starts_with("291 of 300 findings are not shown as annotations"),
+        notice(check).starts_with("591 of 600 findings are not shown as annotations"),
         "{}",
         notice(check)
     );

@@ -425,3 +425,98 @@ fn secret_findings_never_show_the_secret() {
         }
     }
 }
+
+/// A FlinkDeployment CRD that requires `spec.restartNonce`, which no example spec sets.
+const STRICT_CRD: &str = "apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: {name: flinkdeployments.flink.apache.org}
+spec:
+  group: flink.apache.org
+  names: {kind: FlinkDeployment, plural: flinkdeployments}
+  scope: Namespaced
+  versions:
+    - name: v1beta1
+      served: true
+      storage: true
+      schema:
+        openAPIV3Schema:
+          type: object
+          properties:
+            spec:
+              type: object
+              required: [restartNonce]
+              x-kubernetes-preserve-unknown-fields: true
+";
+
+/// The `crd-schema` messages of a `--format json` report, sorted and without repeats.
+fn crd_messages(json: &str) -> Vec<String> {
+    let doc: serde_json::Value = serde_json::from_str(json).expect("a JSON report");
+    let mut out: Vec<String> = doc["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .filter(|d| d["rule"] == "crd-schema")
+        .map(|d| d["message"].as_str().expect("message").to_string())
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+#[test]
+fn lint_and_check_agree_on_the_platform_crds_from_any_working_directory() {
+    // The platform's `crds` folders are relative to flinkform.yaml for every command (one CRD
+    // catalogue, built by the driver): `lint` of a rendered manifest reports what `check`
+    // reports for its service, wherever either runs.
+    let repo = example_copy();
+    let root = repo.path();
+    edit(
+        &root.join("flinkform.yaml"),
+        "\nspec:\n",
+        "\nspec:\n  crds: [crds]\n",
+    );
+    fs::create_dir(root.join("crds")).expect("mkdir");
+    fs::write(root.join("crds/flinkdeployment.yaml"), STRICT_CRD).expect("write CRD");
+    let manifest = "rendered/prod-eu-1/fraud-detector/manifests.yaml";
+    let expected = [
+        "FlinkDeployment `fraud-detector` does not match its CRD: /spec: missing required field `restartNonce`",
+    ];
+    for dir in [
+        "",
+        "services",
+        "services/fraud-detector",
+        "rendered/prod-eu-1",
+    ] {
+        let cwd = root.join(dir);
+        let up = "../".repeat(dir.split('/').filter(|p| !p.is_empty()).count());
+        let (code, out, err) = common::run(&cwd, &["check", "--format", "json"]);
+        assert_eq!(code, 1, "check in `{dir}`: {err}");
+        let check: Vec<String> = crd_messages(&out)
+            .into_iter()
+            .filter(|m| m.contains("`fraud-detector`"))
+            .collect();
+        assert_eq!(check, expected, "check in `{dir}`");
+        let target = format!("{up}{manifest}");
+        let (code, out, err) = common::run(&cwd, &["lint", "--format", "json", &target]);
+        assert_eq!(code, 1, "lint in `{dir}`: {err}");
+        assert_eq!(crd_messages(&out), expected, "lint in `{dir}`");
+    }
+    // From outside the repository, with -C: the same.
+    let elsewhere = tempfile::tempdir().expect("tempdir");
+    let services = root.join("services");
+    let services = services.to_str().expect("UTF-8 path");
+    let abs_manifest = root.join(manifest);
+    let (code, out, err) = common::run(
+        elsewhere.path(),
+        &[
+            "-C",
+            services,
+            "lint",
+            "--format",
+            "json",
+            abs_manifest.to_str().expect("UTF-8"),
+        ],
+    );
+    assert_eq!(code, 1, "{err}");
+    assert_eq!(crd_messages(&out), expected);
+}

@@ -363,7 +363,7 @@ fn quiet_prints_only_findings_diffs_documents_and_errors() {
     let import: Vec<&str> = import.iter().map(String::as_str).collect();
     let (code, spec, loud) = run(d, &import);
     assert!(
-        loud.contains("\n1 of 1 Flink resources imported\n"),
+        loud.contains("\n1 of 1 Flink resource imported\n"),
         "{loud}"
     );
     let quiet: Vec<&str> = import.iter().copied().chain(["-q"]).collect();

@@ -18,11 +18,11 @@ fn report(root: &Path, paths: &[String], narrow: bool) -> String {
     let discovery = Workspace::discover(root).expect("discover");
     let workspace = discovery.load(narrow.then_some(&focus)).expect("load");
     let options = Options {
-        focus: narrow.then_some(focus),
+        only_specs: narrow.then_some(focus),
         ..Options::default()
     };
     let mut c = compile_workspace(workspace, &options).expect("compile");
-    c.focus(paths);
+    c.keep_findings_about(paths);
     flinkform::diag::json::render(&c.report, &c.workspace.sources)
 }
 

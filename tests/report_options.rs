@@ -95,6 +95,17 @@ fn each_output_belongs_to_the_format_right_before_it() {
     assert_eq!(kind(&run(d, &["check", "--format", "junit"]).1), "junit");
 }
 
+/// `--output -` is stdout, as in most tools (it created a file named `-`).
+#[test]
+fn output_dash_is_stdout() {
+    let repo = policy();
+    let d = repo.path();
+    let (code, stdout, _) = run(d, &["check", "--format", "json", "--output", "-"]);
+    assert_eq!(kind(&stdout), "json");
+    assert_eq!(code, run(d, &["check", "--format", "json"]).0);
+    assert!(!d.join("-").exists());
+}
+
 #[test]
 fn ambiguous_destinations_are_usage_errors_and_write_nothing() {
     let repo = policy();
@@ -124,6 +135,19 @@ fn ambiguous_destinations_are_usage_errors_and_write_nothing() {
                 "human",
             ][..],
             "only one --format can go to stdout, but github, human have no --output",
+        ),
+        (
+            &[
+                "check", "--format", "json", "--output", "o1", "--format", "sarif", "--output",
+                "./o1",
+            ][..],
+            "--format json and --format sarif both write to ./o1",
+        ),
+        (
+            &[
+                "check", "--format", "json", "--output", "-", "--format", "sarif",
+            ][..],
+            "only one --format can go to stdout, but json, sarif have no --output",
         ),
     ] {
         let (code, stdout, stderr) = run(d, args);

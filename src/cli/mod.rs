@@ -16,15 +16,15 @@ mod init;
 mod lint;
 mod memory;
 mod new;
-mod output;
 mod render;
+mod reporting;
 mod rules;
 mod schema;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use flinkform::diag::Severity;
 use flinkform::error::Error;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 #[derive(Parser, Debug)]
@@ -220,7 +220,22 @@ pub fn pair_outputs(m: &clap::ArgMatches) -> Result<Vec<(Format, Option<PathBuf>
                 file.display()
             )));
         }
-        *slot = Some(file);
+        // `-` is stdout, as in most tools (it used to create a file named `-`).
+        *slot = (file.as_os_str() != "-").then_some(file);
+    }
+    // Two reports into one file: the second would overwrite the first.
+    let mut files: Vec<(&Path, Format)> = Vec::new();
+    for (format, file) in &pairs {
+        let Some(file) = file else { continue };
+        if let Some((_, other)) = files.iter().find(|(f, _)| same_file(f, file)) {
+            return Err(Error::Usage(format!(
+                "--format {} and --format {} both write to {}: give each its own --output FILE",
+                format_name(*other),
+                format_name(*format),
+                file.display()
+            )));
+        }
+        files.push((file, *format));
     }
     if pairs.is_empty() {
         pairs.push((Format::Human, None));
@@ -237,6 +252,21 @@ pub fn pair_outputs(m: &clap::ArgMatches) -> Result<Vec<(Format, Option<PathBuf>
         )));
     }
     Ok(pairs)
+}
+
+/// Whether two `--output` paths name one file: the same path once `.` components are dropped,
+/// or, when both exist, the same file on disk.
+fn same_file(a: &Path, b: &Path) -> bool {
+    let plain = |p: &Path| -> PathBuf {
+        p.components()
+            .filter(|c| !matches!(c, std::path::Component::CurDir))
+            .collect()
+    };
+    plain(a) == plain(b)
+        || matches!(
+            (flinkform::io::canonicalize(a), flinkform::io::canonicalize(b)),
+            (Ok(x), Ok(y)) if x == y
+        )
 }
 
 /// A format's name as typed on the command line.
@@ -428,7 +458,7 @@ impl Command {
 }
 
 pub fn run(cli: Cli) -> ExitCode {
-    output::set_quiet(cli.quiet);
+    reporting::set_quiet(cli.quiet);
     let start = cli.dir.clone().unwrap_or_else(|| PathBuf::from("."));
     let result = match cli.command {
         Command::Init(args) => init::run(&start, args),
@@ -446,16 +476,16 @@ pub fn run(cli: Cli) -> ExitCode {
     };
     match result {
         Ok(code) => ExitCode::from(code),
-        Err(e) => {
-            output::error(&e);
-            ExitCode::from(EXIT_ERROR)
-        }
+        Err(e) => fail(&e),
     }
 }
 
-/// Prints an operational error (for `main`).
-pub fn output_error(e: &Error) {
-    output::error(e);
+/// The one way flinkform exits 2 on its own errors (usage, a missing repository, an unreadable
+/// file): the error on stderr, then [`EXIT_ERROR`]. (clap's own usage errors exit 2 from
+/// inside clap, which matches the contract.)
+pub fn fail(e: &Error) -> ExitCode {
+    reporting::error(e);
+    ExitCode::from(EXIT_ERROR)
 }
 
 /// The canonical form of the directory a command runs in (what human paths are relative to).

@@ -1,6 +1,6 @@
 //! `flinkform rules` lists every rule; `flinkform explain RULE` prints one rule's documentation.
 
-use super::{EXIT_CLEAN, EXIT_ERROR, output};
+use super::{EXIT_CLEAN, reporting};
 use flinkform::error::Error;
 use flinkform::policy;
 
@@ -31,13 +31,13 @@ pub struct ExplainArgs {
 }
 
 fn write(text: &str) -> Result<(), Error> {
-    super::output::print(text.as_bytes())
+    super::reporting::print(text.as_bytes())
 }
 
 pub fn list(args: RulesArgs) -> Result<u8, Error> {
     let rules = policy::registry();
     if args.json {
-        output::note("`--json` is deprecated: use `--format json`");
+        reporting::note("`--json` is deprecated: use `--format json`");
     }
     if args.json || args.format == RulesFormat::Json {
         let items: Vec<serde_json::Value> = rules
@@ -85,11 +85,10 @@ pub fn explain(args: ExplainArgs) -> Result<u8, Error> {
             let hint = flinkform::suggest::did_you_mean(&args.rule, names)
                 .map(|s| format!("; did you mean `{s}`?"))
                 .unwrap_or_default();
-            output::error(&Error::Usage(format!(
+            Err(Error::Usage(format!(
                 "there is no rule `{}`{hint} (`flinkform rules` lists them)",
                 args.rule
-            )));
-            Ok(EXIT_ERROR)
+            )))
         }
     }
 }

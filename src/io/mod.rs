@@ -43,6 +43,10 @@
 //! same number of system calls as `std::fs::read`; folders are looked at with one `lstat`
 //! per component, once per run, never with `canonicalize` per file (docs/performance.md).
 
+/// The largest repository file read whole (a spec, the platform config, a linted manifest):
+/// a spec is a page of YAML, and the bound keeps memory small whatever a pull request adds.
+pub const MAX_FILE_BYTES: usize = 1 << 20;
+
 mod interrupt;
 mod open;
 mod refusal;

@@ -7,7 +7,7 @@
 
 use crate::diag::Diagnostic;
 use crate::excerpt::quote;
-use crate::flink::units;
+use crate::flink::spec_memory;
 use crate::limits;
 use crate::tree::{Node, Value};
 
@@ -52,7 +52,7 @@ pub(super) fn check(doc: &Node, platform: bool, out: &mut Vec<Diagnostic>) {
             if let Some(memory) = section.path(&[role, "memory"])
                 && let Some(text) = memory.as_str()
                 && is_memory_shape(text)
-                && let Err(e) = units::parse_spec_memory(text)
+                && let Err(e) = spec_memory::parse_spec_memory(text)
             {
                 let help = e.suggestion.map_or_else(
                     || "write the memory the JVM needs, e.g. `4Gi`".to_string(),

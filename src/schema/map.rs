@@ -8,7 +8,7 @@
 use super::Schemas;
 use crate::diag::Diagnostic;
 use crate::excerpt::quote;
-use crate::flink::units;
+use crate::flink::spec_memory;
 use crate::source::{FileId, Span};
 use crate::suggest::{Budget, Found};
 use crate::tree::{Entry, Node, Value};
@@ -464,7 +464,7 @@ fn value_message(
     };
     match (error.kind(), h.as_deref()) {
         (K::Type { kind }, hint) => type_message(kind, shown, value, field, hint),
-        (K::Pattern { .. } | K::MaxLength { .. }, Some("memory")) => match units::parse_spec_memory(text) {
+        (K::Pattern { .. } | K::MaxLength { .. }, Some("memory")) => match spec_memory::parse_spec_memory(text) {
             Err(e) => (e.message, e.suggestion.map(|s| format!("write `{s}`"))),
             Ok(_) => (
                 format!("{field}: `{q}` is not a valid memory quantity"),
@@ -481,7 +481,7 @@ fn value_message(
             format!("`{q}` is not a valid service name"),
             Some(format!(
                 "use lower-case letters, digits and '-', starting with a letter and ending with a letter or digit{}",
-                suggest_name(text).map(|s| format!(", e.g. `{s}`")).unwrap_or_default()
+                crate::facts::names::suggested_name(text).map(|s| format!(", e.g. `{s}`")).unwrap_or_default()
             )),
         ),
         (K::MaxLength { limit }, Some(hint @ ("dnsLabel" | "dnsSubdomain"))) => (
@@ -496,7 +496,7 @@ fn value_message(
             format!("`{q}` is not a valid Kubernetes name"),
             Some(format!(
                 "use lower-case letters, digits and '-', starting and ending with a letter or digit{}",
-                suggest_name(text).map(|s| format!(", e.g. `{s}`")).unwrap_or_default()
+                crate::facts::names::suggested_name(text).map(|s| format!(", e.g. `{s}`")).unwrap_or_default()
             )),
         ),
         (K::Pattern { .. }, Some("dnsSubdomain")) => (
@@ -675,21 +675,6 @@ fn type_help(kind: &TypeKind, found: &Node) -> String {
         }
         _ => format!("change it to {wanted}"),
     }
-}
-
-/// A DNS-label version of a name, when the fix is mechanical (case, underscores, dots).
-fn suggest_name(text: &str) -> Option<String> {
-    let s: String = text
-        .to_lowercase()
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
-        .collect();
-    let s = s.trim_matches('-').to_string();
-    let valid = !s.is_empty()
-        && s.len() <= 45
-        && s.starts_with(|c: char| c.is_ascii_lowercase())
-        && !s.contains("--");
-    (valid && s != text).then_some(s)
 }
 
 #[cfg(test)]

@@ -77,10 +77,10 @@ pub(crate) fn schemas() -> &'static Schemas {
     })
 }
 
-/// Validates a loaded document; every violation becomes a `schema` diagnostic at the span of
+/// The schema violations of a loaded document, each a `schema` diagnostic at the span of
 /// the offending key or value. `text` is the document's source (its spans point into it), so
 /// that messages and fixes quote values as written.
-pub fn validate(format: Format, doc: &Node, file: FileId, text: &str) -> Vec<Diagnostic> {
+pub fn violations(format: Format, doc: &Node, file: FileId, text: &str) -> Vec<Diagnostic> {
     let s = schemas();
     let validator = match format {
         Format::Service => &s.service,

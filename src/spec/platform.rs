@@ -562,7 +562,7 @@ impl Platform {
         let mut seen: BTreeMap<&str, &Sp<String>> = BTreeMap::new();
         for env in &self.environments {
             for c in &env.clusters {
-                if c.value == crate::render::FLUX_DIR {
+                if c.value == crate::layout::FLUX_DIR {
                     out.push(
                         Diagnostic::error(crate::policy::RuleId::Schema, "a cluster may not be called `flux`")
                             .at_opt(c.origin.span(), "reserved name")
@@ -604,7 +604,7 @@ impl Platform {
             && let Some(service) = dep
                 .name
                 .value
-                .strip_prefix(crate::render::FLUX_KUSTOMIZATION_PREFIX)
+                .strip_prefix(crate::layout::FLUX_KUSTOMIZATION_PREFIX)
         {
             out.push(
                 Diagnostic::error(
@@ -618,7 +618,7 @@ impl Platform {
                 .at_opt(dep.name.origin.span(), "collides with flinkform's names")
                 .with_help(format!(
                     "flinkform names each service's Kustomization `{}<service>` in the Flux namespace; rename the operator's Kustomization (and this reference) to a name without that prefix",
-                    crate::render::FLUX_KUSTOMIZATION_PREFIX
+                    crate::layout::FLUX_KUSTOMIZATION_PREFIX
                 )),
             );
         }

@@ -6,7 +6,7 @@
 //! and reports exactly what the whole-repository check reports about them.
 //!
 //! Findings (rule `schema`, at the spec's `metadata.name`):
-//! * the one name the output layout cannot hold ([`crate::render::RESERVED_SERVICE_NAME`]);
+//! * the one name the output layout cannot hold ([`crate::layout::RESERVED_SERVICE_NAME`]);
 //! * a name that is not the folder's: the spec is reported and not checked further (it could
 //!   otherwise claim another service's namespace and output folder);
 //! * specs in folders of the same name (`services/a/x/` and `services/b/x/`, where the include
@@ -69,7 +69,7 @@ impl<'a> Folders<'a> {
     pub fn check(&self, s: &ServiceFile, platform: &Platform) -> (Vec<Diagnostic>, bool) {
         let name = s.name.value.as_str();
         let folder = folder_name(&s.path);
-        if name == crate::render::RESERVED_SERVICE_NAME {
+        if name == crate::layout::RESERVED_SERVICE_NAME {
             let d = Diagnostic::error(
                 crate::policy::RuleId::Schema,
                 format!("service name `{name}` is reserved: its Flux Kustomization would be `flux/<cluster>/{name}.yaml` in the output, which Flux takes as the folder's kustomization instead of applying every service"),

@@ -1,4 +1,4 @@
-use super::jvm;
+use crate::facts::jvm;
 use crate::flink::version::V1_18;
 use crate::policy::view::FlinkView;
 use crate::policy::{Finding, Rule, Target};

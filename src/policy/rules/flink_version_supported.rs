@@ -173,7 +173,7 @@ impl Rule for FlinkVersionSupported {
             );
             return;
         };
-        if super::admission::is_substituted(label) {
+        if super::admission::placeholder_stops(t, at, "flinkVersion", label, out) {
             return;
         }
         let shown = shown(label, t.is_render());

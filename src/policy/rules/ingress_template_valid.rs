@@ -224,7 +224,8 @@ impl Rule for IngressTemplateValid {
         let Some(text) = template.as_str() else {
             return;
         };
-        if super::admission::is_substituted(text) {
+        let at = template.origin.or(t.anchor(&["ingress", "template"]));
+        if super::admission::placeholder_stops(t, at, "ingress.template", text, out) {
             return;
         }
         let name = v.name();

@@ -3,7 +3,6 @@
 
 // Helpers shared by rules (moving to the facts layer).
 mod admission;
-mod jvm;
 mod sizing;
 
 use super::rule::{Rule, RuleMeta};

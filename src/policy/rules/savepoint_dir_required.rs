@@ -1,5 +1,5 @@
 use super::admission;
-use super::checkpoint_dir_required::{dir_help, key_for, upgrade_mode_origin};
+use super::admission::{dir_help, key_for, upgrade_mode_origin};
 use crate::flink::version::{FlinkVersion, SAVEPOINT_DIR_KEYS};
 use crate::policy::{Finding, Rule, Target};
 use crate::tree::Origin;

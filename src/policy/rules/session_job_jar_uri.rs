@@ -302,10 +302,10 @@ impl Rule for SessionJobJarUri {
         let Some(uri) = node.as_str() else {
             return;
         };
-        if super::admission::is_substituted(uri) {
+        let at = node.origin.or(t.anchor(&["job", "jarURI"]));
+        if super::admission::placeholder_stops(t, at, "job.jarURI", uri, out) {
             return;
         }
-        let at = node.origin.or(t.anchor(&["job", "jarURI"]));
         let ignored_setting = v.get(ALLOWED_SCHEMES_KEY).map(|e| e.origin());
         let allowlist = DEFAULT_SCHEMES.join(", ");
         let extend = format!(
