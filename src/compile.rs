@@ -203,7 +203,7 @@ fn findings_on_load(workspace: &mut Workspace) -> Vec<Diagnostic> {
             &builtin
         }
     };
-    let meta = &crate::policy::rules::spec_not_discovered::SpecNotDiscovered::META;
+    let meta = crate::policy::RuleId::SpecNotDiscovered.meta();
     let Some(severity) = policy::repository_severity(platform, meta) else {
         return out;
     };
@@ -479,19 +479,10 @@ impl Compilation {
     }
 }
 
-/// A finding that leaves nothing sound to render (see [`Compilation::has_blocking_errors`]).
+/// A finding that leaves nothing sound to render (see [`Compilation::has_blocking_errors`]):
+/// an active error of a rule declared `blocks_render`.
 pub fn is_blocking(d: &Diagnostic) -> bool {
-    let secret = crate::policy::rules::no_plaintext_secrets::NoPlaintextSecrets::META.name;
-    let namespace = crate::policy::rules::namespace_isolation::NamespaceIsolation::META.name;
     d.severity == crate::diag::Severity::Error
         && d.is_active()
-        && [
-            crate::yaml::RULE,
-            crate::io::RULE,
-            crate::schema::RULE,
-            conformance::RULE,
-            secret,
-            namespace,
-        ]
-        .contains(&d.rule.as_str())
+        && crate::policy::RuleId::from_name(&d.rule).is_some_and(|id| id.meta().blocks_render)
 }

@@ -15,8 +15,6 @@ use crate::render::RenderedObject;
 use crate::tree::{Node, Origin, Seg};
 use rayon::prelude::*;
 
-pub const RULE: &str = "crd-schema";
-
 /// The largest CRD file read (the operator's own are about 600 KiB).
 pub const MAX_CRD_BYTES: u64 = 16 << 20;
 
@@ -145,7 +143,7 @@ pub fn check_one(
             let origin = origin_along(&o.node, &segs, at_key).or(blame);
             let name = o.node.path(&["metadata", "name"]).and_then(Node::as_str).unwrap_or_default();
             Diagnostic::error(
-                RULE,
+                crate::policy::RuleId::CrdSchema,
                 format!("{} `{name}` does not match its CRD: {}: {}", o.kind(), display_pointer(&v.pointer), v.message),
             )
             .at_opt(origin.span(), "here")

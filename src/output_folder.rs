@@ -34,9 +34,6 @@ use std::sync::Mutex;
 /// Suffix of the temporary files atomic writes rename into place.
 pub use crate::io::TEMP_SUFFIX;
 
-/// Rule name of drift findings.
-pub const DRIFT_RULE: &str = "render-drift";
-
 /// How much larger than what render produces an on-disk file may be and still be read for
 /// the diff `render --check` shows.
 const SHOWN_SLACK: u64 = crate::io::MAX_FILE_BYTES as u64;
@@ -601,7 +598,7 @@ pub fn drift_diagnostics(
             .map_or(file.text.len(), |i| start + i);
         out.push(
             Diagnostic::error(
-                DRIFT_RULE,
+                crate::policy::RuleId::RenderDrift,
                 format!(
                     "{rel_out}/{} is stale: render produces something else",
                     f.path
@@ -626,9 +623,12 @@ pub fn drift_diagnostics(
                 .map(|(id, _)| id)
         });
         out.push(
-            Diagnostic::error(DRIFT_RULE, format!("{rel_out}/{} is missing", f.path))
-                .at_opt(at.map(|id| Span::new(id, 0, 0)), "rendered from this file")
-                .with_help(help),
+            Diagnostic::error(
+                crate::policy::RuleId::RenderDrift,
+                format!("{rel_out}/{} is missing", f.path),
+            )
+            .at_opt(at.map(|id| Span::new(id, 0, 0)), "rendered from this file")
+            .with_help(help),
         );
     }
     for (p, old) in &drift.extra {
@@ -647,7 +647,7 @@ pub fn drift_diagnostics(
             )
         };
         out.push(
-            Diagnostic::error(DRIFT_RULE, message)
+            Diagnostic::error(crate::policy::RuleId::RenderDrift, message)
                 .at(Span::new(id, 0, 0), "extra file")
                 .with_help(help),
         );
@@ -667,7 +667,7 @@ pub fn drift_diagnostics(
         };
         out.push(
             Diagnostic::error(
-                DRIFT_RULE,
+                crate::policy::RuleId::RenderDrift,
                 format!("{rel_out}/{p} {why}, but render must write this path"),
             )
             .at(Span::new(id, 0, 0), label)

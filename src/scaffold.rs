@@ -74,7 +74,7 @@ pub fn check_unreserved(platform: &Platform, name: &str) -> Result<(), String> {
     let Some(r) = crate::spec::reserved::reservation(platform, name) else {
         return Ok(());
     };
-    let rule = crate::policy::rules::namespace_isolation::NamespaceIsolation::META.name;
+    let rule = crate::policy::RuleId::NamespaceIsolation.name();
     let waived = platform
         .policy
         .waivers

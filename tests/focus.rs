@@ -115,7 +115,7 @@ fn clashes_and_names_that_are_not_their_folders_are_reported_at_the_name() {
         let (code, out) = github(repo.path(), path);
         assert_eq!(code, 1, "{out}");
         let expected = format!(
-            "::error file={path},line=5,col=9,endColumn=23,title=flinkform schema::service `fraud-detector` is also in {other}: service names are unique in the repository, and a spec's folder is named after its service%0A"
+            "::error file={path},line=5,col=9,endColumn=23,title=flinkform duplicate-name::service `fraud-detector` is also in {other}: service names are unique in the repository, and a spec's folder is named after its service%0A"
         );
         assert!(out.starts_with(&expected), "{out}");
     }

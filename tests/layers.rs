@@ -169,6 +169,17 @@ fn violations(src: &Path) -> (Vec<String>, usize) {
                 if target == *top {
                     continue;
                 }
+                // The one item of an upper layer every layer may name: a rule's typed id
+                // (ARCHITECTURE.md, "Rule ids"). Stages below the policy report findings
+                // (YAML, schema, unsafe paths, drift) and name their rule with it.
+                if written == "crate::policy" && code.contains("crate::policy::RuleId") {
+                    let all_ids = code
+                        .match_indices("crate::policy")
+                        .all(|(at, _)| code[at..].starts_with("crate::policy::RuleId"));
+                    if all_ids {
+                        continue;
+                    }
+                }
                 checked += 1;
                 match layer_of(&target) {
                     Some(to) if to <= from => {}

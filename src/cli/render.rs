@@ -239,7 +239,7 @@ fn blocked_report(
         || "the output folder".to_string(),
         |p| format!("{}/", p.output.value),
     );
-    let rule = flinkform::policy::rules::render_blocked::RenderBlocked::META.name;
+    let rule = flinkform::policy::RuleId::RenderBlocked.name();
     let n = blocking.len();
     let first = blocking.first();
     let what = first.map_or_else(String::new, |d| format!(": {} ({})", d.rule, d.message));

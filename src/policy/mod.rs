@@ -18,7 +18,8 @@ pub mod rules;
 pub mod target;
 pub mod view;
 
-pub use rule::{Finding, Rule, RuleMeta};
+pub use rule::{Category, Declared, Finding, Rule, RuleMeta};
+pub use rules::RuleId;
 pub use target::{Identity, Mode, Target};
 
 use crate::diag::{Diagnostic, Severity, Waived};
@@ -36,17 +37,6 @@ pub fn registry() -> &'static [&'static dyn Rule] {
 pub fn find(name: &str) -> Option<&'static dyn Rule> {
     registry().iter().copied().find(|r| r.meta().name == name)
 }
-
-/// Rules about the input itself, reported by the loading stages; their severity is not
-/// configurable.
-pub const CORE_RULES: [&str; 6] = [
-    crate::yaml::RULE,
-    crate::io::RULE,
-    crate::schema::RULE,
-    crate::conformance::RULE,
-    crate::output_folder::DRIFT_RULE,
-    rules::render_blocked::RenderBlocked::META.name,
-];
 
 /// The configured severity of a rule in an environment: `None` when the platform does not set
 /// it, `Some(None)` when it is `off`.
@@ -141,6 +131,9 @@ impl<'p> Engine<'p> {
         let mut out = Vec::new();
         for rule in registry() {
             let meta = rule.meta();
+            if !meta.applies_to(t.view.kind()) {
+                continue;
+            }
             let conf = configured(self.platform, meta.name, &t.env);
             if conf == Some(None) {
                 continue;
@@ -225,7 +218,7 @@ impl<'p> Engine<'p> {
                 };
                 out.push(
                     Diagnostic::error(
-                        rules::waiver_expired::WaiverExpired::META.name,
+                        RuleId::WaiverExpired,
                         format!(
                             "waiver for `{}` on `{}` expired on {}{affected}",
                             w.rule.value, w.service.value, w.expires.value
@@ -239,7 +232,7 @@ impl<'p> Engine<'p> {
             } else if !flag(&use_.used, i) {
                 out.push(
                     Diagnostic::warning(
-                        rules::waiver_unused::WaiverUnused::META.name,
+                        RuleId::WaiverUnused,
                         format!("waiver for `{}` on `{}` matches no finding", w.rule.value, w.service.value),
                     )
                     .at_opt(w.span(), "unused waiver")
@@ -310,10 +303,10 @@ pub fn check_config(platform: &Platform) -> Vec<Diagnostic> {
     let names: Vec<&str> = registry().iter().map(|r| r.meta().name).collect();
     let mut out = Vec::new();
     let check_rule = |name: &crate::tree::Sp<String>, out: &mut Vec<Diagnostic>| {
-        if CORE_RULES.contains(&name.value.as_str()) {
+        if RuleId::from_name(&name.value).is_some_and(|id| !id.meta().configurable()) {
             out.push(
                 Diagnostic::warning(
-                    rules::policy_config::PolicyConfig::META.name,
+                    RuleId::PolicyConfig,
                     format!(
                         "`{}` cannot be configured or waived: it reports input that cannot be read",
                         name.value
@@ -324,7 +317,7 @@ pub fn check_config(platform: &Platform) -> Vec<Diagnostic> {
             );
         } else if !names.contains(&name.value.as_str()) {
             let mut d = Diagnostic::warning(
-                rules::policy_config::PolicyConfig::META.name,
+                RuleId::PolicyConfig,
                 format!("there is no rule `{}`", name.value),
             )
             .at_opt(name.origin.span(), "unknown rule");
@@ -358,7 +351,7 @@ pub fn check_config(platform: &Platform) -> Vec<Diagnostic> {
             };
             out.push(
                 Diagnostic::warning(
-                    rules::policy_config::PolicyConfig::META.name,
+                    RuleId::PolicyConfig,
                     format!(
                         "`podSecurity: {}` is set for environment `{env}`, which flinkform.yaml does not define: no environment gets it",
                         level.value.as_str()
@@ -377,7 +370,7 @@ pub fn check_config(platform: &Platform) -> Vec<Diagnostic> {
         if !date::is_valid(&w.expires.value) {
             out.push(
                 Diagnostic::error(
-                    crate::schema::RULE,
+                    RuleId::WaiverDateInvalid,
                     format!("`{}` is not a date", w.expires.value),
                 )
                 .at_opt(w.expires.origin.span(), "here")
@@ -389,7 +382,7 @@ pub fn check_config(platform: &Platform) -> Vec<Diagnostic> {
         {
             out.push(
                 Diagnostic::warning(
-                    rules::policy_config::PolicyConfig::META.name,
+                    RuleId::PolicyConfig,
                     format!(
                         "waiver names environment `{}`, which flinkform.yaml does not define",
                         e.value

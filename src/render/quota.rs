@@ -107,7 +107,7 @@ fn too_large(
     limit: &str,
 ) -> Diagnostic {
     let mut d = Diagnostic::error(
-        crate::schema::RULE,
+        crate::policy::RuleId::Schema,
         format!(
             "the ResourceQuota's {what} for {tm_n} TaskManager and {jm_n} JobManager pods (with one spare of each) is more than Kubernetes can hold (at most {limit})"
         ),

@@ -5,7 +5,7 @@
 //!   exists (memory units, names, durations: `x-flinkform-hint` in the schema);
 //! * `anyOf` → the errors of the branch the value was meant for.
 
-use super::{RULE, Schemas};
+use super::Schemas;
 use crate::diag::Diagnostic;
 use crate::excerpt::quote;
 use crate::flink::spec_memory;
@@ -203,8 +203,11 @@ pub(super) fn diagnostics(
                 let span = entry
                     .and_then(|e| e.key_origin.span())
                     .unwrap_or_else(|| mapping_span(&loc, file));
-                let mut d = Diagnostic::error(RULE, format!("unknown field `{}`", quote(key)))
-                    .at(span, "unknown field");
+                let mut d = Diagnostic::error(
+                    crate::policy::RuleId::Schema,
+                    format!("unknown field `{}`", quote(key)),
+                )
+                .at(span, "unknown field");
                 let known = || format!("known fields here: {}", candidates.join(", "));
                 d = match budget.did_you_mean(key, candidates.iter().map(String::as_str)) {
                     Found::Match(s) => d.with_help(format!("did you mean `{s}`?")),
@@ -226,9 +229,12 @@ pub(super) fn diagnostics(
                 format!("`{}`", loc.dotted)
             };
             out.push(
-                Diagnostic::error(RULE, format!("missing required field `{name}`"))
-                    .at(span, format!("{whose} needs `{name}`"))
-                    .with_help(required_help(&loc.dotted, name)),
+                Diagnostic::error(
+                    crate::policy::RuleId::Schema,
+                    format!("missing required field `{name}`"),
+                )
+                .at(span, format!("{whose} needs `{name}`"))
+                .with_help(required_help(&loc.dotted, name)),
             );
         }
         K::AnyOf { context } | K::OneOfNotValid { context } => {
@@ -253,7 +259,7 @@ pub(super) fn diagnostics(
                 budget,
             );
             out.push(with_help(
-                Diagnostic::error(RULE, message).at(span, "this key"),
+                Diagnostic::error(crate::policy::RuleId::Schema, message).at(span, "this key"),
                 help,
             ));
         }
@@ -284,7 +290,7 @@ pub(super) fn diagnostics(
             };
             let (message, help) = value_message(error, &shown, schemas, &field_name(&loc), budget);
             out.push(with_help(
-                Diagnostic::error(RULE, message).at(span, "here"),
+                Diagnostic::error(crate::policy::RuleId::Schema, message).at(span, "here"),
                 help,
             ));
         }
@@ -372,7 +378,7 @@ fn any_of(
     };
     let _ = text;
     out.push(with_help(
-        Diagnostic::error(RULE, message).at(span, "here"),
+        Diagnostic::error(crate::policy::RuleId::Schema, message).at(span, "here"),
         help,
     ));
 }

@@ -17,9 +17,6 @@ use jsonschema::Validator;
 use serde_json::Value;
 use std::sync::OnceLock;
 
-/// Rule name of schema violations.
-pub const RULE: &str = "schema";
-
 pub const SERVICE_SCHEMA: &str = include_str!("../../schemas/service.schema.json");
 pub const PLATFORM_SCHEMA: &str = include_str!("../../schemas/platform.schema.json");
 

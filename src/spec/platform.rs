@@ -100,7 +100,7 @@ impl Flux {
         }
         Some(
             Diagnostic::error(
-                crate::schema::RULE,
+                crate::policy::RuleId::Schema,
                 format!(
                     "flux.platformPath is not set, but this platform is in `{in_git}` of its git repository: the Flux Kustomizations would point at `./{}/…` of the GitRepository, which is not where the output is",
                     DEFAULT_OUTPUT
@@ -410,7 +410,7 @@ impl Platform {
             Some(v) => {
                 let parsed = parse_major_minor(&v.value).ok_or_else(|| {
                     Diagnostic::error(
-                        crate::schema::RULE,
+                        crate::policy::RuleId::Schema,
                         format!("`{}` is not a version", v.value),
                     )
                     .at_opt(v.origin.span(), "here")
@@ -573,14 +573,14 @@ impl Platform {
             for c in &env.clusters {
                 if c.value == crate::layout::FLUX_DIR {
                     out.push(
-                        Diagnostic::error(crate::schema::RULE, "a cluster may not be called `flux`")
+                        Diagnostic::error(crate::policy::RuleId::Schema, "a cluster may not be called `flux`")
                             .at_opt(c.origin.span(), "reserved name")
                             .with_help("the output's `flux/` folder holds the Flux Kustomizations; rename the cluster"),
                     );
                 }
                 if let Some(first) = seen.insert(&c.value, c) {
                     let mut d = Diagnostic::error(
-                        crate::schema::RULE,
+                        crate::policy::RuleId::DuplicateName,
                         format!("cluster `{}` is listed in more than one environment", c.value),
                     )
                     .at_opt(c.origin.span(), "listed again here")
@@ -597,7 +597,7 @@ impl Platform {
             if v.starts_with('/') || v.contains('\\') || v.split('/').any(|c| c == "..") {
                 out.push(
                     Diagnostic::error(
-                        crate::schema::RULE,
+                        crate::policy::RuleId::Schema,
                         format!("flux.platformPath `{v}` must be a relative path inside the Flux source's artifact"),
                     )
                     .at_opt(p.origin.span(), "here")
@@ -617,7 +617,7 @@ impl Platform {
         {
             out.push(
                 Diagnostic::error(
-                    crate::schema::RULE,
+                    crate::policy::RuleId::Schema,
                     format!(
                         "the operator's Flux Kustomization `{}` has the prefix of the ones flinkform renders: a service named `{}` would replace it",
                         crate::excerpt::quote(&dep.name.value),
@@ -634,7 +634,7 @@ impl Platform {
         if let Err(why) = self.output_dir() {
             out.push(
                 Diagnostic::error(
-                    crate::io::RULE,
+                    crate::policy::RuleId::UnsafePath,
                     format!("output folder `{}` {why}", self.output.value),
                 )
                 .at_opt(self.output.origin.span(), "here")
@@ -650,7 +650,7 @@ impl Platform {
             for p in patterns {
                 if let Some(why) = repository_path_problem(&p.value) {
                     out.push(
-                        Diagnostic::error(crate::io::RULE, format!("`{key}` pattern `{}` {why}", p.value))
+                        Diagnostic::error(crate::policy::RuleId::UnsafePath, format!("`{key}` pattern `{}` {why}", p.value))
                             .at_opt(p.origin.span(), "here")
                             .with_help("patterns match paths below the folder of flinkform.yaml, e.g. `services/*/service.yaml`"),
                     );
@@ -660,7 +660,7 @@ impl Platform {
         for c in &self.crds {
             if let Some(why) = repository_path_problem(&c.value) {
                 out.push(
-                    Diagnostic::error(crate::io::RULE, format!("CRD folder `{}` {why}; it is not read", c.value))
+                    Diagnostic::error(crate::policy::RuleId::UnsafePath, format!("CRD folder `{}` {why}; it is not read", c.value))
                         .at_opt(c.origin.span(), "here")
                         .with_help("keep the CRDs in a folder inside the repository, e.g. `crds: [crds]`; `--crd DIR` reads a folder anywhere"),
                 );

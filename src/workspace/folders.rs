@@ -14,7 +14,6 @@
 //!   is still checked and rendered, the others are not.
 
 use crate::diag::Diagnostic;
-use crate::schema;
 use crate::spec::platform::Platform;
 use crate::spec::service::{ServiceFile, is_service_name};
 use std::cell::OnceCell;
@@ -72,7 +71,7 @@ impl<'a> Folders<'a> {
         let folder = folder_name(&s.path);
         if name == crate::layout::RESERVED_SERVICE_NAME {
             let d = Diagnostic::error(
-                schema::RULE,
+                crate::policy::RuleId::Schema,
                 format!("service name `{name}` is reserved: its Flux Kustomization would be `flux/<cluster>/{name}.yaml` in the output, which Flux takes as the folder's kustomization instead of applying every service"),
             )
             .at_opt(s.name.origin.span(), "reserved")
@@ -97,7 +96,7 @@ impl<'a> Folders<'a> {
             shown.push_str(&format!(" and {} more", others.len() - SHOWN_OTHERS));
         }
         let d = Diagnostic::error(
-            schema::RULE,
+            crate::policy::RuleId::DuplicateName,
             format!("service `{name}` is also in {shown}: service names are unique in the repository, and a spec's folder is named after its service"),
         )
         .at_opt(s.name.origin.span(), "another spec's folder has this name")
@@ -150,7 +149,7 @@ impl<'a> Folders<'a> {
                 "service `{name}` is in folder `{folder}`: a spec's folder must be named after its service"
             )
         };
-        Diagnostic::error(schema::RULE, message)
+        Diagnostic::error(crate::policy::RuleId::Schema, message)
             .at_opt(s.name.origin.span(), "not the folder's name")
             .with_help(help)
     }

@@ -107,8 +107,8 @@ pub fn read_source(root: &Path, rel: &str) -> Result<(SourceFile, Option<Diagnos
 /// loaded; a link, a special file or an unreadable name is `unsafe-path`.
 pub fn refused(rel: &str, r: &io::Refusal) -> Diagnostic {
     let rule = match r {
-        io::Refusal::TooLarge { .. } => yaml::RULE,
-        _ => io::RULE,
+        io::Refusal::TooLarge { .. } => crate::policy::RuleId::YamlSyntax,
+        _ => crate::policy::RuleId::UnsafePath,
     };
     let message = match r {
         io::Refusal::TooLarge { .. } => format!("file {}", r.reason()),
@@ -136,7 +136,7 @@ pub fn decode(rel: &str, bytes: Vec<u8>) -> (SourceFile, Option<Diagnostic>) {
             let bad = e.as_bytes().get(at).copied().unwrap_or(0);
             let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
             let d = Diagnostic::error(
-                yaml::RULE,
+                crate::policy::RuleId::YamlSyntax,
                 format!("file is not valid UTF-8 (byte 0x{bad:02X})"),
             )
             .at(Span::new(FileId(u32::MAX), at, at + 1), "invalid byte")
@@ -241,9 +241,12 @@ impl Workspace {
         for p in problems {
             let id = sources.add(SourceFile::new(p.path.clone(), ""));
             diagnostics.push(
-                Diagnostic::error(io::RULE, format!("`{}` {}", p.path, p.why))
-                    .at(Span::new(id, 0, 0), "")
-                    .with_help(p.help),
+                Diagnostic::error(
+                    crate::policy::RuleId::UnsafePath,
+                    format!("`{}` {}", p.path, p.why),
+                )
+                .at(Span::new(id, 0, 0), "")
+                .with_help(p.help),
             );
         }
         let stray_paths = strays.iter().map(|s| s.path.clone()).collect();

@@ -5,7 +5,7 @@
 
 use super::{Workspace, load_document};
 use crate::diag::Diagnostic;
-use crate::schema::{self, Format};
+use crate::schema::Format;
 use crate::source::SourceFile;
 use crate::spec::service::ServiceFile;
 use std::sync::Arc;
@@ -17,9 +17,12 @@ pub(super) fn add_spec(workspace: &mut Workspace, rel: &str, text: &str) {
     let id = workspace.sources.add(SourceFile::new(rel, text));
     if workspace.spec_paths.iter().any(|p| p == rel) {
         workspace.diagnostics.push(
-            Diagnostic::error(schema::RULE, format!("`{rel}` already exists"))
-                .at(crate::source::Span::new(id, 0, 0), "")
-                .with_help("choose another name, or remove the existing spec first"),
+            Diagnostic::error(
+                crate::policy::RuleId::Schema,
+                format!("`{rel}` already exists"),
+            )
+            .at(crate::source::Span::new(id, 0, 0), "")
+            .with_help("choose another name, or remove the existing spec first"),
         );
         return;
     }

@@ -2,7 +2,7 @@ use super::admission::{self, Layers, flink_bool};
 use crate::flink::duration::{DurationGrammar, parse_duration};
 use crate::flink::java::{java_double_text, java_parse_double};
 use crate::policy::view::{ConfEntry, FlinkView, Kind};
-use crate::policy::{Finding, Rule, RuleMeta, Target};
+use crate::policy::{Finding, Rule, Target};
 
 crate::declare_rule! {
     /// Autoscaler options are within the ranges the operator accepts.
@@ -71,7 +71,10 @@ crate::declare_rule! {
     ///     job.autoscaler.utilization.target: "0.7"
     ///     job.autoscaler.excluded.periods: "22:00-23:59:59;* * 9-17 ? * 2-6"
     /// ```
-    pub struct AutoscalerOptionsValid { name: "autoscaler-options-valid", severity: Error }
+    pub struct AutoscalerOptionsValid {
+        name: "autoscaler-options-valid", severity: Error, category: Policy,
+        kinds: [Deployment, SessionJob],
+    }
 }
 
 const PREFIX: &str = "job.autoscaler.";
@@ -305,10 +308,6 @@ pub fn excluded_period_problem(expression: &str) -> Option<String> {
 }
 
 impl Rule for AutoscalerOptionsValid {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check(&self, t: &Target<'_>, out: &mut Vec<Finding>) {
         if super::admission::is_canary(t) {
             return;

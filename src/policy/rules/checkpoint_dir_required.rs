@@ -1,6 +1,6 @@
 use super::admission::{self, Layers, dir_help, is_stateful, key_for, upgrade_mode_origin};
 use crate::flink::version::{CHECKPOINT_DIR_KEYS, FlinkVersion};
-use crate::policy::{Finding, Rule, RuleMeta, Target};
+use crate::policy::{Finding, Rule, Target};
 
 crate::declare_rule! {
     /// Jobs with `savepoint` or `last-state` upgrades have a checkpoint directory.
@@ -48,14 +48,13 @@ crate::declare_rule! {
     /// A service spec cannot make this rule fire: flinkform writes the checkpoint directory
     /// from the platform's `storage.checkpoints` template, and without one `check` reports it for
     /// every service that upgrades with state.
-    pub struct CheckpointDirRequired { name: "checkpoint-dir-required", severity: Error }
+    pub struct CheckpointDirRequired {
+        name: "checkpoint-dir-required", severity: Error, category: Policy,
+        kinds: [Deployment, SessionJob], spec: false,
+    }
 }
 
 impl Rule for CheckpointDirRequired {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check(&self, t: &Target<'_>, out: &mut Vec<Finding>) {
         if super::admission::is_canary(t) {
             return;

@@ -3,7 +3,7 @@ use crate::facts::storage;
 use crate::flink::duration::{DurationGrammar, parse_duration};
 use crate::flink::version::{CHECKPOINT_DIR_KEYS, CHECKPOINT_INTERVAL_KEY};
 use crate::policy::view::Kind;
-use crate::policy::{Finding, Rule, RuleMeta, Target};
+use crate::policy::{Finding, Rule, Target};
 
 crate::declare_rule! {
     /// Jobs checkpoint periodically, to durable storage when they upgrade with state.
@@ -60,14 +60,12 @@ crate::declare_rule! {
     /// ```
     /// In a service spec: `checkpointing: { interval: 60s }`; the platform's
     /// `storage.checkpoints` template gives the directory.
-    pub struct CheckpointingEnabled { name: "checkpointing-enabled", severity: Error }
+    pub struct CheckpointingEnabled {
+        name: "checkpointing-enabled", severity: Error, category: Policy, kinds: [Deployment],
+    }
 }
 
 impl Rule for CheckpointingEnabled {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check(&self, t: &Target<'_>, out: &mut Vec<Finding>) {
         let v = &t.view;
         if v.kind() != Kind::Deployment || !v.has_job() {

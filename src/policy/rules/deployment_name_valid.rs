@@ -1,6 +1,6 @@
 use crate::facts::names::{name_problem, suggested_name};
 use crate::policy::view::Kind;
-use crate::policy::{Finding, Rule, RuleMeta, Target};
+use crate::policy::{Finding, Rule, Target};
 use crate::tree::Node;
 
 crate::declare_rule! {
@@ -38,7 +38,10 @@ crate::declare_rule! {
     ///
     /// A service spec cannot make this rule fire: the spec's own name is checked when it is read
     /// (`schema`), and it becomes the FlinkDeployment's name.
-    pub struct DeploymentNameValid { name: "deployment-name-valid", severity: Error }
+    pub struct DeploymentNameValid {
+        name: "deployment-name-valid", severity: Error, category: Policy,
+        kinds: [Deployment, SessionJob], spec: false,
+    }
 }
 
 fn finding(node: &Node, at: crate::tree::Origin, what: &str, problem: &str) -> Finding {
@@ -55,10 +58,6 @@ fn finding(node: &Node, at: crate::tree::Origin, what: &str, problem: &str) -> F
 }
 
 impl Rule for DeploymentNameValid {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check(&self, t: &Target<'_>, out: &mut Vec<Finding>) {
         if super::admission::is_canary(t) {
             return;

@@ -2,7 +2,7 @@ use crate::facts::resources::JOB_MANAGER;
 use crate::facts::storage;
 use crate::flink::version::{HA_STORAGE_KEY, HA_TYPE_KEYS};
 use crate::policy::view::Kind;
-use crate::policy::{Finding, Rule, RuleMeta, Target};
+use crate::policy::{Finding, Rule, Target};
 
 crate::declare_rule! {
     /// High availability must be on where the environment requires it, with durable storage.
@@ -53,14 +53,12 @@ crate::declare_rule! {
     /// ```
     /// In a service spec, leave `highAvailability` unset (the environment decides) or set it
     /// to `true`, and give the platform a `storage.highAvailability` template.
-    pub struct HaEnabled { name: "ha-enabled", severity: Error }
+    pub struct HaEnabled {
+        name: "ha-enabled", severity: Error, category: Policy, kinds: [Deployment],
+    }
 }
 
 impl Rule for HaEnabled {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check(&self, t: &Target<'_>, out: &mut Vec<Finding>) {
         let v = &t.view;
         if v.kind() != Kind::Deployment {

@@ -4,7 +4,7 @@ use crate::flink::memory::derive_task_manager;
 use crate::flink::memory_size::human_mib;
 use crate::flink::version::{STATE_BACKEND_KEYS, V1_20};
 use crate::policy::view::Kind;
-use crate::policy::{Finding, Rule, RuleMeta, Target};
+use crate::policy::{Finding, Rule, Target};
 
 crate::declare_rule! {
     /// TaskManagers of heap-state jobs do not reserve managed memory they never use.
@@ -58,7 +58,9 @@ crate::declare_rule! {
     /// ```
     /// In a service spec: `stateBackend: rocksdb`, or keep `hashmap` and add
     /// `taskmanager.memory.managed.fraction: "0"` to `flinkConfiguration`.
-    pub struct ManagedMemoryUnused { name: "managed-memory-unused", severity: Warning }
+    pub struct ManagedMemoryUnused {
+        name: "managed-memory-unused", severity: Warning, category: Policy, kinds: [Deployment],
+    }
 }
 
 /// State backends that keep state on the JVM heap (`filesystem` and `jobmanager` are the
@@ -88,10 +90,6 @@ const MANAGED_KEYS: [&str; 3] = [
 ];
 
 impl Rule for ManagedMemoryUnused {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check(&self, t: &Target<'_>, out: &mut Vec<Finding>) {
         let v = &t.view;
         if v.kind() != Kind::Deployment {

@@ -5,7 +5,7 @@ use crate::flink::operator_memory::operator_memory_bytes;
 use crate::flink::quantity::{k8s_binary, parse_k8s_quantity};
 use crate::flink::spec_memory::{canonical_memory, parse_spec_memory};
 use crate::policy::view::Kind;
-use crate::policy::{Finding, Rule, RuleMeta, Target};
+use crate::policy::{Finding, Rule, Target};
 use crate::tree::Node;
 
 crate::declare_rule! {
@@ -77,17 +77,15 @@ crate::declare_rule! {
     /// ```
     /// flinkform writes the spec's `memory: 4Gi` as `resource.memory: 4Gi` (or, on operators
     /// after 1.15, as equal `resources` requests and limits) and nothing else.
-    pub struct MemoryMatchesLimit { name: "memory-matches-limit", severity: Error }
+    pub struct MemoryMatchesLimit {
+        name: "memory-matches-limit", severity: Error, category: Policy, kinds: [Deployment],
+    }
 }
 
 /// The main container, whose cpu and memory Flink overwrites.
 const MAIN_CONTAINER: &str = "flink-main-container";
 
 impl Rule for MemoryMatchesLimit {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check(&self, t: &Target<'_>, out: &mut Vec<Finding>) {
         if t.view.kind() != Kind::Deployment {
             return;

@@ -6,7 +6,7 @@ use crate::flink::memory::{Config, MemoryError, derive_job_manager, derive_task_
 use crate::flink::memory_size::{MIB, human_mib, parse_flink_memory};
 use crate::flink::quantity::k8s_binary;
 use crate::policy::view::Kind;
-use crate::policy::{Finding, Rule, RuleMeta, Target};
+use crate::policy::{Finding, Rule, Target};
 use crate::tree::Origin;
 
 crate::declare_rule! {
@@ -73,7 +73,9 @@ crate::declare_rule! {
     ///   taskManager:
     ///     resource: { cpu: 2, memory: 4096m }
     /// ```
-    pub struct MemoryModelValid { name: "memory-model-valid", severity: Error }
+    pub struct MemoryModelValid {
+        name: "memory-model-valid", severity: Error, category: Policy, kinds: [Deployment],
+    }
 }
 
 /// Flink's recommended minimum JVM heap (`MIN_JVM_HEAP_SIZE`): below it Flink only logs.
@@ -95,10 +97,6 @@ const NETWORK_KEYS: [&str; 6] = [
 ];
 
 impl Rule for MemoryModelValid {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check(&self, t: &Target<'_>, out: &mut Vec<Finding>) {
         if t.view.kind() != Kind::Deployment {
             return;

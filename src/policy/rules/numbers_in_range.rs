@@ -4,7 +4,7 @@ use crate::flink::duration::{DurationError, DurationGrammar, parse_duration};
 use crate::flink::option_types::{OptionType, option_types};
 use crate::flink::version::FlinkVersion;
 use crate::limits;
-use crate::policy::{Finding, Rule, RuleMeta, Target};
+use crate::policy::{Finding, Rule, Target};
 use crate::tree::{Node, Value};
 
 crate::declare_rule! {
@@ -71,7 +71,10 @@ crate::declare_rule! {
     ///   jobManager: { resource: { cpu: 1, memory: 2048m } }
     ///   job: { jarURI: local:///opt/flink/usrlib/orders.jar, parallelism: 4 }
     /// ```
-    pub struct NumbersInRange { name: "numbers-in-range", severity: Error }
+    pub struct NumbersInRange {
+        name: "numbers-in-range", severity: Error, category: Policy,
+        kinds: [Deployment, SessionJob],
+    }
 }
 
 fn java_int_excess(n: &Node) -> bool {
@@ -90,10 +93,6 @@ fn number_text(n: &Node) -> String {
 }
 
 impl Rule for NumbersInRange {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check(&self, t: &Target<'_>, out: &mut Vec<Finding>) {
         let v = &t.view;
         let int_help = "the operator and Flink read it into a Java int: use at most 2147483647";

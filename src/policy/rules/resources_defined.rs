@@ -1,6 +1,6 @@
 use crate::facts::resources::{self, ROLES, Role};
 use crate::policy::view::Kind;
-use crate::policy::{Finding, Rule, RuleMeta, Target};
+use crate::policy::{Finding, Rule, Target};
 use crate::tree::Node;
 
 crate::declare_rule! {
@@ -55,14 +55,12 @@ crate::declare_rule! {
     /// ```
     /// In a service spec, set `jobManager` and `taskManager` `cpu` and `memory`, or give the
     /// platform defaults for them in flinkform.yaml.
-    pub struct ResourcesDefined { name: "resources-defined", severity: Error }
+    pub struct ResourcesDefined {
+        name: "resources-defined", severity: Error, category: Policy, kinds: [Deployment],
+    }
 }
 
 impl Rule for ResourcesDefined {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check(&self, t: &Target<'_>, out: &mut Vec<Finding>) {
         if t.view.kind() != Kind::Deployment {
             return;
