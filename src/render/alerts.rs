@@ -347,7 +347,7 @@ fn too_long(what: &str, ms: u128, origin: Origin) -> Diagnostic {
         format!(" ({ms} ms)")
     };
     Diagnostic::error(
-        crate::schema::RULE,
+        crate::policy::RuleId::Schema,
         format!(
             "the {what}{shown} is longer than Prometheus can hold ({} ms): its alerts are not rendered",
             promql::MAX_DURATION_MS
