@@ -18,7 +18,7 @@ SITES = [
     ("policy targets/views", r"flinkform::(policy::|compile::policy_targets)"),
     ("workspace (other)", r"flinkform::workspace::"),
     ("compile (other)", r"flinkform::compile::"),
-    ("output (scan/plan)", r"flinkform::output::"),
+    ("output (scan/plan)", r"flinkform::output_folder::"),
 ]
 PAT = [(n, re.compile(p)) for n, p in SITES]
 LINE = re.compile(r"^(\s*)n(\d+): (\d+) (.*)$")

@@ -197,6 +197,21 @@ if sizes:
         f"{statistics.median([get(s, k).load for k, _ in names if get(s, k)]):.1f}" for s in sizes) + " |")
     w("")
 
+# One wide spec.
+wide = sorted({size for size, _ in stats if size.startswith("wide-")})
+if wide:
+    w("## One wide spec\n")
+    w("One service whose `flinkConfiguration` has this many keys (an open family, so no finding; 50,000 fit the 1 MiB file limit). `tests/map_work.rs` bounds the work per key; this is its time.\n")
+    w("| keys | command | wall (best) | CPU | peak |")
+    w("|---:|---|---:|---:|---:|")
+    for size in wide:
+        for name in ("check",):
+            st = get(size, name)
+            if st:
+                note = (" ⚠ " + "; ".join(st.notes)[:100]) if st.notes else ""
+                w(f"| {fmt_n(size.split('-')[1])} | `{name}` | {secs(st.best)}{note} | {secs(st.cpu)} | {mb(st.rss_mb)} |")
+    w("")
+
 # Peers.
 w("## Side by side with the peers\n")
 w("| tool | input | wall (best) | CPU | peak | flinkform on the same input | tool vs flinkform |")

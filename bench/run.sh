@@ -18,6 +18,7 @@
 #   BENCH_CHECKOV_SERVICES  repository whose output checkov scans   250
 #   BENCH_KUSTOMIZE_SERVICES repository whose service folders kustomize builds  250
 #   BENCH_RENDER_MAX        largest size that is rendered           50000
+#   BENCH_WIDE_KEYS         flinkConfiguration keys of the one-wide-spec case  50000 (0: skip)
 #   BENCH_TIMEOUT           seconds before a command is stopped     1800
 #   BENCH_MEM_LIMIT_KB      address-space limit of measured commands  min(16 GiB, 80% of MemAvailable)
 #   BENCH_OUT               the report                              docs/performance.md
@@ -39,6 +40,7 @@ PEER_SPECS=${BENCH_PEER_SPECS:-2000}
 CHECKOV_SERVICES=${BENCH_CHECKOV_SERVICES:-250}
 KUSTOMIZE_SERVICES=${BENCH_KUSTOMIZE_SERVICES:-250}
 RENDER_MAX=${BENCH_RENDER_MAX:-50000}
+WIDE_KEYS=${BENCH_WIDE_KEYS:-50000}
 TIMEOUT=${BENCH_TIMEOUT:-1800}
 OUT=${BENCH_OUT:-$ROOT/docs/performance.md}
 avail_kb=$(awk '/MemAvailable/ {print $2}' /proc/meminfo)
@@ -177,6 +179,29 @@ for n in $SIZES; do
   fi
   empty_trash
 done
+
+# --- one wide spec -------------------------------------------------------------------------
+# One service whose flinkConfiguration has WIDE_KEYS keys of an open family (`s3.`, forwarded
+# to the S3 client, so no finding): 50,000 fit the 1 MiB file limit. Every stage looks keys up
+# in its maps; a lookup that scans made `check` take 53 s here. tests/map_work.rs counts the
+# work per key; this times it.
+if [ "$WIDE_KEYS" -gt 0 ]; then
+  wide=$WORK/repos/wide-$WIDE_KEYS-s$SEED
+  rm -rf "$wide"
+  cp -r "$(repo 1)" "$wide"
+  rm -f "$wide/.complete"
+  spec=$(ls "$wide"/services/*/service.yaml)
+  # Into the spec's flinkConfiguration, or a new one at the top of `spec:`.
+  if grep -q '^  flinkConfiguration:$' "$spec"; then at='^  flinkConfiguration:$'; else at='^spec:$'; fi
+  awk -v n="$WIDE_KEYS" -v at="$at" '
+    { print }
+    $0 ~ at {
+      if (at == "^spec:$") print "  flinkConfiguration:"
+      for (i = 0; i < n; i++) printf "    s3.k%05d: v\n", i
+    }' "$spec" >"$spec.tmp"
+  mv "$spec.tmp" "$spec"
+  measure "wide-$WIDE_KEYS" check "$RUNS" 0 "" -- "$BIN" -C "$wide" check
+fi
 
 # --- peers ---------------------------------------------------------------------------------
 # check-jsonschema and check on the same specs.

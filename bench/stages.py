@@ -19,9 +19,9 @@ STAGES = [
     ("YAML emit", r"^<?flinkform::yaml::emit::"),
     ("YAML parse", r"^<?(flinkform::yaml::(load|raw)|serde_saphyr::de|granit_parser)"),
     ("schema", r"^<?flinkform::schema::"),
-    ("CRD validation", r"^<?flinkform::(validate::|crd::)"),
+    ("CRD validation", r"^<?flinkform::(conformance::|crd::)"),
     # Deep recursion can cut the call chain (perf copies 32 KiB of stack) before the caller.
-    ("tree to JSON (CRD validation input)", r"^flinkform::tree::json::to_json|serde_json::value::Value\)|flinkform::validate::check"),
+    ("tree to JSON (CRD validation input)", r"^flinkform::tree::json::to_json|serde_json::value::Value\)|flinkform::conformance::check"),
     ("policy", r"^<?flinkform::(policy::|compile::policy_targets)"),
     ("resolve", r"^<?flinkform::spec::resolve"),
     ("typed read (ServiceFile/Platform)", r"^<?flinkform::spec::"),
@@ -31,9 +31,9 @@ STAGES = [
     ("discover", r"^<?(flinkform::workspace::discover|walkdir::)"),
     ("load (other)", r"^<?flinkform::workspace::"),
     ("report sort/dedup", r"^<?flinkform::diag::"),
-    ("output scan/plan", r"^<?flinkform::output::(scan|plan)"),
-    ("output write", r"^<?flinkform::output::(apply|write_atomic)"),
-    ("drift diff", r"^<?(flinkform::output::unified_diff|similar::)"),
+    ("output scan/plan", r"^<?flinkform::output_folder::(scan|FolderSync::accept|FolderSync::compare)"),
+    ("output write", r"^<?flinkform::output_folder::FolderSync::write|flinkform::io::write"),
+    ("drift diff", r"^<?(flinkform::output_folder::unified_diff|similar::)"),
     ("compile (other)", r"^<?flinkform::compile::"),
 ]
 PAT = [(n, re.compile(p)) for n, p in STAGES]

@@ -8,7 +8,7 @@
 //! Discovers the specs as `check` does (the built-in `services/*/service.yaml` patterns), reads
 //! them in parallel with rayon, then parses them in parallel with `flinkform::yaml::load`: the
 //! same two parallel passes `Workspace::load` makes. With `--schema`, each parsed document is
-//! also validated against the service schema (`flinkform::schema::validate`), to separate that
+//! also validated against the service schema (`flinkform::schema::violations`), to separate that
 //! stage's cost. Prints the counts and the time of each pass to stderr.
 
 use flinkform::schema::{self, Format};
@@ -69,7 +69,7 @@ fn main() -> ExitCode {
             match flinkform::yaml::load(id, f) {
                 Ok(doc) => {
                     let s = if with_schema {
-                        schema::validate(Format::Service, &doc, id, &f.text).len()
+                        schema::violations(Format::Service, &doc, id, &f.text).len()
                     } else {
                         0
                     };

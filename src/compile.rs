@@ -4,18 +4,19 @@
 //! with the size of the output; rules across services see small identities. The CLI chooses
 //! what to do with the result (report it, write the files, diff it).
 
+use crate::conformance::{self, Catalogs};
 use crate::diag::{Diagnostic, Report};
 use crate::error::Result;
 use crate::io::Links;
+pub use crate::output_folder::FileSink;
 use crate::policy::target::{Identity, requirements};
 use crate::policy::view::{FlinkView, Kind};
 use crate::policy::{self, Engine, Mode, Target, WaiverUse};
-use crate::render::{self, Bundle, OutputFile, Rendered, RenderedObject};
+use crate::render::{self, Bundle, Rendered, RenderedObject};
 use crate::spec::platform::Platform;
 use crate::spec::service::ServiceFile;
 use crate::spec::{Resolved, resolve};
-use crate::tree::Origin;
-use crate::validate::{self, Catalogs};
+use crate::tree::{Node, Origin};
 use crate::workspace::Workspace;
 use rayon::prelude::*;
 use std::collections::BTreeSet;
@@ -26,8 +27,6 @@ use std::sync::Arc;
 pub struct Options {
     /// CRD folders from the command line, in addition to the platform's `crds`.
     pub crd_dirs: Vec<PathBuf>,
-    /// Output folder (repository-relative) instead of the platform's `output` (`--out`).
-    pub output: Option<String>,
     /// Keep every rendered object (for `diff` and `memory`); otherwise objects are dropped as
     /// soon as they are checked.
     pub keep_objects: bool,
@@ -36,14 +35,15 @@ pub struct Options {
     pub list_outputs: bool,
     /// Check only these spec files fully (`check PATH...`): the others are resolved, which is
     /// all that rules across services need. `None` checks everything.
-    pub focus: Option<BTreeSet<String>>,
+    pub only_specs: Option<BTreeSet<String>>,
     /// The platform folder's path in its git repository, when it is not where the workspace
     /// is (`diff` renders the base revision from a copy outside the repository).
     pub path_in_git: Option<String>,
-    /// Specs [`render_files`] leaves alone (`render --keep-going`: their own spec has errors;
-    /// their output on disk stays as it is, so Flux keeps what it runs for them).
-    pub skip: BTreeSet<String>,
-    /// Told about each service checked ([`compile`]) or rendered ([`render_files`]).
+    /// Takes each service's output files as the run renders the service (for `render`), then
+    /// the clusters' own files: each service is rendered once per run, and what to do with its
+    /// files (compare, keep, write) is the caller's.
+    pub files: Option<Arc<dyn FileSink>>,
+    /// Told about each service checked.
     pub progress: Option<Arc<dyn crate::progress::Progress>>,
 }
 
@@ -73,16 +73,14 @@ pub fn compile(root: &Path, options: &Options) -> Result<Compilation> {
     compile_workspace(Workspace::load(root)?, options)
 }
 
-/// The pipeline after loading, for a workspace the caller has extended (specs `import
-/// --dry-run` has not written, see [`crate::overlay`]).
+/// The pipeline after loading, for a workspace the caller has extended (specs `new` and
+/// `import --dry-run` have not written, see [`Workspace::add_unwritten_spec`]).
 pub fn compile_workspace(mut workspace: Workspace, options: &Options) -> Result<Compilation> {
-    if let (Some(out), Some(platform)) = (&options.output, workspace.platform.as_mut()) {
-        platform.output = crate::tree::Sp::made(out.clone());
-    }
     let in_git = options.path_in_git.clone().unwrap_or_else(|| {
         crate::workspace::relative(&workspace.repo_root, &workspace.root).unwrap_or_default()
     });
     let mut diagnostics: Vec<Diagnostic> = workspace.diagnostics.clone();
+    diagnostics.extend(findings_on_load(&mut workspace));
     if let Some(platform) = workspace.platform.as_mut()
         && platform.flux.platform_path.is_none()
     {
@@ -98,12 +96,7 @@ pub fn compile_workspace(mut workspace: Workspace, options: &Options) -> Result<
     if let Some(platform) = &workspace.platform
         && let Ok(output) = platform.output_dir()
     {
-        let mut dirs: Vec<(PathBuf, Links)> = platform
-            .crd_dirs()
-            .map(|d| (workspace.root.join(&d.value), Links::Refuse))
-            .collect();
-        dirs.extend(options.crd_dirs.iter().map(|d| (d.clone(), Links::Follow)));
-        let catalogs = Catalogs::load(&dirs)?;
+        let catalogs = crd_catalogue(platform, Some(&workspace.root), &options.crd_dirs)?;
         let engine = Engine::new(platform, &policy::date::today());
         let progress = options.progress.as_deref();
         crate::progress::start(progress, "checking", workspace.services.len());
@@ -111,13 +104,24 @@ pub fn compile_workspace(mut workspace: Workspace, options: &Options) -> Result<
             .services
             .par_iter()
             .map(|s| {
-                let full = options.focus.as_ref().is_none_or(|f| f.contains(&s.path));
+                let full = options
+                    .only_specs
+                    .as_ref()
+                    .is_none_or(|f| f.contains(&s.path));
                 let outcome =
                     check_service(s, platform, &output, &catalogs, &engine, full, options);
                 crate::progress::advance(progress);
                 outcome
             })
-            .collect();
+            .collect::<Result<_>>()?;
+        // The clusters' own files, rendered once: their paths listed, the files handed on.
+        let cluster_files = render::cluster_files(platform, &output);
+        if options.list_outputs {
+            output_paths.extend(cluster_files.iter().map(|f| f.path.clone()));
+        }
+        if let Some(sink) = &options.files {
+            sink.accept(None, cluster_files)?;
+        }
         let mut identities = Vec::new();
         let mut waivers = WaiverUse::default();
         for o in outcomes {
@@ -128,14 +132,7 @@ pub fn compile_workspace(mut workspace: Workspace, options: &Options) -> Result<
             waivers.merge(&o.waivers);
         }
         diagnostics.extend(engine.finish(&identities, waivers));
-        if options.list_outputs {
-            output_paths.extend(
-                render::cluster_files(platform, &output)
-                    .into_iter()
-                    .map(|f| f.path),
-            );
-            output_paths.sort();
-        }
+        output_paths.sort();
         rendered.objects.sort_by(|a, b| {
             (&a.cluster, &a.service, &a.file).cmp(&(&b.cluster, &b.service, &b.file))
         });
@@ -153,8 +150,106 @@ pub fn compile_workspace(mut workspace: Workspace, options: &Options) -> Result<
     })
 }
 
-/// Resolves, renders, validates and checks one service on each of its clusters. Outside the
-/// focus only resolution runs, for the identities rules across services need.
+/// A [`FileSink`] that keeps every file (for tools and tests that want the whole output at
+/// once; `render` compares each file as it comes instead).
+#[derive(Debug, Default)]
+pub struct KeepFiles(std::sync::Mutex<Vec<render::OutputFile>>);
+
+impl FileSink for KeepFiles {
+    fn accept(&self, _spec: Option<&str>, mut files: Vec<render::OutputFile>) -> Result<()> {
+        self.0
+            .lock()
+            .map_err(|_| crate::error::Error::Other("a render thread failed".into()))?
+            .append(&mut files);
+        Ok(())
+    }
+}
+
+impl KeepFiles {
+    /// Every file kept, sorted by path.
+    pub fn into_files(self) -> Vec<render::OutputFile> {
+        let mut files = self.0.into_inner().unwrap_or_else(|e| e.into_inner());
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+        files
+    }
+}
+
+/// Loads the platform config at `root` as every command does: the loader's findings, and the
+/// policy's about its own settings (rules and environments that do not exist, bad dates).
+pub fn load_platform(
+    root: &Path,
+    sources: &mut crate::source::SourceMap,
+) -> Result<(crate::source::FileId, Option<Platform>, Vec<Diagnostic>)> {
+    let (id, platform, mut diagnostics) = crate::workspace::load_platform(root, sources)?;
+    if let Some(p) = &platform {
+        diagnostics.extend(policy::check_config(p));
+    }
+    Ok((id, platform, diagnostics))
+}
+
+/// The policy's findings about what loading found: the platform's own policy settings, and
+/// the files that look like specs but are not discovered (`spec-not-discovered`, at the
+/// severity the policy gives it).
+fn findings_on_load(workspace: &mut Workspace) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    if let Some(p) = &workspace.platform {
+        out.extend(policy::check_config(p));
+    }
+    let builtin;
+    let platform = match &workspace.platform {
+        Some(p) => p,
+        None => {
+            builtin = Platform::builtin();
+            &builtin
+        }
+    };
+    let meta = crate::policy::RuleId::SpecNotDiscovered.meta();
+    let Some(severity) = policy::repository_severity(platform, meta) else {
+        return out;
+    };
+    for s in &workspace.strays {
+        let id = workspace
+            .sources
+            .add(crate::source::SourceFile::new(s.path.clone(), ""));
+        out.push(
+            Diagnostic::new(
+                meta.name,
+                severity,
+                format!(
+                    "`{}` is never checked or rendered: `services.include` takes `{}`",
+                    s.path, s.pattern
+                ),
+            )
+            .at(crate::source::Span::new(id, 0, 0), "")
+            .with_help(s.help.clone()),
+        );
+    }
+    out
+}
+
+/// The CRD catalogue every command validates against: the built-in CRDs, the platform's
+/// `crds` folders (relative to `platform_root`, the folder of `flinkform.yaml`, whatever the
+/// current directory; never through a link) and the folders typed with `--crd` (links
+/// followed: the user's own choice). `None` for `platform_root`: no platform config, only the
+/// built-in defaults (`lint` outside a platform).
+pub fn crd_catalogue(
+    platform: &Platform,
+    platform_root: Option<&Path>,
+    typed: &[PathBuf],
+) -> Result<Catalogs> {
+    let mut dirs: Vec<(PathBuf, Links)> = match platform_root {
+        Some(root) => platform
+            .crd_dirs()
+            .map(|d| (root.join(&d.value), Links::Refuse))
+            .collect(),
+        None => Vec::new(),
+    };
+    dirs.extend(typed.iter().map(|d| (d.clone(), Links::Follow)));
+    Catalogs::load(&dirs)
+}
+
+/// Resolves, renders, validates and checks one service on each of its clusters. Outside
+/// `only_specs` only resolution runs, for the identities rules across services need.
 fn check_service(
     s: &Arc<ServiceFile>,
     platform: &Platform,
@@ -163,7 +258,7 @@ fn check_service(
     engine: &Engine<'_>,
     full: bool,
     options: &Options,
-) -> Outcome {
+) -> Result<Outcome> {
     let (resolved, diags) = resolve(s, platform);
     let mut out = Outcome {
         diagnostics: diags,
@@ -184,10 +279,13 @@ fn check_service(
         if options.list_outputs {
             out.paths.extend(b.paths());
         }
+        if let Some(sink) = &options.files {
+            sink.accept(Some(&s.path), b.files())?;
+        }
         let describe = |_: &RenderedObject| (s.blame(), r.subject());
         for o in &b.objects {
             out.diagnostics
-                .extend(validate::check_one(o, catalogs, &describe));
+                .extend(conformance::check_one(o, catalogs, &describe));
         }
         for t in targets(&b, r, platform) {
             out.diagnostics.extend(engine.check(&t, &mut out.waivers));
@@ -197,33 +295,78 @@ fn check_service(
             out.objects.append(&mut b.objects);
         }
     }
-    out
+    Ok(out)
 }
 
-/// One policy target per FlinkDeployment of a bundle, the bundle's other objects its neighbours.
-fn targets<'a>(b: &'a Bundle, r: &'a Resolved, platform: &'a Platform) -> Vec<Target<'a>> {
-    b.objects
+/// What a policy target is about, besides its object: the part of a [`Target`] that `check`
+/// (a rendered service on a cluster) and `lint` (a manifest) fill in differently.
+pub(crate) struct About<'a> {
+    pub mode: Mode,
+    pub env: String,
+    pub cluster: String,
+    pub service: String,
+    pub blame: Origin,
+    pub source: Option<&'a Node>,
+    pub subject: String,
+}
+
+/// The policy targets among `objects`: one per Flink object (FlinkDeployment,
+/// FlinkSessionJob), the other objects its neighbours. The one target construction every
+/// command shares; `about` gives what the object at an index is about.
+pub(crate) fn flink_targets<'a>(
+    objects: &[&'a Node],
+    platform: &'a Platform,
+    about: impl Fn(usize) -> About<'a>,
+) -> Vec<Target<'a>> {
+    let kind = |n: &Node| {
+        n.get("kind")
+            .and_then(Node::as_str)
+            .unwrap_or_default()
+            .to_string()
+    };
+    objects
         .iter()
-        .filter(|o| o.kind() == "FlinkDeployment")
-        .map(|obj| Target {
-            view: FlinkView::new(&obj.node),
+        .enumerate()
+        .filter(|(_, n)| matches!(kind(n).as_str(), "FlinkDeployment" | "FlinkSessionJob"))
+        .map(|(i, node)| {
+            let a = about(i);
+            Target {
+                view: FlinkView::new(node),
+                mode: a.mode,
+                platform,
+                requirements: requirements(platform, &a.env),
+                env: a.env,
+                cluster: a.cluster,
+                service: a.service,
+                neighbours: objects
+                    .iter()
+                    .enumerate()
+                    .filter(|(j, _)| *j != i)
+                    .map(|(_, o)| *o)
+                    .collect(),
+                blame: a.blame,
+                source: a.source,
+                subject: a.subject,
+            }
+        })
+        .collect()
+}
+
+/// The policy targets of a rendered bundle (see [`flink_targets`]).
+fn targets<'a>(b: &'a Bundle, r: &'a Resolved, platform: &'a Platform) -> Vec<Target<'a>> {
+    let nodes: Vec<&Node> = b.objects.iter().map(|o| &o.node).collect();
+    flink_targets(&nodes, platform, |i| {
+        let obj = &b.objects[i];
+        About {
             mode: Mode::Render,
-            platform,
             env: obj.env.to_string(),
             cluster: obj.cluster.to_string(),
             service: obj.service.to_string(),
-            requirements: requirements(platform, &obj.env),
-            neighbours: b
-                .objects
-                .iter()
-                .filter(|o| !std::ptr::eq(*o, obj))
-                .map(|o| &o.node)
-                .collect(),
             blame: r.service.blame(),
             source: Some(&r.tree),
             subject: r.subject(),
-        })
-        .collect()
+        }
+    })
 }
 
 /// The identity of a service's FlinkDeployment on a cluster, known without rendering it: its
@@ -243,6 +386,35 @@ fn rendered_identity(r: &Resolved) -> Identity {
     }
 }
 
+/// Renders the services of the specs at `specs` (repository-relative) once more, handing each
+/// one's files on each cluster to `sink`: for `render`, whose output folder holds at most
+/// [`crate::output_folder::HOLD_LIMIT`] bytes of files while the run decides, and has the
+/// services beyond it rendered again when it writes. Nothing is checked here: the run did.
+pub fn render_again(
+    workspace: &Workspace,
+    specs: &BTreeSet<String>,
+    sink: &(dyn Fn(Vec<render::OutputFile>) -> Result<()> + Sync),
+) -> Result<()> {
+    let Some(platform) = &workspace.platform else {
+        return Ok(());
+    };
+    let Ok(output) = platform.output_dir() else {
+        return Ok(());
+    };
+    workspace
+        .services
+        .par_iter()
+        .filter(|s| specs.contains(&s.path))
+        .try_for_each(|s| {
+            for r in &resolve(s, platform).0 {
+                if let Some(b) = render::bundle(platform, r, &output) {
+                    sink(b.files())?;
+                }
+            }
+            Ok(())
+        })
+}
+
 /// Every service resolved, all at once (for tools and tests that want them together; the
 /// pipeline resolves service by service).
 pub fn resolve_all(workspace: &Workspace) -> Vec<Resolved> {
@@ -256,54 +428,11 @@ pub fn resolve_all(workspace: &Workspace) -> Vec<Resolved> {
         .collect()
 }
 
-/// Advances the progress when a service's work ends, however it ends.
-struct Advance<'a>(Option<&'a dyn crate::progress::Progress>);
-
-impl Drop for Advance<'_> {
-    fn drop(&mut self) {
-        crate::progress::advance(self.0);
-    }
-}
-
-/// Renders every service's files, service by service in parallel, handing each service's
-/// files to `sink` as soon as they exist (nothing is held for the whole repository), then the
-/// clusters' own files. Checking is [`compile`]'s job: call this after it found nothing that
-/// blocks.
-pub fn render_files(
-    workspace: &Workspace,
-    options: &Options,
-    sink: &(dyn Fn(Vec<OutputFile>) -> Result<()> + Sync),
-) -> Result<()> {
-    let Some(platform) = &workspace.platform else {
-        return Ok(());
-    };
-    let output = options
-        .output
-        .clone()
-        .map_or_else(|| platform.output_dir(), Ok)
-        .unwrap_or_default();
-    let progress = options.progress.as_deref();
-    crate::progress::start(progress, "writing", workspace.services.len());
-    workspace.services.par_iter().try_for_each(|s| {
-        let _done = Advance(progress);
-        if options.skip.contains(&s.path) {
-            return Ok(());
-        }
-        for r in &resolve(s, platform).0 {
-            if let Some(b) = render::bundle(platform, r, &output) {
-                sink(b.files())?;
-            }
-        }
-        Ok(())
-    })?;
-    sink(render::cluster_files(platform, &output))
-}
-
 impl Compilation {
     /// Keeps only findings that involve one of `paths` (repository-relative): their primary or
     /// a secondary label is in one of those files. Naming the platform config keeps everything,
     /// since every service depends on it; an empty list keeps nothing.
-    pub fn focus(&mut self, paths: &[String]) {
+    pub fn keep_findings_about(&mut self, paths: &[String]) {
         if paths.iter().any(|p| p == crate::spec::platform::FILE_NAME) {
             return;
         }
@@ -350,19 +479,10 @@ impl Compilation {
     }
 }
 
-/// A finding that leaves nothing sound to render (see [`Compilation::has_blocking_errors`]).
+/// A finding that leaves nothing sound to render (see [`Compilation::has_blocking_errors`]):
+/// an active error of a rule declared `blocks_render`.
 pub fn is_blocking(d: &Diagnostic) -> bool {
-    let secret = crate::policy::rules::no_plaintext_secrets::NoPlaintextSecrets::META.name;
-    let namespace = crate::policy::rules::namespace_isolation::NamespaceIsolation::META.name;
     d.severity == crate::diag::Severity::Error
         && d.is_active()
-        && [
-            crate::yaml::RULE,
-            crate::io::RULE,
-            crate::schema::RULE,
-            validate::RULE,
-            secret,
-            namespace,
-        ]
-        .contains(&d.rule.as_str())
+        && crate::policy::RuleId::from_name(&d.rule).is_some_and(|id| id.meta().blocks_render)
 }

@@ -10,19 +10,21 @@
 
 pub mod change;
 pub mod compile;
+pub mod conformance;
 pub mod crd;
 pub mod diag;
 pub mod diff;
 pub mod error;
 pub mod excerpt;
+pub mod facts;
 pub mod flink;
 pub mod import;
 pub mod io;
+pub mod layout;
 pub mod limits;
 pub mod lint;
 pub mod memory_breakdown;
-pub mod output;
-pub mod overlay;
+pub mod output_folder;
 pub mod platform_scaffold;
 pub mod plural;
 pub mod pod_security;
@@ -36,6 +38,6 @@ pub mod source;
 pub mod spec;
 pub mod suggest;
 pub mod tree;
-pub mod validate;
+
 pub mod workspace;
 pub mod yaml;

@@ -108,59 +108,6 @@ pub fn shorter_duration_help(unit: &str, unit_ms: u128) -> String {
     )
 }
 
-/// Flink's duration syntax (`TimeUtils.parseDuration`: digits, optional space, optional
-/// case-insensitive unit, no unit = milliseconds) in milliseconds; `None` if it is not one.
-/// Sub-millisecond units count as a fraction of a millisecond rounded down.
-pub fn flink_duration_ms(text: &str) -> Option<Result<u128, String>> {
-    const UNITS: [(&[&str], u128, u128); 7] = [
-        (&["d", "day", "days"], 86_400_000, 1),
-        (&["h", "hour", "hours"], 3_600_000, 1),
-        (&["min", "m", "minute", "minutes"], 60_000, 1),
-        (&["s", "sec", "secs", "second", "seconds"], 1_000, 1),
-        (
-            &["", "ms", "milli", "millis", "millisecond", "milliseconds"],
-            1,
-            1,
-        ),
-        (
-            &["µs", "micro", "micros", "microsecond", "microseconds"],
-            1,
-            1_000,
-        ),
-        (
-            &["ns", "nano", "nanos", "nanosecond", "nanoseconds"],
-            1,
-            1_000_000,
-        ),
-    ];
-    let t = text.trim();
-    let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
-    let (number, unit) = t.split_at(split);
-    if number.is_empty() {
-        return None;
-    }
-    let unit = unit.trim().to_lowercase();
-    let (_, mul, div) = UNITS
-        .iter()
-        .find(|(names, _, _)| names.contains(&unit.as_str()))?;
-    let too_long = || {
-        format!(
-            "is longer than Flink can hold: at most {MAX_DURATION_MS}ms (durations are 64-bit milliseconds)"
-        )
-    };
-    // Flink first reads the number itself into a Java long.
-    Some(
-        number
-            .parse::<i64>()
-            .ok()
-            .and_then(|n| u128::try_from(n).ok())
-            .and_then(|n| n.checked_mul(*mul))
-            .map(|n| n / div)
-            .filter(|ms| *ms <= MAX_DURATION_MS)
-            .ok_or_else(too_long),
-    )
-}
-
 /// A Go duration (`1h30m`, `90s`, `1.5h`) in nanoseconds, or why Go (and so Flux) cannot
 /// hold it. `None` when it is not a Go duration (the schema reports that).
 pub fn go_duration_ns(text: &str) -> Option<Result<u128, String>> {
@@ -262,16 +209,6 @@ mod tests {
         assert!(spec_duration_ms(&"9".repeat(60)).is_none());
         assert!(spec_duration_ms(&format!("{}h", "9".repeat(60))).is_some_and(|r| r.is_err()));
         assert_eq!(spec_duration_ms("s"), None);
-    }
-
-    #[test]
-    fn flink_durations() {
-        assert_eq!(flink_duration_ms("60 s"), Some(Ok(60_000)));
-        assert_eq!(flink_duration_ms("1500"), Some(Ok(1_500)));
-        assert_eq!(flink_duration_ms("2 MIN"), Some(Ok(120_000)));
-        assert!(flink_duration_ms("99999999999999999999s").is_some_and(|r| r.is_err()));
-        assert!(flink_duration_ms("9223372036854775807d").is_some_and(|r| r.is_err()));
-        assert_eq!(flink_duration_ms("PT1M"), None);
     }
 
     #[test]

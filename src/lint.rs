@@ -5,17 +5,15 @@
 //! neighbours; objects the linted set does not contain are unknown, and rules that would need
 //! them say nothing.
 
+use crate::conformance;
 use crate::diag::{Diagnostic, Report};
 use crate::error::Result;
 use crate::io::Links;
-use crate::policy::target::requirements;
-use crate::policy::view::FlinkView;
-use crate::policy::{self, Mode, Target};
+use crate::policy::{self, Mode};
 use crate::render::RenderedObject;
 use crate::source::{FileId, SourceMap};
 use crate::spec::platform::Platform;
 use crate::tree::{Node, Origin};
-use crate::validate::{self, Catalogs};
 use std::path::PathBuf;
 
 #[derive(Debug, Clone)]
@@ -78,7 +76,7 @@ pub fn read_user_file(
     shown: &str,
     path: &std::path::Path,
 ) -> Result<std::result::Result<Vec<u8>, crate::io::Refusal>> {
-    let limit = crate::workspace::MAX_FILE_BYTES as u64;
+    let limit = crate::io::MAX_FILE_BYTES as u64;
     match crate::io::read_bounded(path, limit, Links::Follow) {
         Ok(bytes) => Ok(Ok(bytes)),
         Err(crate::io::ReadError::Refused(r @ crate::io::Refusal::TooLarge { .. })) => Ok(Err(r)),
@@ -115,16 +113,11 @@ pub fn lint_bytes(
     // Documents that are not Kubernetes objects (no `kind`) are not ours to judge.
     docs.retain(|d| d.node.get("kind").and_then(Node::as_str).is_some());
 
-    // The platform's `crds` are relative to its folder (when there is one).
-    let mut dirs: Vec<(PathBuf, Links)> = match &options.platform_root {
-        Some(root) => platform
-            .crd_dirs()
-            .map(|d| (root.join(&d.value), Links::Refuse))
-            .collect(),
-        None => Vec::new(),
-    };
-    dirs.extend(options.crd_dirs.iter().map(|d| (d.clone(), Links::Follow)));
-    let catalogs = Catalogs::load(&dirs)?;
+    let catalogs = crate::compile::crd_catalogue(
+        platform,
+        options.platform_root.as_deref(),
+        &options.crd_dirs,
+    )?;
     let objects: Vec<RenderedObject> = docs
         .iter()
         .map(|d| RenderedObject {
@@ -135,36 +128,26 @@ pub fn lint_bytes(
             node: d.node.clone(),
         })
         .collect();
-    diagnostics.extend(validate::check(&objects, &catalogs, &|o| {
+    diagnostics.extend(conformance::check(&objects, &catalogs, &|o| {
         (
             blame(&o.node),
             format!("{}/{}", kind(&o.node), name(&o.node)),
         )
     }));
 
-    let targets: Vec<Target<'_>> = docs
-        .iter()
-        .enumerate()
-        .filter(|(_, d)| matches!(kind(&d.node), "FlinkDeployment" | "FlinkSessionJob"))
-        .map(|(i, d)| Target {
-            view: FlinkView::new(&d.node),
+    let nodes: Vec<&Node> = docs.iter().map(|d| &d.node).collect();
+    let targets = crate::compile::flink_targets(&nodes, platform, |i| {
+        let node = nodes[i];
+        crate::compile::About {
             mode: Mode::Lint,
-            platform,
             env: options.env.clone(),
             cluster: String::new(),
-            service: name(&d.node).to_string(),
-            requirements: requirements(platform, &options.env),
-            neighbours: docs
-                .iter()
-                .enumerate()
-                .filter(|(j, _)| *j != i)
-                .map(|(_, o)| &o.node)
-                .collect(),
-            blame: blame(&d.node),
+            service: name(node).to_string(),
+            blame: blame(node),
             source: None,
-            subject: format!("{}/{}", kind(&d.node), name(&d.node)),
-        })
-        .collect();
+            subject: format!("{}/{}", kind(node), name(node)),
+        }
+    });
     diagnostics.extend(policy::run(&targets, platform, &policy::date::today()));
     let mut report = Report {
         diagnostics,

@@ -16,12 +16,8 @@ fn main() -> ExitCode {
     if let Err(e) = flinkform::io::install_interrupt_cleanup() {
         eprintln!("warning: temporary files may outlive an interrupted run ({e})");
     }
-    // clap exits with 2 on usage errors, which matches our contract; so do ours.
     match cli::parse() {
         Ok(args) => cli::run(args),
-        Err(e) => {
-            cli::output_error(&e);
-            ExitCode::from(cli::EXIT_ERROR)
-        }
+        Err(e) => cli::fail(&e),
     }
 }

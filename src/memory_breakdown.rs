@@ -1,17 +1,11 @@
-//! The memory Flink computes for a FlinkDeployment: the configuration the operator hands to
-//! Flink (the flattened `flinkConfiguration`, then the spec's memory written over
-//! `*.memory.process.size`, as `FlinkConfigBuilder` does), run through the memory model in
-//! [`crate::flink::memory`]. Used by `flinkform memory`.
-//!
-//! Not included: the operator's own default configuration (its Helm chart sets no memory
-//! keys) and per-namespace operator defaults, which flinkform cannot see.
+//! The memory Flink computes for a FlinkDeployment, as `flinkform memory` shows it: the
+//! deployment's effective configuration and its derivation ([`crate::facts::effective`], the
+//! same the memory rules read), in parts that add up to each process size.
 
-use crate::flink::memory::{
-    Config, JobManagerMemory, JvmFlags, MemoryError, TaskManagerMemory, derive_job_manager,
-    derive_task_manager,
-};
-use crate::flink::units::operator_memory_bytes;
-use crate::policy::view::FlinkView;
+use crate::facts::effective::SpecMemory;
+use crate::facts::resources::{ROLES, spec_value};
+use crate::facts::view::FlinkView;
+use crate::flink::memory::{JobManagerMemory, JvmFlags, MemoryError, TaskManagerMemory};
 use crate::tree::{Node, Origin};
 use serde::Serialize;
 
@@ -58,72 +52,54 @@ impl std::fmt::Display for BreakdownError {
     }
 }
 
-/// The configuration Flink sees, for memory purposes. Each role's spec memory overwrites its
-/// process size in `flinkConfiguration`: the operator applies the spec after the configuration.
-pub fn effective_config(object: &Node) -> Result<Config, Vec<String>> {
-    let view = FlinkView::new(object);
-    let mut config: Config = view
-        .conf()
-        .iter()
-        .map(|e| (e.key.clone(), e.value.clone()))
-        .collect();
-    let mut errors = Vec::new();
-    for (role, section) in FlinkView::ROLES {
-        if let Some(source) = spec_memory(object, section) {
-            match operator_memory_bytes(&source.text) {
-                Ok(bytes) => {
-                    config.insert(format!("{role}.memory.process.size"), format!("{bytes}b"));
-                }
-                Err(e) => errors.push(format!("{section} memory `{}`: {e}", source.text)),
-            }
-        }
-    }
-    if errors.is_empty() {
-        Ok(config)
-    } else {
-        Err(errors)
-    }
-}
-
 /// `spec.<section>.resource.memory`, or on newer operators `resources.requests.memory`
-/// (falling back to `limits.memory`), which wins over `resource` when set.
+/// (falling back to `limits.memory`), which wins over `resource` when `resources` has
+/// requests or limits ([`crate::facts::resources::spec_value`]).
 pub fn spec_memory(object: &Node, section: &str) -> Option<MemorySource> {
-    let role = object.get("spec")?.get(section)?;
-    let resources = role.get("resources");
-    let from_resources = ["requests", "limits"]
-        .iter()
-        .find_map(|k| resources.and_then(|r| r.path(&[k, "memory"])));
-    let node = from_resources.or_else(|| role.path(&["resource", "memory"]))?;
+    let role = ROLES.into_iter().find(|r| r.section == section)?;
+    let m = spec_value(&FlinkView::new(object), role, "memory")?;
     Some(MemorySource {
-        text: node.scalar_text()?,
-        origin: node.origin,
+        text: m.text,
+        origin: m.node.origin,
     })
 }
 
-/// Derives both roles' memory for a FlinkDeployment.
+/// Derives both roles' memory for a FlinkDeployment, from its effective configuration
+/// ([`crate::facts::effective`]).
 pub fn breakdown(object: &Node) -> Result<Breakdown, BreakdownError> {
-    let version = FlinkView::new(object)
-        .flink_version()
-        .ok_or(BreakdownError::NoVersion)?;
-    let config = effective_config(object).map_err(BreakdownError::Flink)?;
-    let jm = derive_job_manager(&config);
-    let tm = derive_task_manager(&config, (version.major, version.minor));
-    match (jm, tm) {
+    let view = FlinkView::new(object);
+    if view.flink_version().is_none() {
+        return Err(BreakdownError::NoVersion);
+    }
+    let e = view.effective();
+    let unreadable: Vec<String> = ROLES
+        .into_iter()
+        .filter_map(|role| match e.memory(role) {
+            SpecMemory::Unreadable(m, why) => {
+                Some(format!("{} memory `{}`: {why}", role.section, m.text))
+            }
+            _ => None,
+        })
+        .collect();
+    if !unreadable.is_empty() {
+        return Err(BreakdownError::Flink(unreadable));
+    }
+    match (e.job_manager(), e.task_manager()) {
         (Ok(jm), Ok(tm)) => Ok(Breakdown {
             job_manager: Role {
-                jvm: jm.jvm(&config),
-                memory: jm,
+                jvm: jm.jvm(&e.config),
+                memory: *jm,
             },
             task_manager: Role {
                 jvm: tm.jvm(),
-                memory: tm,
+                memory: *tm,
             },
         }),
         (jm, tm) => Err(BreakdownError::Flink(
-            [jm.err(), tm.err()]
+            [jm.as_ref().err(), tm.as_ref().err()]
                 .into_iter()
                 .flatten()
-                .map(|e: MemoryError| e.message)
+                .map(|e: &MemoryError| e.message.clone())
                 .collect(),
         )),
     }

@@ -60,7 +60,7 @@ pub fn check_service_name(name: &str) -> Result<(), String> {
             "`{name}` is not a valid service name: lower-case letters, digits and `-`, starting with a letter and ending with a letter or digit"
         ));
     }
-    if name == crate::render::RESERVED_SERVICE_NAME {
+    if name == crate::layout::RESERVED_SERVICE_NAME {
         return Err(format!(
             "`{name}` cannot be a service name: its Flux Kustomization would be the output's `flux/<cluster>/{name}.yaml`, which Flux takes as the folder's kustomization"
         ));
@@ -74,7 +74,7 @@ pub fn check_unreserved(platform: &Platform, name: &str) -> Result<(), String> {
     let Some(r) = crate::spec::reserved::reservation(platform, name) else {
         return Ok(());
     };
-    let rule = crate::policy::rules::namespace_isolation::NamespaceIsolation::META.name;
+    let rule = crate::policy::RuleId::NamespaceIsolation.name();
     let waived = platform
         .policy
         .waivers

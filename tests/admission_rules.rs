@@ -3,9 +3,9 @@
 //! value in the fields they read.
 
 use flinkform::diag::Severity;
+use flinkform::flink::duration::{DurationGrammar, parse_duration};
 use flinkform::policy::rules::{
-    autoscaler_options_valid, deployment_name_valid, flink_version_supported,
-    ingress_template_valid, session_job_jar_uri,
+    autoscaler_options_valid, flink_version_supported, ingress_template_valid, session_job_jar_uri,
 };
 use flinkform::source::SourceMap;
 use flinkform::spec::platform::Platform;
@@ -100,9 +100,11 @@ proptest! {
         let _ = ingress_template_valid::problem(&s, "orders", "prod");
         let _ = ingress_template_valid::expand(&s, &s, &s);
         let _ = autoscaler_options_valid::excluded_period_problem(&s);
-        let _ = autoscaler_options_valid::duration_ms(&s);
-        let _ = deployment_name_valid::name_problem(&s);
-        let _ = deployment_name_valid::suggested_name(&s);
+        for grammar in [DurationGrammar::Flink1, DurationGrammar::Flink2_0, DurationGrammar::Flink2_1] {
+            let _ = parse_duration(&s, grammar);
+        }
+        let _ = flinkform::facts::names::name_problem(&s);
+        let _ = flinkform::facts::names::suggested_name(&s);
         let _ = flink_version_supported::status(&s);
     }
 }

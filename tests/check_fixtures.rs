@@ -41,6 +41,13 @@ fn schema_errors() {
     run_case("schema-errors");
 }
 
+/// The platform config's own core errors, each with its rule: a cluster in two environments,
+/// a template with an unknown placeholder, a waiver date that does not exist.
+#[test]
+fn core_errors_of_the_platform_config() {
+    run_case("core-errors");
+}
+
 /// Severities per environment, `off`, waivers (active, expired, unused) and a misspelled rule.
 #[test]
 fn policy_settings_and_waivers() {

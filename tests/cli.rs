@@ -207,18 +207,53 @@ fn unreadable_spec_exits_2() {
     {
         use std::os::unix::fs::PermissionsExt;
         let other = repo.path().join("services/order-audit/service.yaml");
-        fs::set_permissions(&other, fs::Permissions::from_mode(0o000)).expect("chmod");
-        if fs::read(&other).is_err() {
-            flinkform()
-                .current_dir(repo.path())
-                .arg("check")
-                .assert()
-                .code(2)
-                .stderr(predicate::str::contains(
-                    "cannot read services/order-audit/service.yaml",
-                ));
+        // Root reads whatever the permission bits say (CI runs as root): flinkform then runs as
+        // `nobody` (setpriv, util-linux), who can read the rest of the repository but not this.
+        let root = running_as_root();
+        if root {
+            for e in walkdir::WalkDir::new(repo.path()) {
+                let e = e.expect("walk");
+                let mode = if e.file_type().is_dir() { 0o755 } else { 0o644 };
+                fs::set_permissions(e.path(), fs::Permissions::from_mode(mode)).expect("chmod");
+            }
         }
+        fs::set_permissions(&other, fs::Permissions::from_mode(0o000)).expect("chmod");
+        let mut check = if root {
+            let mut c = std::process::Command::new("setpriv");
+            c.args([
+                "--reuid=65534",
+                "--regid=65534",
+                "--clear-groups",
+                "--",
+                env!("CARGO_BIN_EXE_flinkform"),
+            ]);
+            c
+        } else {
+            assert!(fs::read(&other).is_err(), "the spec is still readable");
+            std::process::Command::new(env!("CARGO_BIN_EXE_flinkform"))
+        };
+        let out = check
+            .current_dir(repo.path())
+            .arg("check")
+            .output()
+            .expect("run flinkform (as root, through setpriv)");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{stderr}");
+        assert!(
+            stderr.contains("cannot read services/order-audit/service.yaml"),
+            "{stderr}"
+        );
     }
+}
+
+/// Whether the tests run as root (as in CI), who may read anything.
+#[cfg(unix)]
+fn running_as_root() -> bool {
+    let id = std::process::Command::new("id")
+        .arg("-u")
+        .output()
+        .expect("run id -u");
+    String::from_utf8_lossy(&id.stdout).trim() == "0"
 }
 
 #[test]
@@ -257,14 +292,65 @@ fn platform_errors_are_reported_and_services_still_checked() {
     );
 }
 
+/// Colour is for terminals: on a pseudo-terminal (util-linux's `script`), findings are
+/// coloured unless `NO_COLOR` is set (to anything but the empty string) or `--color never`
+/// says so; `--color always` colours a pipe too. The same repository with findings each time,
+/// so the only difference is the setting.
 #[test]
-fn no_color_and_version() {
-    flinkform()
-        .current_dir(example())
-        .env("NO_COLOR", "1")
-        .arg("check")
-        .assert()
-        .stdout(predicate::str::contains("\u{1b}[").not());
+#[cfg_attr(missing_script, ignore = "needs script (util-linux)")]
+fn no_color_is_obeyed_on_a_terminal() {
+    let script = common::tools::require(&common::tools::SCRIPT);
+    let repo = common::isolated(&common::manifest_dir().join("tests/fixtures/check/policy"));
+    let bin = env!("CARGO_BIN_EXE_flinkform");
+    let on_terminal = |no_color: Option<&str>, args: &str| {
+        let mut cmd = std::process::Command::new(&script);
+        cmd.current_dir(repo.path())
+            .env_remove("NO_COLOR")
+            .env("COLUMNS", "100")
+            // stdout only: the terminal shows the report, not progress.
+            .args([
+                "-qec",
+                &format!("'{bin}' check {args} 2>/dev/null"),
+                "/dev/null",
+            ]);
+        if let Some(v) = no_color {
+            cmd.env("NO_COLOR", v);
+        }
+        let out = cmd.output().expect("script runs");
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "the fixture has errors: {out:?}"
+        );
+        let text = String::from_utf8_lossy(&out.stdout).into_owned();
+        assert!(text.contains("waiver-expired"), "{text:?}");
+        text
+    };
+    let coloured = |text: &str| text.contains("\x1b[31m");
+    assert!(coloured(&on_terminal(None, "")), "a terminal gets colour");
+    assert!(!coloured(&on_terminal(Some("1"), "")), "NO_COLOR=1");
+    assert!(
+        coloured(&on_terminal(Some(""), "")),
+        "an empty NO_COLOR is unset (no-color.org)"
+    );
+    assert!(!coloured(&on_terminal(None, "--color never")));
+    // Not a terminal: no colour unless asked for.
+    let piped = |args: &[&str]| {
+        let out = flinkform()
+            .current_dir(repo.path())
+            .env_remove("NO_COLOR")
+            .arg("check")
+            .args(args)
+            .output()
+            .expect("runs");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    assert!(!piped(&[]).contains('\x1b'));
+    assert!(coloured(&piped(&["--color", "always"])));
+}
+
+#[test]
+fn version() {
     flinkform()
         .arg("--version")
         .assert()
@@ -338,4 +424,99 @@ fn secret_findings_never_show_the_secret() {
             assert!(!stdout.contains(secret), "{format} output shows `{secret}`");
         }
     }
+}
+
+/// A FlinkDeployment CRD that requires `spec.restartNonce`, which no example spec sets.
+const STRICT_CRD: &str = "apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: {name: flinkdeployments.flink.apache.org}
+spec:
+  group: flink.apache.org
+  names: {kind: FlinkDeployment, plural: flinkdeployments}
+  scope: Namespaced
+  versions:
+    - name: v1beta1
+      served: true
+      storage: true
+      schema:
+        openAPIV3Schema:
+          type: object
+          properties:
+            spec:
+              type: object
+              required: [restartNonce]
+              x-kubernetes-preserve-unknown-fields: true
+";
+
+/// The `crd-schema` messages of a `--format json` report, sorted and without repeats.
+fn crd_messages(json: &str) -> Vec<String> {
+    let doc: serde_json::Value = serde_json::from_str(json).expect("a JSON report");
+    let mut out: Vec<String> = doc["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .filter(|d| d["rule"] == "crd-schema")
+        .map(|d| d["message"].as_str().expect("message").to_string())
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+#[test]
+fn lint_and_check_agree_on_the_platform_crds_from_any_working_directory() {
+    // The platform's `crds` folders are relative to flinkform.yaml for every command (one CRD
+    // catalogue, built by the driver): `lint` of a rendered manifest reports what `check`
+    // reports for its service, wherever either runs.
+    let repo = example_copy();
+    let root = repo.path();
+    edit(
+        &root.join("flinkform.yaml"),
+        "\nspec:\n",
+        "\nspec:\n  crds: [crds]\n",
+    );
+    fs::create_dir(root.join("crds")).expect("mkdir");
+    fs::write(root.join("crds/flinkdeployment.yaml"), STRICT_CRD).expect("write CRD");
+    let manifest = "rendered/prod-eu-1/fraud-detector/manifests.yaml";
+    let expected = [
+        "FlinkDeployment `fraud-detector` does not match its CRD: /spec: missing required field `restartNonce`",
+    ];
+    for dir in [
+        "",
+        "services",
+        "services/fraud-detector",
+        "rendered/prod-eu-1",
+    ] {
+        let cwd = root.join(dir);
+        let up = "../".repeat(dir.split('/').filter(|p| !p.is_empty()).count());
+        let (code, out, err) = common::run(&cwd, &["check", "--format", "json"]);
+        assert_eq!(code, 1, "check in `{dir}`: {err}");
+        let check: Vec<String> = crd_messages(&out)
+            .into_iter()
+            .filter(|m| m.contains("`fraud-detector`"))
+            .collect();
+        assert_eq!(check, expected, "check in `{dir}`");
+        let target = format!("{up}{manifest}");
+        let (code, out, err) = common::run(&cwd, &["lint", "--format", "json", &target]);
+        assert_eq!(code, 1, "lint in `{dir}`: {err}");
+        assert_eq!(crd_messages(&out), expected, "lint in `{dir}`");
+    }
+    // From outside the repository, with -C: the same.
+    let elsewhere = tempfile::tempdir().expect("tempdir");
+    let services = root.join("services");
+    let services = services.to_str().expect("UTF-8 path");
+    let abs_manifest = root.join(manifest);
+    let (code, out, err) = common::run(
+        elsewhere.path(),
+        &[
+            "-C",
+            services,
+            "lint",
+            "--format",
+            "json",
+            abs_manifest.to_str().expect("UTF-8"),
+        ],
+    );
+    assert_eq!(code, 1, "{err}");
+    assert_eq!(crd_messages(&out), expected);
 }

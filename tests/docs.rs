@@ -23,6 +23,50 @@ fn rules_reference_is_current() {
     );
 }
 
+/// Every rule id with its metadata: a change to a rule's name, default, category, scope or
+/// whether it blocks `render` shows here for review (a name is a public interface: platform
+/// configs and waivers spell it).
+#[test]
+fn rule_ids_and_metadata() {
+    let rows: Vec<String> = policy::RuleId::ALL
+        .iter()
+        .map(|id| {
+            let m = id.meta();
+            format!(
+                "{id:?}: {} | {} | {} | kinds {:?} | spec {} | blocks render {} | security {}",
+                m.name,
+                m.severity.as_str(),
+                m.category.as_str(),
+                m.kinds,
+                m.fires_from_spec,
+                m.blocks_render,
+                m.security_severity.unwrap_or("-"),
+            )
+        })
+        .collect();
+    insta::assert_snapshot!(rows.join("\n"));
+    // The ids are the registry, in its order, and name its rules.
+    let names: Vec<&str> = policy::RuleId::ALL.iter().map(|id| id.name()).collect();
+    let registry: Vec<&str> = policy::registry().iter().map(|r| r.meta().name).collect();
+    assert_eq!(names, registry);
+    for id in policy::RuleId::ALL {
+        assert_eq!(policy::RuleId::from_name(id.name()), Some(*id));
+        let m = id.meta();
+        // Only policy rules look at objects, and each at some kind; only they can fire from a
+        // service spec.
+        assert_eq!(
+            m.category == policy::Category::Policy,
+            !m.kinds.is_empty(),
+            "{id:?}: kinds"
+        );
+        assert!(
+            m.category == policy::Category::Policy || !m.fires_from_spec,
+            "{id:?}: fires from a spec"
+        );
+    }
+    assert_eq!(policy::RuleId::from_name("no-such-rule"), None);
+}
+
 #[test]
 fn rule_names_are_kebab_case_unique_and_sorted() {
     let names: Vec<&str> = policy::registry().iter().map(|r| r.meta().name).collect();
@@ -48,35 +92,6 @@ fn rule_names_are_kebab_case_unique_and_sorted() {
         }
     }
 }
-
-/// Rules no service spec can make fire: flinkform renders what they ask for from every spec
-/// (or they are about objects flinkform never renders). Their documentation shows manifests
-/// only, and says so.
-const MANIFEST_ONLY: [&str; 10] = [
-    "checkpoint-dir-required",
-    "deployment-name-valid",
-    "ingress-template-valid",
-    "log-configuration-keys",
-    "metrics-enabled",
-    "namespace-isolation",
-    "one-job-per-cluster",
-    "savepoint-dir-required",
-    "service-account-required",
-    "session-job-jar-uri",
-];
-
-/// Rules about the repository rather than one document: covered by tests/check_fixtures.rs.
-const REPOSITORY_RULES: [&str; 9] = [
-    "yaml-syntax",
-    "schema",
-    "waiver-expired",
-    "waiver-unused",
-    "policy-config",
-    "render-drift",
-    "render-blocked",
-    "unsafe-path",
-    "spec-not-discovered",
-];
 
 /// An example merged onto the clean document of its kind (each document of a manifest by its
 /// `kind`), as YAML.
@@ -190,8 +205,11 @@ fn every_documented_example_behaves_as_documented() {
     // Every rule about a document has examples of each kind: as a service spec (unless no spec
     // can make it fire) and as a manifest.
     for r in policy::registry() {
-        let name = r.meta().name;
-        if REPOSITORY_RULES.contains(&name) {
+        let meta = r.meta();
+        let name = meta.name;
+        // Rules about the repository rather than one document: covered by
+        // tests/check_fixtures.rs.
+        if meta.category != policy::Category::Policy {
             continue;
         }
         let has = |view: docs::View, fires: bool| {
@@ -206,11 +224,11 @@ fn every_documented_example_behaves_as_documented() {
             );
             assert_eq!(
                 has(docs::View::Spec, fires),
-                !MANIFEST_ONLY.contains(&name),
-                "{name}: spec examples (fires: {fires}) and MANIFEST_ONLY disagree"
+                meta.fires_from_spec,
+                "{name}: spec examples (fires: {fires}) and `spec: false` in its declaration disagree"
             );
         }
-        if MANIFEST_ONLY.contains(&name) {
+        if !meta.fires_from_spec {
             assert!(
                 r.meta()
                     .explain()

@@ -18,11 +18,11 @@ fn report(root: &Path, paths: &[String], narrow: bool) -> String {
     let discovery = Workspace::discover(root).expect("discover");
     let workspace = discovery.load(narrow.then_some(&focus)).expect("load");
     let options = Options {
-        focus: narrow.then_some(focus),
+        only_specs: narrow.then_some(focus),
         ..Options::default()
     };
     let mut c = compile_workspace(workspace, &options).expect("compile");
-    c.focus(paths);
+    c.keep_findings_about(paths);
     flinkform::diag::json::render(&c.report, &c.workspace.sources)
 }
 
@@ -115,7 +115,7 @@ fn clashes_and_names_that_are_not_their_folders_are_reported_at_the_name() {
         let (code, out) = github(repo.path(), path);
         assert_eq!(code, 1, "{out}");
         let expected = format!(
-            "::error file={path},line=5,col=9,endColumn=23,title=flinkform schema::service `fraud-detector` is also in {other}: service names are unique in the repository, and a spec's folder is named after its service%0A"
+            "::error file={path},line=5,col=9,endColumn=23,title=flinkform duplicate-name::service `fraud-detector` is also in {other}: service names are unique in the repository, and a spec's folder is named after its service%0A"
         );
         assert!(out.starts_with(&expected), "{out}");
     }

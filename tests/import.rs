@@ -3,7 +3,8 @@
 mod common;
 
 use common::{copy_dir, example, run, shared_reference};
-use flinkform::flink::units::{operator_memory_bytes, parse_flink_memory};
+use flinkform::flink::memory_size::parse_flink_memory;
+use flinkform::flink::operator_memory::operator_memory_bytes;
 use flinkform::tree::Node;
 use std::collections::BTreeMap;
 use std::fs;

@@ -106,6 +106,46 @@ fn rule_fixtures() {
     assert!(cases >= 3, "found {cases} fixture files");
 }
 
+/// Every rule that checks manifests (a policy rule) has a fixture folder where it fires (and
+/// `compliant.yaml`, where it does not); only such rules have fixture folders.
+#[test]
+fn every_manifest_rule_has_fixtures() {
+    let base = manifest_dir().join("tests/fixtures/lint");
+    let mut missing = Vec::new();
+    for r in flinkform::policy::registry() {
+        let m = r.meta();
+        let dir = base.join(m.name);
+        if m.category != flinkform::policy::Category::Policy {
+            assert!(
+                !dir.exists(),
+                "{}: a fixture folder for a rule `lint` does not check objects for (tests/check_fixtures.rs covers it)",
+                m.name
+            );
+            continue;
+        }
+        let texts: Vec<String> = std::fs::read_dir(&dir)
+            .map(|entries| {
+                entries
+                    .map(|e| e.expect("entry").path())
+                    .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
+                    .map(|p| std::fs::read_to_string(p).expect("read"))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let marks = format!("# expect: {}", m.name);
+        let fires = texts.iter().any(|t| t.contains(&marks));
+        if !fires {
+            missing.push(format!("{}: no fixture where it fires", m.name));
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "tests/fixtures/lint/<rule>/ needs a `{}` file:\n{}",
+        "# expect: <rule>",
+        missing.join("\n")
+    );
+}
+
 #[test]
 fn a_compliant_deployment_yields_no_finding() {
     let (report, sources) = lint(&manifest_dir().join("tests/fixtures/lint/compliant.yaml"));

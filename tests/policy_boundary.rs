@@ -876,7 +876,7 @@ spec:
                 // Read as the operator reads `resource.memory` (Flink's units first, then
                 // Kubernetes quantities such as the `2Gi` flinkform writes).
                 if let Some(m) = at(&[role, "resource", "memory"]).and_then(Node::as_str) {
-                    flinkform::flink::units::operator_memory_bytes(m)
+                    flinkform::flink::operator_memory::operator_memory_bytes(m)
                         .map_err(|e| format!("{m}: {e}"))?;
                 }
                 if let Some(r) = at(&[role, "replicas"]) {
@@ -897,8 +897,19 @@ spec:
                     let text = e.value.as_str().unwrap_or_default();
                     let duration = e.key.starts_with("execution.checkpointing.")
                         || e.key == "kubernetes.operator.periodic.savepoint.interval";
-                    if duration && let Some(r) = flinkform::limits::flink_duration_ms(text) {
-                        r.map_err(|why| format!("{}: {text} {why}", e.key))?;
+                    if duration {
+                        use flinkform::flink::duration::{
+                            DurationError, DurationGrammar, parse_duration,
+                        };
+                        match parse_duration(text, DurationGrammar::Flink1) {
+                            Err(DurationError::Overflow) => {
+                                return Err(format!("{}: {text} overflows", e.key));
+                            }
+                            Ok(d) if !d.fits_java_millis() => {
+                                return Err(format!("{}: {text} past 64-bit ms", e.key));
+                            }
+                            _ => {}
+                        }
                     }
                     if e.key == "taskmanager.numberOfTaskSlots" {
                         text.parse::<i32>().map_err(|_| format!("slots {text}"))?;
@@ -911,7 +922,7 @@ spec:
         {
             for e in hard.iter() {
                 let text = e.value.as_str().unwrap_or_default();
-                let q = flinkform::flink::units::parse_k8s_quantity(text)
+                let q = flinkform::flink::quantity::parse_k8s_quantity(text)
                     .map_err(|why| format!("quota {}: {text}: {why}", e.key))?;
                 if q.approximate() > i64::MAX as f64
                     || (e.key.ends_with("cpu") && q.approximate() * 1000.0 > i64::MAX as f64)

@@ -54,7 +54,7 @@ proptest! {
         let (file, _) = flinkform::workspace::decode("x.yaml", bytes);
         if let Ok(doc) = flinkform::yaml::load(FileId(0), &file) {
             prop_assert!(spans_in_bounds(&doc, file.text.len() as u32));
-            let _ = schema::validate(Format::Service, &doc, FileId(0), &file.text);
+            let _ = schema::violations(Format::Service, &doc, FileId(0), &file.text);
         }
     }
 
@@ -80,8 +80,8 @@ proptest! {
         match flinkform::yaml::load(FileId(0), &file) {
             Ok(doc) => {
                 prop_assert!(spans_in_bounds(&doc, file.text.len() as u32));
-                let _ = schema::validate(Format::Service, &doc, FileId(0), &file.text);
-                let _ = schema::validate(Format::Platform, &doc, FileId(0), &file.text);
+                let _ = schema::violations(Format::Service, &doc, FileId(0), &file.text);
+                let _ = schema::violations(Format::Platform, &doc, FileId(0), &file.text);
             }
             Err(d) => {
                 let span = d.primary.expect("syntax errors are located").span;
@@ -221,11 +221,17 @@ mod pipeline {
             let dir = repo.path().join("services/fraud-detector");
             fs::create_dir_all(&dir).expect("mkdir");
             fs::write(dir.join("service.yaml"), apply(SPEC, &edits)).expect("spec");
-            let options = flinkform::compile::Options::default();
-            let first = flinkform::compile::compile(repo.path(), &options).expect("compiles or reports");
+            let run = || {
+                let files = std::sync::Arc::new(flinkform::compile::KeepFiles::default());
+                let options = flinkform::compile::Options { files: Some(files.clone()), ..Default::default() };
+                let c = flinkform::compile::compile(repo.path(), &options).expect("compiles or reports");
+                drop(options);
+                (c, std::sync::Arc::try_unwrap(files).expect("the run let go of the sink").into_files())
+            };
+            let (first, first_files) = run();
             prop_assert!(spans_ok(&first));
-            let second = flinkform::compile::compile(repo.path(), &options).expect("compiles");
-            prop_assert_eq!(&first.rendered.files, &second.rendered.files);
+            let (second, second_files) = run();
+            prop_assert_eq!(first_files, second_files);
             let msgs = |c: &flinkform::compile::Compilation| c.report.diagnostics.iter().map(|d| (d.rule.clone(), d.message.clone(), d.primary.clone())).collect::<Vec<_>>();
             prop_assert_eq!(msgs(&first), msgs(&second));
         }

@@ -115,25 +115,32 @@ fn rendering_is_deterministic() {
 fn input_order_does_not_matter() {
     // The same services in another order (as another file system might list them) render the
     // same bytes.
-    let workspace = flinkform::workspace::Workspace::load(&example()).expect("load");
-    let platform = workspace.platform.as_ref().expect("platform");
-    let mut resolved = flinkform::compile::resolve_all(&workspace);
-    let first = flinkform::render::render(platform, &resolved, "rendered");
-    assert_eq!(first.files.len(), 57);
-    resolved.reverse();
-    let again = flinkform::render::render(platform, &resolved, "rendered");
-    assert_eq!(again.files, first.files);
-    resolved.rotate_left(5);
-    let again = flinkform::render::render(platform, &resolved, "rendered");
-    assert_eq!(again.files, first.files);
-    // And the paths the streaming pipeline announces are exactly the files it renders.
-    let options = flinkform::compile::Options {
-        list_outputs: true,
-        ..Default::default()
-    };
-    let c = flinkform::compile::compile(&example(), &options).expect("compile");
-    let paths: Vec<&str> = first.files.iter().map(|f| f.path.as_str()).collect();
-    assert_eq!(c.output_paths, paths);
+    let render =
+        |turn: &dyn Fn(&mut Vec<std::sync::Arc<flinkform::spec::service::ServiceFile>>)| {
+            let mut workspace = flinkform::workspace::Workspace::load(&example()).expect("load");
+            turn(&mut workspace.services);
+            let files = std::sync::Arc::new(flinkform::compile::KeepFiles::default());
+            let options = flinkform::compile::Options {
+                list_outputs: true,
+                files: Some(files.clone()),
+                ..Default::default()
+            };
+            let c = flinkform::compile::compile_workspace(workspace, &options).expect("compile");
+            drop(options);
+            let files = std::sync::Arc::try_unwrap(files)
+                .expect("the run let go of the sink")
+                .into_files();
+            (c.output_paths, files)
+        };
+    let (paths, first) = render(&|_| {});
+    assert_eq!(first.len(), 57);
+    let (_, again) = render(&|s| s.reverse());
+    assert_eq!(again, first);
+    let (_, again) = render(&|s| s.rotate_left(5));
+    assert_eq!(again, first);
+    // And the paths the run announces are exactly the files it renders.
+    let rendered: Vec<&str> = first.iter().map(|f| f.path.as_str()).collect();
+    assert_eq!(paths, rendered);
 }
 
 /// `kubectl kustomize DIR`: the objects it builds, as (kind, name) in its order.
@@ -246,6 +253,7 @@ fn every_service_folder_builds_with_kustomize_in_apply_order() {
             "NetworkPolicy",
             "FlinkDeployment",
             "PodMonitor",
+            "PrometheusRule",
         ];
         // kustomize orders what it builds (legacy order: namespaces and quotas first,
         // custom resources last); the file itself is in apply order.
@@ -413,7 +421,7 @@ fn rendered_custom_resources_match_the_published_crds() {
     let mut checked = std::collections::BTreeMap::<String, usize>::new();
     for (file, doc) in documents(&example().join("rendered")) {
         let json = doc.to_json();
-        if let Some(violations) = catalog.validate(&json) {
+        if let Some(violations) = catalog.violations(&json) {
             assert!(violations.is_empty(), "{file}: {violations:?}");
             let kind = doc
                 .get("kind")
@@ -490,7 +498,7 @@ fn memory_equals_limit_and_dns_cache_is_off_in_every_flink_deployment() {
             let mib = memory_mib(mem);
             assert!(mib >= 1024, "{file}: {mem}");
             assert_eq!(
-                flinkform::flink::units::operator_memory_bytes(mem),
+                flinkform::flink::operator_memory::operator_memory_bytes(mem),
                 Ok(mib << 20),
                 "{file}: {mem}"
             );
@@ -845,4 +853,183 @@ fn keep_going_keeps_the_output_of_services_it_cannot_render() {
         ),
         "{err}"
     );
+}
+
+/// The system calls `flinkform render` makes on files below `dir`, traced with strace: each
+/// path with the calls that named it (`openat` with its flags, `rename…`, `unlink…`).
+fn file_calls(dir: &Path, args: &[&str]) -> Vec<(String, String)> {
+    let strace = common::tools::require(&common::tools::STRACE);
+    let root = fs::canonicalize(dir).expect("canonical");
+    let log = tempfile::NamedTempFile::new().expect("log");
+    let status = std::process::Command::new(&strace)
+        .args([
+            "-f",
+            "-qq",
+            "-e",
+            "trace=open,openat,openat2,rename,renameat,renameat2,unlink,unlinkat,link,linkat",
+            "-o",
+        ])
+        .arg(log.path())
+        .arg(env!("CARGO_BIN_EXE_flinkform"))
+        .args(args)
+        .current_dir(&root)
+        .stdout(std::process::Stdio::null())
+        .status()
+        .expect("strace");
+    assert_eq!(status.code(), Some(0), "{args:?}");
+    let prefix = format!("{}/", root.display());
+    let mut calls = Vec::new();
+    for line in fs::read_to_string(log.path()).expect("log").lines() {
+        let Some((head, _)) = line.split_once('"') else {
+            continue;
+        };
+        let call = head
+            .split_whitespace()
+            .last()
+            .and_then(|c| c.split('(').next())
+            .unwrap_or_default();
+        // The quoted paths, then what follows the last (the flags of an open): a rename or
+        // link is about its destination, the last path.
+        let parts: Vec<&str> = line.split('"').collect();
+        let paths: Vec<&str> = parts.iter().skip(1).step_by(2).copied().collect();
+        let flags = parts.last().copied().unwrap_or_default();
+        let path = if call.starts_with("rename") || call.starts_with("link") {
+            paths.last()
+        } else {
+            paths.first()
+        };
+        if let Some(rel) = path.and_then(|p| p.strip_prefix(&prefix)) {
+            calls.push((rel.to_string(), format!("{call}{flags}")));
+        }
+    }
+    calls
+}
+
+#[test]
+#[cfg_attr(missing_strace, ignore = "needs strace")]
+fn an_up_to_date_render_reads_each_file_once_and_writes_nothing() {
+    let repo = tempfile::tempdir().expect("tempdir");
+    copy_dir(&example(), repo.path());
+    let calls = file_calls(repo.path(), &["render"]);
+    let mut opened: std::collections::BTreeMap<&str, usize> = Default::default();
+    for (path, call) in &calls {
+        if !path.starts_with("rendered/") {
+            continue;
+        }
+        assert!(
+            call.starts_with("open") && call.contains("O_RDONLY") && !call.contains("O_CREAT"),
+            "an up-to-date render only reads: {path}: {call}"
+        );
+        if !call.contains("O_DIRECTORY") {
+            *opened.entry(path.as_str()).or_default() += 1;
+        }
+    }
+    let files: Vec<String> = walkdir::WalkDir::new(repo.path().join("rendered"))
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            e.path()
+                .strip_prefix(repo.path())
+                .expect("below the repository")
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    assert_eq!(files.len(), 57);
+    for f in &files {
+        assert_eq!(
+            opened.get(f.as_str()),
+            Some(&1),
+            "{f} is read once: {opened:?}"
+        );
+    }
+    assert_eq!(opened.len(), files.len(), "{opened:?}");
+
+    // One stale file: it alone is written (through a temporary file renamed over it), and
+    // still every file is read once.
+    let stale = "rendered/prod-eu-1/fraud-detector/manifests.yaml";
+    let text = fs::read_to_string(repo.path().join(stale)).expect("read");
+    fs::write(repo.path().join(stale), text.replace("fraud", "fraudulent")).expect("write");
+    let calls = file_calls(repo.path(), &["render"]);
+    let renamed: Vec<&str> = calls
+        .iter()
+        .filter(|(_, c)| c.starts_with("rename"))
+        .map(|(p, _)| p.as_str())
+        .filter(|p| !p.ends_with(".flinkform-tmp"))
+        .collect();
+    assert_eq!(renamed, [stale], "{calls:?}");
+    let reads = calls
+        .iter()
+        .filter(|(p, c)| p == stale && c.contains("O_RDONLY"))
+        .count();
+    assert_eq!(reads, 1, "{calls:?}");
+    assert_eq!(
+        fs::read_to_string(repo.path().join(stale)).expect("read"),
+        text
+    );
+}
+
+#[test]
+fn files_beyond_the_hold_limit_are_rendered_again_and_written_the_same() {
+    // `render` holds at most HOLD_LIMIT bytes of files while the run decides; the services
+    // beyond it are rendered again when it writes. Whatever the limit, the output is the same.
+    use flinkform::output_folder::{self, FolderSync};
+    let committed = example().join("rendered");
+    let tree = |dir: &Path| -> Vec<(String, String)> {
+        walkdir::WalkDir::new(dir)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_file())
+            .map(|e| {
+                let rel = e.path().strip_prefix(dir).expect("below").to_string_lossy();
+                (
+                    rel.into_owned(),
+                    fs::read_to_string(e.path()).expect("read"),
+                )
+            })
+            .collect()
+    };
+    let paths = |t: &[(String, String)]| t.iter().map(|(p, _)| p.clone()).collect::<Vec<_>>();
+    let expected = tree(&committed);
+    assert_eq!(expected.len(), 57);
+    for limit in [0, 20_000, output_folder::HOLD_LIMIT] {
+        let repo = tempfile::tempdir().expect("tempdir");
+        copy_dir(&example(), repo.path());
+        let root = fs::canonicalize(repo.path()).expect("canonical");
+        fs::remove_dir_all(root.join("rendered")).expect("empty the output");
+        let workspace = flinkform::workspace::Workspace::load(&root).expect("load");
+        let dir = output_folder::resolve_dir(&root, "rendered").expect("dir");
+        let existing = output_folder::scan(&dir).expect("scan");
+        let sync =
+            std::sync::Arc::new(FolderSync::new(&dir, false, existing).with_hold_limit(limit));
+        let options = flinkform::compile::Options {
+            list_outputs: true,
+            files: Some(sync.clone()),
+            ..Default::default()
+        };
+        let c = flinkform::compile::compile_workspace(workspace, &options).expect("compile");
+        drop(options);
+        assert!(!c.has_blocking_errors());
+        let sync = std::sync::Arc::try_unwrap(sync).expect("the run let go of the sink");
+        let again =
+            |specs: &std::collections::BTreeSet<String>,
+             sink: &(
+                  dyn Fn(Vec<flinkform::render::OutputFile>) -> flinkform::error::Result<()> + Sync
+              )| { flinkform::compile::render_again(&c.workspace, specs, sink) };
+        let written = sync
+            .write(&root, &Default::default(), &[], &again)
+            .expect("write");
+        assert_eq!(
+            (written.files, written.created, written.unchanged),
+            (57, 57, 0),
+            "limit {limit}"
+        );
+        let got = tree(&dir);
+        assert_eq!(paths(&got), paths(&expected), "limit {limit}");
+        for ((path, a), (_, b)) in got.iter().zip(&expected) {
+            assert!(a == b, "limit {limit}: {path} differs");
+        }
+    }
 }

@@ -26,7 +26,6 @@ use flinkform::diag::Diagnostic;
 use flinkform::source::SourceMap;
 use proptest::prelude::*;
 use std::path::Path;
-use std::sync::Mutex;
 
 const RENDER_RULES: [&str; 5] = [
     "memory-matches-limit",
@@ -130,17 +129,17 @@ fn write_repo(dir: &Path, case: &Case) {
 /// `check` on a repository with this case, and `lint` on everything `render` writes for it.
 fn run(dir: &Path, case: &Case) -> Outcome {
     write_repo(dir, case);
-    let compilation = compile::compile(dir, &Options::default()).expect("check runs");
-    let workspace = flinkform::workspace::Workspace::load(dir).expect("loads");
-    let files = Mutex::new(Vec::new());
-    compile::render_files(&workspace, &Options::default(), &|f| {
-        files.lock().expect("not poisoned").extend(f);
-        Ok(())
-    })
-    .expect("render runs");
-    let files: Vec<(String, Vec<u8>)> = files
-        .into_inner()
-        .expect("not poisoned")
+    let kept = std::sync::Arc::new(compile::KeepFiles::default());
+    let options = Options {
+        files: Some(kept.clone()),
+        ..Options::default()
+    };
+    let compilation = compile::compile(dir, &options).expect("check and render run");
+    drop(options);
+    let workspace = &compilation.workspace;
+    let files: Vec<(String, Vec<u8>)> = std::sync::Arc::try_unwrap(kept)
+        .expect("the run let go of the sink")
+        .into_files()
         .into_iter()
         .filter(|f| !f.path.starts_with("flux/"))
         .map(|f| (f.path, f.contents.into_bytes()))

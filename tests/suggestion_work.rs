@@ -108,7 +108,7 @@ fn suggestion_work_is_bounded_per_file() {
         let text = service_with_unknown_job_fields(from, n);
         let file = SourceFile::new("s.yaml", &text);
         let doc = flinkform::yaml::load(FileId(0), &file).expect("yaml");
-        counted(|| schema::validate(Format::Service, &doc, FileId(0), &file.text))
+        counted(|| schema::violations(Format::Service, &doc, FileId(0), &file.text))
     };
     let (few_cost, few) = validate(0, SUGGESTIONS_PER_FILE);
     let (many_cost, many) = validate(0, MANY);

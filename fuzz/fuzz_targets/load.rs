@@ -10,8 +10,8 @@ fuzz_target!(|data: &[u8]| {
     let (file, _) = flinkform::workspace::decode("fuzz.yaml", data.to_vec());
     match flinkform::yaml::load(FileId(0), &file) {
         Ok(doc) => {
-            let _ = schema::validate(Format::Service, &doc, FileId(0), &file.text);
-            let _ = schema::validate(Format::Platform, &doc, FileId(0), &file.text);
+            let _ = schema::violations(Format::Service, &doc, FileId(0), &file.text);
+            let _ = schema::violations(Format::Platform, &doc, FileId(0), &file.text);
         }
         Err(d) => {
             let span = d.primary.expect("located").span;

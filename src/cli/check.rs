@@ -7,7 +7,7 @@
 //! root and passes git-root paths such as `platform/services/x/service.yaml`, which must work
 //! when the platform lives in a subfolder.
 
-use super::{EXIT_CLEAN, EXIT_FINDINGS, ReportArgs, output};
+use super::{EXIT_CLEAN, EXIT_FINDINGS, ReportArgs, reporting};
 use flinkform::compile::compile_workspace;
 use flinkform::error::Error;
 use std::collections::BTreeSet;
@@ -41,10 +41,10 @@ pub fn run(start: &Path, args: CheckArgs) -> Result<u8, Error> {
     // With paths, only those specs are read, rendered and checked (names are unique by
     // folder, which the discovered paths show); naming the platform config (every service
     // depends on it) checks everything.
-    let focus = if args.paths.is_empty() {
+    let named = if args.paths.is_empty() {
         None
     } else {
-        Some(focus_paths(
+        Some(named_specs(
             &root,
             start,
             &paths,
@@ -52,7 +52,7 @@ pub fn run(start: &Path, args: CheckArgs) -> Result<u8, Error> {
             &discovery.stray_paths,
         )?)
     };
-    let narrow: Option<BTreeSet<String>> = focus
+    let only_specs: Option<BTreeSet<String>> = named
         .as_ref()
         .filter(|f| !f.iter().any(|p| p == flinkform::spec::platform::FILE_NAME))
         .map(|f| f.iter().cloned().collect());
@@ -62,25 +62,25 @@ pub fn run(start: &Path, args: CheckArgs) -> Result<u8, Error> {
             flinkform::crd::CrdCatalog::builtin();
         });
     }
-    let workspace = discovery.load(narrow.as_ref())?;
+    let workspace = discovery.load(only_specs.as_ref())?;
     let options = flinkform::compile::Options {
-        focus: narrow,
-        progress: output::progress_for(&args.report),
+        only_specs,
+        progress: reporting::progress_for(&args.report),
         // The transition rules compare the rendered objects of both sides.
         keep_objects: args.base.is_some(),
         ..Default::default()
     };
     let c = compile_workspace(workspace, &options);
-    output::finish(&options.progress);
+    reporting::finish(&options.progress);
     let mut c = c?;
-    if let Some(f) = &focus {
-        c.focus(f);
+    if let Some(f) = &named {
+        c.keep_findings_about(f);
     }
     if let Some(rev) = &args.base {
         check_change(&root, rev, &mut c, &args.report)?;
     }
     c.workspace.sources.set_cwd(super::canonical(start)?);
-    output::report(&c.report, &c.workspace.sources, &args.report)?;
+    reporting::report(&c.report, &c.workspace.sources, &args.report)?;
     let code = if args.report.fail_on.fails(c.report.worst()) {
         EXIT_FINDINGS
     } else {
@@ -105,7 +105,7 @@ fn check_change(
         super::diff::extract(root, rev, c).map_err(|e| shallow_hint(root, rev, e))?;
     let in_git = flinkform::workspace::relative(&c.workspace.repo_root, &c.workspace.root)
         .unwrap_or_default();
-    let progress = output::progress_for(report).is_some();
+    let progress = reporting::progress_for(report).is_some();
     let base = super::diff::compile_base(&base_root, rev, Some(in_git.clone()), progress)?;
     drop(tmp);
     if let Some(base) = base {
@@ -153,7 +153,7 @@ fn platform_of_paths(
         let root = match flinkform::workspace::find_root(&dir) {
             Ok(root) => root,
             Err(Error::NoPlatform { .. }) => {
-                output::note(&format!(
+                reporting::note(&format!(
                     "{}: no {} in its folder or above; ignored",
                     p.display(),
                     flinkform::spec::platform::FILE_NAME
@@ -180,7 +180,7 @@ fn platform_of_paths(
 /// Repository-relative spec paths for the given command-line paths (files or folders),
 /// relative to the directory the command runs in. Files that look like specs but are not
 /// discovered (`strays`) count too: their finding is what the user needs to hear.
-pub fn focus_paths(
+pub fn named_specs(
     root: &Path,
     start: &Path,
     paths: &[PathBuf],
@@ -227,7 +227,7 @@ pub fn focus_paths(
         {
             out.push(rel);
         } else {
-            output::note(&format!(
+            reporting::note(&format!(
                 "{rel} is not a service spec (see services.include in flinkform.yaml); ignored"
             ));
         }

@@ -15,6 +15,6 @@ pub struct CompletionsArgs {
 pub fn run(args: CompletionsArgs) -> Result<u8, Error> {
     let mut buf = Vec::new();
     clap_complete::generate(args.shell, &mut Cli::command(), "flinkform", &mut buf);
-    super::output::print(&buf)?;
+    super::reporting::print(&buf)?;
     Ok(EXIT_CLEAN)
 }

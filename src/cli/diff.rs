@@ -3,7 +3,7 @@
 //! every job. The base defaults to `HEAD`; its platform config, spec folders and CRD folders
 //! are copied out of git into a private temporary folder that no run leaves behind.
 
-use super::{EXIT_CLEAN, EXIT_FINDINGS, output};
+use super::{EXIT_CLEAN, EXIT_FINDINGS, reporting};
 use clap::ValueEnum;
 use flinkform::compile::{Options, compile};
 use flinkform::diff::{self, report};
@@ -240,7 +240,7 @@ pub(super) fn compile_base(
         flinkform::io::kind(&base_root.join(flinkform::spec::platform::FILE_NAME)),
         Ok(Some(flinkform::io::Kind::File))
     ) {
-        output::note(&format!(
+        reporting::note(&format!(
             "{label} has no flinkform.yaml: everything counts as new"
         ));
         return Ok(None);
@@ -248,11 +248,15 @@ pub(super) fn compile_base(
     let options = Options {
         keep_objects: true,
         path_in_git,
-        progress: if progress { output::progress() } else { None },
+        progress: if progress {
+            reporting::progress()
+        } else {
+            None
+        },
         ..Options::default()
     };
     let c = compile(base_root, &options);
-    output::finish(&options.progress);
+    reporting::finish(&options.progress);
     Ok(Some(c?))
 }
 
@@ -262,11 +266,15 @@ pub fn run(start: &Path, args: DiffArgs) -> Result<u8, Error> {
     let progress = args.format == DiffFormat::Human;
     let options = Options {
         keep_objects: true,
-        progress: if progress { output::progress() } else { None },
+        progress: if progress {
+            reporting::progress()
+        } else {
+            None
+        },
         ..Options::default()
     };
     let head = compile(&root, &options);
-    output::finish(&options.progress);
+    reporting::finish(&options.progress);
     let mut head = head?;
     // The copy of the base is outside the git repository: its Flux paths, and the paths the
     // report shows, must still start where the working tree's do.
@@ -319,7 +327,7 @@ pub fn run(start: &Path, args: DiffArgs) -> Result<u8, Error> {
         ),
         DiffFormat::Json => report::json(&diffs, &label, &sides),
     };
-    output::print(text.as_bytes())?;
+    reporting::print(text.as_bytes())?;
     // Errors in the working tree that stop rendering: the diff is incomplete, and the change
     // cannot be rendered as it is. (Errors only in the base are not this change's doing.)
     Ok(

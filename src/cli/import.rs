@@ -6,7 +6,7 @@
 //! written); 2 when nothing sensible can be done (unreadable file, unknown environment) or a
 //! spec would overwrite an existing file, which import never does.
 
-use super::{EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, ReportArgs, output};
+use super::{EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, ReportArgs, reporting};
 use flinkform::compile::{Options, compile_workspace};
 use flinkform::diag::{Report, terminal};
 use flinkform::error::Error;
@@ -56,10 +56,9 @@ pub fn run(start: &Path, args: ImportArgs) -> Result<u8, Error> {
     let root = super::root(start)?;
     let mut workspace = Workspace::load(&root)?;
     let Some(platform) = workspace.platform.clone() else {
-        output::error(&Error::Usage(
+        return Err(Error::Usage(
             "flinkform.yaml has errors; `flinkform check` shows them".into(),
         ));
-        return Ok(EXIT_ERROR);
     };
     let known: Vec<&str> = platform
         .environments
@@ -72,10 +71,9 @@ pub fn run(start: &Path, args: ImportArgs) -> Result<u8, Error> {
                 || format!("environments: {}", known.join(", ")),
                 |s| format!("did you mean `{s}`?"),
             );
-            output::error(&Error::Usage(format!(
+            return Err(Error::Usage(format!(
                 "environment `{e}` is not defined in flinkform.yaml; {hint}"
             )));
-            return Ok(EXIT_ERROR);
         }
     }
     let mut environments: Vec<String> = Vec::new();
@@ -90,8 +88,7 @@ pub fn run(start: &Path, args: ImportArgs) -> Result<u8, Error> {
     if let Some(t) = &args.team
         && let Err(e) = scaffold::check_team(t)
     {
-        output::error(&Error::Usage(e));
-        return Ok(EXIT_ERROR);
+        return Err(Error::Usage(e));
     }
     let out_dir = match &args.out_dir {
         Some(d) => Some(
@@ -188,11 +185,11 @@ pub fn run(start: &Path, args: ImportArgs) -> Result<u8, Error> {
         planned.push(Planned { path, text, index });
     }
     for p in &planned {
-        flinkform::overlay::add_spec(&mut workspace, &p.path, &p.text);
+        workspace.add_unwritten_spec(&p.path, &p.text);
     }
     let mut c = compile_workspace(workspace, &Options::default())?;
     let paths: Vec<String> = planned.iter().map(|p| p.path.clone()).collect();
-    c.focus(&paths);
+    c.keep_findings_about(&paths);
 
     if !args.dry_run {
         for p in &planned {
@@ -256,17 +253,19 @@ pub fn run(start: &Path, args: ImportArgs) -> Result<u8, Error> {
             String::new()
         }
     );
-    if output::quiet() {
+    if reporting::quiet() {
         text.truncate(summary_at); // the report without its summary line
     }
 
-    let human = output::human_options(args.report.color);
+    let human = reporting::human_options(args.report.color);
     if args.dry_run {
         for p in &planned {
             // Printed, not written: its secret values masked, as in every other output.
             // and, like every text shown to a person, no control or bidirectional character.
             let shown = terminal::text(&flinkform::secrets::redact_yaml(&p.text));
-            output::print(format!("# {}\n{}---\n", terminal::inline(&p.path), shown).as_bytes())?;
+            reporting::print(
+                format!("# {}\n{}---\n", terminal::inline(&p.path), shown).as_bytes(),
+            )?;
         }
         let mut stderr = std::io::stderr().lock();
         let _ = stderr.write_all(terminal::text(&text).as_bytes());
@@ -292,7 +291,7 @@ pub fn run(start: &Path, args: ImportArgs) -> Result<u8, Error> {
             || args.report.output.len() == args.report.format.len();
         let text = terminal::text(&text);
         if human_stdout {
-            output::print(text.as_bytes())?;
+            reporting::print(text.as_bytes())?;
         } else {
             std::io::stderr()
                 .lock()
@@ -303,11 +302,11 @@ pub fn run(start: &Path, args: ImportArgs) -> Result<u8, Error> {
                 })?;
         }
         if !yaml_problems.diagnostics.is_empty() {
-            output::report(&yaml_problems, &sources, &args.report)?;
+            reporting::report(&yaml_problems, &sources, &args.report)?;
         }
         // A machine format always gets its document, findings or not.
         if !c.report.diagnostics.is_empty() || !human_stdout {
-            output::report(&c.report, &c.workspace.sources, &args.report)?;
+            reporting::report(&c.report, &c.workspace.sources, &args.report)?;
         }
     }
     Ok(if !refusals.is_empty() {

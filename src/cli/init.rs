@@ -1,7 +1,7 @@
 //! `flinkform init [--name NAME]`: writes a commented `flinkform.yaml` in the folder it runs
 //! in, which passes `check` as written. It never overwrites one (exit 2).
 
-use super::{EXIT_CLEAN, output};
+use super::{EXIT_CLEAN, reporting};
 use flinkform::error::Error;
 use flinkform::platform_scaffold::{self as scaffold, FILE};
 use std::path::Path;
@@ -40,7 +40,7 @@ pub fn run(start: &Path, args: InitArgs) -> Result<u8, Error> {
     if let Some(parent) = dir.parent()
         && let Ok(above) = flinkform::workspace::find_root(parent)
     {
-        output::note(&format!(
+        reporting::note(&format!(
             "{} is the config of a platform around this folder; this folder becomes a platform of its own",
             above.join(FILE).display()
         ));
@@ -51,8 +51,8 @@ pub fn run(start: &Path, args: InitArgs) -> Result<u8, Error> {
     );
     let text = scaffold::platform_config(&name, has_schema);
     flinkform::io::create_new_below(&dir, FILE, text.as_bytes())?;
-    if !output::quiet() {
-        output::print(
+    if !reporting::quiet() {
+        reporting::print(
             format!(
                 "created {shown}\nnext: set your registries, storage and clusters in it, then `flinkform new NAME --team TEAM`\n"
             )

@@ -7,7 +7,7 @@
 //! relative to the git repository, and a file outside it by its absolute path (a `file://`
 //! URI in SARIF).
 
-use super::{EXIT_CLEAN, EXIT_FINDINGS, ReportArgs, output};
+use super::{EXIT_CLEAN, EXIT_FINDINGS, ReportArgs, reporting};
 use flinkform::error::Error;
 use flinkform::source::{PathContext, SourceMap, lexical};
 use flinkform::spec::platform::Platform;
@@ -49,7 +49,7 @@ pub fn run(start: &Path, args: LintArgs) -> Result<u8, Error> {
     });
     let platform = match &root {
         Some(root) => {
-            let (_, p, d) = flinkform::workspace::load_platform(root, &mut sources)?;
+            let (_, p, d) = flinkform::compile::load_platform(root, &mut sources)?;
             platform_findings = d;
             platform_root = Some(root.clone());
             p.unwrap_or_else(Platform::builtin)
@@ -75,7 +75,7 @@ pub fn run(start: &Path, args: LintArgs) -> Result<u8, Error> {
     let mut report = flinkform::lint::lint(&files, &platform, &options, &mut sources)?;
     report.diagnostics.extend(platform_findings);
     report.finish(&sources);
-    output::report(&report, &sources, &args.report)?;
+    reporting::report(&report, &sources, &args.report)?;
     Ok(if args.report.fail_on.fails(report.worst()) {
         EXIT_FINDINGS
     } else {

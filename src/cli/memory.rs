@@ -3,10 +3,10 @@
 //! flags. Every cluster of an environment gets the same FlinkDeployment memory, so the first
 //! cluster stands for all of them.
 
-use super::{EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, output};
+use super::{EXIT_CLEAN, EXIT_FINDINGS, reporting};
 use flinkform::compile::{Options, compile_workspace};
 use flinkform::error::Error;
-use flinkform::flink::units::human_mib;
+use flinkform::flink::memory_size::human_mib;
 use flinkform::memory_breakdown::{
     Breakdown, breakdown, job_manager_parts, spec_memory, task_manager_parts,
 };
@@ -56,11 +56,10 @@ pub fn run(start: &Path, args: MemoryArgs) -> Result<u8, Error> {
             None if names.is_empty() => String::new(),
             None => format!("; services: {}", names.join(", ")),
         };
-        output::error(&Error::Usage(format!(
+        return Err(Error::Usage(format!(
             "there is no service `{}`{hint} (a spec with errors is not loaded: `flinkform check` shows them)",
             args.service
         )));
-        return Ok(EXIT_ERROR);
     };
     let envs: Vec<&str> = service
         .environments
@@ -74,16 +73,15 @@ pub fn run(start: &Path, args: MemoryArgs) -> Result<u8, Error> {
                 Some(s) => format!("did you mean `{s}`?"),
                 None => format!("it runs in: {}", envs.join(", ")),
             };
-            output::error(&Error::Usage(format!(
+            return Err(Error::Usage(format!(
                 "service `{}` does not run in environment `{e}`; {hint}",
                 args.service
             )));
-            return Ok(EXIT_ERROR);
         }
         None => match envs.first() {
             Some(first) => {
                 if envs.len() > 1 {
-                    output::note(&format!(
+                    reporting::note(&format!(
                         "showing `{first}`; `{}` also runs in {} (choose with --env)",
                         args.service,
                         envs[1..].join(", ")
@@ -92,17 +90,16 @@ pub fn run(start: &Path, args: MemoryArgs) -> Result<u8, Error> {
                 (*first).to_string()
             }
             None => {
-                output::error(&Error::Usage(format!(
+                return Err(Error::Usage(format!(
                     "service `{}` runs in no environment",
                     args.service
                 )));
-                return Ok(EXIT_ERROR);
             }
         },
     };
     // Render only this service, and keep its objects.
     let options = Options {
-        focus: Some([service.path.clone()].into()),
+        only_specs: Some([service.path.clone()].into()),
         keep_objects: true,
         ..Options::default()
     };
@@ -114,14 +111,14 @@ pub fn run(start: &Path, args: MemoryArgs) -> Result<u8, Error> {
         .filter(|o| *o.service == args.service && *o.env == env && o.kind() == "FlinkDeployment")
         .collect();
     let Some(object) = objects.first() else {
-        output::error(&Error::Other(format!(
+        reporting::error(&Error::Other(format!(
             "`{}` has no FlinkDeployment in `{env}`: fix the findings `flinkform check` reports first",
             args.service
         )));
         return Ok(EXIT_FINDINGS);
     };
     if objects.len() > 1 {
-        output::note(&format!(
+        reporting::note(&format!(
             "`{env}` has {} clusters; showing {} (the FlinkDeployment's memory is the same on each)",
             objects.len(),
             object.cluster
@@ -172,7 +169,7 @@ pub fn run(start: &Path, args: MemoryArgs) -> Result<u8, Error> {
             )
         }
     };
-    output::print(text.as_bytes())?;
+    reporting::print(text.as_bytes())?;
     Ok(EXIT_CLEAN)
 }
 

@@ -16,8 +16,8 @@ mod init;
 mod lint;
 mod memory;
 mod new;
-mod output;
 mod render;
+mod reporting;
 mod rules;
 mod schema;
 
@@ -458,7 +458,7 @@ impl Command {
 }
 
 pub fn run(cli: Cli) -> ExitCode {
-    output::set_quiet(cli.quiet);
+    reporting::set_quiet(cli.quiet);
     let start = cli.dir.clone().unwrap_or_else(|| PathBuf::from("."));
     let result = match cli.command {
         Command::Init(args) => init::run(&start, args),
@@ -476,16 +476,16 @@ pub fn run(cli: Cli) -> ExitCode {
     };
     match result {
         Ok(code) => ExitCode::from(code),
-        Err(e) => {
-            output::error(&e);
-            ExitCode::from(EXIT_ERROR)
-        }
+        Err(e) => fail(&e),
     }
 }
 
-/// Prints an operational error (for `main`).
-pub fn output_error(e: &Error) {
-    output::error(e);
+/// The one way flinkform exits 2 on its own errors (usage, a missing repository, an unreadable
+/// file): the error on stderr, then [`EXIT_ERROR`]. (clap's own usage errors exit 2 from
+/// inside clap, which matches the contract.)
+pub fn fail(e: &Error) -> ExitCode {
+    reporting::error(e);
+    ExitCode::from(EXIT_ERROR)
 }
 
 /// The canonical form of the directory a command runs in (what human paths are relative to).

@@ -4,7 +4,7 @@
 //! has something to say, the findings are shown (exit 1) and the spec is written anyway, as a
 //! starting point.
 
-use super::{EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, ReportArgs, output};
+use super::{EXIT_CLEAN, EXIT_FINDINGS, ReportArgs, reporting};
 use flinkform::compile::{Options, compile_workspace};
 use flinkform::error::Error;
 use flinkform::scaffold::{self, Request};
@@ -37,15 +37,11 @@ pub fn run(start: &Path, args: NewArgs) -> Result<u8, Error> {
     let root = super::root(start)?;
     let workspace = Workspace::load(&root)?;
     let Some(platform) = workspace.platform.clone() else {
-        output::error(&Error::Usage(
+        return Err(Error::Usage(
             "flinkform.yaml has errors; `flinkform check` shows them".into(),
         ));
-        return Ok(EXIT_ERROR);
     };
-    let refuse = |msg: String| {
-        output::error(&Error::Usage(msg));
-        Ok(EXIT_ERROR)
-    };
+    let refuse = |msg: String| Err(Error::Usage(msg));
     let path = match &args.path {
         Some(p) => {
             let full = if p.is_absolute() {
@@ -112,9 +108,9 @@ pub fn run(start: &Path, args: NewArgs) -> Result<u8, Error> {
 
     // Check it as part of the repository before writing.
     let mut workspace = workspace;
-    flinkform::overlay::add_spec(&mut workspace, &spec.path, &spec.text);
+    workspace.add_unwritten_spec(&spec.path, &spec.text);
     let mut c = compile_workspace(workspace, &Options::default())?;
-    c.focus(std::slice::from_ref(&spec.path));
+    c.keep_findings_about(std::slice::from_ref(&spec.path));
 
     flinkform::io::create_new_below(&root, &spec.path, spec.text.as_bytes())?;
     let failed = args.report.fail_on.fails(c.report.worst());
@@ -126,15 +122,15 @@ pub fn run(start: &Path, args: NewArgs) -> Result<u8, Error> {
         .all(|f| *f == super::Format::Human)
         || args.report.output.len() == args.report.format.len();
     if !c.report.diagnostics.is_empty() || !human_stdout {
-        output::report(&c.report, &c.workspace.sources, &args.report)?;
+        reporting::report(&c.report, &c.workspace.sources, &args.report)?;
     }
     let done = format!(
         "created {}\nnext: fill in the image and job, then `flinkform check` and `flinkform render`\n",
         spec.path
     );
-    if !output::quiet() {
+    if !reporting::quiet() {
         if human_stdout {
-            output::print(done.as_bytes())?;
+            reporting::print(done.as_bytes())?;
         } else {
             let _ = std::io::stderr().lock().write_all(done.as_bytes());
         }

@@ -10,12 +10,14 @@
 //!   leaves the output of the others as it is; it reports no findings (policy is `check`'s
 //!   job) and fails only when it changed files, as formatters do.
 
-use super::{EXIT_CLEAN, EXIT_FINDINGS, ReportArgs, output};
-use flinkform::compile::{Options, compile};
+use super::{EXIT_CLEAN, EXIT_FINDINGS, ReportArgs, reporting};
+use flinkform::compile::{Options, compile_workspace};
 use flinkform::error::Error;
-use flinkform::output::{self as out, Drift};
+use flinkform::output_folder::{self as out, Drift};
+use std::collections::BTreeSet;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 #[derive(clap::Args, Debug)]
 pub struct RenderArgs {
@@ -43,28 +45,40 @@ pub struct RenderArgs {
 
 pub fn run(start: &Path, args: RenderArgs) -> Result<u8, Error> {
     let root = super::root(start)?;
-    let output = match &args.out {
+    let out_dir = match &args.out {
         Some(o) => Some(repo_relative(&root, start, o)?),
         None => None,
     };
-    let crd_dirs = args.crd.iter().map(|d| absolute(start, d)).collect();
+    let mut workspace = flinkform::workspace::Workspace::load(&root)?;
+    if let (Some(o), Some(platform)) = (out_dir, workspace.platform.as_mut()) {
+        platform.output = flinkform::tree::Sp::made(o);
+    }
+    // The output folder is listed (nothing read) before the run, so that each file is
+    // compared with what is on disk as its service is rendered: every service is rendered
+    // once, every file read once, and only what differs is kept until the findings decide
+    // whether to write. A problem with the folder itself is reported once the findings are
+    // (a run with findings never reaches it).
+    let folder = output_folder(&root, &workspace, args.check);
     let options = Options {
-        crd_dirs,
-        output,
+        crd_dirs: args.crd.iter().map(|d| absolute(start, d)).collect(),
         list_outputs: true,
-        progress: output::progress_for(&args.report),
+        files: folder
+            .as_ref()
+            .ok()
+            .map(|(_, _, sync)| Arc::clone(sync) as Arc<dyn flinkform::compile::FileSink>),
+        progress: reporting::progress_for(&args.report),
         ..Options::default()
     };
-    // First check everything, holding nothing but the findings…
-    let c = compile(&root, &options);
-    output::finish(&options.progress);
+    let c = compile_workspace(workspace, &options);
+    reporting::finish(&options.progress);
+    drop(options);
     let mut c = c?;
     c.workspace.sources.set_cwd(super::canonical(start)?);
     if args.keep_going {
-        return keep_going(&root, options, c);
+        return keep_going(&root, folder, c);
     }
     let blocked = c.has_blocking_errors() || args.report.fail_on.fails(c.report.worst());
-    let destinations = output::destinations(&args.report)?;
+    let destinations = reporting::destinations(&args.report)?;
     let human_only = destinations
         .iter()
         .all(|(f, o)| *f == super::Format::Human && o.is_none());
@@ -81,14 +95,14 @@ pub fn run(start: &Path, args: RenderArgs) -> Result<u8, Error> {
         findings || !human_only
     };
     if report_findings {
-        output::report(&c.report, &c.workspace.sources, &args.report)?;
+        reporting::report(&c.report, &c.workspace.sources, &args.report)?;
     } else if blocked {
         // `--check` in a machine format reports drift, which is its business; the findings
         // are `check`'s. When nothing can be rendered, it says so once, at the first finding
         // that stops it (`render-blocked`), so a failing `render --check` is never silent and
         // a job that also runs `check` does not report every finding twice.
         let report = blocked_report(&c, args.report.fail_on);
-        output::report(&report, &c.workspace.sources, &args.report)?;
+        reporting::report(&report, &c.workspace.sources, &args.report)?;
     }
     if blocked {
         // What is true of this run: `--check` compares and never writes.
@@ -97,74 +111,50 @@ pub fn run(start: &Path, args: RenderArgs) -> Result<u8, Error> {
         } else {
             "nothing was written"
         };
-        output::note(&format!(
+        reporting::note(&format!(
             "{what}: fix the findings reported (YAML, schema, unsafe-path, CRD, plain-text credential and namespace errors always block; other findings block at --fail-on)"
         ));
         return Ok(EXIT_FINDINGS);
     }
-    let Some(platform) = &c.workspace.platform else {
+    if c.workspace.platform.is_none() {
         return Ok(EXIT_FINDINGS);
-    };
-    let rel_out = platform
-        .output_dir()
-        .map_err(|why| Error::Usage(format!("output folder `{}` {why}", platform.output.value)))?;
-    let dir = out::resolve_dir(&root, &rel_out)?;
-    let existing = out::scan(&dir)?;
-    for f in existing
-        .foreign
-        .iter()
-        .filter(|f| c.output_paths.binary_search(f).is_err())
-    {
-        output::note(&format!(
+    }
+    let (rel_out, dir, sync) = folder?;
+    let sync = take(sync)?;
+    let not_produced = sync.not_produced(&c.output_paths);
+    for f in &not_produced.foreign {
+        reporting::note(&format!(
             "{rel_out}/{f} was not generated by flinkform; left alone"
         ));
     }
-    let blocking = out::blocked(&existing, &c.output_paths);
-    for (s, kind) in &existing.special {
-        if !blocking.entries.iter().any(|(p, _)| p == s) {
-            output::note(&format!(
+    let blocking = sync.blocking()?;
+    for (s, kind) in &sync.existing().special {
+        if !blocking.iter().any(|(p, _)| p == s) {
+            reporting::note(&format!(
                 "{rel_out}/{s} is {}; left alone (never opened)",
                 kind.describe()
             ));
         }
     }
     if !args.check
-        && let Some((p, why)) = blocking.entries.first()
+        && let Some((p, why)) = blocking.first()
     {
-        let refusal = if why == out::NOT_GENERATED {
-            "exists and was not generated by flinkform; refusing to overwrite it".to_string()
-        } else {
-            format!("{why}; refusing to write there")
-        };
-        return Err(Error::Other(format!(
-            "{} {refusal} (move it away, or delete it)",
-            dir.join(p).display()
-        )));
+        return Err(refuse(&dir, p, why));
     }
-    let moved = earlier_layout(&existing, &c.output_paths);
-    // …then render service by service, comparing or writing each file as it is produced.
-    let sync = out::Sync::new(&root, &dir, !args.check, &existing)?;
-    let rendered = flinkform::compile::render_files(&c.workspace, &options, &|files| {
-        sync.accept(
-            files
-                .into_iter()
-                .filter(|f| !blocking.paths.contains(&f.path))
-                .collect(),
-        )
-    });
-    output::finish(&options.progress);
-    rendered?;
-    let (written, mut drift) = sync.finish(&c.output_paths)?;
-    drift.blocked.extend(blocking.entries);
-    drift.blocked.sort();
-    drift.blocked.dedup();
+    let extra: Vec<String> = not_produced
+        .generated
+        .iter()
+        .map(|(p, _, _)| p.clone())
+        .collect();
+    let moved = earlier_layout(&extra);
     if args.check {
+        let (drift, unchanged) = sync.drift(not_produced)?;
         if human_only {
             // The diff quotes files from the repository (a stale file may hold anything):
             // no control character reaches the terminal. Up to date, it is one summary line.
-            let text = drift_report(&drift, &rel_out, written.unchanged);
-            if !(drift.is_fresh() && output::quiet()) {
-                output::print(flinkform::diag::terminal::text(&text).as_bytes())?;
+            let text = drift_report(&drift, &rel_out, unchanged);
+            if !(drift.is_fresh() && reporting::quiet()) {
+                reporting::print(flinkform::diag::terminal::text(&text).as_bytes())?;
             }
         } else {
             // Machine formats: drift as findings (the compiler's own are `check`'s).
@@ -172,7 +162,7 @@ pub fn run(start: &Path, args: RenderArgs) -> Result<u8, Error> {
             let mut report = c.report;
             report.diagnostics = out::drift_diagnostics(&drift, &rel_out, &mut sources);
             report.finish(&sources);
-            output::report(&report, &sources, &args.report)?;
+            reporting::report(&report, &sources, &args.report)?;
         }
         return Ok(if drift.is_fresh() {
             EXIT_CLEAN
@@ -180,12 +170,55 @@ pub fn run(start: &Path, args: RenderArgs) -> Result<u8, Error> {
             EXIT_FINDINGS
         });
     }
+    let again = |specs: &BTreeSet<String>, sink: &(dyn Fn(_) -> _ + Sync)| {
+        flinkform::compile::render_again(&c.workspace, specs, sink)
+    };
+    let written = sync.write(&root, &BTreeSet::new(), &extra, &again)?;
     let summary = written_summary(&written, &rel_out);
     print_summary(&summary, machine_stdout)?;
     note_layout_move(&rel_out, moved);
     // Everything is written; skip freeing the whole compilation (a tenth of a large run).
     std::mem::forget(c);
     Ok(EXIT_CLEAN)
+}
+
+/// The output folder of a loaded workspace: its repository-relative path, where it is, and
+/// what is in it, ready to take rendered files (comparing only with `compare_only`).
+type Folder = (String, PathBuf, Arc<out::FolderSync>);
+
+fn output_folder(
+    root: &Path,
+    workspace: &flinkform::workspace::Workspace,
+    compare_only: bool,
+) -> Result<Folder, Error> {
+    let Some(platform) = &workspace.platform else {
+        return Err(Error::Other("no platform config".into()));
+    };
+    let rel_out = platform
+        .output_dir()
+        .map_err(|why| Error::Usage(format!("output folder `{}` {why}", platform.output.value)))?;
+    let dir = out::resolve_dir(root, &rel_out)?;
+    let existing = out::scan(&dir)?;
+    let sync = Arc::new(out::FolderSync::new(&dir, compare_only, existing));
+    Ok((rel_out, dir, sync))
+}
+
+/// The folder sync back from the run, which held a handle to it.
+fn take(sync: Arc<out::FolderSync>) -> Result<out::FolderSync, Error> {
+    Arc::try_unwrap(sync).map_err(|_| Error::Other("the output folder is still in use".into()))
+}
+
+/// The error for something render must write over but will not.
+fn refuse(dir: &Path, p: &str, why: &str) -> Error {
+    let refusal = if why == out::NOT_GENERATED {
+        "exists and was not generated by flinkform; refusing to overwrite it".to_string()
+    } else {
+        format!("{why}; refusing to write there")
+    };
+    Error::Other(format!(
+        "{} {refusal} (move it away, or delete it)",
+        dir.join(p).display()
+    ))
 }
 
 /// The one `render-blocked` finding `render --check` reports in a machine format when
@@ -206,7 +239,7 @@ fn blocked_report(
         || "the output folder".to_string(),
         |p| format!("{}/", p.output.value),
     );
-    let rule = flinkform::policy::rules::render_blocked::RenderBlocked::META.name;
+    let rule = flinkform::policy::RuleId::RenderBlocked.name();
     let n = blocking.len();
     let first = blocking.first();
     let what = first.map_or_else(String::new, |d| format!(": {} ({})", d.rule, d.message));
@@ -239,57 +272,40 @@ fn blocked_report(
 /// has errors (YAML, schema, CRD, plain-text credentials), prunes the output of deleted specs.
 fn keep_going(
     root: &Path,
-    mut options: Options,
+    folder: Result<Folder, Error>,
     c: flinkform::compile::Compilation,
 ) -> Result<u8, Error> {
     let (blocked, elsewhere) = c.blocked_specs();
-    let Some(platform) = c.workspace.platform.as_ref().filter(|_| !elsewhere) else {
-        output::note(&format!(
+    if c.workspace.platform.is_none() || elsewhere {
+        reporting::note(&format!(
             "nothing was rendered: {} (or something all services share) has errors; run `flinkform check`",
             flinkform::spec::platform::FILE_NAME
         ));
         return Ok(EXIT_CLEAN);
-    };
-    let rel_out = platform.output.value.clone();
-    let dir = out::resolve_dir(root, &rel_out)?;
-    let existing = out::scan(&dir)?;
-    let blocking = out::blocked(&existing, &c.output_paths);
-    if let Some((p, why)) = blocking.entries.first() {
-        let refusal = if why == out::NOT_GENERATED {
-            "exists and was not generated by flinkform; refusing to overwrite it".to_string()
-        } else {
-            format!("{why}; refusing to write there")
-        };
-        return Err(Error::Other(format!(
-            "{} {refusal} (move it away, or delete it)",
-            dir.join(p).display()
-        )));
+    }
+    let (rel_out, dir, sync) = folder?;
+    let sync = take(sync)?;
+    if let Some((p, why)) = sync.blocking()?.first() {
+        return Err(refuse(&dir, p, why));
     }
     // Output that no spec produces now, but that a spec with errors produced before: kept.
-    let mut produced = c.output_paths.clone();
-    for f in existing
+    let delete: Vec<String> = sync
+        .not_produced(&c.output_paths)
         .generated
-        .iter()
-        .filter(|f| c.output_paths.binary_search(f).is_err())
-    {
-        if generated_from(&dir.join(f)).is_some_and(|spec| blocked.contains(&spec)) {
-            produced.push(f.clone());
-        }
-    }
-    produced.sort();
+        .into_iter()
+        .filter(|(_, spec, _)| !spec.as_ref().is_some_and(|s| blocked.contains(s)))
+        .map(|(p, _, _)| p)
+        .collect();
     for spec in &blocked {
-        output::note(&format!(
+        reporting::note(&format!(
             "{spec} has errors and was not rendered; its output was left as it was (run `flinkform check {spec}`)"
         ));
     }
-    options.skip = blocked;
-    let moved = earlier_layout(&existing, &produced);
-    let sync = out::Sync::new(root, &dir, true, &existing)?;
-    let rendered =
-        flinkform::compile::render_files(&c.workspace, &options, &|files| sync.accept(files));
-    output::finish(&options.progress);
-    rendered?;
-    let (written, _) = sync.finish(&produced)?;
+    let moved = earlier_layout(&delete);
+    let again = |specs: &BTreeSet<String>, sink: &(dyn Fn(_) -> _ + Sync)| {
+        flinkform::compile::render_again(&c.workspace, specs, sink)
+    };
+    let written = sync.write(root, &blocked, &delete, &again)?;
     let summary = written_summary(&written, &rel_out);
     print_summary(&summary, false)?;
     note_layout_move(&rel_out, moved);
@@ -300,36 +316,22 @@ fn keep_going(
 /// What `render` did, in one line: on stdout, or on stderr when stdout holds a machine-readable
 /// report; not at all under `--quiet`.
 fn print_summary(line: &str, machine_stdout: bool) -> Result<(), Error> {
-    if output::quiet() {
+    if reporting::quiet() {
         Ok(())
     } else if machine_stdout {
         let _ = std::io::Write::write_all(&mut std::io::stderr().lock(), line.as_bytes());
         Ok(())
     } else {
-        output::print(line.as_bytes())
+        reporting::print(line.as_bytes())
     }
 }
 
-/// The spec a generated file names in its header (`# Code generated by flinkform from SPEC.
-/// DO NOT EDIT.`), reading only its first line.
-fn generated_from(path: &Path) -> Option<String> {
-    let head = flinkform::io::read_prefix(path, 4096, flinkform::io::Links::Refuse).ok()?;
-    let text = String::from_utf8_lossy(&head);
-    text.lines()
-        .next()?
-        .strip_prefix(flinkform::render::HEADER_PREFIX)?
-        .strip_prefix(" from ")?
-        .strip_suffix(". DO NOT EDIT.")
-        .map(str::to_string)
-}
-
-/// How many generated files of the earlier output layout `render` is about to delete (those
-/// it no longer produces; see [`flinkform::render::is_earlier_layout`]).
-fn earlier_layout(existing: &out::Existing, produced: &[String]) -> usize {
-    existing
-        .generated
+/// How many generated files of the earlier output layout `render` is about to delete (see
+/// [`flinkform::render::is_earlier_layout`]).
+fn earlier_layout(deleted: &[String]) -> usize {
+    deleted
         .iter()
-        .filter(|f| flinkform::render::is_earlier_layout(f) && produced.binary_search(f).is_err())
+        .filter(|f| flinkform::render::is_earlier_layout(f))
         .count()
 }
 
@@ -338,7 +340,7 @@ fn note_layout_move(rel_out: &str, deleted: usize) {
     if deleted == 0 {
         return;
     }
-    output::note(&format!(
+    reporting::note(&format!(
         "{rel_out}/ moved to the new output layout: one manifests.yaml per service and cluster, and no file that lists every service ({deleted} generated files of the earlier layout deleted; Flux syncs the same objects). CI that ran `kubectl kustomize {rel_out}/<cluster>` builds each `{rel_out}/<cluster>/<service>` instead: docs/output-layout.md"
     ));
 }

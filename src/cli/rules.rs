@@ -1,6 +1,6 @@
 //! `flinkform rules` lists every rule; `flinkform explain RULE` prints one rule's documentation.
 
-use super::{EXIT_CLEAN, EXIT_ERROR, output};
+use super::{EXIT_CLEAN, reporting};
 use flinkform::error::Error;
 use flinkform::policy;
 
@@ -26,18 +26,18 @@ pub enum RulesFormat {
 
 #[derive(clap::Args, Debug)]
 pub struct ExplainArgs {
-    /// The rule's name, e.g. memory-matches-limit.
+    /// The rule's name, e.g. memory-matches-limit, or an alert's, e.g. FlinkJobDown.
     pub rule: String,
 }
 
 fn write(text: &str) -> Result<(), Error> {
-    super::output::print(text.as_bytes())
+    super::reporting::print(text.as_bytes())
 }
 
 pub fn list(args: RulesArgs) -> Result<u8, Error> {
     let rules: Vec<&policy::RuleMeta> = policy::all_metas().collect();
     if args.json {
-        output::note("`--json` is deprecated: use `--format json`");
+        reporting::note("`--json` is deprecated: use `--format json`");
     }
     if args.json || args.format == RulesFormat::Json {
         let items: Vec<serde_json::Value> = rules
@@ -77,16 +77,27 @@ pub fn explain(args: ExplainArgs) -> Result<u8, Error> {
             ))?;
             Ok(EXIT_CLEAN)
         }
+        None if let Some(alert) = flinkform::render::alerts::Alert::find(&args.rule) => {
+            write(&format!(
+                "{} (alert)\n\n{}\n\n{}#{}\n",
+                alert.name(),
+                alert.explain(),
+                flinkform::render::alerts::DOCS_URL,
+                alert.name().to_ascii_lowercase()
+            ))?;
+            Ok(EXIT_CLEAN)
+        }
         None => {
-            let names = policy::all_metas().map(|m| m.name);
+            let names = policy::all_metas()
+                .map(|m| m.name)
+                .chain(flinkform::render::alerts::ALERTS.iter().map(|a| a.name()));
             let hint = flinkform::suggest::did_you_mean(&args.rule, names)
                 .map(|s| format!("; did you mean `{s}`?"))
                 .unwrap_or_default();
-            output::error(&Error::Usage(format!(
+            Err(Error::Usage(format!(
                 "there is no rule `{}`{hint} (`flinkform rules` lists them)",
                 args.rule
-            )));
-            Ok(EXIT_ERROR)
+            )))
         }
     }
 }

@@ -39,6 +39,6 @@ pub fn run(args: SchemaArgs) -> Result<u8, Error> {
     if !text.ends_with('\n') {
         text.push('\n');
     }
-    super::output::print(text.as_bytes())?;
+    super::reporting::print(text.as_bytes())?;
     Ok(EXIT_CLEAN)
 }

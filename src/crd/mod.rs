@@ -295,9 +295,9 @@ impl CrdCatalog {
         self.entries.get(api_version)?.get(kind)
     }
 
-    /// Validates one object. `None` when no CRD covers its `apiVersion`/`kind` (or it has
+    /// The violations of one object. `None` when no CRD covers its `apiVersion`/`kind` (or it has
     /// none); otherwise every violation, sorted by path (empty when the object is valid).
-    pub fn validate(&self, object: &Value) -> Option<Vec<CrdViolation>> {
+    pub fn violations(&self, object: &Value) -> Option<Vec<CrdViolation>> {
         let api_version = object.get("apiVersion")?.as_str()?;
         let kind = object.get("kind")?.as_str()?;
         let entry = self.entry(api_version, kind)?;

@@ -67,7 +67,7 @@ fn key(k: &str) -> PathSeg {
 /// The violations of an object the builtin catalogue must cover.
 fn violations(obj: &Value) -> Vec<CrdViolation> {
     CrdCatalog::builtin()
-        .validate(obj)
+        .violations(obj)
         .expect("the builtin catalogue covers this kind")
 }
 
@@ -392,12 +392,12 @@ fn flux_kustomization() {
 fn uncovered_kinds_are_none() {
     let c = CrdCatalog::builtin();
     let cm = yaml_obj("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\ndata: {a: b}\n");
-    assert_eq!(c.validate(&cm), None);
+    assert_eq!(c.violations(&cm), None);
     // Same kind, another group or version.
     let other = yaml_obj(&BASE_FD.replace("flink.apache.org/v1beta1", "confluent.io/v1beta1"));
-    assert_eq!(c.validate(&other), None);
+    assert_eq!(c.violations(&other), None);
     let v1 = yaml_obj(&BASE_FD.replace("flink.apache.org/v1beta1", "flink.apache.org/v1"));
-    assert_eq!(c.validate(&v1), None);
+    assert_eq!(c.violations(&v1), None);
     assert!(!c.covers("flink.apache.org/v1", "FlinkDeployment"));
     assert!(c.covers("flink.apache.org/v1beta1", "FlinkDeployment"));
     // Not objects, or without apiVersion/kind.
@@ -408,7 +408,7 @@ fn uncovered_kinds_are_none() {
         serde_json::json!({"kind": "FlinkDeployment"}),
         serde_json::json!({"apiVersion": 1, "kind": "FlinkDeployment"}),
     ] {
-        assert_eq!(c.validate(&v), None, "{v}");
+        assert_eq!(c.violations(&v), None, "{v}");
     }
 }
 
@@ -493,12 +493,12 @@ fn from_texts_skips_other_documents_and_extend_overrides() {
     );
     let mut c = CrdCatalog::from_texts(&[("crds/widget.yaml".into(), text)]).unwrap();
     assert_eq!(c.kinds(), ["example.com/v1 Widget"]);
-    assert_eq!(c.validate(&widget("{a: hello}")), Some(vec![]));
+    assert_eq!(c.violations(&widget("{a: hello}")), Some(vec![]));
 
     let newer = CrdCatalog::from_texts(&[("b.yaml".into(), tiny_crd("integer"))]).unwrap();
     c.extend(newer);
     assert_eq!(c.kinds(), ["example.com/v1 Widget"]);
-    let v = c.validate(&widget("{a: hello}")).unwrap();
+    let v = c.violations(&widget("{a: hello}")).unwrap();
     assert_eq!(v.len(), 1);
     assert_eq!(v[0].message, "expected integer, found string \"hello\"");
 }
@@ -507,7 +507,7 @@ fn from_texts_skips_other_documents_and_extend_overrides() {
 fn conversion_details_through_a_catalogue() {
     let c = CrdCatalog::from_texts(&[("w.yaml".into(), tiny_crd("string"))]).unwrap();
     let check = |spec: &str| -> Vec<String> {
-        c.validate(&widget(spec))
+        c.violations(&widget(spec))
             .unwrap()
             .into_iter()
             .map(|v| v.to_string())
@@ -640,7 +640,7 @@ fn operator_examples_validate_against_1_15_0() {
         for doc in yaml_docs(&file, &text) {
             let kind = doc.get("kind").and_then(Value::as_str).unwrap_or("");
             let name = name_of(&doc).to_string();
-            let Some(v) = catalog.validate(&doc) else {
+            let Some(v) = catalog.violations(&doc) else {
                 uncovered.push(format!("{file} {kind}"));
                 continue;
             };
@@ -715,7 +715,7 @@ fn operator_examples_validate_against_main_crds() {
     for path in read_dir_sorted(&root.join("flink-operator/examples")) {
         let text = std::fs::read_to_string(&path).unwrap();
         for doc in yaml_docs(&path.display().to_string(), &text) {
-            if let Some(v) = catalog.validate(&doc) {
+            if let Some(v) = catalog.violations(&doc) {
                 assert_eq!(v, [], "{} {}", path.display(), name_of(&doc));
                 checked += 1;
             }
@@ -838,7 +838,7 @@ fn real_world_manifests() {
             let text = std::fs::read_to_string(&path).unwrap();
             for doc in yaml_docs(&file, &text) {
                 objects += 1;
-                for v in catalog.validate(&doc).unwrap_or_default() {
+                for v in catalog.violations(&doc).unwrap_or_default() {
                     found.push((file.clone(), name_of(&doc).to_string(), v.to_string()));
                 }
             }

@@ -40,9 +40,9 @@ use std::fmt;
 
 use serde::Serialize;
 
-use super::units::{
-    FLINK_MAX_BYTES, GIB, MIB, flink_human_readable as human, java_trim, parse_flink_memory,
-    shortest_decimal,
+use crate::flink::java::{java_double_to_string, java_parse_float, java_trim, shortest_decimal};
+use crate::flink::memory_size::{
+    FLINK_MAX_BYTES, GIB, MIB, flink_human_readable as human, parse_flink_memory,
 };
 
 /// Effective Flink configuration as seen by the derivation: flat keys
@@ -657,82 +657,6 @@ fn multiply(bytes: u64, fraction: f64) -> Option<u64> {
         return None;
     }
     u64::try_from(whole).ok()
-}
-
-/// Java `Double.toString(d)`: `0.10000000149011612`, `1.5`, `1.0E-5`, `NaN`, `Infinity`.
-/// Flink quotes fractions this way in its "Inconsistently configured" error.
-fn java_double_to_string(d: f64) -> String {
-    if d.is_nan() {
-        return "NaN".to_string();
-    }
-    let sign = if d.is_sign_negative() { "-" } else { "" };
-    if d.is_infinite() {
-        return format!("{sign}Infinity");
-    }
-    if d == 0.0 {
-        return format!("{sign}0.0");
-    }
-    let (digits, exp10) = shortest_decimal(d);
-    let digits = digits.to_string();
-    let len = i32::try_from(digits.len()).unwrap_or(1);
-    let scientific = exp10 + len - 1;
-    if (-3..7).contains(&scientific) {
-        let point = len + exp10;
-        let body = if exp10 >= 0 {
-            format!("{digits}{}.0", "0".repeat(exp10.unsigned_abs() as usize))
-        } else if point > 0 {
-            let (int_part, frac_part) = digits.split_at(point.unsigned_abs() as usize);
-            format!("{int_part}.{frac_part}")
-        } else {
-            format!("0.{}{digits}", "0".repeat(point.unsigned_abs() as usize))
-        };
-        format!("{sign}{body}")
-    } else {
-        let (first, rest) = digits.split_at(1);
-        let rest = if rest.is_empty() { "0" } else { rest };
-        format!("{sign}{first}.{rest}E{scientific}")
-    }
-}
-
-/// Java `Float.parseFloat`: trimmed, optional sign, decimal digits with optional point and
-/// exponent, optional `f`/`F`/`d`/`D` suffix, or `NaN`/`Infinity`. Hexadecimal floats are not
-/// supported (treated as unparsable).
-fn java_parse_float(text: &str) -> Option<f32> {
-    let text = java_trim(text);
-    let (sign, body) = match text.as_bytes().first() {
-        Some(b'-') => ("-", &text[1..]),
-        Some(b'+') => ("", &text[1..]),
-        _ => ("", text),
-    };
-    match body {
-        "NaN" => return Some(f32::NAN),
-        "Infinity" => {
-            return Some(if sign == "-" {
-                f32::NEG_INFINITY
-            } else {
-                f32::INFINITY
-            });
-        }
-        _ => {}
-    }
-    let body = body.strip_suffix(['f', 'F', 'd', 'D']).unwrap_or(body);
-    let (mantissa, exponent) = match body.find(['e', 'E']) {
-        Some(at) => (&body[..at], Some(&body[at + 1..])),
-        None => (body, None),
-    };
-    let (int_part, frac_part) = mantissa.split_once('.').unwrap_or((mantissa, ""));
-    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
-    let mantissa_ok =
-        digits(int_part) && digits(frac_part) && !(int_part.is_empty() && frac_part.is_empty());
-    let exponent_ok = exponent.is_none_or(|e| {
-        let e = e.strip_prefix(['+', '-']).unwrap_or(e);
-        !e.is_empty() && digits(e)
-    });
-    if !mantissa_ok || !exponent_ok {
-        return None;
-    }
-    // Rust rounds decimal text to the nearest `f32` directly, as Java does.
-    format!("{sign}{body}").parse::<f32>().ok()
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -2083,52 +2007,6 @@ mod tests {
             ])
             .is_ok()
         );
-    }
-
-    #[test]
-    fn java_float_parsing_matches_float_parse_float() {
-        // Cross-checked against JDK 17 `Float.parseFloat` / `Double.toString`.
-        for (text, expected) in [
-            ("0.1", "0.10000000149011612"),
-            (" 0.1 ", "0.10000000149011612"),
-            ("0.7f", "0.699999988079071"),
-            (".5", "0.5"),
-            ("1.", "1.0"),
-            ("+.5e-1", "0.05000000074505806"),
-            ("-0.0", "-0.0"),
-            ("NaN", "NaN"),
-            ("-Infinity", "-Infinity"),
-            ("1E-3", "0.0010000000474974513"),
-            ("3.5e38", "Infinity"),
-        ] {
-            let parsed = java_parse_float(text).map(|f| java_double_to_string(f64::from(f)));
-            assert_eq!(parsed.as_deref(), Some(expected), "{text:?}");
-        }
-        for text in [
-            "", "1e", "e5", "abc", "0.1.2", "1_0", "inf", "nan", "++1", "0. 4",
-        ] {
-            assert_eq!(java_parse_float(text), None, "{text:?}");
-        }
-    }
-
-    #[test]
-    fn java_double_to_string_matches_java() {
-        for (value, text) in [
-            (f64::from(0.1f32), "0.10000000149011612"),
-            (f64::from(0.4f32), "0.4000000059604645"),
-            (0.1f32 as f64 / (1.0 - 0.1f32 as f64), "0.11111111295076065"),
-            (1.5, "1.5"),
-            (100.0, "100.0"),
-            (1e7, "1.0E7"),
-            (12_345_678.0, "1.2345678E7"),
-            (f64::from(1e-5f32), "9.999999747378752E-6"),
-            (0.001, "0.001"),
-            (-0.0, "-0.0"),
-            (f64::NAN, "NaN"),
-            (f64::NEG_INFINITY, "-Infinity"),
-        ] {
-            assert_eq!(java_double_to_string(value), text);
-        }
     }
 
     #[test]

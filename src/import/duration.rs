@@ -3,40 +3,17 @@
 //! Flink reads `<digits>[ ]<unit>`, unit case-insensitive, no unit meaning milliseconds:
 //! `d`/`day(s)`, `h`/`hour(s)`, `min`/`m`/`minute(s)`, `s`/`sec(s)`/`second(s)`,
 //! `ms`/`milli(s)`/`millisecond(s)`, `µs`/`micro(s)`/`microsecond(s)`,
-//! `ns`/`nano(s)`/`nanosecond(s)`. The spec takes `<positive integer>(ms|s|m|h)`.
+//! `ns`/`nano(s)`/`nanosecond(s)` ([`crate::flink::duration`]). The spec takes
+//! `<positive integer>(ms|s|m|h)`.
 
-const UNITS: [(&[&str], u128); 7] = [
-    (&["d", "day", "days"], 86_400_000_000_000),
-    (&["h", "hour", "hours"], 3_600_000_000_000),
-    (&["min", "m", "minute", "minutes"], 60_000_000_000),
-    (&["s", "sec", "secs", "second", "seconds"], 1_000_000_000),
-    (
-        &["ms", "milli", "millis", "millisecond", "milliseconds"],
-        1_000_000,
-    ),
-    (
-        &["µs", "micro", "micros", "microsecond", "microseconds"],
-        1_000,
-    ),
-    (&["ns", "nano", "nanos", "nanosecond", "nanoseconds"], 1),
-];
+use crate::flink::duration::{DurationGrammar, parse_duration};
 
-/// Nanoseconds of a Flink duration, if Flink would read it.
+/// Nanoseconds of a Flink duration, if every supported Flink reads it (the 1.x grammar, the
+/// strictest: `import` does not know which version will run the job).
 pub fn parse_flink_duration(text: &str) -> Option<u128> {
-    let t = text.trim();
-    let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
-    let (number, unit) = t.split_at(split);
-    let number: u128 = number.parse().ok()?;
-    let unit = unit.trim().to_lowercase();
-    let factor = if unit.is_empty() {
-        1_000_000
-    } else {
-        UNITS
-            .iter()
-            .find(|(names, _)| names.contains(&unit.as_str()))?
-            .1
-    };
-    number.checked_mul(factor)
+    parse_duration(text, DurationGrammar::Flink1)
+        .ok()
+        .map(|d| d.nanos())
 }
 
 /// Whether the text already is a spec duration.

@@ -1,6 +1,8 @@
 //! Memory and CPU of a FlinkDeployment in the spec's terms.
 
-use crate::flink::units::{MIB, k8s_binary, operator_memory_bytes};
+use crate::flink::memory_size::MIB;
+use crate::flink::operator_memory::operator_memory_bytes;
+use crate::flink::quantity::k8s_binary;
 
 /// A manifest's memory as the spec writes it.
 #[derive(Debug, Clone, PartialEq, Eq)]

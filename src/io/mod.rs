@@ -43,9 +43,9 @@
 //! same number of system calls as `std::fs::read`; folders are looked at with one `lstat`
 //! per component, once per run, never with `canonicalize` per file (docs/performance.md).
 
-/// The rule of findings about paths the IO edge refuses: links, special files, names that
-/// are not UTF-8, and paths in the platform config that leave the repository or overlap.
-pub const RULE: &str = "unsafe-path";
+/// The largest repository file read whole (a spec, the platform config, a linted manifest):
+/// a spec is a page of YAML, and the bound keeps memory small whatever a pull request adds.
+pub const MAX_FILE_BYTES: usize = 1 << 20;
 
 mod interrupt;
 mod open;

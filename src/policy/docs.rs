@@ -15,7 +15,7 @@
 //! ```` ```yaml ```` fences with a caption saying which file the example is.
 
 use super::registry;
-use super::rule::RuleMeta;
+use super::rule::{Category, RuleMeta};
 
 pub const RULES_MD_HEADER: &str = "<!-- Generated from the rule registry (src/policy/rules/). Do not edit: run `FLINKFORM_UPDATE_DOCS=1 cargo test --test docs`. -->";
 
@@ -195,6 +195,35 @@ pub fn explain_text(meta: &RuleMeta) -> String {
     out.trim_end().to_string()
 }
 
+/// What a rule's metadata means for its reader: what it checks, whether the platform may
+/// configure it, whether it stops `render`.
+fn scope_line(m: &RuleMeta) -> String {
+    use super::view::Kind;
+    let about = match m.category {
+        Category::Core => {
+            "About input flinkform cannot read or compare; cannot be configured or waived."
+                .to_string()
+        }
+        Category::Repository => "About the repository's files.".to_string(),
+        Category::Policy => {
+            let kinds: Vec<&str> = m
+                .kinds
+                .iter()
+                .map(|k| match k {
+                    Kind::Deployment => "FlinkDeployment",
+                    Kind::SessionJob => "FlinkSessionJob",
+                })
+                .collect();
+            format!("Checks each {}.", kinds.join(" and "))
+        }
+    };
+    if m.blocks_render {
+        format!("{about} An error stops `render`.")
+    } else {
+        about
+    }
+}
+
 /// The rules reference.
 pub fn rules_markdown() -> String {
     let mut s = String::new();
@@ -220,9 +249,10 @@ pub fn rules_markdown() -> String {
     for r in registry() {
         let m = r.meta();
         s.push_str(&format!(
-            "\n## {}\n\nDefault severity: **{}**.\n\n",
+            "\n## {}\n\nDefault severity: **{}**. {}\n\n",
             m.name,
-            m.severity.as_str()
+            m.severity.as_str(),
+            scope_line(m)
         ));
         for line in explain_text(m).lines() {
             // A rule's own headings sit one level below its title.

@@ -19,7 +19,8 @@ pub mod target;
 pub mod transition;
 pub mod view;
 
-pub use rule::{Finding, Rule, RuleMeta};
+pub use rule::{Category, Declared, Finding, Rule, RuleMeta};
+pub use rules::RuleId;
 pub use target::{Identity, Mode, Target};
 
 use crate::diag::{Diagnostic, Severity, Waived};
@@ -50,17 +51,6 @@ pub fn all_metas() -> impl Iterator<Item = &'static RuleMeta> {
 pub fn find_meta(name: &str) -> Option<&'static RuleMeta> {
     all_metas().find(|m| m.name == name)
 }
-
-/// Rules about the input itself, reported by the loading stages; their severity is not
-/// configurable.
-pub const CORE_RULES: [&str; 6] = [
-    crate::yaml::RULE,
-    crate::io::RULE,
-    crate::schema::RULE,
-    crate::validate::RULE,
-    crate::output::DRIFT_RULE,
-    rules::render_blocked::RenderBlocked::META.name,
-];
 
 /// The configured severity of a rule in an environment: `None` when the platform does not set
 /// it, `Some(None)` when it is `off`.
@@ -155,6 +145,9 @@ impl<'p> Engine<'p> {
         let mut out = Vec::new();
         for rule in registry() {
             let meta = rule.meta();
+            if !meta.applies_to(t.view.kind()) {
+                continue;
+            }
             let conf = configured(self.platform, meta.name, &t.env);
             if conf == Some(None) {
                 continue;
@@ -265,7 +258,7 @@ impl<'p> Engine<'p> {
                 };
                 out.push(
                     Diagnostic::error(
-                        rules::waiver_expired::WaiverExpired::META.name,
+                        RuleId::WaiverExpired,
                         format!(
                             "waiver for `{}` on `{}` expired on {}{affected}",
                             w.rule.value, w.service.value, w.expires.value
@@ -281,7 +274,7 @@ impl<'p> Engine<'p> {
                 // the runs without `--base`, and is not reported unused there.
                 out.push(
                     Diagnostic::warning(
-                        rules::waiver_unused::WaiverUnused::META.name,
+                        RuleId::WaiverUnused,
                         format!("waiver for `{}` on `{}` matches no finding", w.rule.value, w.service.value),
                     )
                     .at_opt(w.span(), "unused waiver")
@@ -356,10 +349,10 @@ pub fn check_config(platform: &Platform) -> Vec<Diagnostic> {
         .collect();
     let mut out = Vec::new();
     let check_rule = |name: &crate::tree::Sp<String>, out: &mut Vec<Diagnostic>| {
-        if CORE_RULES.contains(&name.value.as_str()) {
+        if RuleId::from_name(&name.value).is_some_and(|id| !id.meta().configurable()) {
             out.push(
                 Diagnostic::warning(
-                    rules::policy_config::PolicyConfig::META.name,
+                    RuleId::PolicyConfig,
                     format!(
                         "`{}` cannot be configured or waived: it reports input that cannot be read",
                         name.value
@@ -370,7 +363,7 @@ pub fn check_config(platform: &Platform) -> Vec<Diagnostic> {
             );
         } else if !names.contains(&name.value.as_str()) {
             let mut d = Diagnostic::warning(
-                rules::policy_config::PolicyConfig::META.name,
+                RuleId::PolicyConfig,
                 format!("there is no rule `{}`", name.value),
             )
             .at_opt(name.origin.span(), "unknown rule");
@@ -404,7 +397,7 @@ pub fn check_config(platform: &Platform) -> Vec<Diagnostic> {
             };
             out.push(
                 Diagnostic::warning(
-                    rules::policy_config::PolicyConfig::META.name,
+                    RuleId::PolicyConfig,
                     format!(
                         "`podSecurity: {}` is set for environment `{env}`, which flinkform.yaml does not define: no environment gets it",
                         level.value.as_str()
@@ -423,7 +416,7 @@ pub fn check_config(platform: &Platform) -> Vec<Diagnostic> {
         if !date::is_valid(&w.expires.value) {
             out.push(
                 Diagnostic::error(
-                    crate::schema::RULE,
+                    RuleId::WaiverDateInvalid,
                     format!("`{}` is not a date", w.expires.value),
                 )
                 .at_opt(w.expires.origin.span(), "here")
@@ -435,7 +428,7 @@ pub fn check_config(platform: &Platform) -> Vec<Diagnostic> {
         {
             out.push(
                 Diagnostic::warning(
-                    rules::policy_config::PolicyConfig::META.name,
+                    RuleId::PolicyConfig,
                     format!(
                         "waiver names environment `{}`, which flinkform.yaml does not define",
                         e.value

@@ -1,24 +1,75 @@
-//! What a rule is: metadata (a stable kebab-case name, a default severity, and its
-//! documentation, which is its doc comment), and a check over one target or over all of them.
+//! What a rule is: metadata (a stable kebab-case name, a default severity, a category, the
+//! kinds of object it applies to, whether its errors block rendering, and its documentation,
+//! which is its doc comment), and a check over one target or over all of them.
+//!
+//! A rule is one file in `rules/` and one line in the registry (`rules/mod.rs`). The file
+//! declares the metadata and, for a policy rule, implements the check:
 //!
 //! ```text
 //! declare_rule! {
 //!     /// One-line summary.
 //!     ///
 //!     /// ## What it checks ... ## Why ... ## Example ```yaml,fires ... ## Fix ```yaml,passes
-//!     pub struct MemoryMatchesLimit { name: "memory-matches-limit", severity: Error }
+//!     pub struct MemoryMatchesLimit {
+//!         name: "memory-matches-limit", severity: Error, category: Policy, kinds: [Deployment],
+//!     }
 //! }
-//! impl Rule for MemoryMatchesLimit { … }
+//! impl Rule for MemoryMatchesLimit { fn check(…) { … } }
 //! ```
+//!
+//! The optional fields, in this order after `category`: `kinds: [Deployment, SessionJob]`
+//! (policy rules; the default is both), `spec: false` (no service spec can make it fire: its
+//! documentation shows manifests only), `blocks_render: true` (an active error stops
+//! `render`), `security: "7.5"` (see [`RuleMeta::security_severity`]). A `Core` or
+//! `Repository` rule has no check of its own (the stage that reads the input reports it), so
+//! the macro implements [`Rule`] for it too.
 
 use super::target::Target;
+use super::view::Kind;
 use crate::diag::Severity;
 use crate::tree::Origin;
+
+/// What a rule's findings are about, which decides who reports them and whether the platform
+/// may configure them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Category {
+    /// Input that cannot be read, checked or compared (YAML, schema, paths, CRDs, templates,
+    /// the output folder): reported by the stage that reads it, always at the rule's
+    /// severity; it cannot be configured or waived.
+    Core,
+    /// The repository and its policy settings (waivers, rule settings, where specs are):
+    /// reported about a file, not a service; configurable.
+    Repository,
+    /// What will be deployed: one FlinkDeployment or FlinkSessionJob (or all of them
+    /// together), from a service spec or a manifest; configurable and waivable.
+    Policy,
+}
+
+impl Category {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Category::Core => "core",
+            Category::Repository => "repository",
+            Category::Policy => "policy",
+        }
+    }
+}
 
 #[derive(Debug)]
 pub struct RuleMeta {
     pub name: &'static str,
     pub severity: Severity,
+    pub category: Category,
+    /// The kinds of object a policy rule checks (the engine runs it on no other); empty for
+    /// core and repository rules, which are about files.
+    pub kinds: &'static [Kind],
+    /// Whether a service spec can make the rule fire. `false` for rules about what flinkform
+    /// renders correctly from every spec, or about objects it never renders: their
+    /// documentation shows manifests only.
+    pub fires_from_spec: bool,
+    /// Whether an active error of this rule leaves nothing sound to render: `render` stops
+    /// (see `compile::is_blocking`).
+    pub blocks_render: bool,
     /// The rule's doc comment: its `explain` text and its section of `docs/rules.md`.
     pub doc: &'static str,
     /// For rules that guard security (tenant isolation, credentials, what runs in the
@@ -29,6 +80,16 @@ pub struct RuleMeta {
 }
 
 impl RuleMeta {
+    /// Whether the platform config may set this rule's severity or waive its findings.
+    pub fn configurable(&self) -> bool {
+        self.category != Category::Core
+    }
+
+    /// Whether the engine runs this rule's [`Rule::check`] on an object of this kind.
+    pub fn applies_to(&self, kind: Kind) -> bool {
+        self.kinds.contains(&kind)
+    }
+
     /// The documentation with the one space rustdoc leaves after `///` removed.
     pub fn explain(&self) -> String {
         self.doc
@@ -106,10 +167,14 @@ impl Finding {
     }
 }
 
-pub trait Rule: Sync {
+/// A rule's metadata, implemented by [`declare_rule!`](crate::declare_rule).
+pub trait Declared {
     fn meta(&self) -> &'static RuleMeta;
+}
 
-    /// Checks one FlinkDeployment or FlinkSessionJob.
+/// A rule's checks. Only policy rules implement them; the defaults find nothing.
+pub trait Rule: Declared + Sync {
+    /// Checks one FlinkDeployment or FlinkSessionJob (of a kind in [`RuleMeta::kinds`]).
     fn check(&self, _target: &Target<'_>, _out: &mut Vec<Finding>) {}
 
     /// Checks all targets together (rules across services), from their identities: a rule
@@ -119,20 +184,57 @@ pub trait Rule: Sync {
     fn check_all(&self, _targets: &[super::target::Identity], _out: &mut Vec<(usize, Finding)>) {}
 }
 
-/// Declares a rule type whose doc comment becomes its documentation.
+/// Declares a rule type: its metadata (see the module documentation for the fields), with its
+/// doc comment as its documentation.
 #[macro_export]
 macro_rules! declare_rule {
-    ($(#[doc = $doc:literal])* $vis:vis struct $ty:ident { name: $name:literal, severity: $sev:ident $(, security: $sec:literal)? $(,)? }) => {
+    (
+        $(#[doc = $doc:literal])*
+        $vis:vis struct $ty:ident {
+            name: $name:literal,
+            severity: $sev:ident,
+            category: $cat:ident
+            $(, kinds: [$($kind:ident),* $(,)?])?
+            $(, spec: $spec:literal)?
+            $(, blocks_render: $blocks:literal)?
+            $(, security: $sec:literal)?
+            $(,)?
+        }
+    ) => {
         $(#[doc = $doc])*
         $vis struct $ty;
         impl $ty {
             pub const META: $crate::policy::rule::RuleMeta = $crate::policy::rule::RuleMeta {
                 name: $name,
                 severity: $crate::diag::Severity::$sev,
+                category: $crate::policy::rule::Category::$cat,
+                kinds: $crate::declare_rule!(@kinds $cat $([$($kind),*])?),
+                fires_from_spec: $crate::declare_rule!(@or $cat $($spec)?),
+                blocks_render: $crate::declare_rule!(@or_false $($blocks)?),
                 doc: concat!($($doc, "\n"),*),
                 security_severity: $crate::declare_rule!(@security $($sec)?),
             };
         }
+        impl $crate::policy::rule::Declared for $ty {
+            fn meta(&self) -> &'static $crate::policy::rule::RuleMeta {
+                &Self::META
+            }
+        }
+        $crate::declare_rule!(@checks $cat $ty);
+    };
+    (@kinds Policy) => {
+        &[$crate::policy::view::Kind::Deployment, $crate::policy::view::Kind::SessionJob]
+    };
+    (@kinds $cat:ident [$($kind:ident),*]) => { &[$($crate::policy::view::Kind::$kind),*] };
+    (@kinds $cat:ident) => { &[] };
+    (@or Policy) => { true };
+    (@or $cat:ident) => { false };
+    (@or $cat:ident $v:literal) => { $v };
+    (@or_false) => { false };
+    (@or_false $v:literal) => { $v };
+    (@checks Policy $ty:ident) => {};
+    (@checks $cat:ident $ty:ident) => {
+        impl $crate::policy::rule::Rule for $ty {}
     };
     (@security) => { None };
     (@security $sec:literal) => { Some($sec) };

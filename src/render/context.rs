@@ -111,7 +111,7 @@ pub fn expand(template: &Sp<String>, vars: &[(&str, &str)]) -> Result<Sp<String>
 
 fn template_error(template: &Sp<String>, what: &str) -> Diagnostic {
     Diagnostic::error(
-        crate::schema::RULE,
+        crate::policy::RuleId::TemplateInvalid,
         format!("template `{}` {what}", template.value),
     )
     .at_opt(template.origin.span(), "template")

@@ -2,7 +2,7 @@
 //!
 //! What flinkform decides (and why):
 //! * memory: the spec's one quantity becomes `resource.memory` as a Kubernetes binary quantity
-//!   (`8Gi`, `8000Mi`: `units::canonical_memory`), which Flink's parser rejects, so the operator
+//!   (`8Gi`, `8000Mi`: `spec_memory::canonical_memory`), which Flink's parser rejects, so the operator
 //!   reads it as Kubernetes does. Flink's process size, the pod's request and its limit are then
 //!   the same number, and a reader who takes the string for a Kubernetes quantity is right
 //!   (Flink's own `8000m` would be 8 bytes to Kubernetes). No second process-size key and no
@@ -23,7 +23,7 @@
 use super::context::Ctx;
 use super::pod_template;
 use crate::diag::Diagnostic;
-use crate::flink::units;
+use crate::flink::spec_memory;
 use crate::flink::version::{CHECKPOINT_INTERVAL_KEY, FlinkVersion, HA_STORAGE_KEY};
 use crate::spec::fields::JobState;
 use crate::tree::{Entry, Map, Node, Origin, Sp, Value};
@@ -248,12 +248,12 @@ fn resource(
     memory: Option<&Sp<String>>,
 ) -> (&'static str, Node) {
     // One spelling for both fields, which Flink, the operator and Kubernetes all read as the
-    // same bytes (see `units::canonical_memory`); a value the spec does not accept is the
+    // same bytes (see `spec_memory::canonical_memory`); a value the spec does not accept is the
     // schema's finding, and is left out rather than written in a form nobody checked.
     let memory = memory.and_then(|m| {
-        units::parse_spec_memory(&m.value)
+        spec_memory::parse_spec_memory(&m.value)
             .ok()
-            .and_then(units::canonical_memory)
+            .and_then(spec_memory::canonical_memory)
             .map(|text| Node::str(text, m.origin))
     });
     let cpu = cpu.map(|c| Node::new(Value::Float(c.value.0), c.origin));

@@ -10,14 +10,7 @@ use super::context::Ctx;
 use crate::spec::fields::JobState;
 use crate::tree::{Map, Node, Origin};
 
-/// The prefix of every Flux Kustomization flinkform renders: `flinkform-<service>`. The Flux
-/// namespace also holds the platform's own Kustomizations (`flux-system`, `infrastructure`,
-/// `apps`, the operator's, the one that syncs flinkform's output); a service named like one of
-/// them would replace it, and with `prune: true` delete what it deployed. With the prefix no
-/// service name can, whatever the platform calls its own (only a platform Kustomization that
-/// itself starts with `flinkform-` could collide, and the platform config check reports the
-/// operator's).
-pub const KUSTOMIZATION_PREFIX: &str = "flinkform-";
+use crate::layout::FLUX_KUSTOMIZATION_PREFIX as KUSTOMIZATION_PREFIX;
 
 /// The name of a service's Flux Kustomization.
 pub fn kustomization_name(service: &str) -> String {

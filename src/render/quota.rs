@@ -9,7 +9,7 @@
 use super::context::Ctx;
 use super::tenancy::object_map;
 use crate::diag::Diagnostic;
-use crate::flink::units;
+use crate::flink::{memory_size, spec_memory};
 use crate::limits;
 use crate::spec::fields::Cpu;
 use crate::tree::{Map, Node, Origin, Sp};
@@ -67,7 +67,7 @@ pub fn build(ctx: &Ctx<'_>, diags: &mut Vec<Diagnostic>) -> Node {
     let (jmem, tmem) = (&spec.job_manager.memory, &spec.task_manager.memory);
     let bytes = |m: &Option<Sp<String>>| {
         m.as_ref()
-            .and_then(|m| units::parse_spec_memory(&m.value).ok())
+            .and_then(|m| spec_memory::parse_spec_memory(&m.value).ok())
             .map(u128::from)
     };
     if let (Some(jb), Some(tb)) = (bytes(jmem), bytes(tmem)) {
@@ -75,7 +75,7 @@ pub fn build(ctx: &Ctx<'_>, diags: &mut Vec<Diagnostic>) -> Node {
             .saturating_mul(jm_n)
             .saturating_add(tb.saturating_mul(tm_n));
         if total <= limits::MAX_KUBERNETES_BYTES {
-            let q = format!("{}Mi", total / u128::from(units::MIB));
+            let q = format!("{}Mi", total / u128::from(memory_size::MIB));
             hard.insert("requests.memory", Node::str(q.clone(), Origin::NONE));
             hard.insert("limits.memory", Node::str(q, Origin::NONE));
         } else {
@@ -107,7 +107,7 @@ fn too_large(
     limit: &str,
 ) -> Diagnostic {
     let mut d = Diagnostic::error(
-        crate::schema::RULE,
+        crate::policy::RuleId::Schema,
         format!(
             "the ResourceQuota's {what} for {tm_n} TaskManager and {jm_n} JobManager pods (with one spare of each) is more than Kubernetes can hold (at most {limit})"
         ),

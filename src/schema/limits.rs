@@ -5,10 +5,9 @@
 //! these (a pattern bounds digits, not values), so they are checked here, reported as `schema`
 //! findings at the value, and the spec is not rendered.
 
-use super::RULE;
 use crate::diag::Diagnostic;
 use crate::excerpt::quote;
-use crate::flink::units;
+use crate::flink::spec_memory;
 use crate::limits;
 use crate::tree::{Node, Value};
 
@@ -53,14 +52,14 @@ pub(super) fn check(doc: &Node, platform: bool, out: &mut Vec<Diagnostic>) {
             if let Some(memory) = section.path(&[role, "memory"])
                 && let Some(text) = memory.as_str()
                 && is_memory_shape(text)
-                && let Err(e) = units::parse_spec_memory(text)
+                && let Err(e) = spec_memory::parse_spec_memory(text)
             {
                 let help = e.suggestion.map_or_else(
                     || "write the memory the JVM needs, e.g. `4Gi`".to_string(),
                     |s| format!("write `{s}`"),
                 );
                 out.push(
-                    Diagnostic::error(RULE, e.message)
+                    Diagnostic::error(crate::policy::RuleId::Schema, e.message)
                         .at_opt(memory.origin.span(), "here")
                         .with_help(help),
                 );
@@ -133,9 +132,12 @@ fn push(out: &mut Vec<Diagnostic>, n: &Node, field: &str, why: &str, help: Strin
         _ => n.scalar_text().unwrap_or_default(),
     };
     out.push(
-        Diagnostic::error(RULE, format!("`{field}: {}` {why}", quote(&text)))
-            .at_opt(n.origin.span(), "out of range")
-            .with_help(help),
+        Diagnostic::error(
+            crate::policy::RuleId::Schema,
+            format!("`{field}: {}` {why}", quote(&text)),
+        )
+        .at_opt(n.origin.span(), "out of range")
+        .with_help(help),
     );
 }
 

@@ -5,10 +5,10 @@
 //!   exists (memory units, names, durations: `x-flinkform-hint` in the schema);
 //! * `anyOf` → the errors of the branch the value was meant for.
 
-use super::{RULE, Schemas};
+use super::Schemas;
 use crate::diag::Diagnostic;
 use crate::excerpt::quote;
-use crate::flink::units;
+use crate::flink::spec_memory;
 use crate::source::{FileId, Span};
 use crate::suggest::{Budget, Found};
 use crate::tree::{Entry, Node, Value};
@@ -203,8 +203,11 @@ pub(super) fn diagnostics(
                 let span = entry
                     .and_then(|e| e.key_origin.span())
                     .unwrap_or_else(|| mapping_span(&loc, file));
-                let mut d = Diagnostic::error(RULE, format!("unknown field `{}`", quote(key)))
-                    .at(span, "unknown field");
+                let mut d = Diagnostic::error(
+                    crate::policy::RuleId::Schema,
+                    format!("unknown field `{}`", quote(key)),
+                )
+                .at(span, "unknown field");
                 let known = || format!("known fields here: {}", candidates.join(", "));
                 d = match budget.did_you_mean(key, candidates.iter().map(String::as_str)) {
                     Found::Match(s) => d.with_help(format!("did you mean `{s}`?")),
@@ -226,9 +229,12 @@ pub(super) fn diagnostics(
                 format!("`{}`", loc.dotted)
             };
             out.push(
-                Diagnostic::error(RULE, format!("missing required field `{name}`"))
-                    .at(span, format!("{whose} needs `{name}`"))
-                    .with_help(required_help(&loc.dotted, name)),
+                Diagnostic::error(
+                    crate::policy::RuleId::Schema,
+                    format!("missing required field `{name}`"),
+                )
+                .at(span, format!("{whose} needs `{name}`"))
+                .with_help(required_help(&loc.dotted, name)),
             );
         }
         K::AnyOf { context } | K::OneOfNotValid { context } => {
@@ -253,7 +259,7 @@ pub(super) fn diagnostics(
                 budget,
             );
             out.push(with_help(
-                Diagnostic::error(RULE, message).at(span, "this key"),
+                Diagnostic::error(crate::policy::RuleId::Schema, message).at(span, "this key"),
                 help,
             ));
         }
@@ -284,7 +290,7 @@ pub(super) fn diagnostics(
             };
             let (message, help) = value_message(error, &shown, schemas, &field_name(&loc), budget);
             out.push(with_help(
-                Diagnostic::error(RULE, message).at(span, "here"),
+                Diagnostic::error(crate::policy::RuleId::Schema, message).at(span, "here"),
                 help,
             ));
         }
@@ -372,7 +378,7 @@ fn any_of(
     };
     let _ = text;
     out.push(with_help(
-        Diagnostic::error(RULE, message).at(span, "here"),
+        Diagnostic::error(crate::policy::RuleId::Schema, message).at(span, "here"),
         help,
     ));
 }
@@ -458,7 +464,7 @@ fn value_message(
     };
     match (error.kind(), h.as_deref()) {
         (K::Type { kind }, hint) => type_message(kind, shown, value, field, hint),
-        (K::Pattern { .. } | K::MaxLength { .. }, Some("memory")) => match units::parse_spec_memory(text) {
+        (K::Pattern { .. } | K::MaxLength { .. }, Some("memory")) => match spec_memory::parse_spec_memory(text) {
             Err(e) => (e.message, e.suggestion.map(|s| format!("write `{s}`"))),
             Ok(_) => (
                 format!("{field}: `{q}` is not a valid memory quantity"),
@@ -475,7 +481,7 @@ fn value_message(
             format!("`{q}` is not a valid service name"),
             Some(format!(
                 "use lower-case letters, digits and '-', starting with a letter and ending with a letter or digit{}",
-                suggest_name(text).map(|s| format!(", e.g. `{s}`")).unwrap_or_default()
+                crate::facts::names::suggested_name(text).map(|s| format!(", e.g. `{s}`")).unwrap_or_default()
             )),
         ),
         (K::MaxLength { limit }, Some(hint @ ("dnsLabel" | "dnsSubdomain"))) => (
@@ -490,7 +496,7 @@ fn value_message(
             format!("`{q}` is not a valid Kubernetes name"),
             Some(format!(
                 "use lower-case letters, digits and '-', starting and ending with a letter or digit{}",
-                suggest_name(text).map(|s| format!(", e.g. `{s}`")).unwrap_or_default()
+                crate::facts::names::suggested_name(text).map(|s| format!(", e.g. `{s}`")).unwrap_or_default()
             )),
         ),
         (K::Pattern { .. }, Some("dnsSubdomain")) => (
@@ -669,21 +675,6 @@ fn type_help(kind: &TypeKind, found: &Node) -> String {
         }
         _ => format!("change it to {wanted}"),
     }
-}
-
-/// A DNS-label version of a name, when the fix is mechanical (case, underscores, dots).
-fn suggest_name(text: &str) -> Option<String> {
-    let s: String = text
-        .to_lowercase()
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
-        .collect();
-    let s = s.trim_matches('-').to_string();
-    let valid = !s.is_empty()
-        && s.len() <= 45
-        && s.starts_with(|c: char| c.is_ascii_lowercase())
-        && !s.contains("--");
-    (valid && s != text).then_some(s)
 }
 
 #[cfg(test)]

@@ -17,9 +17,6 @@ use jsonschema::Validator;
 use serde_json::Value;
 use std::sync::OnceLock;
 
-/// Rule name of schema violations.
-pub const RULE: &str = "schema";
-
 pub const SERVICE_SCHEMA: &str = include_str!("../../schemas/service.schema.json");
 pub const PLATFORM_SCHEMA: &str = include_str!("../../schemas/platform.schema.json");
 
@@ -80,10 +77,10 @@ pub(crate) fn schemas() -> &'static Schemas {
     })
 }
 
-/// Validates a loaded document; every violation becomes a `schema` diagnostic at the span of
+/// The schema violations of a loaded document, each a `schema` diagnostic at the span of
 /// the offending key or value. `text` is the document's source (its spans point into it), so
 /// that messages and fixes quote values as written.
-pub fn validate(format: Format, doc: &Node, file: FileId, text: &str) -> Vec<Diagnostic> {
+pub fn violations(format: Format, doc: &Node, file: FileId, text: &str) -> Vec<Diagnostic> {
     let s = schemas();
     let validator = match format {
         Format::Service => &s.service,

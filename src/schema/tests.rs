@@ -4,7 +4,7 @@ use crate::source::SourceFile;
 fn check(format: Format, text: &str) -> Vec<(String, usize, usize, Option<String>)> {
     let f = SourceFile::new("t.yaml", text);
     let doc = crate::yaml::load(FileId(0), &f).expect("valid yaml");
-    validate(format, &doc, FileId(0), &f.text)
+    violations(format, &doc, FileId(0), &f.text)
         .into_iter()
         .map(|d| {
             let span = d.primary.expect("located").span;

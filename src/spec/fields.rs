@@ -41,6 +41,10 @@ pub struct SpecFields {
     pub secrets: Vec<SecretRef>,
     #[serde(default)]
     pub network: Network,
+    #[serde(default)]
+    pub sources: Vec<Sp<super::alerts::Source>>,
+    #[serde(default)]
+    pub alerts: super::alerts::AlertSettings,
     /// Only in an environment overlay: the clusters to run on.
     pub clusters: Option<Vec<Sp<String>>>,
 }

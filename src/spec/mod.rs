@@ -4,6 +4,7 @@
 //! Structure is checked by the JSON Schemas first (`schema`), so the typed reads here only
 //! fail on a bug; they still report a diagnostic rather than panic.
 
+pub mod alerts;
 pub mod fields;
 pub mod platform;
 pub mod reserved;
@@ -22,7 +23,7 @@ use crate::tree::{DeError, Node};
 /// A typed read that failed after the schema passed: a flinkform bug, reported at the value.
 pub(crate) fn typed_error(e: DeError, file: FileId) -> Diagnostic {
     Diagnostic::error(
-        crate::schema::RULE,
+        crate::policy::RuleId::Schema,
         format!("flinkform could not read this value: {}", e.message),
     )
     .at(e.origin.span().unwrap_or(Span::new(file, 0, 0)), "here")

@@ -4,7 +4,7 @@
 //! services `services/*/service.yaml`; output `rendered`; operator 1.15 in namespace
 //! `flink-operator`, installed by Flux Kustomization `flink-operator`; Flux namespace
 //! `flux-system`, source `GitRepository/flux-system`, interval `10m`, timeout `5m`; images from
-//! the official `flink` repository; monitoring namespace `monitoring`, port 9249; JVM DNS TTL at
+//! the official `flink` repository; monitoring namespace `monitoring`, port 9249, alerts on; JVM DNS TTL at
 //! most 0; environments named `prod` or `production` require HA and stateful upgrades.
 
 use super::read;
@@ -100,7 +100,7 @@ impl Flux {
         }
         Some(
             Diagnostic::error(
-                crate::schema::RULE,
+                crate::policy::RuleId::Schema,
                 format!(
                     "flux.platformPath is not set, but this platform is in `{in_git}` of its git repository: the Flux Kustomizations would point at `./{}/…` of the GitRepository, which is not where the output is",
                     DEFAULT_OUTPUT
@@ -156,6 +156,10 @@ pub struct Monitoring {
     pub namespace: String,
     pub pod_monitor_labels: BTreeMap<String, String>,
     pub port: i64,
+    /// `monitoring.ruleLabels`: what the Prometheus operator's `ruleSelector` matches.
+    pub rule_labels: BTreeMap<String, String>,
+    /// `monitoring.alerts`: whether any PrometheusRule is rendered (default true).
+    pub alerts: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -308,6 +312,9 @@ struct RawMonitoring {
     #[serde(default)]
     pod_monitor_labels: BTreeMap<String, String>,
     port: Option<i64>,
+    #[serde(default)]
+    rule_labels: BTreeMap<String, String>,
+    alerts: Option<bool>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -403,7 +410,7 @@ impl Platform {
             Some(v) => {
                 let parsed = parse_major_minor(&v.value).ok_or_else(|| {
                     Diagnostic::error(
-                        crate::schema::RULE,
+                        crate::policy::RuleId::Schema,
                         format!("`{}` is not a version", v.value),
                     )
                     .at_opt(v.origin.span(), "here")
@@ -483,6 +490,8 @@ impl Platform {
                     .unwrap_or_else(|| "monitoring".into()),
                 pod_monitor_labels: raw.monitoring.pod_monitor_labels,
                 port: raw.monitoring.port.unwrap_or(9249),
+                rule_labels: raw.monitoring.rule_labels,
+                alerts: raw.monitoring.alerts.unwrap_or(true),
             },
             dns_max_ttl: raw.dns.max_ttl.unwrap_or(Sp::made(0)),
             crds: raw.crds,
@@ -562,16 +571,16 @@ impl Platform {
         let mut seen: BTreeMap<&str, &Sp<String>> = BTreeMap::new();
         for env in &self.environments {
             for c in &env.clusters {
-                if c.value == crate::render::FLUX_DIR {
+                if c.value == crate::layout::FLUX_DIR {
                     out.push(
-                        Diagnostic::error(crate::schema::RULE, "a cluster may not be called `flux`")
+                        Diagnostic::error(crate::policy::RuleId::Schema, "a cluster may not be called `flux`")
                             .at_opt(c.origin.span(), "reserved name")
                             .with_help("the output's `flux/` folder holds the Flux Kustomizations; rename the cluster"),
                     );
                 }
                 if let Some(first) = seen.insert(&c.value, c) {
                     let mut d = Diagnostic::error(
-                        crate::schema::RULE,
+                        crate::policy::RuleId::DuplicateName,
                         format!("cluster `{}` is listed in more than one environment", c.value),
                     )
                     .at_opt(c.origin.span(), "listed again here")
@@ -588,7 +597,7 @@ impl Platform {
             if v.starts_with('/') || v.contains('\\') || v.split('/').any(|c| c == "..") {
                 out.push(
                     Diagnostic::error(
-                        crate::schema::RULE,
+                        crate::policy::RuleId::Schema,
                         format!("flux.platformPath `{v}` must be a relative path inside the Flux source's artifact"),
                     )
                     .at_opt(p.origin.span(), "here")
@@ -604,11 +613,11 @@ impl Platform {
             && let Some(service) = dep
                 .name
                 .value
-                .strip_prefix(crate::render::FLUX_KUSTOMIZATION_PREFIX)
+                .strip_prefix(crate::layout::FLUX_KUSTOMIZATION_PREFIX)
         {
             out.push(
                 Diagnostic::error(
-                    crate::schema::RULE,
+                    crate::policy::RuleId::Schema,
                     format!(
                         "the operator's Flux Kustomization `{}` has the prefix of the ones flinkform renders: a service named `{}` would replace it",
                         crate::excerpt::quote(&dep.name.value),
@@ -618,14 +627,14 @@ impl Platform {
                 .at_opt(dep.name.origin.span(), "collides with flinkform's names")
                 .with_help(format!(
                     "flinkform names each service's Kustomization `{}<service>` in the Flux namespace; rename the operator's Kustomization (and this reference) to a name without that prefix",
-                    crate::render::FLUX_KUSTOMIZATION_PREFIX
+                    crate::layout::FLUX_KUSTOMIZATION_PREFIX
                 )),
             );
         }
         if let Err(why) = self.output_dir() {
             out.push(
                 Diagnostic::error(
-                    crate::io::RULE,
+                    crate::policy::RuleId::UnsafePath,
                     format!("output folder `{}` {why}", self.output.value),
                 )
                 .at_opt(self.output.origin.span(), "here")
@@ -641,7 +650,7 @@ impl Platform {
             for p in patterns {
                 if let Some(why) = repository_path_problem(&p.value) {
                     out.push(
-                        Diagnostic::error(crate::io::RULE, format!("`{key}` pattern `{}` {why}", p.value))
+                        Diagnostic::error(crate::policy::RuleId::UnsafePath, format!("`{key}` pattern `{}` {why}", p.value))
                             .at_opt(p.origin.span(), "here")
                             .with_help("patterns match paths below the folder of flinkform.yaml, e.g. `services/*/service.yaml`"),
                     );
@@ -651,7 +660,7 @@ impl Platform {
         for c in &self.crds {
             if let Some(why) = repository_path_problem(&c.value) {
                 out.push(
-                    Diagnostic::error(crate::io::RULE, format!("CRD folder `{}` {why}; it is not read", c.value))
+                    Diagnostic::error(crate::policy::RuleId::UnsafePath, format!("CRD folder `{}` {why}; it is not read", c.value))
                         .at_opt(c.origin.span(), "here")
                         .with_help("keep the CRDs in a folder inside the repository, e.g. `crds: [crds]`; `--crd DIR` reads a folder anywhere"),
                 );

@@ -13,7 +13,6 @@ use super::fields::SpecFields;
 use super::platform::Platform;
 use super::service::ServiceFile;
 use crate::diag::Diagnostic;
-use crate::schema::RULE;
 use crate::suggest::did_you_mean;
 use crate::tree::{Node, Sp, merge};
 use std::sync::Arc;
@@ -56,7 +55,7 @@ pub fn resolve(
                 .map(|e| e.name.value.as_str())
                 .collect();
             let mut d = Diagnostic::error(
-                RULE,
+                crate::policy::RuleId::Schema,
                 format!(
                     "environment `{}` is not defined in flinkform.yaml",
                     overlay.name.value
@@ -97,7 +96,7 @@ pub fn resolve(
                             env.clusters.iter().map(|c| c.value.as_str()).collect();
                         diags.push(
                             Diagnostic::error(
-                                RULE,
+                                crate::policy::RuleId::Schema,
                                 format!(
                                     "cluster `{}` is not part of environment `{}`",
                                     c.value, env.name.value
@@ -147,7 +146,7 @@ fn missing_required(spec: &SpecFields, service: &ServiceFile, env: &str) -> Vec<
         if !present {
             out.push(
                 Diagnostic::error(
-                    RULE,
+                    crate::policy::RuleId::Schema,
                     format!("`{field}` is not set for environment `{env}`, neither by this service nor by the platform defaults"),
                 )
                 .at_opt(service.blame().span(), "this service")

@@ -95,13 +95,8 @@ impl ServiceFile {
     }
 }
 
-/// Whether `s` is a valid service name (`$defs/serviceName` in the schema): a DNS-1123 label
-/// of at most 45 characters (the Flink operator's limit) that starts with a letter.
+/// Whether `s` is a valid service name (`$defs/serviceName` in the schema): the one name
+/// grammar of [`crate::facts::names`].
 pub fn is_service_name(s: &str) -> bool {
-    let b = s.as_bytes();
-    (1..=45).contains(&b.len())
-        && b[0].is_ascii_lowercase()
-        && b.iter()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'-')
-        && !s.ends_with('-')
+    crate::facts::names::name_problem(s).is_none()
 }

@@ -223,14 +223,14 @@ impl<'de> SeqAccess<'de> for SeqDe<'de> {
 }
 
 struct MapDe<'de> {
-    entries: std::slice::Iter<'de, super::Entry>,
+    entries: super::map::Iter<'de>,
     value: Option<&'de Node>,
 }
 
 impl<'de> MapDe<'de> {
     fn new(m: &'de Map) -> Self {
         MapDe {
-            entries: m.entries.iter(),
+            entries: m.iter(),
             value: None,
         }
     }

@@ -7,9 +7,11 @@
 
 mod de;
 mod json;
+mod map;
 mod merge;
 
 pub use de::{DeError, Sp, from_node};
+pub use map::{Entry, Map, work};
 pub use merge::merge;
 
 use crate::source::Span;
@@ -51,101 +53,6 @@ pub enum Value {
     Str(String),
     Seq(Vec<Node>),
     Map(Map),
-}
-
-/// One key of a mapping, with the origin of the key itself (where "unknown key" points).
-#[derive(Clone, Debug, PartialEq)]
-pub struct Entry {
-    pub key: String,
-    pub key_origin: Origin,
-    pub value: Node,
-}
-
-/// A mapping that keeps its keys in insertion order. Parsed maps keep document order; the
-/// emitter sorts keys, so rendered output never depends on the order of construction.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Map {
-    entries: Vec<Entry>,
-}
-
-impl Map {
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    pub fn get(&self, key: &str) -> Option<&Node> {
-        self.entry(key).map(|e| &e.value)
-    }
-
-    pub fn get_mut(&mut self, key: &str) -> Option<&mut Node> {
-        self.entries
-            .iter_mut()
-            .find(|e| e.key == key)
-            .map(|e| &mut e.value)
-    }
-
-    pub fn entry(&self, key: &str) -> Option<&Entry> {
-        self.entries.iter().find(|e| e.key == key)
-    }
-
-    /// Sets `key`, replacing an existing value in place (keeping its key origin).
-    pub fn insert(&mut self, key: impl Into<String>, value: Node) {
-        self.insert_with_origin(key, Origin::NONE, value);
-    }
-
-    pub fn insert_with_origin(&mut self, key: impl Into<String>, key_origin: Origin, value: Node) {
-        let key = key.into();
-        match self.entries.iter_mut().find(|e| e.key == key) {
-            Some(e) => {
-                e.value = value;
-                e.key_origin = e.key_origin.or(key_origin);
-            }
-            None => self.entries.push(Entry {
-                key,
-                key_origin,
-                value,
-            }),
-        }
-    }
-
-    pub fn remove(&mut self, key: &str) -> Option<Node> {
-        let i = self.entries.iter().position(|e| e.key == key)?;
-        Some(self.entries.remove(i).value)
-    }
-
-    pub fn iter(&self) -> impl DoubleEndedIterator<Item = &Entry> + ExactSizeIterator {
-        self.entries.iter()
-    }
-
-    pub fn keys(&self) -> impl Iterator<Item = &str> {
-        self.entries.iter().map(|e| e.key.as_str())
-    }
-
-    pub fn len(&self) -> usize {
-        self.entries.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
-    }
-
-    pub fn into_entries(self) -> Vec<Entry> {
-        self.entries
-    }
-
-    pub fn push(&mut self, entry: Entry) {
-        self.entries.push(entry);
-    }
-}
-
-impl FromIterator<(String, Node)> for Map {
-    fn from_iter<I: IntoIterator<Item = (String, Node)>>(iter: I) -> Self {
-        let mut m = Map::new();
-        for (k, v) in iter {
-            m.insert(k, v);
-        }
-        m
-    }
 }
 
 /// One step of a path into a tree.

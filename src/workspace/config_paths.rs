@@ -37,7 +37,7 @@ pub fn check(root: &Path, platform: &mut Platform) -> Vec<Diagnostic> {
         } else if let Some(why) = specs_in_output(root, &rel, platform) {
             out.push(
                 Diagnostic::error(
-                    io::RULE,
+                    crate::policy::RuleId::UnsafePath,
                     format!("output folder `{}` {why}", platform.output.value),
                 )
                 .at_opt(platform.output.origin.span(), "here")
@@ -145,8 +145,11 @@ fn problem(
         format!("{what} `{rel}`: `{path}`")
     };
     Some(
-        Diagnostic::error(io::RULE, format!("{shown} {why}; {effect}"))
-            .at_opt(at.origin.span(), "here")
-            .with_help(help),
+        Diagnostic::error(
+            crate::policy::RuleId::UnsafePath,
+            format!("{shown} {why}; {effect}"),
+        )
+        .at_opt(at.origin.span(), "here")
+        .with_help(help),
     )
 }

@@ -6,7 +6,7 @@
 //! and reports exactly what the whole-repository check reports about them.
 //!
 //! Findings (rule `schema`, at the spec's `metadata.name`):
-//! * the one name the output layout cannot hold ([`crate::render::RESERVED_SERVICE_NAME`]);
+//! * the one name the output layout cannot hold ([`crate::layout::RESERVED_SERVICE_NAME`]);
 //! * a name that is not the folder's: the spec is reported and not checked further (it could
 //!   otherwise claim another service's namespace and output folder);
 //! * specs in folders of the same name (`services/a/x/` and `services/b/x/`, where the include
@@ -14,7 +14,6 @@
 //!   is still checked and rendered, the others are not.
 
 use crate::diag::Diagnostic;
-use crate::schema;
 use crate::spec::platform::Platform;
 use crate::spec::service::{ServiceFile, is_service_name};
 use std::cell::OnceCell;
@@ -70,9 +69,9 @@ impl<'a> Folders<'a> {
     pub fn check(&self, s: &ServiceFile, platform: &Platform) -> (Vec<Diagnostic>, bool) {
         let name = s.name.value.as_str();
         let folder = folder_name(&s.path);
-        if name == crate::render::RESERVED_SERVICE_NAME {
+        if name == crate::layout::RESERVED_SERVICE_NAME {
             let d = Diagnostic::error(
-                schema::RULE,
+                crate::policy::RuleId::Schema,
                 format!("service name `{name}` is reserved: its Flux Kustomization would be `flux/<cluster>/{name}.yaml` in the output, which Flux takes as the folder's kustomization instead of applying every service"),
             )
             .at_opt(s.name.origin.span(), "reserved")
@@ -97,7 +96,7 @@ impl<'a> Folders<'a> {
             shown.push_str(&format!(" and {} more", others.len() - SHOWN_OTHERS));
         }
         let d = Diagnostic::error(
-            schema::RULE,
+            crate::policy::RuleId::DuplicateName,
             format!("service `{name}` is also in {shown}: service names are unique in the repository, and a spec's folder is named after its service"),
         )
         .at_opt(s.name.origin.span(), "another spec's folder has this name")
@@ -150,7 +149,7 @@ impl<'a> Folders<'a> {
                 "service `{name}` is in folder `{folder}`: a spec's folder must be named after its service"
             )
         };
-        Diagnostic::error(schema::RULE, message)
+        Diagnostic::error(crate::policy::RuleId::Schema, message)
             .at_opt(s.name.origin.span(), "not the folder's name")
             .with_help(help)
     }

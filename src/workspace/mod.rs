@@ -5,6 +5,7 @@ mod config_paths;
 mod discover;
 pub mod folders;
 mod strays;
+mod unwritten;
 
 pub use discover::{Discovered, Problem, Selector, discover, relative};
 pub use strays::Stray;
@@ -23,8 +24,8 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-/// Larger spec files are refused: a spec is a page of YAML, and the limit bounds memory.
-pub const MAX_FILE_BYTES: usize = 1 << 20;
+/// Larger spec files are refused (the IO edge's bound).
+pub use crate::io::MAX_FILE_BYTES;
 
 /// Finds the repository root: the nearest directory at or above `start` holding `flinkform.yaml`.
 /// (`start` is the user's: links in it are followed. A `flinkform.yaml` that is a link is
@@ -80,6 +81,9 @@ pub struct Workspace {
     pub services: Vec<Arc<ServiceFile>>,
     /// Paths of every discovered spec, loaded or not.
     pub spec_paths: Vec<String>,
+    /// Files that look like specs but are not discovered: data for the driver, which reports
+    /// them with the severity the platform's policy gives `spec-not-discovered`.
+    pub strays: Vec<Stray>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -103,8 +107,8 @@ pub fn read_source(root: &Path, rel: &str) -> Result<(SourceFile, Option<Diagnos
 /// loaded; a link, a special file or an unreadable name is `unsafe-path`.
 pub fn refused(rel: &str, r: &io::Refusal) -> Diagnostic {
     let rule = match r {
-        io::Refusal::TooLarge { .. } => yaml::RULE,
-        _ => io::RULE,
+        io::Refusal::TooLarge { .. } => crate::policy::RuleId::YamlSyntax,
+        _ => crate::policy::RuleId::UnsafePath,
     };
     let message = match r {
         io::Refusal::TooLarge { .. } => format!("file {}", r.reason()),
@@ -132,7 +136,7 @@ pub fn decode(rel: &str, bytes: Vec<u8>) -> (SourceFile, Option<Diagnostic>) {
             let bad = e.as_bytes().get(at).copied().unwrap_or(0);
             let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
             let d = Diagnostic::error(
-                yaml::RULE,
+                crate::policy::RuleId::YamlSyntax,
                 format!("file is not valid UTF-8 (byte 0x{bad:02X})"),
             )
             .at(Span::new(FileId(u32::MAX), at, at + 1), "invalid byte")
@@ -164,7 +168,7 @@ pub fn load_document(id: FileId, file: &SourceFile, format: Format) -> Loaded {
             diagnostics: vec![d],
         },
         Ok(doc) => {
-            let diagnostics = schema::validate(format, &doc, id, &file.text);
+            let diagnostics = schema::violations(format, &doc, id, &file.text);
             Loaded {
                 doc: Some(doc),
                 diagnostics,
@@ -174,7 +178,8 @@ pub fn load_document(id: FileId, file: &SourceFile, format: Format) -> Loaded {
 }
 
 /// Loads `flinkform.yaml` from `root` into `sources`: the platform if it is sound, and its
-/// findings (including those about its policy settings).
+/// findings. Its policy settings are the policy's to judge (`compile::load_platform`): the
+/// loader sits below the policy and never calls it.
 pub fn load_platform(
     root: &Path,
     sources: &mut SourceMap,
@@ -194,9 +199,6 @@ pub fn load_platform(
             if let Some(p) = &mut p {
                 diagnostics.extend(config_paths::check(root, p));
             }
-            if let Some(p) = &p {
-                diagnostics.extend(crate::policy::check_config(p));
-            }
             p
         }
         _ => None,
@@ -205,6 +207,12 @@ pub fn load_platform(
 }
 
 impl Workspace {
+    /// Adds a spec that is not on disk (`new`, `import --dry-run`), as discovery would have
+    /// found it at the repository-relative path `rel`: see [`unwritten`].
+    pub fn add_unwritten_spec(&mut self, rel: &str, text: &str) {
+        unwritten::add_spec(self, rel, text);
+    }
+
     /// Loads the repository at `root` (which holds `flinkform.yaml`).
     pub fn load(root: &Path) -> Result<Workspace> {
         Self::discover(root)?.load(None)
@@ -233,30 +241,15 @@ impl Workspace {
         for p in problems {
             let id = sources.add(SourceFile::new(p.path.clone(), ""));
             diagnostics.push(
-                Diagnostic::error(io::RULE, format!("`{}` {}", p.path, p.why))
-                    .at(Span::new(id, 0, 0), "")
-                    .with_help(p.help),
+                Diagnostic::error(
+                    crate::policy::RuleId::UnsafePath,
+                    format!("`{}` {}", p.path, p.why),
+                )
+                .at(Span::new(id, 0, 0), "")
+                .with_help(p.help),
             );
         }
-        let meta = &crate::policy::rules::spec_not_discovered::SpecNotDiscovered::META;
         let stray_paths = strays.iter().map(|s| s.path.clone()).collect();
-        if let Some(severity) = crate::policy::repository_severity(&discovery, meta) {
-            for s in strays {
-                let id = sources.add(SourceFile::new(s.path.clone(), ""));
-                diagnostics.push(
-                    Diagnostic::new(
-                        meta.name,
-                        severity,
-                        format!(
-                            "`{}` is never checked or rendered: `services.include` takes `{}`",
-                            s.path, s.pattern
-                        ),
-                    )
-                    .at(Span::new(id, 0, 0), "")
-                    .with_help(s.help),
-                );
-            }
-        }
         Ok(Discovery {
             root: root.to_path_buf(),
             repo_root,
@@ -265,6 +258,7 @@ impl Workspace {
             platform,
             spec_paths,
             stray_paths,
+            strays,
             diagnostics,
         })
     }
@@ -283,6 +277,7 @@ pub struct Discovery {
     /// Files that look like specs but are not discovered (reported as `spec-not-discovered`;
     /// `check PATH` reports on them when named).
     pub stray_paths: Vec<String>,
+    strays: Vec<Stray>,
     diagnostics: Vec<Diagnostic>,
 }
 
@@ -293,11 +288,11 @@ struct LoadedSpec {
 }
 
 impl Discovery {
-    /// Reads and loads the specs. With a `focus` (repository-relative spec paths), only those
+    /// Reads and loads the specs. With `only_specs` (repository-relative spec paths), only those
     /// specs are read: rules across services compare names only (the name is the namespace),
     /// and names are unique when folder names are ([`folders`]), which the paths show. So
-    /// findings about the focused files come out exactly as with everything loaded.
-    pub fn load(self, focus: Option<&BTreeSet<String>>) -> Result<Workspace> {
+    /// findings about those files come out exactly as with everything loaded.
+    pub fn load(self, only_specs: Option<&BTreeSet<String>>) -> Result<Workspace> {
         let Discovery {
             root,
             repo_root,
@@ -306,16 +301,17 @@ impl Discovery {
             platform,
             spec_paths,
             stray_paths: _,
+            strays,
             mut diagnostics,
         } = self;
         // Every file's share of "did you mean" searches depends on how many the repository
         // has (not on how many are read), so `check PATH` suggests what `check` does.
         crate::suggest::plan_run(spec_paths.len() + 1);
-        let read: Vec<String> = match focus {
+        let read: Vec<String> = match only_specs {
             None => spec_paths.clone(),
-            Some(focus) => spec_paths
+            Some(only) => spec_paths
                 .iter()
-                .filter(|p| focus.contains(*p))
+                .filter(|p| only.contains(*p))
                 .cloned()
                 .collect(),
         };
@@ -347,6 +343,7 @@ impl Discovery {
             platform,
             services,
             spec_paths,
+            strays,
             diagnostics,
         })
     }

@@ -21,9 +21,6 @@ use crate::diag::Diagnostic;
 use crate::source::{FileId, SourceFile, Span};
 use crate::tree::Node;
 
-/// Rule name of YAML syntax errors.
-pub const RULE: &str = "yaml-syntax";
-
 fn options() -> serde_saphyr::Options {
     serde_saphyr::options! {
         strict_booleans: true,
@@ -100,7 +97,7 @@ fn error_diagnostic(e: &serde_saphyr::Error, id: FileId, file: &SourceFile) -> D
         && let Some(quote) = opening_quote_before(file, span.start as usize)
     {
         return Diagnostic::error(
-            RULE,
+            crate::policy::RuleId::YamlSyntax,
             "unclosed quote: this string runs on into the following lines",
         )
         .at(Span::new(id, quote, quote + 1), "opened here")
@@ -108,7 +105,7 @@ fn error_diagnostic(e: &serde_saphyr::Error, id: FileId, file: &SourceFile) -> D
         .with_help("close the quote on the same line, or remove it");
     }
     let (message, help) = describe(e);
-    let mut d = Diagnostic::error(RULE, message).at(span, "here");
+    let mut d = Diagnostic::error(crate::policy::RuleId::YamlSyntax, message).at(span, "here");
     if let Some(h) = help {
         d = d.with_help(h);
     }

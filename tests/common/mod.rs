@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod consumers;
+pub mod source_code;
 pub mod tools;
 
 use std::collections::BTreeSet;

@@ -90,6 +90,13 @@ pub const SCRIPT: Tool = Tool {
     required_by: "CI",
     install: "apt-get install bsdutils (util-linux's `script`, for a pseudo-terminal)",
 };
+pub const PROMTOOL: Tool = Tool {
+    name: "promtool",
+    cfg: "missing_promtool",
+    lookup: Lookup::OnPath("promtool"),
+    required_by: "CI",
+    install: "apt-get install prometheus (Debian's package has promtool)",
+};
 pub const SHARED_REFERENCE: Tool = Tool {
     name: "../shared/reference",
     cfg: "missing_shared_reference",
@@ -98,7 +105,7 @@ pub const SHARED_REFERENCE: Tool = Tool {
     install: "check out the shared folder beside the repository",
 };
 
-pub const ALL: [Tool; 8] = [
+pub const ALL: [Tool; 9] = [
     PRE_COMMIT,
     CHECK_JSONSCHEMA,
     SARIF_MULTITOOL,
@@ -106,6 +113,7 @@ pub const ALL: [Tool; 8] = [
     KUBECTL,
     STRACE,
     SCRIPT,
+    PROMTOOL,
     SHARED_REFERENCE,
 ];
 

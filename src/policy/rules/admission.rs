@@ -2,10 +2,12 @@
 //! `AutoscalerValidator`): reading configuration values the way Flink reads them, and the
 //! effective configuration of a FlinkSessionJob (its session cluster's, overlaid with its own).
 
-use crate::flink::version::FlinkVersion;
-use crate::policy::Target;
+use crate::facts::placeholder::{Placeholder, literal, placeholder};
+use crate::flink::version::{FlinkVersion, V1_20};
 use crate::policy::view::{ConfEntry, FlinkView, Kind};
+use crate::policy::{Finding, Target};
 use crate::tree::Node;
+use crate::tree::Origin;
 
 /// Whether the operator leaves this resource alone: its health-check canaries (label
 /// `flink.apache.org/canary: "true"`) are neither validated nor deployed.
@@ -23,20 +25,10 @@ pub fn validated_deployment<'t, 'a>(t: &'t Target<'a>) -> Option<&'t FlinkView<'
     (t.view.kind() == Kind::Deployment && !is_canary(t)).then_some(&t.view)
 }
 
-/// The operator distribution a resource is written for, when it is not the Apache one:
-/// Amazon EMR on EKS (`spec.emrReleaseLabel`, `spec.executionRoleArn`) and IBM's
-/// (`license.accept`/`license.use` in flinkConfiguration). Their webhooks fill in fields the
-/// Apache operator requires (EMR: the service account), accept fields and configuration keys of
-/// their own, and so get fewer "missing" and "unknown" findings.
+/// The operator distribution a resource is written for, when it is a vendor's
+/// ([`crate::facts::dialect`]).
 pub fn vendor(t: &Target<'_>) -> Option<&'static str> {
-    let v = &t.view;
-    if v.spec(&["emrReleaseLabel"]).is_some() || v.spec(&["executionRoleArn"]).is_some() {
-        Some("Amazon EMR on EKS")
-    } else if v.get("license.accept").is_some() || v.get("license.use").is_some() {
-        Some("IBM Event Automation")
-    } else {
-        None
-    }
+    crate::facts::dialect::Dialect::of(&t.view).vendor()
 }
 
 /// Whether high availability is on: `high-availability.type` (legacy `high-availability`)
@@ -47,10 +39,25 @@ pub fn ha_on(v: &FlinkView<'_>) -> bool {
             .is_some_and(|n| n.as_bool() == Some(true))
 }
 
-/// Whether a value is left for a later substitution (Flux `postBuild`, envsubst: `${VAR}`):
-/// what it will be is not known yet.
-pub fn is_substituted(text: &str) -> bool {
-    text.contains("${")
+/// Whether a rule stops judging `text` because it holds a `${…}` placeholder
+/// ([`crate::facts::placeholder`]): in `lint` its value is unknown; in `check` it is deployed
+/// as written, which is reported here (at `at`, for `field`) instead of judging the text.
+pub fn placeholder_stops(
+    t: &Target<'_>,
+    at: Origin,
+    field: &str,
+    text: &str,
+    out: &mut Vec<Finding>,
+) -> bool {
+    match placeholder(text, t.is_render()) {
+        None => false,
+        Some(Placeholder::Unknown) => true,
+        Some(Placeholder::Literal) => {
+            let (message, help) = literal(field, text);
+            out.push(Finding::new(at, message).label("placeholder").help(help));
+            true
+        }
+    }
 }
 
 /// A boolean as Flink's configuration reads it: `true`/`false` in any case, nothing else.
@@ -62,46 +69,6 @@ pub fn flink_bool(text: &str) -> Option<bool> {
         Some(false)
     } else {
         None
-    }
-}
-
-/// A double as Java's `Double.parseDouble` reads it: surrounding whitespace ignored, an optional
-/// `d`/`f` suffix, `NaN` and `Infinity` spelled exactly so. `None` when Java would throw.
-pub fn java_double(text: &str) -> Option<f64> {
-    let t = text.trim();
-    match t {
-        "NaN" | "+NaN" | "-NaN" => return Some(f64::NAN),
-        "Infinity" | "+Infinity" => return Some(f64::INFINITY),
-        "-Infinity" => return Some(f64::NEG_INFINITY),
-        _ => {}
-    }
-    let body = t.strip_suffix(['d', 'D', 'f', 'F']).unwrap_or(t);
-    // Rust also reads `inf`/`nan`, which Java does not; and Java needs a digit somewhere.
-    if body.is_empty()
-        || !body.bytes().any(|b| b.is_ascii_digit())
-        || !body
-            .bytes()
-            .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'+' | b'-'))
-    {
-        return None;
-    }
-    body.parse().ok()
-}
-
-/// A double as Java's `Double.toString` prints the bounds in the operator's messages:
-/// `0.0`, `1.0`, `0.01`, `+Infinity`.
-pub fn java_double_text(v: f64) -> String {
-    if v.is_infinite() {
-        return if v > 0.0 { "+Infinity" } else { "-Infinity" }.to_string();
-    }
-    if v.is_nan() {
-        return "NaN".to_string();
-    }
-    let s = format!("{v}");
-    if s.contains(['.', 'e', 'E']) {
-        s
-    } else {
-        format!("{s}.0")
     }
 }
 
@@ -189,6 +156,60 @@ pub fn storage_template<'p>(t: &Target<'p>, field: &str) -> Option<&'p crate::tr
     }
 }
 
+/// Whether an upgrade mode restores state (and so needs a checkpoint directory).
+pub fn is_stateful(mode: &str) -> bool {
+    matches!(mode, "savepoint" | "last-state")
+}
+
+/// The directory key to name in messages: the one the job's Flink version reads.
+pub fn key_for(
+    version: Option<FlinkVersion>,
+    pick: fn(FlinkVersion) -> &'static str,
+) -> &'static str {
+    pick(version.unwrap_or(V1_20))
+}
+
+/// The origin of `job.upgradeMode`, or the nearest spec line.
+pub fn upgrade_mode_origin(t: &Target<'_>) -> Origin {
+    t.view
+        .spec(&["job", "upgradeMode"])
+        .map(|n| n.origin)
+        .filter(|o| o.span().is_some())
+        .unwrap_or_else(|| t.anchor(&["job", "upgradeMode"]))
+}
+
+/// What to do about a missing directory (`field`: the platform's storage template,
+/// `checkpoints` or `savepoints`).
+pub fn dir_help(
+    t: &Target<'_>,
+    field: &str,
+    key: &str,
+    blank: bool,
+    version_known: bool,
+) -> String {
+    let example = format!("s3://<bucket>/<job>/{field}");
+    if !t.is_render() {
+        return format!("set `{key}` to durable storage, e.g. {example}");
+    }
+    if blank {
+        return format!(
+            "remove the blank `{key}` from the service's flinkConfiguration: flinkform writes it from the platform's `storage.{field}` template"
+        );
+    }
+    match storage_template(t, field) {
+        None => format!(
+            "give the platform a `storage.{field}` template in flinkform.yaml (environment `{}` has none), e.g. `s3://flink-{{env}}/{{service}}/{field}`",
+            t.env
+        ),
+        Some(_) if !version_known => format!(
+            "flinkform writes the {field} directory only for a known Flink version: set `flinkVersion`"
+        ),
+        Some(_) => format!(
+            "the platform's `storage.{field}` template could not be expanded: fix the template in flinkform.yaml"
+        ),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -203,28 +224,21 @@ mod tests {
     }
 
     #[test]
-    fn doubles_as_java_reads_them() {
-        assert_eq!(java_double("0.7"), Some(0.7));
-        assert_eq!(java_double(" 1 "), Some(1.0));
-        assert_eq!(java_double("1e-2"), Some(0.01));
-        assert_eq!(java_double("2d"), Some(2.0));
-        assert_eq!(java_double("-0.5"), Some(-0.5));
-        assert_eq!(java_double("Infinity"), Some(f64::INFINITY));
-        assert!(java_double("NaN").is_some_and(f64::is_nan));
-        assert_eq!(java_double("inf"), None);
-        assert_eq!(java_double("70%"), None);
-        assert_eq!(java_double("0,7"), None);
-        assert_eq!(java_double(""), None);
-        assert_eq!(java_double("."), None);
-        assert_eq!(java_double("d"), None);
-    }
-
-    #[test]
-    fn doubles_as_java_prints_them() {
-        assert_eq!(java_double_text(0.0), "0.0");
-        assert_eq!(java_double_text(1.0), "1.0");
-        assert_eq!(java_double_text(0.01), "0.01");
-        assert_eq!(java_double_text(0.7), "0.7");
-        assert_eq!(java_double_text(f64::INFINITY), "+Infinity");
+    fn stateful_modes_and_keys() {
+        assert!(is_stateful("savepoint"));
+        assert!(is_stateful("last-state"));
+        assert!(!is_stateful("stateless"));
+        assert!(!is_stateful("Savepoint"));
+        assert_eq!(
+            key_for(None, FlinkVersion::checkpoint_dir_key),
+            "execution.checkpointing.dir"
+        );
+        assert_eq!(
+            key_for(
+                Some(FlinkVersion::new(1, 19)),
+                FlinkVersion::checkpoint_dir_key
+            ),
+            "state.checkpoints.dir"
+        );
     }
 }

@@ -1,6 +1,8 @@
-use super::admission::{self, Layers, flink_bool, java_double, java_double_text};
+use super::admission::{self, Layers, flink_bool};
+use crate::flink::duration::{DurationGrammar, parse_duration};
+use crate::flink::java::{java_double_text, java_parse_double};
 use crate::policy::view::{ConfEntry, FlinkView, Kind};
-use crate::policy::{Finding, Rule, RuleMeta, Target};
+use crate::policy::{Finding, Rule, Target};
 
 crate::declare_rule! {
     /// Autoscaler options are within the ranges the operator accepts.
@@ -69,7 +71,10 @@ crate::declare_rule! {
     ///     job.autoscaler.utilization.target: "0.7"
     ///     job.autoscaler.excluded.periods: "22:00-23:59:59;* * 9-17 ? * 2-6"
     /// ```
-    pub struct AutoscalerOptionsValid { name: "autoscaler-options-valid", severity: Error }
+    pub struct AutoscalerOptionsValid {
+        name: "autoscaler-options-valid", severity: Error, category: Policy,
+        kinds: [Deployment, SessionJob],
+    }
 }
 
 const PREFIX: &str = "job.autoscaler.";
@@ -180,22 +185,12 @@ fn range_checks(after_1_15: bool) -> Vec<RangeCheck> {
     v
 }
 
-/// A duration as Flink's `TimeUtils.parseDuration` reads it, in milliseconds (`None` when
-/// Flink would not read it, or for units below a millisecond).
-pub fn duration_ms(text: &str) -> Option<u128> {
-    let t = text.trim();
-    let digits = t.bytes().take_while(u8::is_ascii_digit).count();
-    let number: u128 = t.get(..digits)?.parse().ok()?;
-    let unit = t.get(digits..)?.trim().to_lowercase();
-    let factor: u128 = match unit.as_str() {
-        "" | "ms" | "milli" | "millis" | "millisecond" | "milliseconds" => 1,
-        "s" | "sec" | "secs" | "second" | "seconds" => 1_000,
-        "m" | "min" | "minute" | "minutes" => 60_000,
-        "h" | "hour" | "hours" => 3_600_000,
-        "d" | "day" | "days" => 86_400_000,
-        _ => return None,
-    };
-    number.checked_mul(factor)
+/// A duration in milliseconds as the operator reads it (its bundled Flink's 1.x grammar),
+/// `None` when it does not read it.
+fn duration_ms(text: &str) -> Option<u128> {
+    parse_duration(text, DurationGrammar::Flink1)
+        .ok()
+        .map(|d| d.millis())
 }
 
 /// `split` as Java's `String.split` does it: trailing empty strings dropped.
@@ -313,10 +308,6 @@ pub fn excluded_period_problem(expression: &str) -> Option<String> {
 }
 
 impl Rule for AutoscalerOptionsValid {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check(&self, t: &Target<'_>, out: &mut Vec<Finding>) {
         if super::admission::is_canary(t) {
             return;
@@ -346,7 +337,7 @@ impl Rule for AutoscalerOptionsValid {
         let after_1_15 = t.platform.operator.version.value > (1, 15);
         let target = match lookup(&conf, "utilization.target", &["target.utilization"]) {
             None => Some(DEFAULT_TARGET),
-            Some(e) => java_double(&e.value),
+            Some(e) => java_parse_double(&e.value),
         };
         for c in range_checks(after_1_15) {
             if let Some(flag) = c.when
@@ -368,7 +359,7 @@ impl Rule for AutoscalerOptionsValid {
             } else {
                 format!("; and rename `{}` to `{key}`", e.key)
             };
-            let Some(value) = java_double(&e.value) else {
+            let Some(value) = java_parse_double(&e.value) else {
                 out.push(
                     Finding::new(e.origin(), format!("Invalid value in the autoscaler config {key}{via}: `{}` is not a number", e.value))
                         .label("not a number")
@@ -466,19 +457,6 @@ mod tests {
                 "kubernetes.operator.job.autoscaler.target.utilization",
             ]
         );
-    }
-
-    #[test]
-    fn durations() {
-        assert_eq!(duration_ms("15 s"), Some(15_000));
-        assert_eq!(duration_ms("10m"), Some(600_000));
-        assert_eq!(duration_ms("1 MIN"), Some(60_000));
-        assert_eq!(duration_ms("500"), Some(500));
-        assert_eq!(duration_ms("2h"), Some(7_200_000));
-        assert_eq!(duration_ms("PT15M"), None);
-        assert_eq!(duration_ms("s"), None);
-        assert_eq!(duration_ms("1.5s"), None);
-        assert_eq!(duration_ms(&"9".repeat(60)), None);
     }
 
     #[test]

@@ -1,7 +1,6 @@
-use super::admission::{self, Layers};
-use crate::flink::version::{CHECKPOINT_DIR_KEYS, FlinkVersion, V1_20};
-use crate::policy::{Finding, Rule, RuleMeta, Target};
-use crate::tree::Origin;
+use super::admission::{self, Layers, dir_help, is_stateful, key_for, upgrade_mode_origin};
+use crate::flink::version::{CHECKPOINT_DIR_KEYS, FlinkVersion};
+use crate::policy::{Finding, Rule, Target};
 
 crate::declare_rule! {
     /// Jobs with `savepoint` or `last-state` upgrades have a checkpoint directory.
@@ -49,36 +48,13 @@ crate::declare_rule! {
     /// A service spec cannot make this rule fire: flinkform writes the checkpoint directory
     /// from the platform's `storage.checkpoints` template, and without one `check` reports it for
     /// every service that upgrades with state.
-    pub struct CheckpointDirRequired { name: "checkpoint-dir-required", severity: Error }
-}
-
-/// Whether an upgrade mode restores state (and so needs a checkpoint directory).
-pub fn is_stateful(mode: &str) -> bool {
-    matches!(mode, "savepoint" | "last-state")
-}
-
-/// The directory key to name in messages: the one the job's Flink version reads.
-pub fn key_for(
-    version: Option<FlinkVersion>,
-    pick: fn(FlinkVersion) -> &'static str,
-) -> &'static str {
-    pick(version.unwrap_or(V1_20))
-}
-
-/// The origin of `job.upgradeMode`, or the nearest spec line.
-pub fn upgrade_mode_origin(t: &Target<'_>) -> Origin {
-    t.view
-        .spec(&["job", "upgradeMode"])
-        .map(|n| n.origin)
-        .filter(|o| o.span().is_some())
-        .unwrap_or_else(|| t.anchor(&["job", "upgradeMode"]))
+    pub struct CheckpointDirRequired {
+        name: "checkpoint-dir-required", severity: Error, category: Policy,
+        kinds: [Deployment, SessionJob], spec: false,
+    }
 }
 
 impl Rule for CheckpointDirRequired {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check(&self, t: &Target<'_>, out: &mut Vec<Finding>) {
         if super::admission::is_canary(t) {
             return;
@@ -126,60 +102,4 @@ fn check_dir(t: &Target<'_>, conf: &Layers<'_, '_>, mode: &str, out: &mut Vec<Fi
         dir_help(t, "checkpoints", key, set.is_some(), version.is_some())
     ));
     out.push(f);
-}
-
-/// What to do about a missing directory (`field`: the platform's storage template,
-/// `checkpoints` or `savepoints`).
-pub fn dir_help(
-    t: &Target<'_>,
-    field: &str,
-    key: &str,
-    blank: bool,
-    version_known: bool,
-) -> String {
-    let example = format!("s3://<bucket>/<job>/{field}");
-    if !t.is_render() {
-        return format!("set `{key}` to durable storage, e.g. {example}");
-    }
-    if blank {
-        return format!(
-            "remove the blank `{key}` from the service's flinkConfiguration: flinkform writes it from the platform's `storage.{field}` template"
-        );
-    }
-    match admission::storage_template(t, field) {
-        None => format!(
-            "give the platform a `storage.{field}` template in flinkform.yaml (environment `{}` has none), e.g. `s3://flink-{{env}}/{{service}}/{field}`",
-            t.env
-        ),
-        Some(_) if !version_known => format!(
-            "flinkform writes the {field} directory only for a known Flink version: set `flinkVersion`"
-        ),
-        Some(_) => format!(
-            "the platform's `storage.{field}` template could not be expanded: fix the template in flinkform.yaml"
-        ),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn stateful_modes_and_keys() {
-        assert!(is_stateful("savepoint"));
-        assert!(is_stateful("last-state"));
-        assert!(!is_stateful("stateless"));
-        assert!(!is_stateful("Savepoint"));
-        assert_eq!(
-            key_for(None, FlinkVersion::checkpoint_dir_key),
-            "execution.checkpointing.dir"
-        );
-        assert_eq!(
-            key_for(
-                Some(FlinkVersion::new(1, 19)),
-                FlinkVersion::checkpoint_dir_key
-            ),
-            "state.checkpoints.dir"
-        );
-    }
 }

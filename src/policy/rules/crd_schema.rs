@@ -47,11 +47,7 @@ crate::declare_rule! {
     ///   job: { jarURI: local:///opt/flink/usrlib/orders.jar, parallelism: 2 }
     /// ```
     /// This finding cannot be waived or turned off.
-    pub struct CrdSchema { name: "crd-schema", severity: Error }
-}
-
-impl crate::policy::Rule for CrdSchema {
-    fn meta(&self) -> &'static crate::policy::RuleMeta {
-        &Self::META
+    pub struct CrdSchema {
+        name: "crd-schema", severity: Error, category: Core, blocks_render: true,
     }
 }

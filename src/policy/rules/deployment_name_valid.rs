@@ -1,5 +1,6 @@
+use crate::facts::names::{name_problem, suggested_name};
 use crate::policy::view::Kind;
-use crate::policy::{Finding, Rule, RuleMeta, Target};
+use crate::policy::{Finding, Rule, Target};
 use crate::tree::Node;
 
 crate::declare_rule! {
@@ -37,61 +38,10 @@ crate::declare_rule! {
     ///
     /// A service spec cannot make this rule fire: the spec's own name is checked when it is read
     /// (`schema`), and it becomes the FlinkDeployment's name.
-    pub struct DeploymentNameValid { name: "deployment-name-valid", severity: Error }
-}
-
-pub const MAX_LEN: usize = 45;
-
-/// Why `name` does not match `[a-z]([-a-z\d]{0,43}[a-z\d])?`, or `None` when it does.
-pub fn name_problem(name: &str) -> Option<String> {
-    let len = name.chars().count();
-    if name.is_empty() {
-        return Some("it is empty".into());
+    pub struct DeploymentNameValid {
+        name: "deployment-name-valid", severity: Error, category: Policy,
+        kinds: [Deployment, SessionJob], spec: false,
     }
-    if len > MAX_LEN {
-        return Some(format!(
-            "it has {len} characters, at most {MAX_LEN} are allowed"
-        ));
-    }
-    if let Some(c) = name
-        .chars()
-        .find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '-'))
-    {
-        return Some(if c.is_ascii_uppercase() {
-            format!("`{c}` is upper-case; only lower-case letters, digits and `-` are allowed")
-        } else {
-            format!("`{c}` is not allowed; only lower-case letters, digits and `-` are")
-        });
-    }
-    if !name.starts_with(|c: char| c.is_ascii_lowercase()) {
-        return Some("it must start with a letter".into());
-    }
-    if name.ends_with('-') {
-        return Some("it must end with a letter or digit".into());
-    }
-    None
-}
-
-/// A name fixed up as far as that is mechanical: lower-cased, other characters turned into
-/// `-`, trimmed to the allowed shape. `None` when nothing usable is left.
-pub fn suggested_name(name: &str) -> Option<String> {
-    let mut s: String = name
-        .chars()
-        .map(|c| {
-            let c = c.to_ascii_lowercase();
-            if c.is_ascii_lowercase() || c.is_ascii_digit() {
-                c
-            } else {
-                '-'
-            }
-        })
-        .collect();
-    s = s
-        .trim_start_matches(|c: char| !c.is_ascii_lowercase())
-        .to_string();
-    s.truncate(MAX_LEN);
-    let s = s.trim_end_matches('-').to_string();
-    (name_problem(&s).is_none() && s != name).then_some(s)
 }
 
 fn finding(node: &Node, at: crate::tree::Origin, what: &str, problem: &str) -> Finding {
@@ -108,10 +58,6 @@ fn finding(node: &Node, at: crate::tree::Origin, what: &str, problem: &str) -> F
 }
 
 impl Rule for DeploymentNameValid {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check(&self, t: &Target<'_>, out: &mut Vec<Finding>) {
         if super::admission::is_canary(t) {
             return;
@@ -124,11 +70,11 @@ impl Rule for DeploymentNameValid {
                     return;
                 };
                 let text = node.scalar_text().unwrap_or_default();
-                if super::admission::is_substituted(&text) {
+                let at = node.origin.or(t.blame);
+                if super::admission::placeholder_stops(t, at, "metadata.name", &text, out) {
                     return;
                 }
                 if let Some(problem) = name_problem(&text) {
-                    let at = node.origin.or(t.blame);
                     out.push(finding(node, at, "FlinkDeployment name", &problem));
                 }
             }
@@ -158,52 +104,15 @@ impl Rule for DeploymentNameValid {
                 }
                 Some(node) => {
                     let text = node.scalar_text().unwrap_or_default();
-                    if super::admission::is_substituted(&text) {
+                    let at = node.origin.or(t.anchor(&["deploymentName"]));
+                    if super::admission::placeholder_stops(t, at, "deploymentName", &text, out) {
                         return;
                     }
                     if let Some(problem) = name_problem(&text) {
-                        let at = node.origin.or(t.anchor(&["deploymentName"]));
                         out.push(finding(node, at, "deploymentName", &problem));
                     }
                 }
             },
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn names() {
-        for ok in ["a", "orders", "orders-2", "a1", &"a".repeat(45)] {
-            assert_eq!(name_problem(ok), None, "{ok}");
-        }
-        for bad in [
-            "",
-            "Orders",
-            "1orders",
-            "-orders",
-            "orders-",
-            "orders_x",
-            "orders.x",
-            "ordérs",
-            &"a".repeat(46),
-        ] {
-            assert!(name_problem(bad).is_some(), "{bad}");
-        }
-    }
-
-    #[test]
-    fn suggestions() {
-        assert_eq!(
-            suggested_name("Orders_Enrichment").as_deref(),
-            Some("orders-enrichment")
-        );
-        assert_eq!(suggested_name("1-job-").as_deref(), Some("job"));
-        assert_eq!(suggested_name("123"), None);
-        assert_eq!(suggested_name("ok"), None);
-        assert_eq!(suggested_name(&"b".repeat(50)).map(|s| s.len()), Some(45));
     }
 }

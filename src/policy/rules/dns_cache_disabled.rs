@@ -1,7 +1,7 @@
-use super::jvm;
+use crate::facts::jvm;
 use crate::flink::version::V1_18;
 use crate::policy::view::FlinkView;
-use crate::policy::{Finding, Rule, RuleMeta, Target};
+use crate::policy::{Finding, Rule, Target};
 
 crate::declare_rule! {
     /// The JVMs of a job must not cache DNS lookups.
@@ -54,14 +54,12 @@ crate::declare_rule! {
     ///     env.java.opts.jobmanager: -Dsun.net.inetaddr.ttl=0 -Dsun.net.inetaddr.negative.ttl=0
     ///     env.java.opts.taskmanager: -Dsun.net.inetaddr.ttl=0 -Dsun.net.inetaddr.negative.ttl=0
     /// ```
-    pub struct DnsCacheDisabled { name: "dns-cache-disabled", severity: Error }
+    pub struct DnsCacheDisabled {
+        name: "dns-cache-disabled", severity: Error, category: Policy, kinds: [Deployment],
+    }
 }
 
 impl Rule for DnsCacheDisabled {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check(&self, t: &Target<'_>, out: &mut Vec<Finding>) {
         let v = &t.view;
         if v.kind() != crate::policy::view::Kind::Deployment {

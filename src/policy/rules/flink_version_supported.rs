@@ -1,6 +1,6 @@
 use crate::diag::Severity;
 use crate::flink::version::FlinkVersion;
-use crate::policy::{Finding, Rule, RuleMeta, Target};
+use crate::policy::{Finding, Rule, Target};
 
 crate::declare_rule! {
     /// `flinkVersion` is set to a version the operator supports.
@@ -56,7 +56,9 @@ crate::declare_rule! {
     /// ```
     /// Upgrade the job's image to the same Flink version. In a service spec, `flinkVersion` is
     /// written `"1.20"` (flinkform writes the operator's name).
-    pub struct FlinkVersionSupported { name: "flink-version-supported", severity: Error }
+    pub struct FlinkVersionSupported {
+        name: "flink-version-supported", severity: Error, category: Policy, kinds: [Deployment],
+    }
 }
 
 /// The operator's `FlinkVersion` enum (operator 1.15), oldest first.
@@ -130,10 +132,6 @@ fn newest() -> String {
 }
 
 impl Rule for FlinkVersionSupported {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check(&self, t: &Target<'_>, out: &mut Vec<Finding>) {
         let Some(v) = super::admission::validated_deployment(t) else {
             return;
@@ -175,7 +173,7 @@ impl Rule for FlinkVersionSupported {
             );
             return;
         };
-        if super::admission::is_substituted(label) {
+        if super::admission::placeholder_stops(t, at, "flinkVersion", label, out) {
             return;
         }
         let shown = shown(label, t.is_render());

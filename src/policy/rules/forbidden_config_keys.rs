@@ -1,4 +1,4 @@
-use crate::policy::{Finding, Rule, RuleMeta, Target};
+use crate::policy::{Finding, Rule, Target};
 
 crate::declare_rule! {
     /// `flinkConfiguration` does not set the keys the operator sets itself.
@@ -43,7 +43,9 @@ crate::declare_rule! {
     ///   flinkVersion: v1_20
     /// ```
     /// Name the resource (and its namespace) what the cluster should be called.
-    pub struct ForbiddenConfigKeys { name: "forbidden-config-keys", severity: Error }
+    pub struct ForbiddenConfigKeys {
+        name: "forbidden-config-keys", severity: Error, category: Policy, kinds: [Deployment],
+    }
 }
 
 /// The forbidden keys and what the operator sets each from.
@@ -54,10 +56,6 @@ pub const FORBIDDEN: [(&str, &str); 3] = [
 ];
 
 impl Rule for ForbiddenConfigKeys {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check(&self, t: &Target<'_>, out: &mut Vec<Finding>) {
         let Some(v) = super::admission::validated_deployment(t) else {
             return;

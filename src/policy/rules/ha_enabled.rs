@@ -1,6 +1,8 @@
+use crate::facts::resources::JOB_MANAGER;
+use crate::facts::storage;
 use crate::flink::version::{HA_STORAGE_KEY, HA_TYPE_KEYS};
 use crate::policy::view::Kind;
-use crate::policy::{Finding, Rule, RuleMeta, Target};
+use crate::policy::{Finding, Rule, Target};
 
 crate::declare_rule! {
     /// High availability must be on where the environment requires it, with durable storage.
@@ -8,8 +10,10 @@ crate::declare_rule! {
     /// ## What it checks
     /// In an environment whose `require.highAvailability` is true (by default `prod` and
     /// `production`), the job's JobManager runs with Kubernetes HA (`high-availability.type:
-    /// kubernetes`) and `high-availability.storageDir` on durable storage (not `file://` or a
-    /// local path). Wherever HA is on, its storage must be durable.
+    /// kubernetes`) and `high-availability.storageDir` on durable storage: an object store or
+    /// distributed file system, or a `file://` path on a PersistentVolumeClaim mounted in the
+    /// JobManager's pod template; not another `file://` or local path. Wherever HA is on, its
+    /// storage must be durable.
     ///
     /// ## Why
     /// Without HA, a JobManager restart loses the job's running state: the operator falls back
@@ -49,22 +53,12 @@ crate::declare_rule! {
     /// ```
     /// In a service spec, leave `highAvailability` unset (the environment decides) or set it
     /// to `true`, and give the platform a `storage.highAvailability` template.
-    pub struct HaEnabled { name: "ha-enabled", severity: Error }
-}
-
-/// Whether a storage URI survives the pod: a scheme other than `file`, and not a bare path.
-pub fn is_durable(uri: &str) -> bool {
-    match uri.split_once("://") {
-        Some((scheme, _)) => !scheme.eq_ignore_ascii_case("file") && !scheme.is_empty(),
-        None => false,
+    pub struct HaEnabled {
+        name: "ha-enabled", severity: Error, category: Policy, kinds: [Deployment],
     }
 }
 
 impl Rule for HaEnabled {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check(&self, t: &Target<'_>, out: &mut Vec<Finding>) {
         let v = &t.view;
         if v.kind() != Kind::Deployment {
@@ -96,31 +90,34 @@ impl Rule for HaEnabled {
         }
         match v.get(HA_STORAGE_KEY) {
             None => out.push(
-                Finding::new(v.get_any(HA_TYPE_KEYS).map_or(t.anchor(&["flinkConfiguration"]), |e| e.origin()), "high availability is on without high-availability.storageDir")
-                    .label("HA without storage")
-                    .help(if t.is_render() {
-                        "give the platform a storage.highAvailability template in flinkform.yaml"
-                    } else {
-                        "set high-availability.storageDir to durable storage, e.g. s3://bucket/<job>/ha"
-                    }),
+                Finding::new(
+                    v.get_any(HA_TYPE_KEYS)
+                        .map_or(t.anchor(&["flinkConfiguration"]), |e| e.origin()),
+                    "high availability is on without high-availability.storageDir",
+                )
+                .label("HA without storage")
+                .help(if t.is_render() {
+                    "give the platform a storage.highAvailability template in flinkform.yaml"
+                } else {
+                    "set high-availability.storageDir to durable storage, e.g. s3://bucket/<job>/ha"
+                }),
             ),
-            Some(e) if !is_durable(&e.value) => out.push(
-                Finding::new(e.origin(), format!("HA metadata is stored at `{}`, which does not survive the pod", e.value))
+            Some(e)
+                if super::admission::placeholder_stops(t, e.origin(), &e.key, &e.value, out) => {}
+            // The JobManager writes the HA metadata.
+            Some(e) if !storage::classify(&e.value, v.object, &[JOB_MANAGER]).is_durable() => out
+                .push(
+                    Finding::new(
+                        e.origin(),
+                        format!(
+                            "HA metadata is stored at `{}`, which does not survive the pod",
+                            e.value
+                        ),
+                    )
                     .label("not durable")
-                    .help("use object storage or a distributed file system (s3://, gs://, abfss://, hdfs://)"),
-            ),
+                    .help(storage::DURABLE_HELP),
+                ),
             Some(_) => {}
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn durability() {
-        assert!(super::is_durable("s3://b/x"));
-        assert!(super::is_durable("abfss://c@a.dfs.core.windows.net/x"));
-        assert!(!super::is_durable("file:///tmp/ha"));
-        assert!(!super::is_durable("/flink/ha"));
     }
 }

@@ -1,5 +1,5 @@
 use super::admission::flink_bool;
-use crate::policy::{Finding, Rule, RuleMeta, Target};
+use crate::policy::{Finding, Rule, Target};
 
 crate::declare_rule! {
     /// The job health check needs JobManager deployment recovery.
@@ -49,7 +49,9 @@ crate::declare_rule! {
     ///     kubernetes.operator.cluster.health-check.enabled: "true"
     /// ```
     /// Recovery is on by default: remove the setting that turns it off.
-    pub struct HealthCheckNeedsRecovery { name: "health-check-needs-recovery", severity: Error }
+    pub struct HealthCheckNeedsRecovery {
+        name: "health-check-needs-recovery", severity: Error, category: Policy, kinds: [Deployment],
+    }
 }
 
 pub const HEALTH_CHECK_KEY: &str = "kubernetes.operator.cluster.health-check.enabled";
@@ -59,10 +61,6 @@ pub const RECOVERY_KEYS: &[&str] = &[
 ];
 
 impl Rule for HealthCheckNeedsRecovery {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check(&self, t: &Target<'_>, out: &mut Vec<Finding>) {
         let Some(v) = super::admission::validated_deployment(t) else {
             return;

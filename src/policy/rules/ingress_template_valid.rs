@@ -1,4 +1,4 @@
-use crate::policy::{Finding, Rule, RuleMeta, Target};
+use crate::policy::{Finding, Rule, Target};
 use crate::tree::Node;
 
 crate::declare_rule! {
@@ -46,7 +46,10 @@ crate::declare_rule! {
     /// ```
     ///
     /// A service spec cannot make this rule fire: flinkform renders no ingress.
-    pub struct IngressTemplateValid { name: "ingress-template-valid", severity: Error }
+    pub struct IngressTemplateValid {
+        name: "ingress-template-valid", severity: Error, category: Policy, kinds: [Deployment],
+        spec: false,
+    }
 }
 
 /// The template as a message shows it: its first line, at most 60 characters.
@@ -202,10 +205,6 @@ fn host_problem(host: &str) -> Option<String> {
 }
 
 impl Rule for IngressTemplateValid {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check(&self, t: &Target<'_>, out: &mut Vec<Finding>) {
         let Some(v) = super::admission::validated_deployment(t) else {
             return;
@@ -225,7 +224,8 @@ impl Rule for IngressTemplateValid {
         let Some(text) = template.as_str() else {
             return;
         };
-        if super::admission::is_substituted(text) {
+        let at = template.origin.or(t.anchor(&["ingress", "template"]));
+        if super::admission::placeholder_stops(t, at, "ingress.template", text, out) {
             return;
         }
         let name = v.name();

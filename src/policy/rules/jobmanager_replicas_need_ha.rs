@@ -1,5 +1,5 @@
 use crate::flink::version::HA_TYPE_KEYS;
-use crate::policy::{Finding, Rule, RuleMeta, Target};
+use crate::policy::{Finding, Rule, Target};
 
 crate::declare_rule! {
     /// Standby JobManagers need high availability; there is at least one JobManager.
@@ -51,14 +51,12 @@ crate::declare_rule! {
     /// ```
     /// In a service spec, standby JobManagers need `highAvailability: true` (or an environment
     /// that requires HA).
-    pub struct JobmanagerReplicasNeedHa { name: "jobmanager-replicas-need-ha", severity: Error }
+    pub struct JobmanagerReplicasNeedHa {
+        name: "jobmanager-replicas-need-ha", severity: Error, category: Policy, kinds: [Deployment],
+    }
 }
 
 impl Rule for JobmanagerReplicasNeedHa {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check(&self, t: &Target<'_>, out: &mut Vec<Finding>) {
         let Some(v) = super::admission::validated_deployment(t) else {
             return;

@@ -1,4 +1,4 @@
-use crate::policy::{Finding, Rule, RuleMeta, Target};
+use crate::policy::{Finding, Rule, Target};
 use crate::suggest::did_you_mean;
 
 crate::declare_rule! {
@@ -39,7 +39,10 @@ crate::declare_rule! {
     ///
     /// A service spec cannot make this rule fire: its `logConfiguration` accepts only these
     /// two keys (`schema`).
-    pub struct LogConfigurationKeys { name: "log-configuration-keys", severity: Error }
+    pub struct LogConfigurationKeys {
+        name: "log-configuration-keys", severity: Error, category: Policy, kinds: [Deployment],
+        spec: false,
+    }
 }
 
 pub const ALLOWED: [&str; 2] = ["log4j-console.properties", "logback-console.xml"];
@@ -60,10 +63,6 @@ pub fn suggestion(key: &str) -> Option<&'static str> {
 }
 
 impl Rule for LogConfigurationKeys {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check(&self, t: &Target<'_>, out: &mut Vec<Finding>) {
         let Some(v) = super::admission::validated_deployment(t) else {
             return;

@@ -1,9 +1,10 @@
-use super::sizing::{self, TASK_MANAGER};
+use super::sizing;
+use crate::facts::resources::TASK_MANAGER;
 use crate::flink::memory::derive_task_manager;
-use crate::flink::units::human_mib;
+use crate::flink::memory_size::human_mib;
 use crate::flink::version::{STATE_BACKEND_KEYS, V1_20};
 use crate::policy::view::Kind;
-use crate::policy::{Finding, Rule, RuleMeta, Target};
+use crate::policy::{Finding, Rule, Target};
 
 crate::declare_rule! {
     /// TaskManagers of heap-state jobs do not reserve managed memory they never use.
@@ -57,7 +58,9 @@ crate::declare_rule! {
     /// ```
     /// In a service spec: `stateBackend: rocksdb`, or keep `hashmap` and add
     /// `taskmanager.memory.managed.fraction: "0"` to `flinkConfiguration`.
-    pub struct ManagedMemoryUnused { name: "managed-memory-unused", severity: Warning }
+    pub struct ManagedMemoryUnused {
+        name: "managed-memory-unused", severity: Warning, category: Policy, kinds: [Deployment],
+    }
 }
 
 /// State backends that keep state on the JVM heap (`filesystem` and `jobmanager` are the
@@ -87,10 +90,6 @@ const MANAGED_KEYS: [&str; 3] = [
 ];
 
 impl Rule for ManagedMemoryUnused {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check(&self, t: &Target<'_>, out: &mut Vec<Finding>) {
         let v = &t.view;
         if v.kind() != Kind::Deployment {
@@ -110,14 +109,12 @@ impl Rule for ManagedMemoryUnused {
         if batch || python {
             return;
         }
-        let Some(e) = sizing::effective(v, TASK_MANAGER) else {
-            return;
-        };
-        if !e.is_sized(TASK_MANAGER) {
+        let e = v.effective();
+        if e.is_unreadable(TASK_MANAGER) || !e.is_sized(TASK_MANAGER) {
             return;
         }
-        let version = sizing::flink_version(v);
-        let Ok(m) = derive_task_manager(&e.config, version) else {
+        let version = e.version;
+        let Ok(m) = e.task_manager() else {
             return; // memory-model-valid
         };
         if m.managed == 0 {
@@ -141,7 +138,7 @@ impl Rule for ManagedMemoryUnused {
         let at = set
             .map(|s| s.origin())
             .or(backend.map(|b| b.origin()))
-            .unwrap_or_else(|| e.process_origin(t, TASK_MANAGER));
+            .unwrap_or_else(|| sizing::process_origin(e, t, TASK_MANAGER));
         let backend_text = match backend {
             Some(b) => format!("the `{}` state backend", b.value.trim()),
             None => "the default (hashmap) state backend".to_string(),

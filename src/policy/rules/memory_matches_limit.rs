@@ -1,10 +1,11 @@
-use super::sizing::{self, ROLES, Role, SpecValue};
-use crate::flink::units::{
-    MIB, canonical_memory, human_mib, k8s_binary, operator_memory_bytes, parse_flink_memory,
-    parse_k8s_quantity, parse_spec_memory,
-};
+use super::sizing::{self, Placed};
+use crate::facts::resources::{self, ROLES, Role, SpecValue};
+use crate::flink::memory_size::{MIB, human_mib, parse_flink_memory};
+use crate::flink::operator_memory::operator_memory_bytes;
+use crate::flink::quantity::{k8s_binary, parse_k8s_quantity};
+use crate::flink::spec_memory::{canonical_memory, parse_spec_memory};
 use crate::policy::view::Kind;
-use crate::policy::{Finding, Rule, RuleMeta, Target};
+use crate::policy::{Finding, Rule, Target};
 use crate::tree::Node;
 
 crate::declare_rule! {
@@ -76,17 +77,15 @@ crate::declare_rule! {
     /// ```
     /// flinkform writes the spec's `memory: 4Gi` as `resource.memory: 4Gi` (or, on operators
     /// after 1.15, as equal `resources` requests and limits) and nothing else.
-    pub struct MemoryMatchesLimit { name: "memory-matches-limit", severity: Error }
+    pub struct MemoryMatchesLimit {
+        name: "memory-matches-limit", severity: Error, category: Policy, kinds: [Deployment],
+    }
 }
 
 /// The main container, whose cpu and memory Flink overwrites.
 const MAIN_CONTAINER: &str = "flink-main-container";
 
 impl Rule for MemoryMatchesLimit {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check(&self, t: &Target<'_>, out: &mut Vec<Finding>) {
         if t.view.kind() != Kind::Deployment {
             return;
@@ -101,17 +100,19 @@ impl Rule for MemoryMatchesLimit {
 fn check_role(t: &Target<'_>, role: Role, out: &mut Vec<Finding>) {
     let v = &t.view;
     // The values the operator reads, each checked for how it reads.
-    let in_use: Vec<SpecValue<'_>> = if sizing::resources_in_use(v, role) {
-        let (request, limit) = sizing::request_and_limit(v, role, "memory");
+    let in_use: Vec<SpecValue<'_>> = if resources::resources_in_use(v, role) {
+        let (request, limit) = resources::request_and_limit(v, role, "memory");
         request.into_iter().chain(limit).collect()
     } else {
-        sizing::spec_value(v, role, "memory").into_iter().collect()
+        resources::spec_value(v, role, "memory")
+            .into_iter()
+            .collect()
     };
     for value in &in_use {
         readings(t, value, out);
     }
 
-    let memory = sizing::spec_value(v, role, "memory");
+    let memory = resources::spec_value(v, role, "memory");
     let spec_bytes = memory
         .as_ref()
         .and_then(|m| m.operator_bytes().ok().map(|b| (m, b)));
@@ -335,7 +336,7 @@ fn kubernetes_reading(approximate: f64, exact: Option<u64>) -> String {
 fn limit_factor(t: &Target<'_>, role: Role, out: &mut Vec<Finding>) {
     let v = &t.view;
     let key = format!("kubernetes.{}.memory.limit-factor", role.key);
-    let (request, limit) = sizing::request_and_limit(v, role, "memory");
+    let (request, limit) = resources::request_and_limit(v, role, "memory");
     let pair = match (&request, &limit) {
         (Some(r), Some(l)) => match (r.operator_bytes(), l.operator_bytes()) {
             (Ok(rb), Ok(lb)) => Some((r, rb, l, lb)),

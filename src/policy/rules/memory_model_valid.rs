@@ -1,9 +1,12 @@
-use super::sizing::{self, Effective, ROLES, Role};
+use super::sizing::{self, Placed};
 use crate::diag::Severity;
+use crate::facts::effective::EffectiveConfig as Effective;
+use crate::facts::resources::{ROLES, Role};
 use crate::flink::memory::{Config, MemoryError, derive_job_manager, derive_task_manager};
-use crate::flink::units::{MIB, human_mib, k8s_binary, parse_flink_memory};
+use crate::flink::memory_size::{MIB, human_mib, parse_flink_memory};
+use crate::flink::quantity::k8s_binary;
 use crate::policy::view::Kind;
-use crate::policy::{Finding, Rule, RuleMeta, Target};
+use crate::policy::{Finding, Rule, Target};
 use crate::tree::Origin;
 
 crate::declare_rule! {
@@ -70,7 +73,9 @@ crate::declare_rule! {
     ///   taskManager:
     ///     resource: { cpu: 2, memory: 4096m }
     /// ```
-    pub struct MemoryModelValid { name: "memory-model-valid", severity: Error }
+    pub struct MemoryModelValid {
+        name: "memory-model-valid", severity: Error, category: Policy, kinds: [Deployment],
+    }
 }
 
 /// Flink's recommended minimum JVM heap (`MIN_JVM_HEAP_SIZE`): below it Flink only logs.
@@ -92,19 +97,16 @@ const NETWORK_KEYS: [&str; 6] = [
 ];
 
 impl Rule for MemoryModelValid {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check(&self, t: &Target<'_>, out: &mut Vec<Finding>) {
         if t.view.kind() != Kind::Deployment {
             return;
         }
-        let version = sizing::flink_version(&t.view);
+        let e = t.view.effective();
+        let version = e.version;
         for role in ROLES {
-            let Some(e) = sizing::effective(&t.view, role) else {
+            if e.is_unreadable(role) {
                 continue; // unreadable spec memory: memory-matches-limit
-            };
+            }
             if !e.is_sized(role) {
                 continue; // resources-defined
             }
@@ -121,9 +123,9 @@ impl Rule for MemoryModelValid {
                 );
                 continue;
             }
-            match Derived::of(&e.config, role, version) {
-                Ok(d) => low_heap(t, role, &e, &d, out),
-                Err(error) => failure(t, role, &e, version, &error, out),
+            match Derived::effective(e, role) {
+                Ok(d) => low_heap(t, role, e, &d, out),
+                Err(error) => failure(t, role, e, version, &error, out),
             }
         }
     }
@@ -135,6 +137,15 @@ enum Derived {
 }
 
 impl Derived {
+    /// The derivation of the effective configuration, computed once per deployment.
+    fn effective(e: &Effective<'_>, role: Role) -> Result<Derived, MemoryError> {
+        if role.is_task_manager() {
+            e.task_manager().clone().map(Derived::Tm)
+        } else {
+            e.job_manager().clone().map(Derived::Jm)
+        }
+    }
+
     fn of(config: &Config, role: Role, version: (u32, u32)) -> Result<Derived, MemoryError> {
         if role.is_task_manager() {
             derive_task_manager(config, version).map(Derived::Tm)
@@ -184,7 +195,7 @@ fn low_heap(t: &Target<'_>, role: Role, e: &Effective<'_>, d: &Derived, out: &mu
         return;
     }
     let mut f = Finding::new(
-        e.process_origin(t, role),
+        sizing::process_origin(e, t, role),
         format!(
             "the {} JVM heap would be {}, under the {} Flink recommends",
             role.who,
@@ -220,14 +231,14 @@ fn failure(
     let mut located: Vec<(&str, Origin)> = error
         .keys
         .iter()
-        .map(|k| (k.as_str(), e.origin_of(t, role, k)))
+        .map(|k| (k.as_str(), sizing::origin_of(e, t, role, k)))
         .filter(|(_, o)| o.span().is_some())
         .collect();
     located.sort_by_key(|(k, _)| *k == process_key);
     let (at, label, rest) = match located.split_first() {
         Some(((key, origin), rest)) => (*origin, label_of(t, role, e, key), rest),
         None => (
-            e.process_origin(t, role),
+            sizing::process_origin(e, t, role),
             "the process size".to_string(),
             &[][..],
         ),
@@ -240,7 +251,7 @@ fn failure(
 }
 
 fn label_of(t: &Target<'_>, role: Role, e: &Effective<'_>, key: &str) -> String {
-    match &e.memory {
+    match e.read_memory(role) {
         Some((m, _)) if key == role.process_key() => {
             format!("`{}`: the process size", m.shown(t))
         }
@@ -380,15 +391,17 @@ mod tests {
     fn smallest_process_size_matches_the_fact_sheet() {
         // Fact sheet §5.5: a TaskManager needs ≈ 982 MiB with defaults, a JobManager > 576 MiB.
         let tm = config(&[("taskmanager.memory.process.size", &(512 * MIB).to_string())]);
-        let mib = smallest_process_mib(&tm, sizing::TASK_MANAGER, (1, 20)).expect("found");
+        let mib = smallest_process_mib(&tm, crate::facts::resources::TASK_MANAGER, (1, 20))
+            .expect("found");
         assert!((980..=984).contains(&mib), "{mib}");
         let jm = config(&[("jobmanager.memory.process.size", &(256 * MIB).to_string())]);
-        let mib = smallest_process_mib(&jm, sizing::JOB_MANAGER, (1, 20)).expect("found");
+        let mib = smallest_process_mib(&jm, crate::facts::resources::JOB_MANAGER, (1, 20))
+            .expect("found");
         assert!((577..=578).contains(&mib), "{mib}");
         // Nothing to search when it already derives, and no answer when nothing fits.
         let ok = config(&[("jobmanager.memory.process.size", &(2048 * MIB).to_string())]);
         assert_eq!(
-            smallest_process_mib(&ok, sizing::JOB_MANAGER, (1, 20)),
+            smallest_process_mib(&ok, crate::facts::resources::JOB_MANAGER, (1, 20)),
             None
         );
         let never = config(&[
@@ -396,7 +409,7 @@ mod tests {
             ("jobmanager.memory.jvm-overhead.min", "2g"),
         ]);
         assert_eq!(
-            smallest_process_mib(&never, sizing::JOB_MANAGER, (1, 20)),
+            smallest_process_mib(&never, crate::facts::resources::JOB_MANAGER, (1, 20)),
             None
         );
     }

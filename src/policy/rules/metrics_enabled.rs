@@ -1,5 +1,5 @@
 use crate::policy::view::Kind;
-use crate::policy::{Finding, Rule, RuleMeta, Target};
+use crate::policy::{Finding, Rule, Target};
 
 crate::declare_rule! {
     /// Jobs expose Prometheus metrics, and flinkform's output scrapes them.
@@ -43,17 +43,16 @@ crate::declare_rule! {
     ///
     /// A service spec cannot make this rule fire: flinkform configures the Prometheus reporter
     /// and a PodMonitor for every service.
-    pub struct MetricsEnabled { name: "metrics-enabled", severity: Error }
+    pub struct MetricsEnabled {
+        name: "metrics-enabled", severity: Error, category: Policy, kinds: [Deployment],
+        spec: false,
+    }
 }
 
 const FACTORY: &str = "org.apache.flink.metrics.prometheus.PrometheusReporterFactory";
 const LEGACY_CLASS: &str = "org.apache.flink.metrics.prometheus.PrometheusReporter";
 
 impl Rule for MetricsEnabled {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check(&self, t: &Target<'_>, out: &mut Vec<Finding>) {
         let v = &t.view;
         if v.kind() != Kind::Deployment {

@@ -1,5 +1,5 @@
 use crate::excerpt::quote;
-use crate::policy::{Finding, Rule, RuleMeta, Target};
+use crate::policy::{Finding, Rule, Target};
 use crate::spec::reserved;
 use crate::tree::Node;
 
@@ -50,14 +50,13 @@ crate::declare_rule! {
     ///
     /// A service spec cannot make this rule fire: flinkform gives every service its own namespace
     /// and service account.
-    pub struct NamespaceIsolation { name: "namespace-isolation", severity: Error, security: "7.5" }
+    pub struct NamespaceIsolation {
+        name: "namespace-isolation", severity: Error, category: Policy,
+        kinds: [Deployment, SessionJob], spec: false, blocks_render: true, security: "7.5",
+    }
 }
 
 impl Rule for NamespaceIsolation {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check(&self, t: &Target<'_>, out: &mut Vec<Finding>) {
         let v = &t.view;
         match v.namespace() {

@@ -1,5 +1,5 @@
 use crate::excerpt::quote;
-use crate::policy::{Finding, Rule, RuleMeta, Target};
+use crate::policy::{Finding, Rule, Target};
 use crate::secrets::{self, SiteKind};
 use crate::tree::Origin;
 
@@ -81,7 +81,10 @@ crate::declare_rule! {
     /// In a service spec, list the Secret under `secrets:` with the variables it fills; better
     /// still, use the cloud's workload identity (the platform's service account annotations)
     /// and no key at all.
-    pub struct NoPlaintextSecrets { name: "no-plaintext-secrets", severity: Error, security: "9.0" }
+    pub struct NoPlaintextSecrets {
+        name: "no-plaintext-secrets", severity: Error, category: Policy,
+        kinds: [Deployment, SessionJob], blocks_render: true, security: "9.0",
+    }
 }
 
 fn finding(at: Origin, what: String) -> Finding {
@@ -92,10 +95,6 @@ fn finding(at: Origin, what: String) -> Finding {
 }
 
 impl Rule for NoPlaintextSecrets {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check(&self, t: &Target<'_>, out: &mut Vec<Finding>) {
         for site in secrets::sites(t.view.object) {
             let what = match &site.kind {

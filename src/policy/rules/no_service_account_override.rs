@@ -1,5 +1,5 @@
 use crate::excerpt::quote;
-use crate::policy::{Finding, Rule, RuleMeta, Target};
+use crate::policy::{Finding, Rule, Target};
 use crate::secrets::POD_TEMPLATES;
 
 crate::declare_rule! {
@@ -54,7 +54,10 @@ crate::declare_rule! {
     /// ```
     /// A job that needs more rights gets them on its own account (in the platform's RBAC or
     /// its `serviceAccount.annotations` role).
-    pub struct NoServiceAccountOverride { name: "no-service-account-override", severity: Error, security: "7.0" }
+    pub struct NoServiceAccountOverride {
+        name: "no-service-account-override", severity: Error, category: Policy,
+        kinds: [Deployment, SessionJob], security: "7.0",
+    }
 }
 
 /// The Flink options that choose the pods' service account.
@@ -65,10 +68,6 @@ pub const SERVICE_ACCOUNT_KEYS: [&str; 3] = [
 ];
 
 impl Rule for NoServiceAccountOverride {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check(&self, t: &Target<'_>, out: &mut Vec<Finding>) {
         let v = &t.view;
         let own = v.spec_str(&["serviceAccount"]);

@@ -1,6 +1,6 @@
 use crate::flink::version::FlinkVersion;
 use crate::policy::view::Kind;
-use crate::policy::{Finding, Rule, RuleMeta, Target};
+use crate::policy::{Finding, Rule, Target};
 
 crate::declare_rule! {
     /// The job's image comes from an allowed registry, pinned, and matches its Flink version.
@@ -48,7 +48,10 @@ crate::declare_rule! {
     ///   flinkVersion: v1_20
     /// ```
     /// Pinning by digest (`flink@sha256:…`) also guarantees the bytes.
-    pub struct OfficialImage { name: "official-image", severity: Error, security: "5.0" }
+    pub struct OfficialImage {
+        name: "official-image", severity: Error, category: Policy, kinds: [Deployment],
+        security: "5.0",
+    }
 }
 
 /// An image reference split into its parts, with Docker Hub's defaults made explicit.
@@ -125,10 +128,6 @@ pub fn tag_flink_version(repository: &str, tag: &str) -> Option<FlinkVersion> {
 }
 
 impl Rule for OfficialImage {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check(&self, t: &Target<'_>, out: &mut Vec<Finding>) {
         let v = &t.view;
         if v.kind() != Kind::Deployment {

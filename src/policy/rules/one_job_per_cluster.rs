@@ -1,5 +1,5 @@
 use crate::policy::view::Kind;
-use crate::policy::{Finding, Identity, Rule, RuleMeta, Target};
+use crate::policy::{Finding, Identity, Rule, Target};
 use std::collections::HashMap;
 
 crate::declare_rule! {
@@ -42,14 +42,13 @@ crate::declare_rule! {
     ///
     /// A service spec cannot make this rule fire: flinkform renders every service as an
     /// application-mode FlinkDeployment with its one job.
-    pub struct OneJobPerCluster { name: "one-job-per-cluster", severity: Error }
+    pub struct OneJobPerCluster {
+        name: "one-job-per-cluster", severity: Error, category: Policy,
+        kinds: [Deployment, SessionJob], spec: false,
+    }
 }
 
 impl Rule for OneJobPerCluster {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check(&self, t: &Target<'_>, out: &mut Vec<Finding>) {
         let v = &t.view;
         let preview = |name: &str| {

@@ -1,5 +1,5 @@
 use crate::policy::view::Kind;
-use crate::policy::{Finding, Rule, RuleMeta, Target};
+use crate::policy::{Finding, Rule, Target};
 use crate::tree::Node;
 
 crate::declare_rule! {
@@ -61,16 +61,14 @@ crate::declare_rule! {
     ///   job: { jarURI: local:///opt/flink/usrlib/orders.jar, parallelism: 8 }
     /// ```
     /// Or drop `replicas` and let Flink start as many TaskManagers as the parallelism needs.
-    pub struct ParallelismFitsSlots { name: "parallelism-fits-slots", severity: Error }
+    pub struct ParallelismFitsSlots {
+        name: "parallelism-fits-slots", severity: Error, category: Policy, kinds: [Deployment],
+    }
 }
 
 const SLOTS_KEY: &str = "taskmanager.numberOfTaskSlots";
 
 impl Rule for ParallelismFitsSlots {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check(&self, t: &Target<'_>, out: &mut Vec<Finding>) {
         let v = &t.view;
         if v.kind() != Kind::Deployment {

@@ -1,7 +1,7 @@
 use crate::excerpt::quote;
 use crate::pod_security::{self, LABEL_PREFIX, Level};
 use crate::policy::view::Kind;
-use crate::policy::{Finding, Rule, RuleMeta, Target};
+use crate::policy::{Finding, Rule, Target};
 use crate::render::pod_template::MAIN_CONTAINER;
 use crate::secrets::POD_TEMPLATES;
 use crate::tree::{Map, Node, Origin, Value};
@@ -101,14 +101,13 @@ crate::declare_rule! {
     /// ```
     /// A job that really needs more (a node-local cache on `hostPath`, say) runs in an
     /// environment whose level the platform sets to `privileged`, or under a waiver.
-    pub struct PodSecurity { name: "pod-security", severity: Error, security: "8.0" }
+    pub struct PodSecurity {
+        name: "pod-security", severity: Error, category: Policy, kinds: [Deployment, SessionJob],
+        security: "8.0",
+    }
 }
 
 impl Rule for PodSecurity {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check(&self, t: &Target<'_>, out: &mut Vec<Finding>) {
         let level = t.platform.policy.pod_security(&t.env);
         let set_here = |mut f: Finding| {

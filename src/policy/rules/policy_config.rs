@@ -14,11 +14,5 @@ crate::declare_rule! {
     ///
     /// ## Fix
     /// Correct the name (the help suggests the nearest one), or remove the setting.
-    pub struct PolicyConfig { name: "policy-config", severity: Warning }
-}
-
-impl crate::policy::Rule for PolicyConfig {
-    fn meta(&self) -> &'static crate::policy::RuleMeta {
-        &Self::META
-    }
+    pub struct PolicyConfig { name: "policy-config", severity: Warning, category: Repository }
 }

@@ -16,11 +16,5 @@ crate::declare_rule! {
     /// ## Fix
     /// Fix the findings `flinkform check` reports, then run `flinkform render` and commit the
     /// result. This finding cannot be waived or turned off.
-    pub struct RenderBlocked { name: "render-blocked", severity: Error }
-}
-
-impl crate::policy::Rule for RenderBlocked {
-    fn meta(&self) -> &'static crate::policy::RuleMeta {
-        &Self::META
-    }
+    pub struct RenderBlocked { name: "render-blocked", severity: Error, category: Core }
 }

@@ -15,11 +15,5 @@ crate::declare_rule! {
     /// Run `flinkform render` and commit the result (the pre-commit hook `flinkform-render`
     /// does it for you). Never edit generated files: change the spec or the platform config.
     /// This finding cannot be waived or turned off.
-    pub struct RenderDrift { name: "render-drift", severity: Error }
-}
-
-impl crate::policy::Rule for RenderDrift {
-    fn meta(&self) -> &'static crate::policy::RuleMeta {
-        &Self::META
-    }
+    pub struct RenderDrift { name: "render-drift", severity: Error, category: Core }
 }

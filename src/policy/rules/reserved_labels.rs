@@ -1,6 +1,6 @@
 use crate::excerpt::quote;
 use crate::pod_security::LABEL_PREFIX;
-use crate::policy::{Finding, Rule, RuleMeta, Target};
+use crate::policy::{Finding, Rule, Target};
 use crate::spec::reserved;
 use crate::tree::Node;
 
@@ -59,14 +59,13 @@ crate::declare_rule! {
     /// ```
     /// A namespace that needs such a label (a mesh, an exemption) gets it from the platform
     /// team, outside the service specs.
-    pub struct ReservedLabels { name: "reserved-labels", severity: Error, security: "7.0" }
+    pub struct ReservedLabels {
+        name: "reserved-labels", severity: Error, category: Policy, kinds: [Deployment, SessionJob],
+        security: "7.0",
+    }
 }
 
 impl Rule for ReservedLabels {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check(&self, t: &Target<'_>, out: &mut Vec<Finding>) {
         let Some(labels) = t
             .view

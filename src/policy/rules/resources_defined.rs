@@ -1,6 +1,6 @@
-use super::sizing::{self, ROLES, Role};
+use crate::facts::resources::{self, ROLES, Role};
 use crate::policy::view::Kind;
-use crate::policy::{Finding, Rule, RuleMeta, Target};
+use crate::policy::{Finding, Rule, Target};
 use crate::tree::Node;
 
 crate::declare_rule! {
@@ -55,14 +55,12 @@ crate::declare_rule! {
     /// ```
     /// In a service spec, set `jobManager` and `taskManager` `cpu` and `memory`, or give the
     /// platform defaults for them in flinkform.yaml.
-    pub struct ResourcesDefined { name: "resources-defined", severity: Error }
+    pub struct ResourcesDefined {
+        name: "resources-defined", severity: Error, category: Policy, kinds: [Deployment],
+    }
 }
 
 impl Rule for ResourcesDefined {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check(&self, t: &Target<'_>, out: &mut Vec<Finding>) {
         if t.view.kind() != Kind::Deployment {
             return;
@@ -76,8 +74,8 @@ impl Rule for ResourcesDefined {
 
 fn missing(t: &Target<'_>, role: Role, out: &mut Vec<Finding>) {
     let v = &t.view;
-    let memory = sizing::spec_value(v, role, "memory").is_none();
-    let cpu = sizing::spec_value(v, role, "cpu").is_none();
+    let memory = resources::spec_value(v, role, "memory").is_none();
+    let cpu = resources::spec_value(v, role, "cpu").is_none();
     if !memory && !cpu {
         return;
     }
@@ -121,7 +119,7 @@ fn missing(t: &Target<'_>, role: Role, out: &mut Vec<Finding>) {
     };
     let at = if t.is_render() {
         t.anchor(&[role.section])
-    } else if sizing::resources_in_use(v, role) {
+    } else if resources::resources_in_use(v, role) {
         t.anchor(&[role.section, "resources", "requests"])
     } else {
         t.anchor(&[role.section, "resource"])
@@ -156,7 +154,7 @@ fn missing(t: &Target<'_>, role: Role, out: &mut Vec<Finding>) {
 /// `resource` next to a `resources` with requests or limits: the operator ignores it.
 fn ignored(t: &Target<'_>, role: Role, out: &mut Vec<Finding>) {
     let v = &t.view;
-    if !sizing::resources_in_use(v, role) {
+    if !resources::resources_in_use(v, role) {
         return;
     }
     let Some(entry) = v

@@ -1,6 +1,6 @@
 use super::admission::flink_bool;
 use crate::flink::version::HA_TYPE_KEYS;
-use crate::policy::{Finding, Rule, RuleMeta, Target};
+use crate::policy::{Finding, Rule, Target};
 
 crate::declare_rule! {
     /// Automatic rollback needs high availability.
@@ -50,16 +50,14 @@ crate::declare_rule! {
     ///     high-availability.type: kubernetes
     ///     high-availability.storageDir: s3://flink-prod/orders/ha
     /// ```
-    pub struct RollbackNeedsHa { name: "rollback-needs-ha", severity: Error }
+    pub struct RollbackNeedsHa {
+        name: "rollback-needs-ha", severity: Error, category: Policy, kinds: [Deployment],
+    }
 }
 
 pub const ROLLBACK_KEY: &str = "kubernetes.operator.deployment.rollback.enabled";
 
 impl Rule for RollbackNeedsHa {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check(&self, t: &Target<'_>, out: &mut Vec<Finding>) {
         let Some(v) = super::admission::validated_deployment(t) else {
             return;

@@ -1,7 +1,7 @@
 use super::admission;
-use super::checkpoint_dir_required::{dir_help, key_for, upgrade_mode_origin};
+use super::admission::{dir_help, key_for, upgrade_mode_origin};
 use crate::flink::version::{FlinkVersion, SAVEPOINT_DIR_KEYS};
-use crate::policy::{Finding, Rule, RuleMeta, Target};
+use crate::policy::{Finding, Rule, Target};
 use crate::tree::Origin;
 
 crate::declare_rule! {
@@ -53,7 +53,10 @@ crate::declare_rule! {
     /// A service spec cannot make this rule fire: flinkform writes the savepoint directory
     /// from the platform's `storage.savepoints` template, and without one `check` reports it for
     /// every service that upgrades with state.
-    pub struct SavepointDirRequired { name: "savepoint-dir-required", severity: Error }
+    pub struct SavepointDirRequired {
+        name: "savepoint-dir-required", severity: Error, category: Policy,
+        kinds: [Deployment, SessionJob], spec: false,
+    }
 }
 
 pub const PERIODIC_KEY: &str = "kubernetes.operator.periodic.savepoint.interval";
@@ -61,10 +64,6 @@ pub const MAX_AGE_KEY: &str =
     "kubernetes.operator.job.upgrade.last-state.max.allowed.checkpoint.age";
 
 impl Rule for SavepointDirRequired {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check(&self, t: &Target<'_>, out: &mut Vec<Finding>) {
         if super::admission::is_canary(t) {
             return;

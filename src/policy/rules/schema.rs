@@ -6,11 +6,11 @@ crate::declare_rule! {
     /// required fields, allowed values; memory written as unambiguous Kubernetes binary
     /// quantities (`4Gi`, `4096Mi`); names that are DNS-1123 labels of at most 45 characters;
     /// and the references between files: a spec's folder named after its service
-    /// (`services/orders/service.yaml` holds `name: orders`), and so service names unique in
-    /// the repository (two specs in folders of one name clash), environments
-    /// and clusters that the platform config defines, values every service needs after
-    /// defaults and overlays (`flinkVersion`, `image`, `job.jarURI`), templates with known
-    /// placeholders.
+    /// (`services/orders/service.yaml` holds `name: orders`), environments and clusters that
+    /// the platform config defines, values every service needs after defaults and overlays
+    /// (`flinkVersion`, `image`, `job.jarURI`). Names used twice are `duplicate-name`,
+    /// templates that cannot be filled in `template-invalid`, waiver dates that are not dates
+    /// `waiver-date-invalid`.
     ///
     /// ## Why
     /// Everything else (rendering, policy) works on what the specs mean; a misspelled key
@@ -20,11 +20,5 @@ crate::declare_rule! {
     /// ## Fix
     /// Follow the message and its help; `docs/spec.md` documents every field. This finding
     /// cannot be waived or turned off.
-    pub struct Schema { name: "schema", severity: Error }
-}
-
-impl crate::policy::Rule for Schema {
-    fn meta(&self) -> &'static crate::policy::RuleMeta {
-        &Self::META
-    }
+    pub struct Schema { name: "schema", severity: Error, category: Core, blocks_render: true }
 }

@@ -1,5 +1,5 @@
 use crate::policy::view::Kind;
-use crate::policy::{Finding, Rule, RuleMeta, Target};
+use crate::policy::{Finding, Rule, Target};
 
 crate::declare_rule! {
     /// FlinkDeployments name the service account their pods run as.
@@ -37,14 +37,13 @@ crate::declare_rule! {
     ///
     /// A service spec cannot make this rule fire: flinkform sets `serviceAccount` to the
     /// service's own account.
-    pub struct ServiceAccountRequired { name: "service-account-required", severity: Error, security: "6.5" }
+    pub struct ServiceAccountRequired {
+        name: "service-account-required", severity: Error, category: Policy, kinds: [Deployment],
+        spec: false, security: "6.5",
+    }
 }
 
 impl Rule for ServiceAccountRequired {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check(&self, t: &Target<'_>, out: &mut Vec<Finding>) {
         if super::admission::is_canary(t) {
             return;

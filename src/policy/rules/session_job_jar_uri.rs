@@ -1,5 +1,5 @@
 use crate::policy::view::Kind;
-use crate::policy::{Finding, Rule, RuleMeta, Target};
+use crate::policy::{Finding, Rule, Target};
 use std::net::{Ipv4Addr, Ipv6Addr};
 
 crate::declare_rule! {
@@ -49,7 +49,10 @@ crate::declare_rule! {
     /// resource's `flinkConfiguration`. Then waive or turn off this rule for those schemes.
     ///
     /// A service spec cannot make this rule fire: flinkform renders no FlinkSessionJob.
-    pub struct SessionJobJarUri { name: "session-job-jar-uri", severity: Error }
+    pub struct SessionJobJarUri {
+        name: "session-job-jar-uri", severity: Error, category: Policy, kinds: [SessionJob],
+        spec: false,
+    }
 }
 
 pub const ALLOWED_SCHEMES_KEY: &str = "kubernetes.operator.user.artifacts.allowed-schemes";
@@ -277,10 +280,6 @@ fn restricted_v4(a: Ipv4Addr) -> Option<&'static str> {
 }
 
 impl Rule for SessionJobJarUri {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check(&self, t: &Target<'_>, out: &mut Vec<Finding>) {
         if super::admission::is_canary(t) {
             return;
@@ -303,10 +302,10 @@ impl Rule for SessionJobJarUri {
         let Some(uri) = node.as_str() else {
             return;
         };
-        if super::admission::is_substituted(uri) {
+        let at = node.origin.or(t.anchor(&["job", "jarURI"]));
+        if super::admission::placeholder_stops(t, at, "job.jarURI", uri, out) {
             return;
         }
-        let at = node.origin.or(t.anchor(&["job", "jarURI"]));
         let ignored_setting = v.get(ALLOWED_SCHEMES_KEY).map(|e| e.origin());
         let allowlist = DEFAULT_SCHEMES.join(", ");
         let extend = format!(

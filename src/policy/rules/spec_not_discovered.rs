@@ -21,11 +21,7 @@ crate::declare_rule! {
     /// flinkform.yaml. A file that is deliberately not a spec goes in `services.exclude`. The
     /// severity is set in `policy.rules` (e.g. `spec-not-discovered: error`, or `off`); it
     /// is about files, not services, so it has no per-environment setting and no waiver.
-    pub struct SpecNotDiscovered { name: "spec-not-discovered", severity: Warning }
-}
-
-impl crate::policy::Rule for SpecNotDiscovered {
-    fn meta(&self) -> &'static crate::policy::RuleMeta {
-        &Self::META
+    pub struct SpecNotDiscovered {
+        name: "spec-not-discovered", severity: Warning, category: Repository,
     }
 }

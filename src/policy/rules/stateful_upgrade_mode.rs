@@ -1,4 +1,4 @@
-use crate::policy::{Finding, Rule, RuleMeta, Target};
+use crate::policy::{Finding, Rule, Target};
 
 crate::declare_rule! {
     /// Jobs must keep their state across upgrades where the environment requires it.
@@ -43,14 +43,13 @@ crate::declare_rule! {
     /// `savepoint` stops the job with a savepoint and restores from it; `last-state` restores
     /// from the latest checkpoint (faster, and works when the job is unhealthy). Both need a
     /// checkpoint directory; `savepoint` also a savepoint directory.
-    pub struct StatefulUpgradeMode { name: "stateful-upgrade-mode", severity: Error }
+    pub struct StatefulUpgradeMode {
+        name: "stateful-upgrade-mode", severity: Error, category: Policy,
+        kinds: [Deployment, SessionJob],
+    }
 }
 
 impl Rule for StatefulUpgradeMode {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check(&self, t: &Target<'_>, out: &mut Vec<Finding>) {
         let v = &t.view;
         if !t.requirements.stateful_upgrade || !v.has_job() || v.upgrade_mode() != "stateless" {

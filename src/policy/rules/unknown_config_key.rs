@@ -3,7 +3,7 @@ use crate::diag::Severity;
 use crate::flink::config_keys::{self, KeyStatus};
 use crate::flink::version::{FlinkVersion, V1_16, V1_17, V1_18, V1_20};
 use crate::policy::view::{ConfEntry, Kind};
-use crate::policy::{Finding, Rule, RuleMeta, Target};
+use crate::policy::{Finding, Rule, Target};
 
 crate::declare_rule! {
     /// Configuration keys are ones Flink or the operator reads.
@@ -58,7 +58,10 @@ crate::declare_rule! {
     ///   flinkConfiguration:
     ///     taskmanager.numberOfTaskSlots: "2"
     /// ```
-    pub struct UnknownConfigKey { name: "unknown-config-key", severity: Warning }
+    pub struct UnknownConfigKey {
+        name: "unknown-config-key", severity: Warning, category: Policy,
+        kinds: [Deployment, SessionJob],
+    }
 }
 
 /// Renames whose Flink version is known: (old key, new key, the version that added the new key).
@@ -182,10 +185,6 @@ fn at(e: &ConfEntry<'_>) -> crate::tree::Origin {
 }
 
 impl Rule for UnknownConfigKey {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check(&self, t: &Target<'_>, out: &mut Vec<Finding>) {
         if super::admission::is_canary(t) {
             return;

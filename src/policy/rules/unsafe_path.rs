@@ -30,11 +30,7 @@ crate::declare_rule! {
     /// correct the path in `flinkform.yaml`. Paths typed on the command line (`lint FILE`,
     /// `--crd DIR`, `--output FILE`) are yours to point anywhere. This finding cannot be
     /// waived or turned off.
-    pub struct UnsafePath { name: "unsafe-path", severity: Error }
-}
-
-impl crate::policy::Rule for UnsafePath {
-    fn meta(&self) -> &'static crate::policy::RuleMeta {
-        &Self::META
+    pub struct UnsafePath {
+        name: "unsafe-path", severity: Error, category: Core, blocks_render: true,
     }
 }

@@ -14,11 +14,5 @@ crate::declare_rule! {
     /// ## Fix
     /// Fix the finding and delete the waiver, or renew it with a new date and an updated reason
     /// (a reviewed change to the platform config).
-    pub struct WaiverExpired { name: "waiver-expired", severity: Error }
-}
-
-impl crate::policy::Rule for WaiverExpired {
-    fn meta(&self) -> &'static crate::policy::RuleMeta {
-        &Self::META
-    }
+    pub struct WaiverExpired { name: "waiver-expired", severity: Error, category: Repository }
 }

@@ -11,11 +11,5 @@ crate::declare_rule! {
     ///
     /// ## Fix
     /// Delete the waiver, or correct its `rule`, `service` or `environment`.
-    pub struct WaiverUnused { name: "waiver-unused", severity: Warning }
-}
-
-impl crate::policy::Rule for WaiverUnused {
-    fn meta(&self) -> &'static crate::policy::RuleMeta {
-        &Self::META
-    }
+    pub struct WaiverUnused { name: "waiver-unused", severity: Warning, category: Repository }
 }

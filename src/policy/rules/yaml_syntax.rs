@@ -15,11 +15,7 @@ crate::declare_rule! {
     /// ## Fix
     /// Correct the file at the reported position. This finding cannot be waived or turned off:
     /// nothing else can be checked in a file that cannot be read.
-    pub struct YamlSyntax { name: "yaml-syntax", severity: Error }
-}
-
-impl crate::policy::Rule for YamlSyntax {
-    fn meta(&self) -> &'static crate::policy::RuleMeta {
-        &Self::META
+    pub struct YamlSyntax {
+        name: "yaml-syntax", severity: Error, category: Core, blocks_render: true,
     }
 }

@@ -1,6 +1,6 @@
 use super::{Pair, TransitionRule, at_or_blame, both, keeps_state, spec_origin};
 use crate::diag::Severity;
-use crate::policy::{Finding, RuleMeta};
+use crate::policy::Finding;
 
 crate::declare_rule! {
     /// A Flink version change on a stateful job goes through a savepoint, in its own commit.
@@ -33,14 +33,10 @@ crate::declare_rule! {
     /// ## Fix
     /// Upgrade with `upgradeMode: savepoint` (merge the mode first, then the version), while
     /// the job runs; suspend in one change and change the version in another.
-    pub struct FlinkMajorUpgrade { name: "flink-major-upgrade", severity: Error }
+    pub struct FlinkMajorUpgrade { name: "flink-major-upgrade", severity: Error, category: Policy, kinds: [Deployment] }
 }
 
 impl TransitionRule for FlinkMajorUpgrade {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check(&self, pair: &Pair<'_>, out: &mut Vec<Finding>) {
         let Some((base, head)) = both(pair) else {
             return;

@@ -1,7 +1,7 @@
 use super::{
     Pair, TransitionRule, at_or_blame, both, keeps_state, parallelism, spec_origin, value,
 };
-use crate::policy::{Finding, RuleMeta};
+use crate::policy::Finding;
 
 crate::declare_rule! {
     /// The max parallelism a stateful job's snapshots were written with still fits after the change.
@@ -53,7 +53,7 @@ crate::declare_rule! {
     ///
     /// A parallelism change within the max parallelism (e.g. 4 → 8 with no max parallelism
     /// set) does not fire.
-    pub struct MaxParallelismChanged { name: "max-parallelism-changed", severity: Error }
+    pub struct MaxParallelismChanged { name: "max-parallelism-changed", severity: Error, category: Policy, kinds: [Deployment] }
 }
 
 const KEY: &str = "pipeline.max-parallelism";
@@ -68,10 +68,6 @@ pub fn default_max_parallelism(p: i64) -> i64 {
 }
 
 impl TransitionRule for MaxParallelismChanged {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check(&self, pair: &Pair<'_>, out: &mut Vec<Finding>) {
         let Some((base, head)) = both(pair) else {
             return;

@@ -24,7 +24,7 @@ mod state_backend_switch;
 mod state_storage_lost;
 mod stateful_service_removed;
 
-use super::rule::{Finding, RuleMeta};
+use super::rule::Finding;
 use super::view::{ConfEntry, FlinkView};
 use crate::tree::{Node, Origin};
 
@@ -48,8 +48,8 @@ pub struct Pair<'a> {
     pub added_on_cluster: &'a [String],
 }
 
-pub trait TransitionRule: Sync {
-    fn meta(&self) -> &'static RuleMeta;
+/// A transition rule: its metadata from [`crate::declare_rule!`], and its check of one pair.
+pub trait TransitionRule: super::rule::Declared + Sync {
     fn check(&self, pair: &Pair<'_>, out: &mut Vec<Finding>);
 }
 

@@ -1,5 +1,5 @@
 use super::{Pair, TransitionRule, both};
-use crate::policy::{Finding, RuleMeta};
+use crate::policy::Finding;
 use crate::tree::{Node, Origin, Value};
 
 crate::declare_rule! {
@@ -28,7 +28,7 @@ crate::declare_rule! {
     /// ## Fix
     /// Nothing to fix; merge such changes together with a change that restarts the job anyway,
     /// or at a quiet time.
-    pub struct RestartWithoutNeed { name: "restart-without-need", severity: Info }
+    pub struct RestartWithoutNeed { name: "restart-without-need", severity: Info, category: Policy, kinds: [Deployment] }
 }
 
 const COSMETIC: &[&[&str]] = &[
@@ -68,10 +68,6 @@ fn first_difference(base: Option<&Node>, head: &Node) -> Option<Origin> {
 }
 
 impl TransitionRule for RestartWithoutNeed {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check(&self, pair: &Pair<'_>, out: &mut Vec<Finding>) {
         let Some((base, head)) = both(pair) else {
             return;

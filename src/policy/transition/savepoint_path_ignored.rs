@@ -1,5 +1,5 @@
 use super::{Pair, TransitionRule, at_or_blame, both, shown, spec_origin};
-use crate::policy::{Finding, RuleMeta};
+use crate::policy::Finding;
 
 crate::declare_rule! {
     /// A changed `initialSavepointPath` on a running job does nothing by itself.
@@ -29,17 +29,13 @@ crate::declare_rule! {
     /// To restore a running job from a chosen savepoint, use `job.restore` with the savepoint
     /// and a new nonce (docs/changes.md). For a service deployed for the first time (a new
     /// service, or one renamed) `initialSavepointPath` works as is and this rule does not fire.
-    pub struct SavepointPathIgnored { name: "savepoint-path-ignored", severity: Warning }
+    pub struct SavepointPathIgnored { name: "savepoint-path-ignored", severity: Warning, category: Policy, kinds: [Deployment] }
 }
 
 const PATH: &[&str] = &["job", "initialSavepointPath"];
 const NONCE: &[&str] = &["job", "savepointRedeployNonce"];
 
 impl TransitionRule for SavepointPathIgnored {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check(&self, pair: &Pair<'_>, out: &mut Vec<Finding>) {
         let Some((base, head)) = both(pair) else {
             return;

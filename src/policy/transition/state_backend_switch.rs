@@ -1,6 +1,6 @@
 use super::{Pair, TransitionRule, at_or_blame, both, keeps_state, shown, value};
 use crate::flink::version::STATE_BACKEND_KEYS;
-use crate::policy::{Finding, RuleMeta};
+use crate::policy::Finding;
 
 crate::declare_rule! {
     /// A state backend switch goes through a canonical savepoint, not a checkpoint.
@@ -37,7 +37,7 @@ crate::declare_rule! {
     /// nothing on the running job), then switch the backend; the operator stops the job with
     /// a canonical savepoint and restores it into the new backend. A savepoint-mode job whose
     /// job is unhealthy falls back to last-state: switch while it runs.
-    pub struct StateBackendSwitch { name: "state-backend-switch", severity: Error }
+    pub struct StateBackendSwitch { name: "state-backend-switch", severity: Error, category: Policy, kinds: [Deployment] }
 }
 
 const FORMAT_KEY: &str = "kubernetes.operator.savepoint.format.type";
@@ -51,10 +51,6 @@ fn kind(name: Option<&str>) -> String {
 }
 
 impl TransitionRule for StateBackendSwitch {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check(&self, pair: &Pair<'_>, out: &mut Vec<Finding>) {
         let Some((base, head)) = both(pair) else {
             return;

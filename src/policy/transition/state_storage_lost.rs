@@ -1,6 +1,6 @@
 use super::{Pair, TransitionRule, at_or_blame, both, keeps_state, shown, spec_origin, value};
 use crate::flink::version::{CHECKPOINT_DIR_KEYS, HA_STORAGE_KEY, SAVEPOINT_DIR_KEYS};
-use crate::policy::{Finding, RuleMeta};
+use crate::policy::Finding;
 
 crate::declare_rule! {
     /// A stateful job keeps its upgrade mode and the storage its state is in.
@@ -42,14 +42,10 @@ crate::declare_rule! {
     /// restoring from a chosen savepoint is intended, say so with `job.restore` in the spec
     /// (a new nonce acknowledges this change only, docs/changes.md); to start from nothing,
     /// waive the finding for this change in `flinkform.yaml`.
-    pub struct StateStorageLost { name: "state-storage-lost", severity: Error }
+    pub struct StateStorageLost { name: "state-storage-lost", severity: Error, category: Policy, kinds: [Deployment] }
 }
 
 impl TransitionRule for StateStorageLost {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check(&self, pair: &Pair<'_>, out: &mut Vec<Finding>) {
         let Some((base, head)) = both(pair) else {
             return;

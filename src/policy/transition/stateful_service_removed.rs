@@ -1,5 +1,5 @@
 use super::{Pair, TransitionRule, keeps_state};
-use crate::policy::{Finding, RuleMeta};
+use crate::policy::Finding;
 
 crate::declare_rule! {
     /// A stateful service is not deleted (or renamed, or taken off a cluster) without a plan for its state.
@@ -30,14 +30,10 @@ crate::declare_rule! {
     /// change. To rename one: give the new service `job.initialSavepointPath` pointing at the
     /// old job's last savepoint (docs/changes.md), and waive this finding for
     /// the old name. A new service, or one that was stateless, does not fire.
-    pub struct StatefulServiceRemoved { name: "stateful-service-removed", severity: Error }
+    pub struct StatefulServiceRemoved { name: "stateful-service-removed", severity: Error, category: Policy, kinds: [Deployment] }
 }
 
 impl TransitionRule for StatefulServiceRemoved {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check(&self, pair: &Pair<'_>, out: &mut Vec<Finding>) {
         let (Some(base), None) = (&pair.base, &pair.head) else {
             return;

@@ -1,4 +1,4 @@
-//! Validation of rendered custom resources against CRD schemas: the operator's and Flux's
+//! Conformance of rendered custom resources to their CRD schemas: the operator's and Flux's
 //! built into the binary, plus any CRD folders the platform (`crds`) or the command line
 //! (`--crd DIR`) names, which take precedence for the kinds they define.
 //!
@@ -14,8 +14,6 @@ use crate::io::{self, Links};
 use crate::render::RenderedObject;
 use crate::tree::{Node, Origin, Seg};
 use rayon::prelude::*;
-
-pub const RULE: &str = "crd-schema";
 
 /// The largest CRD file read (the operator's own are about 600 KiB).
 pub const MAX_CRD_BYTES: u64 = 16 << 20;
@@ -91,7 +89,7 @@ impl Catalogs {
             || CrdCatalog::builtin().covers(api_version, kind)
     }
 
-    fn validate(&self, object: &serde_json::Value) -> Option<Vec<crate::crd::CrdViolation>> {
+    fn violations(&self, object: &serde_json::Value) -> Option<Vec<crate::crd::CrdViolation>> {
         let api = object
             .get("apiVersion")
             .and_then(|v| v.as_str())
@@ -101,8 +99,8 @@ impl Catalogs {
             .and_then(|v| v.as_str())
             .unwrap_or_default();
         match &self.user {
-            Some(u) if u.covers(api, kind) => u.validate(object),
-            _ => CrdCatalog::builtin().validate(object),
+            Some(u) if u.covers(api, kind) => u.violations(object),
+            _ => CrdCatalog::builtin().violations(object),
         }
     }
 }
@@ -134,7 +132,7 @@ pub fn check_one(
     if !catalogs.covers(text("apiVersion"), text("kind")) {
         return Vec::new();
     }
-    let violations = catalogs.validate(&o.node.to_json()).unwrap_or_default();
+    let violations = catalogs.violations(&o.node.to_json()).unwrap_or_default();
     violations
         .into_iter()
         .map(|v| {
@@ -145,7 +143,7 @@ pub fn check_one(
             let origin = origin_along(&o.node, &segs, at_key).or(blame);
             let name = o.node.path(&["metadata", "name"]).and_then(Node::as_str).unwrap_or_default();
             Diagnostic::error(
-                RULE,
+                crate::policy::RuleId::CrdSchema,
                 format!("{} `{name}` does not match its CRD: {}: {}", o.kind(), display_pointer(&v.pointer), v.message),
             )
             .at_opt(origin.span(), "here")

@@ -1,4 +1,5 @@
-//! Writing reports and errors. The only place that decides colour and width.
+//! What the command line shows and writes besides its documents: reports (to stdout or
+//! files), notes, errors and progress. The only place that decides colour and width.
 
 use super::{ColorChoice, Format, ReportArgs};
 use flinkform::diag::{Diagnostic, Report, github, human, json, junit, markdown, sarif, terminal};

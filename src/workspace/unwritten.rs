@@ -1,25 +1,28 @@
-//! Specs that are not on disk (yet): `import --dry-run` checks the specs it would write against
-//! the platform's policy without writing them. Adding one to a loaded [`Workspace`] makes the
-//! rest of the pipeline ([`crate::compile::compile_workspace`]) treat it exactly like a file
-//! that discovery found.
+//! Specs that are not on disk (yet): `new` and `import --dry-run` check the specs they would
+//! write against the platform's policy without writing them. Adding one to a loaded
+//! [`Workspace`] makes the rest of the pipeline (the driver, `compile`) treat it exactly like
+//! a file that discovery found.
 
+use super::{Workspace, load_document};
 use crate::diag::Diagnostic;
-use crate::schema::{self, Format};
+use crate::schema::Format;
 use crate::source::SourceFile;
 use crate::spec::service::ServiceFile;
-use crate::workspace::{Workspace, load_document};
 use std::sync::Arc;
 
 /// Adds the spec `text` at the repository-relative path `rel`, with its findings. A path that
 /// is already loaded is refused with a finding; a name that is not its folder's, or a folder
 /// name already in use, is reported as discovery would ([`crate::workspace::folders`]).
-pub fn add_spec(workspace: &mut Workspace, rel: &str, text: &str) {
+pub(super) fn add_spec(workspace: &mut Workspace, rel: &str, text: &str) {
     let id = workspace.sources.add(SourceFile::new(rel, text));
     if workspace.spec_paths.iter().any(|p| p == rel) {
         workspace.diagnostics.push(
-            Diagnostic::error(schema::RULE, format!("`{rel}` already exists"))
-                .at(crate::source::Span::new(id, 0, 0), "")
-                .with_help("choose another name, or remove the existing spec first"),
+            Diagnostic::error(
+                crate::policy::RuleId::Schema,
+                format!("`{rel}` already exists"),
+            )
+            .at(crate::source::Span::new(id, 0, 0), "")
+            .with_help("choose another name, or remove the existing spec first"),
         );
         return;
     }
@@ -48,7 +51,7 @@ pub fn add_spec(workspace: &mut Workspace, rel: &str, text: &str) {
         }
     };
     let (found, keep) =
-        crate::workspace::folders::Folders::new(&workspace.spec_paths).check(&service, platform);
+        super::folders::Folders::new(&workspace.spec_paths).check(&service, platform);
     workspace.diagnostics.extend(found);
     if !keep {
         return;

@@ -1,7 +1,7 @@
 //! Shared by the rules about JVM options: which configuration keys feed a JVM's command line,
 //! and the `-D` system properties they set.
 
-use crate::policy::view::{ConfEntry, FlinkView};
+use crate::facts::view::{ConfEntry, FlinkView};
 
 /// The keys whose values end up on the command line of `role` (`jobmanager`/`taskmanager`),
 /// in the order the JVM sees them (a later `-D` wins). `JAVA_TOOL_OPTIONS` is read by the JVM
