@@ -112,6 +112,9 @@ repo() {
     "$SYNTH" "$n" "$dir" --seed "$SEED" >&2
     echo "$stamp" >"$dir/.complete"
   fi
+  # A platform repository is a git repository of its own: without one, the repository root
+  # would be the checkout this benchmark runs in, and `flux.platformPath` would not match.
+  [ -d "$dir/.git" ] || git init -q "$dir"
   echo "$dir"
 }
 
