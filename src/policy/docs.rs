@@ -254,20 +254,24 @@ pub fn rules_markdown() -> String {
             m.severity.as_str(),
             scope_line(m)
         ));
-        for line in explain_text(m).lines() {
-            // A rule's own headings sit one level below its title.
-            match line.strip_prefix("## ") {
-                Some(h) => {
-                    s.push_str("### ");
-                    s.push_str(h);
-                }
-                None => s.push_str(line),
-            }
-            s.push('\n');
-        }
+        push_rule_text(&mut s, m);
     }
     s.push_str(&transition_section());
     s
+}
+
+/// A rule's documentation under its title in docs/rules.md: its own headings one level below.
+fn push_rule_text(s: &mut String, m: &RuleMeta) {
+    for line in explain_text(m).lines() {
+        match line.strip_prefix("## ") {
+            Some(h) => {
+                s.push_str("### ");
+                s.push_str(h);
+            }
+            None => s.push_str(line),
+        }
+        s.push('\n');
+    }
 }
 
 /// The transition rules (`check --base`): a table and one section each. Their examples are a
@@ -301,16 +305,7 @@ fn transition_section() -> String {
             m.name,
             m.severity.as_str()
         ));
-        for line in explain_text(m).lines() {
-            match line.strip_prefix("## ") {
-                Some(h) => {
-                    s.push_str("### ");
-                    s.push_str(h);
-                }
-                None => s.push_str(line),
-            }
-            s.push('\n');
-        }
+        push_rule_text(&mut s, m);
     }
     s
 }

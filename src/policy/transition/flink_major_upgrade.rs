@@ -1,4 +1,4 @@
-use super::{Pair, TransitionRule, at_or_blame, both, keeps_state, spec_origin};
+use super::{Pair, TransitionRule, at_or_blame, spec_origin, stateful_unacknowledged};
 use crate::diag::Severity;
 use crate::policy::Finding;
 
@@ -38,15 +38,9 @@ crate::declare_rule! {
 
 impl TransitionRule for FlinkMajorUpgrade {
     fn check(&self, pair: &Pair<'_>, out: &mut Vec<Finding>) {
-        let Some((base, head)) = both(pair) else {
+        let Some((base, head)) = stateful_unacknowledged(pair) else {
             return;
         };
-        if !keeps_state(&base.view) || !keeps_state(&head.view) {
-            return;
-        }
-        if super::acknowledged(base, head) {
-            return;
-        }
         let (Some(old), Some(new)) = (base.view.flink_version(), head.view.flink_version()) else {
             return;
         };

@@ -1,5 +1,5 @@
 use super::{
-    Pair, TransitionRule, at_or_blame, both, keeps_state, parallelism, spec_origin, value,
+    Pair, TransitionRule, at_or_blame, parallelism, spec_origin, stateful_unacknowledged, value,
 };
 use crate::policy::Finding;
 
@@ -69,15 +69,9 @@ pub fn default_max_parallelism(p: i64) -> i64 {
 
 impl TransitionRule for MaxParallelismChanged {
     fn check(&self, pair: &Pair<'_>, out: &mut Vec<Finding>) {
-        let Some((base, head)) = both(pair) else {
+        let Some((base, head)) = stateful_unacknowledged(pair) else {
             return;
         };
-        if !keeps_state(&base.view) || !keeps_state(&head.view) {
-            return;
-        }
-        if super::acknowledged(base, head) {
-            return;
-        }
         let parse = |s: Option<&str>| s.and_then(|s| s.parse::<i64>().ok());
         let old_max = parse(value(&base.view, KEYS));
         let new_max = parse(value(&head.view, KEYS));

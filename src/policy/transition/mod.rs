@@ -84,6 +84,14 @@ pub fn both<'p, 'a>(p: &'p Pair<'a>) -> Option<(&'p Side<'a>, &'p Side<'a>)> {
     Some((p.base.as_ref()?, p.head.as_ref()?))
 }
 
+/// Both sides, when the job keeps state on both and no `job.restore` acknowledges this change:
+/// the pairs that rules about restoring state judge.
+pub fn stateful_unacknowledged<'p, 'a>(p: &'p Pair<'a>) -> Option<(&'p Side<'a>, &'p Side<'a>)> {
+    let (base, head) = both(p)?;
+    (keeps_state(&base.view) && keeps_state(&head.view) && !acknowledged(base, head))
+        .then_some((base, head))
+}
+
 /// The effective value of the first of `keys` set (trimmed; blank counts as unset).
 pub fn value<'v>(v: &'v FlinkView<'_>, keys: &[&str]) -> Option<&'v str> {
     v.get_any(keys)

@@ -1,4 +1,4 @@
-use super::{Pair, TransitionRule, at_or_blame, both, keeps_state, shown, value};
+use super::{Pair, TransitionRule, at_or_blame, shown, stateful_unacknowledged, value};
 use crate::flink::version::STATE_BACKEND_KEYS;
 use crate::policy::Finding;
 
@@ -52,15 +52,9 @@ fn kind(name: Option<&str>) -> String {
 
 impl TransitionRule for StateBackendSwitch {
     fn check(&self, pair: &Pair<'_>, out: &mut Vec<Finding>) {
-        let Some((base, head)) = both(pair) else {
+        let Some((base, head)) = stateful_unacknowledged(pair) else {
             return;
         };
-        if !keeps_state(&base.view) || !keeps_state(&head.view) {
-            return;
-        }
-        if super::acknowledged(base, head) {
-            return;
-        }
         let old = value(&base.view, STATE_BACKEND_KEYS);
         let new = value(&head.view, STATE_BACKEND_KEYS);
         if kind(old) == kind(new) {
