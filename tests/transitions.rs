@@ -718,3 +718,86 @@ fn odd_values_do_not_break_the_rules() {
         )
     );
 }
+
+/// The rendered objects of `orders` in `prod-1` (rendered whatever the findings: a stateless job
+/// in `prod` is one).
+fn rendered_orders(spec: &str) -> String {
+    let r = repo(spec);
+    let out = flinkform()
+        .current_dir(r.path())
+        .args(["render", "--fail-on", "never"])
+        .output()
+        .expect("run");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    fs::read_to_string(r.path().join("rendered/prod-1/orders/manifests.yaml")).expect("rendered")
+}
+
+const ON_DELETION: &str = "kubernetes.operator.job.savepoint-on-deletion";
+
+#[test]
+fn stateful_jobs_are_rendered_to_take_a_savepoint_when_deleted() {
+    // The platform's default mode (savepoint) and an explicit last-state: rendered `true`.
+    assert!(
+        rendered_orders(ORDERS).contains(&format!("    {ON_DELETION}: \"true\"\n")),
+        "savepoint"
+    );
+    let last_state = ORDERS.replace(
+        "    parallelism: 4\n",
+        "    parallelism: 4\n    upgradeMode: last-state\n",
+    );
+    assert!(rendered_orders(&last_state).contains(&format!("    {ON_DELETION}: \"true\"\n")));
+    // A stateless job has no state to save: the operator's default stays.
+    let stateless = ORDERS.replace(
+        "    parallelism: 4\n",
+        "    parallelism: 4\n    upgradeMode: stateless\n",
+    );
+    assert!(!rendered_orders(&stateless).contains(ON_DELETION));
+    // The service's own configuration wins, and is rendered once.
+    let opted_out = ORDERS.replace(
+        "  environments:",
+        &format!("  flinkConfiguration:\n    {ON_DELETION}: \"false\"\n  environments:"),
+    );
+    let manifests = rendered_orders(&opted_out);
+    assert_eq!(manifests.matches(ON_DELETION).count(), 1, "{manifests}");
+    assert!(manifests.contains(&format!("    {ON_DELETION}: \"false\"\n")));
+}
+
+/// The message of the one `stateful-service-removed` finding when `orders` (as given) is deleted.
+fn removal_message(orders: &str) -> String {
+    let r = repo(orders);
+    fs::remove_file(r.path().join(SPEC)).expect("rm");
+    commit(r.path());
+    let (code, got, json) = check(r.path(), "base");
+    assert_eq!((code, got.len()), (1, 1), "{json}");
+    json["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .find(|d| d["rule"] == "stateful-service-removed")
+        .and_then(|d| d["message"].as_str())
+        .expect("message")
+        .to_string()
+}
+
+#[test]
+fn removal_says_whether_the_operator_takes_a_savepoint() {
+    let rendered_default = removal_message(ORDERS);
+    assert!(
+        rendered_default.contains("the operator stops the job with a savepoint"),
+        "{rendered_default}"
+    );
+    let opted_out = ORDERS.replace(
+        "  environments:",
+        &format!("  flinkConfiguration:\n    {ON_DELETION}: \"false\"\n  environments:"),
+    );
+    let cancelled = removal_message(&opted_out);
+    assert!(
+        cancelled.contains("cancels the job without a savepoint"),
+        "{cancelled}"
+    );
+}

@@ -119,6 +119,13 @@ impl<'a> FlinkView<'a> {
             .unwrap_or("stateless")
     }
 
+    /// Whether the job carries state into its next upgrade: it has a job and is not deployed
+    /// `stateless` (a job deployed stateless has no savepoint or checkpoint the operator would
+    /// restore, whatever mode the next spec asks for).
+    pub fn keeps_state(&self) -> bool {
+        self.has_job() && is_stateful_mode(self.upgrade_mode())
+    }
+
     /// Whether Kubernetes (or any) HA is on in the effective configuration.
     pub fn ha_enabled(&self) -> bool {
         self.get_any(crate::flink::version::HA_TYPE_KEYS)
@@ -130,6 +137,13 @@ impl<'a> FlinkView<'a> {
     /// Both JVMs' roles with their spec section names.
     pub const ROLES: [(&'static str, &'static str); 2] =
         [("jobmanager", "jobManager"), ("taskmanager", "taskManager")];
+}
+
+/// Whether an upgrade mode restores state: `savepoint` and `last-state` do (and so need a
+/// checkpoint directory, and a savepoint when the job is deleted); `stateless` does not. The
+/// operator's values are case-sensitive.
+pub fn is_stateful_mode(mode: &str) -> bool {
+    matches!(mode, "savepoint" | "last-state")
 }
 
 /// A `flinkConfiguration` mapping flattened the way the operator flattens it: nested maps

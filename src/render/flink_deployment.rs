@@ -23,6 +23,7 @@
 use super::context::Ctx;
 use super::pod_template;
 use crate::diag::Diagnostic;
+use crate::flink::operator_keys::{PERIODIC_SAVEPOINT_INTERVAL, SAVEPOINT_ON_DELETION};
 use crate::flink::spec_memory;
 use crate::flink::version::{CHECKPOINT_INTERVAL_KEY, FlinkVersion, HA_STORAGE_KEY};
 use crate::spec::fields::JobState;
@@ -189,10 +190,22 @@ fn flink_configuration(
     if let Some(i) = &spec.savepoints.interval {
         put(
             &mut c,
-            "kubernetes.operator.periodic.savepoint.interval",
+            PERIODIC_SAVEPOINT_INTERVAL,
             i.value.clone(),
             i.origin,
         );
+    }
+    // A stateful job is stopped with a savepoint when Flux prunes its FlinkDeployment (a
+    // deleted or renamed spec), not cancelled with its HA metadata: the operator's default is
+    // false, and flinkform cannot see the operator's own configuration. The service's
+    // configuration may still say `false`.
+    if let Some(mode) = spec
+        .job
+        .upgrade_mode
+        .as_ref()
+        .filter(|m| m.value.keeps_state())
+    {
+        put(&mut c, SAVEPOINT_ON_DELETION, "true", mode.origin);
     }
     // The service's own configuration, as strings (Flink reads every value as text). Its keys
     // are unique (a mapping), so only the few flinkform derived above can be replaced: a

@@ -152,6 +152,11 @@ impl UpgradeMode {
             UpgradeMode::Stateless => "stateless",
         }
     }
+
+    /// Whether the job carries state across upgrades (and deletion).
+    pub fn keeps_state(self) -> bool {
+        crate::facts::view::is_stateful_mode(self.as_str())
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]

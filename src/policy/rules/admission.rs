@@ -156,11 +156,6 @@ pub fn storage_template<'p>(t: &Target<'p>, field: &str) -> Option<&'p crate::tr
     }
 }
 
-/// Whether an upgrade mode restores state (and so needs a checkpoint directory).
-pub fn is_stateful(mode: &str) -> bool {
-    matches!(mode, "savepoint" | "last-state")
-}
-
 /// The directory key to name in messages: the one the job's Flink version reads.
 pub fn key_for(
     version: Option<FlinkVersion>,
@@ -225,10 +220,10 @@ mod tests {
 
     #[test]
     fn stateful_modes_and_keys() {
-        assert!(is_stateful("savepoint"));
-        assert!(is_stateful("last-state"));
-        assert!(!is_stateful("stateless"));
-        assert!(!is_stateful("Savepoint"));
+        assert!(crate::facts::view::is_stateful_mode("savepoint"));
+        assert!(crate::facts::view::is_stateful_mode("last-state"));
+        assert!(!crate::facts::view::is_stateful_mode("stateless"));
+        assert!(!crate::facts::view::is_stateful_mode("Savepoint"));
         assert_eq!(
             key_for(None, FlinkVersion::checkpoint_dir_key),
             "execution.checkpointing.dir"

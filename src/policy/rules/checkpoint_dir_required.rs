@@ -1,4 +1,4 @@
-use super::admission::{self, Layers, dir_help, is_stateful, key_for, upgrade_mode_origin};
+use super::admission::{self, Layers, dir_help, key_for, upgrade_mode_origin};
 use crate::flink::version::{CHECKPOINT_DIR_KEYS, FlinkVersion};
 use crate::policy::{Finding, Rule, Target};
 
@@ -64,7 +64,7 @@ impl Rule for CheckpointDirRequired {
             return;
         }
         let mode = v.upgrade_mode();
-        if !is_stateful(mode) {
+        if !crate::facts::view::is_stateful_mode(mode) {
             return;
         }
         let cluster = admission::session_cluster(t);

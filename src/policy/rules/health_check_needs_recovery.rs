@@ -1,3 +1,4 @@
+use crate::flink::operator_keys::HEALTH_CHECK_ENABLED;
 use super::admission::flink_bool;
 use crate::policy::{Finding, Rule, Target};
 
@@ -54,7 +55,6 @@ crate::declare_rule! {
     }
 }
 
-pub const HEALTH_CHECK_KEY: &str = "kubernetes.operator.cluster.health-check.enabled";
 pub const RECOVERY_KEYS: &[&str] = &[
     "kubernetes.operator.jm-deployment-recovery.enabled",
     "kubernetes.operator.reconciler.jm-deployment-recovery.enabled",
@@ -65,7 +65,7 @@ impl Rule for HealthCheckNeedsRecovery {
         let Some(v) = super::admission::validated_deployment(t) else {
             return;
         };
-        let Some(check) = v.get(HEALTH_CHECK_KEY) else {
+        let Some(check) = v.get(HEALTH_CHECK_ENABLED) else {
             return;
         };
         if flink_bool(&check.value) != Some(true) {

@@ -1,3 +1,4 @@
+use crate::flink::operator_keys::ROLLBACK_ENABLED;
 use super::admission::flink_bool;
 use crate::flink::version::HA_TYPE_KEYS;
 use crate::policy::{Finding, Rule, Target};
@@ -55,14 +56,13 @@ crate::declare_rule! {
     }
 }
 
-pub const ROLLBACK_KEY: &str = "kubernetes.operator.deployment.rollback.enabled";
 
 impl Rule for RollbackNeedsHa {
     fn check(&self, t: &Target<'_>, out: &mut Vec<Finding>) {
         let Some(v) = super::admission::validated_deployment(t) else {
             return;
         };
-        let Some(e) = v.get(ROLLBACK_KEY) else {
+        let Some(e) = v.get(ROLLBACK_ENABLED) else {
             return;
         };
         if flink_bool(&e.value) != Some(true) || super::admission::ha_on(v) {

@@ -1,3 +1,4 @@
+use crate::flink::operator_keys::PERIODIC_SAVEPOINT_INTERVAL;
 use super::admission;
 use super::admission::{dir_help, key_for, upgrade_mode_origin};
 use crate::flink::version::{FlinkVersion, SAVEPOINT_DIR_KEYS};
@@ -59,7 +60,6 @@ crate::declare_rule! {
     }
 }
 
-pub const PERIODIC_KEY: &str = "kubernetes.operator.periodic.savepoint.interval";
 pub const MAX_AGE_KEY: &str =
     "kubernetes.operator.job.upgrade.last-state.max.allowed.checkpoint.age";
 
@@ -99,7 +99,7 @@ impl Rule for SavepointDirRequired {
                 "trigger a manual savepoint",
             ));
         }
-        if let Some(e) = conf.get(PERIODIC_KEY) {
+        if let Some(e) = conf.get(PERIODIC_SAVEPOINT_INTERVAL) {
             triggers.push((
                 e.origin(),
                 "periodic savepoint interval".into(),

@@ -1,3 +1,4 @@
+use crate::flink::operator_keys::ALLOWED_SCHEMES;
 use crate::policy::view::Kind;
 use crate::policy::{Finding, Rule, Target};
 use std::net::{Ipv4Addr, Ipv6Addr};
@@ -55,7 +56,6 @@ crate::declare_rule! {
     }
 }
 
-pub const ALLOWED_SCHEMES_KEY: &str = "kubernetes.operator.user.artifacts.allowed-schemes";
 /// The operator's default allowlist.
 pub const DEFAULT_SCHEMES: [&str; 1] = ["https"];
 
@@ -306,10 +306,10 @@ impl Rule for SessionJobJarUri {
         if super::admission::placeholder_stops(t, at, "job.jarURI", uri, out) {
             return;
         }
-        let ignored_setting = v.get(ALLOWED_SCHEMES_KEY).map(|e| e.origin());
+        let ignored_setting = v.get(ALLOWED_SCHEMES).map(|e| e.origin());
         let allowlist = DEFAULT_SCHEMES.join(", ");
         let extend = format!(
-            "or have the operator's administrators add the scheme to `{ALLOWED_SCHEMES_KEY}` in the operator's configuration (Helm `defaultConfiguration`)"
+            "or have the operator's administrators add the scheme to `{ALLOWED_SCHEMES}` in the operator's configuration (Helm `defaultConfiguration`)"
         );
         match parse(uri) {
             Parsed::Invalid(why) => out.push(

@@ -72,13 +72,6 @@ pub fn find(name: &str) -> Option<&'static dyn TransitionRule> {
     ALL.iter().copied().find(|r| r.meta().name == name)
 }
 
-/// Whether a job carries state into its next upgrade: it has a job and is not deployed
-/// `stateless` (a job deployed stateless has no savepoint or checkpoint the operator would
-/// restore, whatever mode the next spec asks for).
-pub fn keeps_state(v: &FlinkView<'_>) -> bool {
-    v.has_job() && matches!(v.upgrade_mode(), "savepoint" | "last-state")
-}
-
 /// Both sides, when the service is on this cluster before and after.
 pub fn both<'p, 'a>(p: &'p Pair<'a>) -> Option<(&'p Side<'a>, &'p Side<'a>)> {
     Some((p.base.as_ref()?, p.head.as_ref()?))
@@ -88,7 +81,7 @@ pub fn both<'p, 'a>(p: &'p Pair<'a>) -> Option<(&'p Side<'a>, &'p Side<'a>)> {
 /// the pairs that rules about restoring state judge.
 pub fn stateful_unacknowledged<'p, 'a>(p: &'p Pair<'a>) -> Option<(&'p Side<'a>, &'p Side<'a>)> {
     let (base, head) = both(p)?;
-    (keeps_state(&base.view) && keeps_state(&head.view) && !acknowledged(base, head))
+    (base.view.keeps_state() && head.view.keeps_state() && !acknowledged(base, head))
         .then_some((base, head))
 }
 

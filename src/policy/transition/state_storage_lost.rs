@@ -1,4 +1,4 @@
-use super::{Pair, TransitionRule, at_or_blame, both, keeps_state, shown, spec_origin, value};
+use super::{Pair, TransitionRule, at_or_blame, both, shown, spec_origin, value};
 use crate::flink::version::{CHECKPOINT_DIR_KEYS, HA_STORAGE_KEY, SAVEPOINT_DIR_KEYS};
 use crate::policy::Finding;
 
@@ -50,7 +50,7 @@ impl TransitionRule for StateStorageLost {
         let Some((base, head)) = both(pair) else {
             return;
         };
-        if !keeps_state(&base.view) {
+        if !base.view.keeps_state() {
             return;
         }
         if super::acknowledged(base, head) {

@@ -1,4 +1,5 @@
-use super::{Pair, TransitionRule, keeps_state};
+use super::{Pair, TransitionRule};
+use crate::flink::operator_keys::SAVEPOINT_ON_DELETION;
 use crate::policy::Finding;
 
 crate::declare_rule! {
@@ -15,8 +16,10 @@ crate::declare_rule! {
     /// Namespace, with the HA metadata and the service account in it. The operator then
     /// cancels the job; it takes a savepoint first only when
     /// `kubernetes.operator.job.savepoint-on-deletion` is true (default false,
-    /// `ApplicationReconciler#cleanupInternal`), and that savepoint outlives the deployment
-    /// only as a `FlinkStateSnapshot` resource. A rename also moves the `{service}` storage
+    /// `ApplicationReconciler#cleanupInternal`; flinkform renders it `true` for every stateful
+    /// service), and that savepoint's path outlives the deployment only as a
+    /// `FlinkStateSnapshot` resource, which the operator creates when its snapshot resources
+    /// are enabled. A rename also moves the `{service}` storage
     /// paths: the new deployment starts from empty state unless it restores the old job's
     /// savepoint.
     ///
@@ -38,7 +41,7 @@ impl TransitionRule for StatefulServiceRemoved {
         let (Some(base), None) = (&pair.base, &pair.head) else {
             return;
         };
-        if !keeps_state(&base.view) {
+        if !base.view.keeps_state() {
             return;
         }
         let suspended = base.view.spec_str(&["job", "state"]) == Some("suspended");
@@ -53,9 +56,18 @@ impl TransitionRule for StatefulServiceRemoved {
                 "the suspended stateful job `{}` is removed from cluster `{}`{rename}: Flux prunes its FlinkDeployment and Namespace; its last savepoint stays in storage, and only there",
                 pair.service, pair.cluster
             )
+        } else if base
+            .view
+            .get(SAVEPOINT_ON_DELETION)
+            .is_some_and(|e| e.value.trim().eq_ignore_ascii_case("true"))
+        {
+            format!(
+                "the stateful job `{}` is removed from cluster `{}`{rename}: Flux prunes its FlinkDeployment and Namespace; the operator stops the job with a savepoint (`{SAVEPOINT_ON_DELETION}`), whose path is kept only in a FlinkStateSnapshot, if the operator creates them",
+                pair.service, pair.cluster
+            )
         } else {
             format!(
-                "the stateful job `{}` is removed from cluster `{}`{rename}: Flux prunes its FlinkDeployment and Namespace, and the operator cancels the job without a savepoint unless `kubernetes.operator.job.savepoint-on-deletion` is set",
+                "the stateful job `{}` is removed from cluster `{}`{rename}: Flux prunes its FlinkDeployment and Namespace, and the operator cancels the job without a savepoint (`{SAVEPOINT_ON_DELETION}` is not `true`)",
                 pair.service, pair.cluster
             )
         };
