@@ -546,7 +546,8 @@ fn acknowledged_reset_passes_once() {
     );
 }
 
-/// `diff --format markdown` (the action's job summary) leads with the state at risk, per job.
+/// `diff` leads with the state at risk, per job: the Markdown (the action's job summary), the
+/// terminal and the JSON.
 #[test]
 fn diff_markdown_names_the_state_at_risk() {
     let r = repo(ORDERS);
@@ -578,7 +579,50 @@ fn diff_markdown_names_the_state_at_risk() {
         row.contains("max-parallelism-changed: the parallelism rises from 4 to 200"),
         "{row}"
     );
-    // A change that puts nothing at risk keeps the plain table.
+    // The terminal and JSON say the same, per service.
+    let out = flinkform()
+        .current_dir(r.path())
+        .args(["diff", "--base", "base"])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(0));
+    let human = String::from_utf8_lossy(&out.stdout);
+    let lines: Vec<&str> = human.lines().collect();
+    assert!(
+        lines.contains(
+            &"1 change puts the state of a job at risk (`flinkform check --base` says where)"
+        ),
+        "{human}"
+    );
+    let orders = lines
+        .iter()
+        .position(|l| *l == "orders")
+        .unwrap_or_else(|| panic!("{human}"));
+    assert!(
+        lines[orders..].iter().any(|l| l.starts_with(
+            "  state at risk: max-parallelism-changed: the parallelism rises from 4 to 200"
+        )),
+        "{human}"
+    );
+    let out = flinkform()
+        .current_dir(r.path())
+        .args(["diff", "--base", "base", "--format", "json"])
+        .output()
+        .expect("run");
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let risks = json["state_at_risk"]["orders"]
+        .as_array()
+        .expect("orders at risk");
+    assert_eq!(risks.len(), 1, "{json}");
+    assert_eq!(risks[0]["rule"], "max-parallelism-changed");
+    assert_eq!(risks[0]["waived"], false);
+    assert!(
+        risks[0]["message"]
+            .as_str()
+            .is_some_and(|m| m.starts_with("the parallelism rises from 4 to 200")),
+        "{json}"
+    );
+    // A change that puts nothing at risk keeps the plain table, and says nothing in the others.
     write(
         r.path(),
         SPEC,
@@ -594,6 +638,21 @@ fn diff_markdown_names_the_state_at_risk() {
         md.contains("| service | what happens to the job | clusters | objects |"),
         "{md}"
     );
+    let out = flinkform()
+        .current_dir(r.path())
+        .args(["diff", "--base", "base"])
+        .output()
+        .expect("run");
+    let human = String::from_utf8_lossy(&out.stdout);
+    assert!(human.contains("job: rescale"), "{human}");
+    assert!(!human.contains("at risk"), "{human}");
+    let out = flinkform()
+        .current_dir(r.path())
+        .args(["diff", "--base", "base", "--format", "json"])
+        .output()
+        .expect("run");
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(json["state_at_risk"], serde_json::json!({}), "{json}");
 }
 
 /// `diff` follows the operator's SpecDiff: fields it ignores change nothing now, and a new

@@ -316,16 +316,17 @@ pub fn run(start: &Path, args: DiffArgs) -> Result<u8, Error> {
     let empty = Rendered::default();
     let base_rendered = base.as_ref().map_or(&empty, |b| &b.rendered);
     let diffs = diff::without_unrendered(diff::diff(base_rendered, &head.rendered), &sides);
+    let risks = state_at_risk(base.as_ref(), &mut head, &in_git);
     let text = match args.format {
-        DiffFormat::Human => report::human(&diffs, &label, &sides),
-        DiffFormat::Markdown => report::markdown_with_risks(
+        DiffFormat::Human => report::human(&diffs, &label, &sides, &risks),
+        DiffFormat::Markdown => report::markdown(
             &diffs,
             &label,
             &sides,
             flinkform::diag::markdown::STEP_SUMMARY_LIMIT,
-            &state_at_risk(base.as_ref(), &mut head, &in_git),
+            &risks,
         ),
-        DiffFormat::Json => report::json(&diffs, &label, &sides),
+        DiffFormat::Json => report::json(&diffs, &label, &sides, &risks),
     };
     reporting::print(text.as_bytes())?;
     // Errors in the working tree that stop rendering: the diff is incomplete, and the change
@@ -340,13 +341,13 @@ pub fn run(start: &Path, args: DiffArgs) -> Result<u8, Error> {
 }
 
 /// Per service, the state its change puts at risk: the errors and warnings of the transition
-/// rules (`check --base`), as `rule: message`, waived ones marked. Empty without a base.
+/// rules (`check --base`), waived ones marked. Empty without a base.
 fn state_at_risk(
     base: Option<&flinkform::compile::Compilation>,
     head: &mut flinkform::compile::Compilation,
     in_git: &str,
-) -> std::collections::BTreeMap<String, Vec<String>> {
-    let mut out: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+) -> report::Risks {
+    let mut out = report::Risks::new();
     let Some(base) = base else {
         return out;
     };
@@ -354,11 +355,14 @@ fn state_at_risk(
         if d.severity == flinkform::diag::Severity::Info {
             continue;
         }
-        let waived = if d.waived.is_some() { " (waived)" } else { "" };
-        let line = format!("{}: {}{waived}", d.rule, d.message);
+        let risk = report::Risk {
+            rule: d.rule.to_string(),
+            message: d.message.clone(),
+            waived: d.waived.is_some(),
+        };
         let list = out.entry(service).or_default();
-        if !list.contains(&line) {
-            list.push(line);
+        if !list.contains(&risk) {
+            list.push(risk);
         }
     }
     out

@@ -15,6 +15,38 @@ use std::fmt::Write as _;
 
 const MAX_VALUE: usize = 80;
 
+/// One transition finding (`check --base`) that puts a job's state at risk: what the
+/// reports show next to the service's change.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Risk {
+    pub rule: String,
+    pub message: String,
+    /// Waived in the platform config: shown, marked, and it does not fail `check`.
+    pub waived: bool,
+}
+
+impl Risk {
+    /// `rule: message`, marked when waived (unescaped: each medium escapes it).
+    pub fn line(&self) -> String {
+        let waived = if self.waived { " (waived)" } else { "" };
+        format!("{}: {}{waived}", self.rule, self.message)
+    }
+}
+
+/// Per service, the state its change puts at risk. Empty when there is no base revision to
+/// judge the change against, or nothing is at risk.
+pub type Risks = BTreeMap<String, Vec<Risk>>;
+
+/// What follows the count of services in the line that leads every format when state is at
+/// risk.
+fn at_risk(n: usize) -> &'static str {
+    if n == 1 {
+        "change puts the state of a job at risk"
+    } else {
+        "changes put the state of jobs at risk"
+    }
+}
+
 /// A value on one line, shortened.
 fn show(v: &Option<Value>) -> String {
     let s = match v {
@@ -123,7 +155,7 @@ fn human_errors(s: &mut String, side: &str, u: &Unrendered) {
     }
 }
 
-pub fn human(diffs: &[ObjectDiff], base: &str, sides: &Sides) -> String {
+pub fn human(diffs: &[ObjectDiff], base: &str, sides: &Sides, risks: &Risks) -> String {
     let mut s = String::new();
     human_errors(&mut s, "the working tree", &sides.head);
     human_errors(&mut s, &format!("the base {base}"), &sides.base);
@@ -147,10 +179,21 @@ pub fn human(diffs: &[ObjectDiff], base: &str, sides: &Sides) -> String {
         diffs.len(),
         services.len()
     );
+    if !risks.is_empty() {
+        let _ = writeln!(
+            s,
+            "{} {} (`flinkform check --base` says where)",
+            risks.len(),
+            at_risk(risks.len())
+        );
+    }
     for (service, items) in &services {
-        let _ = writeln!(s, "\n{service}");
+        let _ = writeln!(s, "\n{}", terminal::inline(service));
         for (impact, clusters) in service_impacts(items) {
             let _ = writeln!(s, "  job: {} [{}]", impact.describe(), clusters.join(", "));
+        }
+        for risk in risks.get(*service).into_iter().flatten() {
+            let _ = writeln!(s, "  state at risk: {}", terminal::inline(&risk.line()));
         }
         for d in items {
             let detail = d
@@ -324,19 +367,15 @@ fn service_section(service: &str, items: &[&ObjectDiff], room: Option<usize>) ->
     Some(s)
 }
 
-/// The diff for a pull request, within `max_bytes`.
-pub fn markdown(diffs: &[ObjectDiff], base: &str, sides: &Sides, max_bytes: usize) -> String {
-    markdown_with_risks(diffs, base, sides, max_bytes, &BTreeMap::new())
-}
-
-/// [`markdown`], with the state each service's change puts at risk (the transition findings of
-/// `check --base`, per service: one line each, `rule: message`) in the table that leads it.
-pub fn markdown_with_risks(
+/// The diff for a pull request, within `max_bytes`, with the state each service's change puts
+/// at risk (the transition findings of `check --base`, per service: one line each, `rule:
+/// message`) in the table that leads it.
+pub fn markdown(
     diffs: &[ObjectDiff],
     base: &str,
     sides: &Sides,
     max_bytes: usize,
-    risks: &BTreeMap<String, Vec<String>>,
+    risks: &Risks,
 ) -> String {
     let mut head = format!("## flinkform diff against {}\n\n", cell(base));
     markdown_errors(&mut head, "❌", "The working tree", &sides.head);
@@ -365,9 +404,8 @@ pub fn markdown_with_risks(
         let n = risks.len();
         let _ = write!(
             doc.text,
-            "⚠️ **{n}** {} the state of {} at risk: see the table, and `flinkform check --base` for where.\n\n",
-            if n == 1 { "change puts" } else { "changes put" },
-            if n == 1 { "a job" } else { "jobs" },
+            "⚠️ **{n}** {}: see the table, and `flinkform check --base` for where.\n\n",
+            at_risk(n)
         );
     }
     let header = if risks.is_empty() {
@@ -394,7 +432,12 @@ pub fn markdown_with_risks(
             } else {
                 let list = risks.get(*service).map_or_else(
                     || "none found".to_string(),
-                    |l| l.iter().map(|r| cell(r)).collect::<Vec<_>>().join("<br>"),
+                    |l| {
+                        l.iter()
+                            .map(|r| cell(&r.line()))
+                            .collect::<Vec<_>>()
+                            .join("<br>")
+                    },
                 );
                 format!(" {list} |")
             };
@@ -442,12 +485,13 @@ pub fn markdown_with_risks(
     doc.text
 }
 
-pub fn json(diffs: &[ObjectDiff], base: &str, sides: &Sides) -> String {
+pub fn json(diffs: &[ObjectDiff], base: &str, sides: &Sides, risks: &Risks) -> String {
     let doc = serde_json::json!({
         "version": 1,
         "base": base,
         "changes": diffs,
         "unrendered": sides,
+        "state_at_risk": risks,
     });
     let mut out = serde_json::to_string_pretty(&doc).unwrap_or_default();
     out.push('\n');
