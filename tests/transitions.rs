@@ -379,6 +379,55 @@ fn pod_annotation_only_change_is_information() {
     );
 }
 
+/// A configuration value rewritten with the same meaning to Flink (by its option's type) is
+/// still a changed spec to the operator; a value with a new meaning is a real change.
+#[test]
+fn respelled_configuration_is_information_and_a_new_value_is_not() {
+    let with = |timeout: &str, managed: &str| {
+        ORDERS.replace(
+            "  environments:",
+            &format!(
+                "  flinkConfiguration:\n    execution.checkpointing.timeout: {timeout}\n    taskmanager.memory.managed.size: {managed}\n  environments:"
+            ),
+        )
+    };
+    let base = with("600 s", "1024m");
+    // Both respelled: one finding, at the first, naming both.
+    let head = with("10 min", "1g");
+    let r = repo(&base);
+    write(r.path(), SPEC, &head);
+    commit(r.path());
+    let (code, got, json) = check(r.path(), "base");
+    assert_eq!(
+        (code, got),
+        (
+            0,
+            vec![f(
+                SPEC,
+                line_of(&head, "10 min"),
+                "restart-without-need",
+                "info"
+            )]
+        )
+    );
+    let message = json["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .find(|d| d["rule"] == "restart-without-need")
+        .and_then(|d| d["message"].as_str())
+        .expect("message")
+        .to_string();
+    assert!(
+        message.starts_with("only `execution.checkpointing.timeout`, `taskmanager.memory.managed.size` are respelled with the same meaning to Flink"),
+        "{message}"
+    );
+    // One value with a new meaning: the job has a reason to restart.
+    assert_eq!(change(&base, &with("11 min", "1g")), (0, vec![]));
+    // Not a duration Flink reads (`mins` is no unit): not the same meaning.
+    assert_eq!(change(&base, &with("10 mins", "1024m")).1, vec![]);
+}
+
 /// Labels of the service land on the FlinkDeployment's own metadata, which the operator does
 /// not diff: no restart, nothing to say.
 #[test]
