@@ -778,12 +778,119 @@ fn explain_prints_each_alerts_section_of_the_docs() {
     }
 }
 
+/// Runs the Prometheus operator's schemas (tests/common/prometheus_operator_schema.mjs) over
+/// `objects`: the exit code and one line per object.
+fn operator_schema(objects: &[serde_json::Value]) -> (i32, Vec<String>) {
+    use std::io::Write as _;
+    let models = tools::require(&tools::PROMETHEUS_OPERATOR_SCHEMA);
+    let script = common::manifest_dir().join("tests/common/prometheus_operator_schema.mjs");
+    let mut child = Command::new("node")
+        .arg(script)
+        .arg(models)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run node");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(serde_json::to_string(objects).expect("json").as_bytes())
+        .expect("write");
+    let out = child.wait_with_output().expect("wait");
+    let lines = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(str::to_string)
+        .collect();
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.code().unwrap_or(-1), lines)
+}
+
+/// Every PrometheusRule and PodMonitor of the example, as `kubectl kustomize` builds each
+/// service folder, passes the Prometheus operator's own schema for its kind (generated from
+/// the operator's CRDs by @kubernetes-models/prometheus-operator): what the API server would
+/// check when Flux applies them. A rule the schema must refuse (a `for:` outside its duration
+/// pattern, a group without a name) is refused, so the check is live.
+#[test]
+#[cfg_attr(missing_kubectl, ignore = "needs kubectl")]
+#[cfg_attr(
+    missing_prometheus_operator_schema,
+    ignore = "needs @kubernetes-models/prometheus-operator"
+)]
+fn every_rendered_monitoring_object_passes_the_prometheus_operators_schema() {
+    let rendered = example().join("rendered");
+    let mut objects = Vec::new();
+    let mut clusters: Vec<PathBuf> = fs::read_dir(&rendered)
+        .expect("rendered")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.is_dir() && p.file_name().is_some_and(|n| n != "flux"))
+        .collect();
+    clusters.sort();
+    for cluster in clusters {
+        let mut folders: Vec<PathBuf> = fs::read_dir(&cluster)
+            .expect("cluster")
+            .map(|e| e.expect("entry").path())
+            .collect();
+        folders.sort();
+        for folder in folders {
+            objects.extend(
+                built(&folder)
+                    .iter()
+                    .filter(|n| matches!(kind(n), "PrometheusRule" | "PodMonitor"))
+                    .map(Node::to_json),
+            );
+        }
+    }
+    let rules = objects
+        .iter()
+        .filter(|o| o["kind"] == "PrometheusRule")
+        .count();
+    // 18 service folders in the example, each with its PodMonitor and its PrometheusRule.
+    assert_eq!((rules, objects.len()), (18, 36));
+    let (code, lines) = operator_schema(&objects);
+    assert_eq!(code, 0, "{}", lines.join("\n"));
+    assert_eq!(
+        lines.iter().filter(|l| l.starts_with("ok ")).count(),
+        36,
+        "{}",
+        lines.join("\n")
+    );
+
+    let rule = objects
+        .iter()
+        .find(|o| o["kind"] == "PrometheusRule")
+        .expect("a rule");
+    let mut bad_for = rule.clone();
+    bad_for["spec"]["groups"][0]["rules"][0]["for"] = "15 minutes".into();
+    let mut no_name = rule.clone();
+    no_name["spec"]["groups"][0]
+        .as_object_mut()
+        .expect("group")
+        .remove("name");
+    let (code, lines) = operator_schema(&[bad_for, no_name]);
+    assert_eq!(code, 1);
+    assert!(
+        lines[0].contains("/spec/groups/0/rules/0/for must match pattern"),
+        "{lines:?}"
+    );
+    assert!(
+        lines[1].contains("/spec/groups/0 must have required property name"),
+        "{lines:?}"
+    );
+}
+
 /// The shape of the Prometheus operator's `PrometheusRule` CRD (v0.82,
 /// `example/prometheus-operator-crd/monitoring.coreos.com_prometheusrules.yaml`): `spec.groups`
 /// of named groups (names unique: `x-kubernetes-list-type: map`) whose rules have an `expr` and
 /// one of `alert` or `record`, `for` in its duration pattern, string maps for labels and
-/// annotations, and no field it does not define. The CRD is not bundled with flinkform, so
-/// this checks its fields here; Prometheus's own rules (names, labels) are checked beside.
+/// annotations, and no field it does not define. The schema test above is the consumer's own
+/// check; this one adds what its generated validators do not enforce (unknown fields, unique
+/// group names), and Prometheus's own rules (names, labels) beside.
 #[test]
 #[cfg_attr(missing_kubectl, ignore = "needs kubectl")]
 fn every_rendered_prometheus_rule_has_the_operators_shape() {

@@ -97,6 +97,13 @@ pub const PROMTOOL: Tool = Tool {
     required_by: "CI",
     install: "apt-get install prometheus (Debian's package has promtool)",
 };
+pub const PROMETHEUS_OPERATOR_SCHEMA: Tool = Tool {
+    name: "@kubernetes-models/prometheus-operator",
+    cfg: "missing_prometheus_operator_schema",
+    lookup: Lookup::FileInEnv("FLINKFORM_PROMETHEUS_OPERATOR_SCHEMA"),
+    required_by: "CI",
+    install: "npm install @kubernetes-models/prometheus-operator@6.0.0 (needs node), then set FLINKFORM_PROMETHEUS_OPERATOR_SCHEMA to node_modules/@kubernetes-models/prometheus-operator/package.json",
+};
 pub const SHARED_REFERENCE: Tool = Tool {
     name: "../shared/reference",
     cfg: "missing_shared_reference",
@@ -105,7 +112,7 @@ pub const SHARED_REFERENCE: Tool = Tool {
     install: "check out the shared folder beside the repository",
 };
 
-pub const ALL: [Tool; 9] = [
+pub const ALL: [Tool; 10] = [
     PRE_COMMIT,
     CHECK_JSONSCHEMA,
     SARIF_MULTITOOL,
@@ -114,6 +121,7 @@ pub const ALL: [Tool; 9] = [
     STRACE,
     SCRIPT,
     PROMTOOL,
+    PROMETHEUS_OPERATOR_SCHEMA,
     SHARED_REFERENCE,
 ];
 
