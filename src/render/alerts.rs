@@ -137,8 +137,12 @@ Only for a job that declares `sources: [kafka]`. The records its Kafka source ha
 exceed `alerts.lagRecords` (default 100000) and have kept growing for `alerts.lagFor` (default
 15m): the recording rule `namespace:flink_taskmanager_job_task_operator_pendingRecords:sum` sums
 the source's standard FLIP-33 `pendingRecords` over its subtasks (Flink 1.14+; before, the Kafka
-client's `records_lag_max`, with `max`), and the alert takes `deriv` over `lagFor`. The metric
-appears only once the source has read from a partition. Notifies the team."
+client's `records_lag_max`, with `max`), and the alert takes `deriv` over `lagFor`. The
+`KafkaSource` sets `pendingRecords` to the sum of its consumer's per-partition `records-lag`
+(`KafkaSourceReaderMetrics#maybeAddRecordsLagMetric`, FLINK-23801) the same way in the connector
+bundled with Flink 1.14–1.16 and in the external connector (v3.0.0–v5.0.0), so one name serves
+every Flink version flinkform supports. The metric appears only once the source has read from a
+partition. Notifies the team."
             }
         }
     }
