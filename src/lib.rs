@@ -18,6 +18,7 @@ pub mod error;
 pub mod excerpt;
 pub mod facts;
 pub mod flink;
+pub mod flink_conf;
 pub mod import;
 pub mod io;
 pub mod layout;

@@ -261,17 +261,8 @@ pub fn sites(object: &Node) -> Vec<Site<'_>> {
 fn section_sites(spec: &Node) -> Vec<Site<'_>> {
     let mut out = Vec::new();
     if let Some(conf) = spec.get("flinkConfiguration") {
-        let mut flat = Vec::new();
-        flatten(conf, String::new(), &mut flat);
-        for (key, node) in flat {
-            let value = match &node.value {
-                Value::Seq(items) => items
-                    .iter()
-                    .filter_map(Node::scalar_text)
-                    .collect::<Vec<_>>()
-                    .join(";"),
-                _ => node.scalar_text().unwrap_or_default(),
-            };
+        for entry in crate::flink_conf::flatten_config(conf) {
+            let (key, value, node) = (entry.key, entry.value, entry.node);
             let jaas =
                 key.ends_with(".jaas.config") && value.to_ascii_lowercase().contains("password=");
             if named_value_is_secret(&key, &value) || jaas || sets_secret_property(&value) {
@@ -502,24 +493,6 @@ pub fn shown_spans(
         .map(|l| l.span.file)
         .collect();
     file_spans(shown, sources)
-}
-
-/// `flinkConfiguration` flattened the way the operator flattens it (nested maps joined with
-/// `.`); lists and scalars are leaves.
-fn flatten<'a>(n: &'a Node, prefix: String, out: &mut Vec<(String, &'a Node)>) {
-    match &n.value {
-        Value::Map(m) => {
-            for e in m.iter() {
-                let key = if prefix.is_empty() {
-                    e.key.clone()
-                } else {
-                    format!("{prefix}.{}", e.key)
-                };
-                flatten(&e.value, key, out);
-            }
-        }
-        _ => out.push((prefix, n)),
-    }
 }
 
 /// Every string in `n` that [`looks_like_secret`], wherever it is.

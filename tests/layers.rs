@@ -19,8 +19,20 @@ const LAYERS: &[(&str, &[&str])] = &[
     (
         "foundation",
         &[
-            "error", "io", "layout", "limits", "plural", "progress", "source", "tree", "excerpt",
-            "secrets", "diag", "yaml", "suggest",
+            "error",
+            "io",
+            "layout",
+            "limits",
+            "plural",
+            "progress",
+            "source",
+            "tree",
+            "excerpt",
+            "secrets",
+            "diag",
+            "yaml",
+            "suggest",
+            "flink_conf",
         ],
     ),
     (
