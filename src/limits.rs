@@ -69,6 +69,27 @@ pub fn cpu_text_millicores(text: &str) -> Result<u128, String> {
     }
 }
 
+/// A CPU amount as Kubernetes and the operator read one, in millicores: a number of cores (a
+/// YAML number, or text such as `"1.5"`) or millicores (`"500m"`). `None` when the value is
+/// not written as a CPU amount at all (the schema or the CRD reports the spelling); otherwise
+/// the millicores, or why Kubernetes cannot hold them (zero and negative amounts included).
+pub fn cpu_amount(value: &crate::tree::Value) -> Option<Result<u128, String>> {
+    use crate::tree::Value;
+    match value {
+        Value::Int(i) => Some(cpu_millicores(*i as f64)),
+        Value::Float(f) => Some(cpu_millicores(*f)),
+        Value::Str(s) => {
+            let s = s.trim();
+            if s.ends_with('m') {
+                Some(cpu_text_millicores(s))
+            } else {
+                s.parse::<f64>().ok().map(cpu_millicores)
+            }
+        }
+        _ => None,
+    }
+}
+
 /// The units a spec duration may use, in milliseconds.
 const SPEC_DURATION_UNITS: [(&str, u128); 4] =
     [("ms", 1), ("s", 1_000), ("m", 60_000), ("h", 3_600_000)];
@@ -189,6 +210,22 @@ mod tests {
                 .unwrap_err()
                 .contains("at most 9223372036854775807m")
         );
+    }
+
+    #[test]
+    fn cpu_amounts_in_every_spelling() {
+        use crate::tree::Value;
+        let s = |t: &str| Value::Str(t.to_string());
+        assert_eq!(cpu_amount(&Value::Int(2)), Some(Ok(2000)));
+        assert_eq!(cpu_amount(&Value::Float(0.25)), Some(Ok(250)));
+        assert_eq!(cpu_amount(&s(" 1.5 ")), Some(Ok(1500)));
+        assert_eq!(cpu_amount(&s("500m")), Some(Ok(500)));
+        assert!(cpu_amount(&s("0m")).is_some_and(|r| r.is_err()));
+        assert!(cpu_amount(&Value::Int(-1)).is_some_and(|r| r.is_err()));
+        assert!(cpu_amount(&s("1.5m")).is_some_and(|r| r.is_err()));
+        // Not written as a CPU amount: the schema's or the CRD's to report.
+        assert_eq!(cpu_amount(&s("two")), None);
+        assert_eq!(cpu_amount(&Value::Bool(true)), None);
     }
 
     #[test]

@@ -39,13 +39,13 @@ pub(super) fn check(doc: &Node, platform: bool, out: &mut Vec<Diagnostic>) {
         for role in ["jobManager", "taskManager"] {
             if let Some(cpu) = section.path(&[role, "cpu"]) {
                 // Zero, negative and malformed amounts are the schema's to report.
-                let result = match &cpu.value {
-                    Value::Int(i) if *i > 0 => limits::cpu_millicores(*i as f64),
-                    Value::Float(f) if *f > 0.0 => limits::cpu_millicores(*f),
-                    Value::Str(s) if is_millicores_shape(s) => limits::cpu_text_millicores(s),
-                    _ => Ok(0),
+                let judged = match &cpu.value {
+                    Value::Int(i) => *i > 0,
+                    Value::Float(f) => *f > 0.0,
+                    Value::Str(s) => is_millicores_shape(s),
+                    _ => false,
                 };
-                if let Err(why) = result {
+                if judged && let Some(Err(why)) = limits::cpu_amount(&cpu.value) {
                     push(out, cpu, &format!("{role}.cpu"), &why, cpu_help());
                 }
             }

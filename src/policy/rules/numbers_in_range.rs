@@ -133,19 +133,7 @@ impl Rule for NumbersInRange {
                 let Some(n) = n else { continue };
                 // Zero and negative amounts too (Kubernetes and the operator reject them);
                 // other spellings are the admission rules' and the CRD's.
-                let result = match &n.value {
-                    Value::Int(i) => limits::cpu_millicores(*i as f64),
-                    Value::Float(f) => limits::cpu_millicores(*f),
-                    Value::Str(s) if s.trim().ends_with('m') => {
-                        limits::cpu_text_millicores(s.trim())
-                    }
-                    Value::Str(s) => s
-                        .trim()
-                        .parse::<f64>()
-                        .map_or(Ok(1), limits::cpu_millicores),
-                    _ => Ok(1),
-                };
-                if let Err(why) = result {
+                if let Some(Err(why)) = limits::cpu_amount(&n.value) {
                     out.push(
                         Finding::new(
                             n.origin.or(t.anchor(&path)),
