@@ -406,53 +406,39 @@ fn assert_bounded(md: &str, max: usize) {
     );
 }
 
+/// The Markdown diff against `main` within `budget` bytes, with no state at risk.
+fn markdown(diffs: &[flinkform::diff::ObjectDiff], budget: usize) -> String {
+    flinkform::diff::report::markdown(
+        diffs,
+        "main",
+        &flinkform::diff::Sides::default(),
+        budget,
+        &Default::default(),
+    )
+}
+
 #[test]
 fn a_large_diff_in_markdown_stays_whole_within_its_budget() {
-    use flinkform::diff::{Sides, report};
     // Many services: the sections run out first, each shown whole or not at all (one in part).
     let diffs = many_changes(400, 5, 60);
-    let md = report::markdown(
-        &diffs,
-        "main",
-        &Sides::default(),
-        64 * 1024,
-        &Default::default(),
-    );
+    let md = markdown(&diffs, 64 * 1024);
     assert_bounded(&md, 64 * 1024);
     assert!(md.contains("400 of 400 services in the table"), "{md}");
     // One service with a huge change: its section is cut inside, its fence and block closed.
     let diffs = many_changes(1, 5000, 90);
-    let md = report::markdown(
-        &diffs,
-        "main",
-        &Sides::default(),
-        64 * 1024,
-        &Default::default(),
-    );
+    let md = markdown(&diffs, 64 * 1024);
     assert_bounded(&md, 64 * 1024);
     assert!(md.contains("more changed field(s) not shown"), "{md}");
     assert!(md.contains("0 shown in full, one in part"), "{md}");
     // So many services that not even the table fits.
     let diffs = many_changes(5000, 1, 10);
-    let md = report::markdown(
-        &diffs,
-        "main",
-        &Sides::default(),
-        64 * 1024,
-        &Default::default(),
-    );
+    let md = markdown(&diffs, 64 * 1024);
     assert_bounded(&md, 64 * 1024);
     assert!(!md.contains("<details>"), "{md}");
     // And at GitHub's real limit.
     let diffs = many_changes(3000, 20, 100);
     let limit = flinkform::diag::markdown::STEP_SUMMARY_LIMIT;
-    let md = report::markdown(
-        &diffs,
-        "main",
-        &Sides::default(),
-        limit,
-        &Default::default(),
-    );
+    let md = markdown(&diffs, limit);
     assert!(md.len() > limit / 2, "the budget is used");
     assert_bounded(&md, limit);
 }
