@@ -218,6 +218,20 @@ pub fn run(start: &Path, args: ImportArgs) -> Result<u8, Error> {
                 n.message
             );
         }
+        if !i.secrets.is_empty() {
+            let _ = writeln!(
+                text,
+                "  create Secret `{}` in namespace `{}` before deploying, with keys:",
+                i.secrets[0].secret, i.name
+            );
+            let mut listed: Vec<&str> = Vec::new();
+            for k in &i.secrets {
+                if !listed.contains(&k.key.as_str()) {
+                    listed.push(&k.key);
+                    let _ = writeln!(text, "    {}  (the value of {})", k.key, k.field);
+                }
+            }
+        }
     }
     for (index, why) in &refusals {
         let i = &outcome.imported[*index];

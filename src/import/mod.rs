@@ -12,6 +12,8 @@
 //! Pure: documents in, spec texts and notes out; the CLI reads, writes and prints.
 
 pub mod config;
+pub mod credentials;
+pub mod defaults;
 pub mod deployment;
 pub mod duration;
 pub mod quantity;
@@ -25,6 +27,8 @@ use deployment::{Context, Mapped};
 pub enum Effect {
     /// Nothing the job does changes (a no-op key dropped, a value moved).
     Info,
+    /// The manifest left it unset; a platform default applies now, so the job changes.
+    Defaulted,
     /// The platform decides instead (storage locations).
     Replaced,
     /// Behaviour or configuration that the spec does not carry over.
@@ -35,6 +39,7 @@ impl Effect {
     pub fn as_str(self) -> &'static str {
         match self {
             Effect::Info => "note",
+            Effect::Defaulted => "default",
             Effect::Replaced => "replaced",
             Effect::Lost => "not kept",
         }
@@ -62,6 +67,8 @@ pub struct Imported {
     /// The spec as a tree, keys in the spec's order.
     pub spec: Node,
     pub notes: Vec<Note>,
+    /// The Secret keys the user must create for the spec's Secret references.
+    pub secrets: Vec<credentials::SecretKey>,
 }
 
 /// A document that produced no spec.
@@ -159,11 +166,17 @@ pub fn import(docs: &[Document<'_>], platform: &Platform, options: &Options<'_>)
             continue;
         }
         match deployment::map_deployment(d.node, &cx) {
-            Mapped::Spec { name, spec, notes } => outcome.imported.push(Imported {
+            Mapped::Spec {
+                name,
+                spec,
+                notes,
+                secrets,
+            } => outcome.imported.push(Imported {
                 source: d.source.to_string(),
                 name,
                 spec,
                 notes,
+                secrets,
             }),
             Mapped::Refused(reason) => outcome.skipped.push(skip(reason, true)),
         }
