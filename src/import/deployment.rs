@@ -5,6 +5,8 @@ use super::config::{self, Class, Entry, StorageKind};
 use super::credentials::{self, ConfigCredential, SecretKey};
 use super::quantity::{self, Memory};
 use super::{Effect, Note};
+use crate::facts::dialect::Dialect;
+use crate::facts::view::FlinkView;
 use crate::flink::version::FlinkVersion;
 use crate::render::PROMETHEUS_FACTORY;
 use crate::render::pod_template::MAIN_CONTAINER;
@@ -171,6 +173,14 @@ pub fn map_deployment(doc: &Node, cx: &Context<'_>) -> Mapped {
 
     // ---- spec ----
     let mut out = Map::new();
+    let dialect = Dialect::of(&FlinkView::new(doc));
+    let emr = dialect == Dialect::EmrOnEks;
+    if let Some(vendor) = dialect.vendor() {
+        notes.info(
+            "spec",
+            format!("written for {vendor}'s distribution of the Flink operator: the spec renders for the Apache operator, and the vendor's own fields are listed here"),
+        );
+    }
     let version = str_of(spec.get("flinkVersion"));
     match version.map(|v| (v, FlinkVersion::from_operator_label(v))) {
         Some((_, Some(v))) => out.insert("flinkVersion", s(v.to_string())),
@@ -198,7 +208,11 @@ pub fn map_deployment(doc: &Node, cx: &Context<'_>) -> Mapped {
             cx,
             &mut notes,
             "flinkVersion",
-            "the operator rejects a FlinkDeployment without one",
+            match dialect {
+                Dialect::Ibm => "IBM's operator fills it in",
+                Dialect::EmrOnEks => "EMR on EKS derives it from `emrReleaseLabel`",
+                _ => "the operator rejects a FlinkDeployment without one",
+            },
         ),
     }
     match str_of(spec.get("image")) {
@@ -217,7 +231,11 @@ pub fn map_deployment(doc: &Node, cx: &Context<'_>) -> Mapped {
             cx,
             &mut notes,
             "image",
-            "the operator used Flink's default image",
+            match dialect {
+                Dialect::Ibm => "IBM's operator fills in its own image",
+                Dialect::EmrOnEks => "EMR on EKS runs the image of its `emrReleaseLabel`",
+                _ => "the operator used Flink's default image",
+            },
         ),
     }
     if let Some(p) = str_of(spec.get("imagePullPolicy")) {
@@ -261,6 +279,7 @@ pub fn map_deployment(doc: &Node, cx: &Context<'_>) -> Mapped {
             role,
             &mut pod_template,
             &mut notes,
+            if emr { &EMR_ROLE_FIELDS[..] } else { &[] },
         );
     }
 
@@ -492,11 +511,17 @@ pub fn map_deployment(doc: &Node, cx: &Context<'_>) -> Mapped {
             "dropped: it restarts an existing deployment and means nothing to a new one",
         );
     }
+    if emr {
+        emr_fields(spec, cx, &mut out, &mut notes);
+    }
     for key in spec
         .as_map()
         .map(|m| m.keys().collect::<Vec<_>>())
         .unwrap_or_default()
     {
+        if emr && EMR_SPEC_FIELDS.contains(&key) {
+            continue;
+        }
         if ![
             "flinkVersion",
             "image",
@@ -615,6 +640,82 @@ fn map_job(job: &Node, cx: &Context<'_>, notes: &mut Notes) -> Map {
     j
 }
 
+/// Amazon EMR on EKS's own fields of a FlinkDeployment (see [`crate::facts::dialect`]).
+const EMR_SPEC_FIELDS: [&str; 3] = [
+    "emrReleaseLabel",
+    "executionRoleArn",
+    "monitoringConfiguration",
+];
+const EMR_ROLE_FIELDS: [&str; 2] = ["highAvailabilityEnabled", "storageDir"];
+
+/// What EMR on EKS's fields mean in a spec: HA through `jobManager.highAvailabilityEnabled`
+/// (and its `storageDir`) carries over; the release label, the IAM role and EMR's log
+/// shipping are the vendor's and are listed as not kept.
+fn emr_fields(spec: &Node, cx: &Context<'_>, out: &mut Map, notes: &mut Notes) {
+    if spec.get("emrReleaseLabel").is_some() {
+        notes.lost(
+            "spec.emrReleaseLabel",
+            "dropped: EMR on EKS's release label picks EMR's Flink build and image; the spec names its image itself",
+        );
+    }
+    if spec.get("executionRoleArn").is_some() {
+        notes.lost(
+            "spec.executionRoleArn",
+            "dropped: EMR on EKS's job role; give the service account the role through the platform's serviceAccount.annotations (eks.amazonaws.com/role-arn)",
+        );
+    }
+    if spec.get("monitoringConfiguration").is_some() {
+        notes.lost(
+            "spec.monitoringConfiguration",
+            "dropped: EMR on EKS's log and metrics shipping; flinkform renders Prometheus monitoring for every job",
+        );
+    }
+    let ha = spec.path(&["jobManager", "highAvailabilityEnabled"]);
+    match ha.and_then(Node::as_bool) {
+        Some(on) => {
+            if out.get("highAvailability").is_none() {
+                out.insert("highAvailability", Node::bool(on, Origin::NONE));
+            }
+            notes.info(
+                "spec.jobManager.highAvailabilityEnabled",
+                "EMR on EKS's HA switch: written as highAvailability",
+            );
+        }
+        None if ha.is_some() => notes.lost(
+            "spec.jobManager.highAvailabilityEnabled",
+            "not a boolean; dropped",
+        ),
+        None => {}
+    }
+    if let Some(dir) = spec
+        .path(&["jobManager", "storageDir"])
+        .and_then(Node::scalar_text)
+    {
+        if platform_has_storage(cx, StorageKind::HighAvailability) {
+            notes.replaced(
+                "spec.jobManager.storageDir",
+                format!(
+                    "`{}` is dropped: the platform's storage.highAvailability decides where this goes",
+                    crate::excerpt::quote(&dir)
+                ),
+            );
+        } else {
+            match out.get_mut("flinkConfiguration").and_then(Node::as_map_mut) {
+                Some(c) => c.insert(crate::flink::version::HA_STORAGE_KEY, s(dir)),
+                None => {
+                    let mut c = Map::new();
+                    c.insert(crate::flink::version::HA_STORAGE_KEY, s(dir));
+                    out.insert("flinkConfiguration", map(c));
+                }
+            }
+            notes.info(
+                "spec.jobManager.storageDir",
+                "EMR on EKS's HA storage directory: kept as high-availability.storageDir (the platform sets no storage.highAvailability)",
+            );
+        }
+    }
+}
+
 /// A value as a note quotes it: a short excerpt ([`crate::excerpt::quote`]).
 fn text(n: &Node) -> String {
     n.scalar_text().map_or_else(
@@ -630,6 +731,7 @@ fn map_role(
     out: &mut Map,
     pod_template: &mut Option<Node>,
     notes: &mut Notes,
+    vendor_fields: &[&str],
 ) {
     let Some(role) = role.filter(|r| !r.is_null()) else {
         return;
@@ -742,7 +844,9 @@ fn map_role(
         .map(|m| m.keys().collect::<Vec<_>>())
         .unwrap_or_default()
     {
-        if !["resource", "resources", "replicas", "podTemplate"].contains(&key) {
+        if !["resource", "resources", "replicas", "podTemplate"].contains(&key)
+            && !vendor_fields.contains(&key)
+        {
             notes.lost(
                 &format!("{base}.{key}"),
                 "dropped: not a field of the Apache Flink operator's FlinkDeployment",

@@ -17,6 +17,7 @@ pub mod defaults;
 pub mod deployment;
 pub mod duration;
 pub mod quantity;
+pub mod references;
 
 use crate::spec::platform::Platform;
 use crate::tree::Node;
@@ -69,6 +70,9 @@ pub struct Imported {
     pub notes: Vec<Note>,
     /// The Secret keys the user must create for the spec's Secret references.
     pub secrets: Vec<credentials::SecretKey>,
+    /// The vendor whose distribution of the operator the manifest was written for, if any
+    /// ([`crate::facts::dialect::Dialect::vendor`]).
+    pub dialect: Option<&'static str>,
 }
 
 /// A document that produced no spec.
@@ -113,6 +117,7 @@ fn text_at<'a>(n: &'a Node, path: &[&str]) -> &'a str {
 /// refused, so one run never writes two specs of one name.
 pub fn import(docs: &[Document<'_>], platform: &Platform, options: &Options<'_>) -> Outcome {
     let mut outcome = Outcome::default();
+    let read = references::read_by(docs);
     let cx = Context {
         platform,
         team: options.team,
@@ -150,6 +155,16 @@ pub fn import(docs: &[Document<'_>], platform: &Platform, options: &Options<'_>)
                 ));
                 continue;
             }
+            "ConfigMap" | "Secret" if api == "v1" => {
+                match references::reason(kind, name, &read) {
+                    Some(reason) => outcome.skipped.push(skip(reason, true)),
+                    None => outcome.skipped.push(skip(
+                        format!("a {kind} no imported FlinkDeployment reads; flinkform renders the namespace, RBAC and monitoring objects a service needs, not this"),
+                        false,
+                    )),
+                }
+                continue;
+            }
             _ => {
                 outcome.skipped.push(skip(
                     "not a Flink resource; flinkform renders the namespace, RBAC and monitoring objects a service needs".into(),
@@ -177,6 +192,10 @@ pub fn import(docs: &[Document<'_>], platform: &Platform, options: &Options<'_>)
                 spec,
                 notes,
                 secrets,
+                dialect: crate::facts::dialect::Dialect::of(&crate::facts::view::FlinkView::new(
+                    d.node,
+                ))
+                .vendor(),
             }),
             Mapped::Refused(reason) => outcome.skipped.push(skip(reason, true)),
         }
