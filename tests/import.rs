@@ -804,3 +804,375 @@ fn machine_formats_keep_stdout_parseable() {
         "{stderr}"
     );
 }
+
+/// Credentials in plain text: in `flinkConfiguration` (S3 keys, an environment variable set
+/// through Flink's configuration, and an option Flink reads only from its configuration) and in
+/// a per-role pod template's container environment.
+const WITH_CREDENTIALS: &str = r#"apiVersion: flink.apache.org/v1beta1
+kind: FlinkDeployment
+metadata: { name: payments, labels: { team: risk } }
+spec:
+  image: registry.acme.example/flink/payments:1.0.0
+  flinkVersion: v1_20
+  flinkConfiguration:
+    s3.access-key: AKIAIOSFODNN7EXAMPLE
+    s3.secret-key: wJalrXUtnFEMIK7MDENGbPxRfiCYEXAMPLEKEY
+    containerized.master.env.DB_PASSWORD: Hunter2-master
+    security.ssl.key-password: Hunter2-keystore
+  jobManager: { resource: { cpu: 1, memory: 2048m } }
+  taskManager:
+    resource: { cpu: 2, memory: 4096m }
+    podTemplate:
+      spec:
+        containers:
+          - name: flink-main-container
+            env:
+              - { name: KAFKA_SASL_PASSWORD, value: Hunter2-kafka }
+              - { name: TZ, value: UTC }
+  job: { jarURI: local:///opt/flink/usrlib/payments.jar, parallelism: 2, upgradeMode: savepoint }
+"#;
+
+const CREDENTIALS: [&str; 5] = [
+    "AKIAIOSFODNN7EXAMPLE",
+    "wJalrXUtnFEMIK7MDENGbPxRfiCYEXAMPLEKEY",
+    "Hunter2-master",
+    "Hunter2-keystore",
+    "Hunter2-kafka",
+];
+
+fn assert_no_credential(what: &str, text: &str) {
+    for c in CREDENTIALS {
+        assert!(!text.contains(c), "{what} shows a credential:\n{text}");
+    }
+}
+
+#[test]
+fn credentials_become_secret_references_and_are_never_echoed() {
+    let repo = example_copy();
+    fs::write(repo.path().join("payments.yaml"), WITH_CREDENTIALS).expect("write");
+
+    // The dry runs, human and JSON: nothing written, no value shown.
+    let (code, stdout, stderr) = run(repo.path(), &["import", "--dry-run", "payments.yaml"]);
+    assert_eq!(code, 1, "{stdout}{stderr}");
+    assert_no_credential("dry-run stdout", &stdout);
+    assert_no_credential("dry-run stderr", &stderr);
+    let (_, stdout, stderr) = run(
+        repo.path(),
+        &["import", "--dry-run", "payments.yaml", "--format", "json"],
+    );
+    assert_no_credential("JSON stdout", &stdout);
+    assert_no_credential("JSON stderr", &stderr);
+    let json: serde_json::Value = serde_json::from_str(&stdout).expect("JSON");
+    let keys: Vec<(&str, &str)> = json["specs"][0]["secrets"]
+        .as_array()
+        .expect("secrets")
+        .iter()
+        .map(|k| (k["key"].as_str().unwrap(), k["from"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            ("aws-access-key-id", "spec.flinkConfiguration.s3.access-key"),
+            (
+                "aws-secret-access-key",
+                "spec.flinkConfiguration.s3.secret-key"
+            ),
+            (
+                "db-password",
+                "spec.flinkConfiguration.containerized.master.env.DB_PASSWORD"
+            ),
+            (
+                "kafka-sasl-password",
+                "spec.taskManager.podTemplate.spec.containers[flink-main-container].env[KAFKA_SASL_PASSWORD]"
+            ),
+        ]
+    );
+    assert!(!repo.path().join("services/payments").exists());
+
+    // The real import: the report lists the Secret and its keys; the spec refers to them.
+    let (code, stdout, stderr) = run(repo.path(), &["import", "payments.yaml"]);
+    assert_eq!(code, 1, "{stdout}{stderr}");
+    assert_no_credential("report", &stdout);
+    assert_no_credential("stderr", &stderr);
+    assert!(
+        stdout.contains(
+            "  create Secret `payments-credentials` in namespace `payments` before deploying, with keys:\n    aws-access-key-id  (the value of spec.flinkConfiguration.s3.access-key)\n"
+        ),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("  not kept  spec.flinkConfiguration.security.ssl.key-password: a credential in plain text, dropped: Flink reads this option only from its configuration"),
+        "{stdout}"
+    );
+    let bytes = fs::read(repo.path().join("services/payments/service.yaml")).expect("spec");
+    let spec = String::from_utf8(bytes).expect("utf-8");
+    assert_no_credential("written spec", &spec);
+    assert!(
+        spec.contains(
+            "  secrets:\n  - name: payments-credentials\n    env:\n      AWS_ACCESS_KEY_ID: aws-access-key-id\n      AWS_SECRET_ACCESS_KEY: aws-secret-access-key\n      DB_PASSWORD: db-password\n"
+        ),
+        "{spec}"
+    );
+    assert!(
+        spec.contains("          - name: KAFKA_SASL_PASSWORD\n            valueFrom:\n              secretKeyRef:\n                name: payments-credentials\n                key: kafka-sasl-password\n"),
+        "{spec}"
+    );
+
+    // It renders (nothing in plain text blocks it), and the rendered files hold no value.
+    let (code, out, err) = run(repo.path(), &["render", "--fail-on", "never"]);
+    assert_eq!(code, 0, "{out}{err}");
+    for cluster in ["prod-eu-1", "staging-eu-1"] {
+        let rendered = fs::read_to_string(
+            repo.path()
+                .join(format!("rendered/{cluster}/payments/manifests.yaml")),
+        )
+        .expect("rendered");
+        assert_no_credential("rendered manifests", &rendered);
+        assert!(rendered.contains("key: kafka-sasl-password"), "{rendered}");
+    }
+}
+
+#[test]
+fn platform_defaults_are_listed_and_never_contradict_the_manifest() {
+    let repo = example_copy();
+    fs::write(
+        repo.path().join("legacy.yaml"),
+        "apiVersion: flink.apache.org/v1beta1
+kind: FlinkDeployment
+metadata: { name: legacy, labels: { team: risk } }
+spec:
+  image: registry.acme.example/flink/legacy:1.0.0
+  flinkVersion: v1_20
+  flinkConfiguration:
+    restart-strategy: fixed-delay
+    taskmanager.numberOfTaskSlots: \"2\"
+  jobManager: { resource: { cpu: 1, memory: 2048m } }
+  taskManager: { resource: { cpu: 2, memory: 4096m } }
+  job: { jarURI: local:///opt/flink/usrlib/legacy.jar, parallelism: 2, upgradeMode: savepoint }
+",
+    )
+    .expect("write");
+    let (code, stdout, stderr) = run(repo.path(), &["import", "legacy.yaml"]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    // Every value the platform's defaults set where the manifest set nothing, listed.
+    for line in [
+        "  default   spec.stateBackend: not set in the manifest, so Flink's default state backend (`hashmap`) applied; the platform default `rocksdb` applies now\n",
+        "  default   spec.checkpointing.interval: not set in the manifest, so checkpointing was off; the platform default `60s` applies now\n",
+        "  default   spec.imagePullPolicy: not set in the manifest, so Kubernetes' default pull policy applied; the platform default `IfNotPresent` applies now\n",
+        "  default   spec.highAvailability: not set in the manifest (high availability was off); on now, because prod requires it\n",
+        "  note      spec.flinkConfiguration.restart-strategy: written as `restart-strategy.type`, the key the platform's default uses for the same option, so that the platform's value does not apply beside it\n",
+    ] {
+        assert!(stdout.contains(line), "{line}\nnot in:\n{stdout}");
+    }
+    // Values equal to the platform's defaults are left to them.
+    let spec = fs::read_to_string(repo.path().join("services/legacy/service.yaml")).expect("spec");
+    let body: String = spec
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .collect::<Vec<_>>()
+        .join("\n");
+    for gone in ["flinkVersion", "jobManager", "taskManager", "slots"] {
+        assert!(
+            !body.contains(gone),
+            "{gone} is the platform's default:\n{spec}"
+        );
+    }
+    assert!(
+        body.contains("  flinkConfiguration:\n    restart-strategy.type: fixed-delay"),
+        "{spec}"
+    );
+    // One restart strategy in the rendered configuration: the manifest's.
+    let (code, _, _) = run(repo.path(), &["render"]);
+    assert_eq!(code, 0);
+    let rendered =
+        rendered_deployment(&repo.path().join("rendered/prod-eu-1/legacy/manifests.yaml"));
+    let config = rendered
+        .path(&["spec", "flinkConfiguration"])
+        .expect("config");
+    assert_eq!(
+        config.get("restart-strategy.type").and_then(Node::as_str),
+        Some("fixed-delay")
+    );
+    assert!(config.get("restart-strategy").is_none());
+}
+
+#[test]
+fn dry_run_json_is_one_documented_document() {
+    let repo = example_copy();
+    fs::write(repo.path().join("orders.yaml"), MANIFEST).expect("write manifest");
+    let (code, stdout, stderr) = run(
+        repo.path(),
+        &["import", "--dry-run", "orders.yaml", "--format", "json"],
+    );
+    assert_eq!(code, 1, "{stderr}");
+    let json: serde_json::Value =
+        serde_json::from_str(&stdout).expect("stdout is one JSON document");
+    assert_eq!(json["version"], 1);
+    assert_eq!(json["dryRun"], true);
+    let spec = &json["specs"][0];
+    assert_eq!(spec["name"], "orders");
+    assert_eq!(spec["path"], "services/orders/service.yaml");
+    assert_eq!(spec["source"], "orders.yaml");
+    assert_eq!(spec["dialect"], serde_json::Value::Null);
+    let effects: std::collections::BTreeSet<&str> = spec["notes"]
+        .as_array()
+        .expect("notes")
+        .iter()
+        .map(|n| n["effect"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        effects.into_iter().collect::<Vec<_>>(),
+        ["default", "not kept", "note", "replaced"]
+    );
+    // The spec text is what `import` writes.
+    assert!(
+        spec["spec"]
+            .as_str()
+            .unwrap()
+            .contains("\nkind: FlinkService\n")
+    );
+    let skipped: Vec<(&str, bool)> = json["skipped"]
+        .as_array()
+        .expect("skipped")
+        .iter()
+        .map(|s| (s["object"].as_str().unwrap(), s["lost"].as_bool().unwrap()))
+        .collect();
+    assert_eq!(
+        skipped,
+        [
+            ("Service/orders-rest", false),
+            ("FlinkSessionJob/adhoc", true),
+            ("FlinkDeployment/shared", true)
+        ]
+    );
+    assert_eq!(json["summary"]["imported"], 1);
+    assert_eq!(json["summary"]["flinkResources"], 3);
+    assert_eq!(json["findings"]["version"], 1);
+    assert!(json["findings"]["diagnostics"].is_array());
+    assert!(
+        json["inputErrors"]["diagnostics"]
+            .as_array()
+            .is_some_and(Vec::is_empty)
+    );
+    assert!(!repo.path().join("services/orders").exists());
+    // The report is on stderr.
+    assert!(
+        stderr.contains("would write services/orders/service.yaml"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn config_maps_and_secrets_a_pod_template_reads_are_reported_as_such() {
+    let repo = example_copy();
+    fs::write(
+        repo.path().join("app.yaml"),
+        "apiVersion: v1
+kind: ConfigMap
+metadata: { name: app-conf }
+data: { app.properties: \"a=1\" }
+---
+apiVersion: v1
+kind: Secret
+metadata: { name: app-env }
+stringData: { TOKEN: Hunter2-token }
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: { name: unrelated }
+---
+apiVersion: flink.apache.org/v1beta1
+kind: FlinkDeployment
+metadata: { name: app, labels: { team: risk } }
+spec:
+  image: registry.acme.example/flink/app:1.0.0
+  flinkVersion: v1_20
+  podTemplate:
+    spec:
+      containers:
+        - name: flink-main-container
+          envFrom: [{ secretRef: { name: app-env } }]
+          volumeMounts: [{ name: conf, mountPath: /conf }]
+      volumes: [{ name: conf, configMap: { name: app-conf } }]
+  job: { jarURI: local:///opt/flink/usrlib/app.jar, upgradeMode: savepoint }
+",
+    )
+    .expect("write");
+    let (code, stdout, stderr) = run(repo.path(), &["import", "--dry-run", "app.yaml"]);
+    assert_eq!(code, 1, "{stdout}{stderr}");
+    assert!(!stderr.contains("Hunter2-token") && !stdout.contains("Hunter2-token"));
+    assert!(
+        stderr.contains("not imported ConfigMap/app-conf from app.yaml: read by FlinkDeployment/app (volume `conf`); the job needs it in the service's namespace `app`, and flinkform renders no ConfigMap"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("not imported Secret/app-env from app.yaml: read by FlinkDeployment/app (envFrom); the job needs it in the service's namespace `app`, and flinkform never writes a Secret's values into Git"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("skipped ConfigMap/unrelated from app.yaml: a ConfigMap no imported FlinkDeployment reads"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn hostile_names_and_huge_inputs() {
+    let repo = example_copy();
+    // A name with a newline and an escape sequence: refused, and shown without either.
+    fs::write(
+        repo.path().join("evil.yaml"),
+        "apiVersion: flink.apache.org/v1beta1
+kind: FlinkDeployment
+metadata: { name: \"evil\\n\\u001b[31mred\", labels: { team: risk } }
+spec: { job: { jarURI: local:///x.jar } }
+",
+    )
+    .expect("write");
+    let (code, stdout, stderr) = run(repo.path(), &["import", "evil.yaml", "--format", "human"]);
+    assert_eq!(code, 1, "{stdout}{stderr}");
+    assert!(
+        !stdout.contains('\u{1b}') && !stderr.contains('\u{1b}'),
+        "{stdout:?}"
+    );
+    assert!(stdout.contains("is not a valid service name"), "{stdout}");
+    assert!(!repo.path().join("services").join("evil").exists());
+    let (_, stdout, _) = run(
+        repo.path(),
+        &["import", "evil.yaml", "--dry-run", "--format", "json"],
+    );
+    let json: serde_json::Value = serde_json::from_str(&stdout).expect("JSON");
+    assert_eq!(json["specs"].as_array().map(Vec::len), Some(0));
+
+    // Many environment variables and configuration keys: imported, in bounded time and size.
+    let mut big = String::from(
+        "apiVersion: flink.apache.org/v1beta1
+kind: FlinkDeployment
+metadata: { name: big, labels: { team: risk } }
+spec:
+  image: registry.acme.example/flink/big:1.0.0
+  flinkConfiguration:
+",
+    );
+    for i in 0..5000 {
+        big.push_str(&format!("    my.key.{i}: v{i}\n"));
+    }
+    big.push_str("  podTemplate:\n    spec:\n      containers:\n        - name: flink-main-container\n          env:\n");
+    for i in 0..5000 {
+        big.push_str(&format!(
+            "            - {{ name: SECRET_{i}, value: Hunter2-{i} }}\n"
+        ));
+    }
+    big.push_str("  job: { jarURI: local:///opt/flink/usrlib/big.jar }\n");
+    fs::write(repo.path().join("big.yaml"), &big).expect("write");
+    let (code, stdout, stderr) = run(repo.path(), &["import", "big.yaml", "--dry-run"]);
+    assert!((0..=1).contains(&code), "{stderr}");
+    assert!(!stdout.contains("Hunter2-"), "a credential shown");
+    assert_eq!(stdout.matches("secretKeyRef").count(), 5000);
+
+    // A file past the size bound is refused with a diagnostic, not read.
+    let huge = "#".repeat(64 * 1024 * 1024);
+    fs::write(repo.path().join("huge.yaml"), huge).expect("write");
+    let (code, stdout, stderr) = run(repo.path(), &["import", "huge.yaml"]);
+    assert!((1..=2).contains(&code), "{stdout}{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
