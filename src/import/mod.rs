@@ -2,12 +2,13 @@
 //!
 //! What the spec says natively goes there (name, image, version, job, cpu and memory,
 //! replicas, slots, state backend, checkpointing, periodic savepoints, HA); everything else
-//! in `flinkConfiguration`, `podTemplate` and `logConfiguration` is carried through the spec's
-//! escape hatches, so the job behaves as before. What flinkform decides itself (namespace,
-//! service account, storage locations) or cannot express (session clusters, FlinkSessionJobs,
-//! Ingress, standalone mode, role-specific pod templates) is reported as a [`Note`].
-//!
-//! Fields the manifest leaves to the operator's defaults are left to the platform's defaults.
+//! in `flinkConfiguration`, the pod templates (each role's too), `ingress` and
+//! `logConfiguration` is carried through the spec's escape hatches, so the job behaves as
+//! before. Credentials become Secret references ([`credentials`]). What flinkform decides
+//! itself (namespace, service account, storage locations) or cannot express (session
+//! clusters, FlinkSessionJobs, standalone mode, a vendor's own fields) is reported as a
+//! [`Note`], and so is every value a platform default sets where the manifest set nothing
+//! ([`defaults`]); values equal to the platform's defaults are left to them.
 //!
 //! Pure: documents in, spec texts and notes out; the CLI reads, writes and prints.
 

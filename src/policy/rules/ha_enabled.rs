@@ -13,7 +13,10 @@ crate::declare_rule! {
     /// kubernetes`) and `high-availability.storageDir` on durable storage: an object store or
     /// distributed file system, or a `file://` path on a PersistentVolumeClaim mounted in the
     /// JobManager's pod template; not another `file://` or local path. Wherever HA is on, its
-    /// storage must be durable.
+    /// storage must be durable. A manifest for Amazon EMR on EKS turns HA on with EMR's own
+    /// `jobManager.highAvailabilityEnabled: true` and keeps its metadata in
+    /// `jobManager.storageDir`; both count (the dialect is recognised once, in
+    /// `src/facts/dialect.rs`, for every rule).
     ///
     /// ## Why
     /// Without HA, a JobManager restart loses the job's running state: the operator falls back
