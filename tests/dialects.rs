@@ -168,11 +168,11 @@ fn import_reports_a_vendor_dialect_and_keeps_emr_ha() {
     // The example platform has a default Flink version, so IBM's omitted one is filled in,
     // and said so; its image is not defaulted there, so the spec cannot render until it is set.
     assert!(
-        stdout.contains("  note      spec.flinkVersion: not set (IBM's operator fills it in); the platform default applies"),
+        stdout.contains("  note      spec.flinkVersion: not set (IBM Event Automation's operator fills it in); the platform default applies"),
         "{stdout}"
     );
     assert!(
-        stdout.contains("  not kept  spec.image: not set (IBM's operator fills in its own image), and the platform sets no default"),
+        stdout.contains("  not kept  spec.image: not set (IBM Event Automation's operator fills it in), and the platform sets no default"),
         "{stdout}"
     );
     let spec = fs::read_to_string(repo.path().join("services/clicks/service.yaml")).expect("spec");

@@ -208,11 +208,11 @@ pub fn map_deployment(doc: &Node, cx: &Context<'_>) -> Mapped {
             cx,
             &mut notes,
             "flinkVersion",
-            match dialect {
-                Dialect::Ibm => "IBM's operator fills it in",
-                Dialect::EmrOnEks => "EMR on EKS derives it from `emrReleaseLabel`",
-                _ => "the operator rejects a FlinkDeployment without one",
-            },
+            &injected_or(
+                &dialect,
+                "flinkVersion",
+                "the operator rejects a FlinkDeployment without one",
+            ),
         ),
     }
     match str_of(spec.get("image")) {
@@ -231,11 +231,7 @@ pub fn map_deployment(doc: &Node, cx: &Context<'_>) -> Mapped {
             cx,
             &mut notes,
             "image",
-            match dialect {
-                Dialect::Ibm => "IBM's operator fills in its own image",
-                Dialect::EmrOnEks => "EMR on EKS runs the image of its `emrReleaseLabel`",
-                _ => "the operator used Flink's default image",
-            },
+            &injected_or(&dialect, "image", "the operator used Flink's default image"),
         ),
     }
     if let Some(p) = str_of(spec.get("imagePullPolicy")) {
@@ -917,6 +913,15 @@ fn lenient_version(label: &str) -> Option<FlinkVersion> {
     let minor: u32 = parts.next()?.parse().ok()?;
     let patch_ok = parts.all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
     ((1..=2).contains(&major) && minor <= 99 && patch_ok).then(|| FlinkVersion::new(major, minor))
+}
+
+/// Why a manifest may leave a required `field` out: the vendor's operator fills it in
+/// ([`Dialect::injects`]), or what the Apache operator did without it (`otherwise`).
+fn injected_or(dialect: &Dialect, field: &str, otherwise: &str) -> String {
+    match dialect.vendor() {
+        Some(vendor) if dialect.injects(field) => format!("{vendor}'s operator fills it in"),
+        _ => otherwise.to_string(),
+    }
 }
 
 /// Whether the platform's defaults set `path`.
