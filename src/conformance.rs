@@ -132,7 +132,14 @@ pub fn check_one(
     if !catalogs.covers(text("apiVersion"), text("kind")) {
         return Vec::new();
     }
-    let violations = catalogs.violations(&o.node.to_json()).unwrap_or_default();
+    let mut violations = catalogs.violations(&o.node.to_json()).unwrap_or_default();
+    if !catalogs
+        .user
+        .as_ref()
+        .is_some_and(|u| u.covers(text("apiVersion"), text("kind")))
+    {
+        vendor_fields(&o.node, &mut violations);
+    }
     violations
         .into_iter()
         .map(|v| {
@@ -151,6 +158,44 @@ pub fn check_one(
             .with_subject(subject)
         })
         .collect()
+}
+
+/// A vendor's own fields ([`crate::facts::dialect`]) checked against the Apache CRD: not
+/// unknown there, but typed as the vendor's operator types them. (The vendor's own CRDs,
+/// passed with `--crd`, validate them instead.)
+fn vendor_fields(object: &Node, violations: &mut Vec<crate::crd::CrdViolation>) {
+    use crate::crd::{CrdViolation, PathSeg};
+    let view = crate::facts::view::FlinkView::new(object);
+    let dialect = crate::facts::dialect::Dialect::of(&view);
+    let Some(vendor) = dialect.vendor() else {
+        return;
+    };
+    violations.retain(|v| {
+        let keys: Vec<&str> = v
+            .path
+            .iter()
+            .map_while(|s| match s {
+                PathSeg::Key(k) => Some(k.as_str()),
+                PathSeg::Index(_) => None,
+            })
+            .collect();
+        !(v.message.starts_with("unknown field")
+            && keys.len() == v.path.len()
+            && keys.first() == Some(&"spec")
+            && dialect.owns(&keys[1..]))
+    });
+    for (path, expected, node) in dialect.own_field_errors(&view) {
+        let mut segs = vec![PathSeg::Key("spec".into())];
+        segs.extend(path.iter().map(|k| PathSeg::Key((*k).into())));
+        violations.push(CrdViolation {
+            pointer: format!("/spec/{}", path.join("/")),
+            path: segs,
+            message: format!(
+                "expected {expected} ({vendor}'s field), found {}",
+                node.kind_name()
+            ),
+        });
+    }
 }
 
 fn display_pointer(p: &str) -> &str {

@@ -200,6 +200,19 @@ fn sets_secret_property(value: &str) -> bool {
     })
 }
 
+/// Whether the `flinkConfiguration` entry `key: value` (flattened key, value as the operator
+/// joins it) holds a credential in plain text.
+pub fn config_value_is_secret(key: &str, value: &str) -> bool {
+    let jaas = key.ends_with(".jaas.config") && value.to_ascii_lowercase().contains("password=");
+    named_value_is_secret(key, value) || jaas || sets_secret_property(value)
+}
+
+/// Whether a container environment variable `name` with the literal `value` holds a
+/// credential in plain text.
+pub fn env_value_is_secret(name: &str, value: &str) -> bool {
+    named_value_is_secret(name, value) || sets_secret_property(value)
+}
+
 /// Where a secret sits in an object, and what holds it.
 #[derive(Debug, Clone)]
 pub struct Site<'a> {
@@ -263,9 +276,7 @@ fn section_sites(spec: &Node) -> Vec<Site<'_>> {
     if let Some(conf) = spec.get("flinkConfiguration") {
         for entry in crate::flink_conf::flatten_config(conf) {
             let (key, value, node) = (entry.key, entry.value, entry.node);
-            let jaas =
-                key.ends_with(".jaas.config") && value.to_ascii_lowercase().contains("password=");
-            if named_value_is_secret(&key, &value) || jaas || sets_secret_property(&value) {
+            if config_value_is_secret(&key, &value) {
                 out.push(Site {
                     node,
                     kind: SiteKind::Config(key),
@@ -288,7 +299,7 @@ fn section_sites(spec: &Node) -> Vec<Site<'_>> {
                         continue;
                     };
                     let text = value.scalar_text().unwrap_or_default();
-                    if named_value_is_secret(name, &text) || sets_secret_property(&text) {
+                    if env_value_is_secret(name, &text) {
                         out.push(Site {
                             node: value,
                             kind: SiteKind::Env(name),

@@ -218,6 +218,20 @@ pub fn run(start: &Path, args: ImportArgs) -> Result<u8, Error> {
                 n.message
             );
         }
+        if !i.secrets.is_empty() {
+            let _ = writeln!(
+                text,
+                "  create Secret `{}` in namespace `{}` before deploying, with keys:",
+                i.secrets[0].secret, i.name
+            );
+            let mut listed: Vec<&str> = Vec::new();
+            for k in &i.secrets {
+                if !listed.contains(&k.key.as_str()) {
+                    listed.push(&k.key);
+                    let _ = writeln!(text, "    {}  (the value of {})", k.key, k.field);
+                }
+            }
+        }
     }
     for (index, why) in &refusals {
         let i = &outcome.imported[*index];
@@ -258,7 +272,23 @@ pub fn run(start: &Path, args: ImportArgs) -> Result<u8, Error> {
     }
 
     let human = reporting::human_options(args.report.color);
-    if args.dry_run {
+    let json_stdout = args.report.format.len() > args.report.output.len()
+        && args.report.format.last() == Some(&super::Format::Json);
+    if args.dry_run && json_stdout {
+        // One document: what would be written, what was not, and the findings (docs/output.md).
+        let doc = dry_run_document(
+            &outcome,
+            &planned,
+            &refusals,
+            flinkform::diag::json::render(&c.report, &c.workspace.sources),
+            flinkform::diag::json::render(&yaml_problems, &sources),
+        );
+        let mut bytes = serde_json::to_string_pretty(&doc).unwrap_or_default();
+        bytes.push('\n');
+        reporting::print(bytes.as_bytes())?;
+        let mut stderr = std::io::stderr().lock();
+        let _ = stderr.write_all(terminal::text(&text).as_bytes());
+    } else if args.dry_run {
         for p in &planned {
             // Printed, not written: its secret values masked, as in every other output.
             // and, like every text shown to a person, no control or bidirectional character.
@@ -318,6 +348,73 @@ pub fn run(start: &Path, args: ImportArgs) -> Result<u8, Error> {
         EXIT_FINDINGS
     } else {
         EXIT_CLEAN
+    })
+}
+
+/// `import --dry-run --format json`: version 1 of the import document (docs/output.md).
+fn dry_run_document(
+    outcome: &import::Outcome,
+    planned: &[Planned],
+    refusals: &[(usize, String)],
+    findings: String,
+    input_errors: String,
+) -> serde_json::Value {
+    use serde_json::json;
+    let notes = |i: &import::Imported| {
+        let mut notes: Vec<_> = i.notes.iter().collect();
+        notes.sort_by_key(|n| std::cmp::Reverse(n.effect));
+        notes
+            .iter()
+            .map(|n| json!({ "effect": n.effect.as_str(), "field": n.field, "message": n.message }))
+            .collect::<Vec<_>>()
+    };
+    let specs: Vec<serde_json::Value> = planned
+        .iter()
+        .map(|p| {
+            let i = &outcome.imported[p.index];
+            json!({
+                "name": i.name,
+                "source": i.source,
+                "path": p.path,
+                // Values that look like credentials are masked, as in every other output.
+                "spec": flinkform::secrets::redact_yaml(&p.text),
+                "notes": notes(i),
+                "secrets": i.secrets.iter().map(|k| json!({
+                    "secret": k.secret, "key": k.key, "from": k.field,
+                })).collect::<Vec<_>>(),
+                "dialect": i.dialect,
+            })
+        })
+        .collect();
+    let refused: Vec<serde_json::Value> = refusals
+        .iter()
+        .map(|(index, why)| {
+            let i = &outcome.imported[*index];
+            json!({ "name": i.name, "source": i.source, "reason": why, "notes": notes(i) })
+        })
+        .collect();
+    let skipped: Vec<serde_json::Value> = outcome
+        .skipped
+        .iter()
+        .map(|s| json!({ "object": s.object, "source": s.source, "reason": s.reason, "lost": s.lost }))
+        .collect();
+    // Both as `check --format json` reports findings: the policy on the specs, and the input
+    // files that could not be read.
+    let findings: serde_json::Value = serde_json::from_str(&findings).unwrap_or_default();
+    let input_errors: serde_json::Value = serde_json::from_str(&input_errors).unwrap_or_default();
+    json!({
+        "version": 1,
+        "dryRun": true,
+        "specs": specs,
+        "refused": refused,
+        "skipped": skipped,
+        "summary": {
+            "flinkResources": outcome.imported.len() + outcome.skipped.iter().filter(|s| s.lost).count(),
+            "imported": planned.len(),
+            "notKept": outcome.lost_anything(),
+        },
+        "findings": findings,
+        "inputErrors": input_errors,
     })
 }
 

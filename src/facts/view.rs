@@ -110,12 +110,35 @@ impl<'a> FlinkView<'a> {
         self.has_job() && is_stateful_mode(self.upgrade_mode())
     }
 
-    /// Whether Kubernetes (or any) HA is on in the effective configuration.
+    /// Whether Kubernetes (or any) HA is on in the effective configuration, or through a
+    /// vendor's own switch ([`crate::facts::dialect::Dialect::vendor_ha_on`]).
     pub fn ha_enabled(&self) -> bool {
         self.get_any(crate::flink::version::HA_TYPE_KEYS)
             .is_some_and(|e| {
                 !e.value.trim().eq_ignore_ascii_case("none") && !e.value.trim().is_empty()
             })
+            || crate::facts::dialect::Dialect::of(self).vendor_ha_on(self)
+    }
+
+    /// Where HA metadata goes: `high-availability.storageDir`, or a vendor's own field for it
+    /// (EMR on EKS's `jobManager.storageDir`, as an entry of that name).
+    pub fn ha_storage(&self) -> Option<ConfEntry<'a>> {
+        if let Some(e) = self.get(crate::flink::version::HA_STORAGE_KEY) {
+            return Some(e.clone());
+        }
+        let node = crate::facts::dialect::Dialect::of(self).vendor_ha_storage(self)?;
+        let key_origin = self
+            .spec(&["jobManager"])
+            .and_then(Node::as_map)
+            .and_then(|m| m.entry("storageDir"))
+            .map_or(node.origin, |e| e.key_origin);
+        Some(ConfEntry {
+            key: "jobManager.storageDir".into(),
+            value: node.scalar_text().unwrap_or_default(),
+            key_origin,
+            value_origin: node.origin,
+            node,
+        })
     }
 
     /// Both JVMs' roles with their spec section names.

@@ -108,6 +108,23 @@ pub fn suggest(key: &str) -> Option<&'static str> {
     cat.suggest(key)
 }
 
+/// The option a key sets: a deprecated or fallback key (`restart-strategy`,
+/// `state.backend`) names the same option as its replacement (`restart-strategy.type`,
+/// `state.backend.type`), so two keys with one canonical name set one option. Keys without a
+/// replacement are their own option.
+pub fn canonical(key: &str) -> &str {
+    let cat = catalogue();
+    let mut current = key;
+    // Replacement chains are short (`a -> b -> c` at most); the bound guards against a cycle.
+    for _ in 0..8 {
+        match cat.deprecated.get(current) {
+            Some(Some(next)) => current = next,
+            _ => break,
+        }
+    }
+    current
+}
+
 /// Number of documented keys: those for which [`lookup`] returns [`KeyStatus::Known`] or
 /// [`KeyStatus::Deprecated`].
 pub fn known_count() -> usize {
@@ -836,6 +853,18 @@ mod tests {
 
     /// Documented and family keys are found by lookup alone (how fast is the benchmark's
     /// business, not a test's).
+    #[test]
+    fn deprecated_keys_name_their_replacement_option() {
+        assert_eq!(canonical("restart-strategy"), "restart-strategy.type");
+        assert_eq!(canonical("restart-strategy.type"), "restart-strategy.type");
+        assert_eq!(canonical("state.backend"), "state.backend.type");
+        assert_eq!(
+            canonical("state.checkpoints.dir"),
+            "execution.checkpointing.dir"
+        );
+        assert_eq!(canonical("no.such.key"), "no.such.key");
+    }
+
     #[test]
     fn documented_and_family_keys_are_found() {
         assert_eq!(lookup("parallelism.default"), KeyStatus::Known);

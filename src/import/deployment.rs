@@ -2,8 +2,11 @@
 //! with a note for everything that is not carried over exactly.
 
 use super::config::{self, Class, Entry, StorageKind};
+use super::credentials::{self, ConfigCredential, SecretKey};
 use super::quantity::{self, Memory};
 use super::{Effect, Note};
+use crate::facts::dialect::Dialect;
+use crate::facts::view::FlinkView;
 use crate::flink::version::FlinkVersion;
 use crate::render::PROMETHEUS_FACTORY;
 use crate::render::pod_template::MAIN_CONTAINER;
@@ -25,6 +28,8 @@ pub enum Mapped {
         name: String,
         spec: Node,
         notes: Vec<Note>,
+        /// The Secret keys the user must create (values never copied).
+        secrets: Vec<SecretKey>,
     },
     Refused(String),
 }
@@ -64,6 +69,9 @@ impl Notes {
     }
     fn info(&mut self, field: &str, message: impl Into<String>) {
         self.push(Effect::Info, field, message);
+    }
+    fn defaulted(&mut self, field: &str, message: impl Into<String>) {
+        self.push(Effect::Defaulted, field, message);
     }
     fn push(&mut self, effect: Effect, field: &str, message: impl Into<String>) {
         self.0.push(Note {
@@ -165,24 +173,66 @@ pub fn map_deployment(doc: &Node, cx: &Context<'_>) -> Mapped {
 
     // ---- spec ----
     let mut out = Map::new();
+    let dialect = Dialect::of(&FlinkView::new(doc));
+    let emr = dialect == Dialect::EmrOnEks;
+    if let Some(vendor) = dialect.vendor() {
+        notes.info(
+            "spec",
+            format!("written for {vendor}'s distribution of the Flink operator: the spec renders for the Apache operator, and the vendor's own fields are listed here"),
+        );
+    }
     let version = str_of(spec.get("flinkVersion"));
     match version.map(|v| (v, FlinkVersion::from_operator_label(v))) {
         Some((_, Some(v))) => out.insert("flinkVersion", s(v.to_string())),
+        Some((v, None)) if lenient_version(v).is_some() => {
+            let read = lenient_version(v).unwrap_or(FlinkVersion::new(1, 20));
+            notes.lost(
+                "spec.flinkVersion",
+                format!(
+                    "`{}` is not one of the operator's version labels (`{}`), so the operator rejected the manifest as written; read as Flink {read}",
+                    crate::excerpt::quote(v),
+                    read.operator_label()
+                ),
+            );
+            out.insert("flinkVersion", s(read.to_string()));
+        }
         Some((v, None)) => notes.lost(
             "spec.flinkVersion",
             format!(
-                "`{}` is not a Flink version; the platform default applies",
-                crate::excerpt::quote(v)
+                "`{}` is not a Flink version; {}",
+                crate::excerpt::quote(v),
+                default_or_refusal(cx, "flinkVersion")
             ),
         ),
-        None => notes.info("spec.flinkVersion", "not set; the platform default applies"),
+        None => missing(
+            cx,
+            &mut notes,
+            "flinkVersion",
+            &injected_or(
+                &dialect,
+                "flinkVersion",
+                "the operator rejects a FlinkDeployment without one",
+            ),
+        ),
     }
     match str_of(spec.get("image")) {
         Some(i) if !i.is_empty() && !i.contains(char::is_whitespace) => {
             out.insert("image", s(i));
         }
-        Some(i) => notes.lost("spec.image", format!("`{i}` is not an image reference")),
-        None => notes.info("spec.image", "not set; the platform default applies"),
+        Some(i) => notes.lost(
+            "spec.image",
+            format!(
+                "`{}` is not an image reference; {}",
+                crate::excerpt::quote(i),
+                default_or_refusal(cx, "image")
+            ),
+        ),
+        None => missing(
+            cx,
+            &mut notes,
+            "image",
+            &injected_or(&dialect, "image", "the operator used Flink's default image"),
+        ),
     }
     if let Some(p) = str_of(spec.get("imagePullPolicy")) {
         if ["Always", "IfNotPresent", "Never"].contains(&p) {
@@ -225,6 +275,7 @@ pub fn map_deployment(doc: &Node, cx: &Context<'_>) -> Mapped {
             role,
             &mut pod_template,
             &mut notes,
+            if emr { &EMR_ROLE_FIELDS[..] } else { &[] },
         );
     }
 
@@ -233,8 +284,36 @@ pub fn map_deployment(doc: &Node, cx: &Context<'_>) -> Mapped {
     let mut state_backend = None;
     let mut ha = None;
     let mut savepoint_interval = None;
+    let secret = credentials::secret_name(name);
+    let mut secret_keys: Vec<SecretKey> = Vec::new();
+    let mut secret_env: Vec<(String, String)> = Vec::new();
+    let mut taken: Vec<(String, String)> = Vec::new();
     for e in &entries {
         let field = format!("spec.flinkConfiguration.{}", e.key);
+        if crate::secrets::config_value_is_secret(&e.key, &e.text()) {
+            match credentials::config_credential(&e.key) {
+                ConfigCredential::Env { var, key } => {
+                    let key = credentials::unique_key(&key, &e.text(), &mut taken);
+                    notes.replaced(
+                        &field,
+                        format!("a credential in plain text: now environment variable {var} of both roles, from key `{key}` of Secret `{secret}`, which you create in namespace `{name}`"),
+                    );
+                    if !secret_env.iter().any(|(v, _)| *v == var) {
+                        secret_env.push((var, key.clone()));
+                    }
+                    secret_keys.push(SecretKey {
+                        secret: secret.clone(),
+                        key,
+                        field,
+                    });
+                }
+                ConfigCredential::Unsupported { key } => notes.lost(
+                    &field,
+                    format!("a credential in plain text, dropped: Flink reads this option only from its configuration, which cannot refer to a Secret; put the value in key `{key}` of a Secret `{secret}` and have the job read it (an environment variable through `secrets`, or a file through `secrets[].mountPath`)"),
+                ),
+            }
+            continue;
+        }
         match config::classify(e) {
             Class::Slots(n) => {
                 roles[1].0.insert("slots", Node::int(n, Origin::NONE));
@@ -300,7 +379,7 @@ pub fn map_deployment(doc: &Node, cx: &Context<'_>) -> Mapped {
         }
     }
 
-    out.insert("job", map(map_job(job, &mut notes)));
+    out.insert("job", map(map_job(job, cx, &mut notes)));
     for (role, section) in roles {
         if !role.is_empty() {
             out.insert(section, map(role));
@@ -347,8 +426,44 @@ pub fn map_deployment(doc: &Node, cx: &Context<'_>) -> Mapped {
             out.insert("logConfiguration", map(kept));
         }
     }
-    if let Some(pt) = pod_template {
+    if let Some(mut pt) = pod_template {
+        secret_keys.extend(credentials::rewrite_pod_template(
+            &mut pt,
+            "spec.podTemplate",
+            &secret,
+            &mut taken,
+        ));
         out.insert("podTemplate", pt);
+    }
+    for section in ["jobManager", "taskManager"] {
+        let field = format!("spec.{section}.podTemplate");
+        if let Some(pt) = out
+            .get_mut(section)
+            .and_then(Node::as_map_mut)
+            .and_then(|r| r.get_mut("podTemplate"))
+        {
+            secret_keys.extend(credentials::rewrite_pod_template(
+                pt, &field, &secret, &mut taken,
+            ));
+        }
+    }
+    for k in &secret_keys {
+        if k.field.contains(".env[") {
+            notes.replaced(
+                &k.field,
+                format!("a credential in plain text: now read from key `{}` of Secret `{}`, which you create in namespace `{name}`", k.key, k.secret),
+            );
+        }
+    }
+    if !secret_env.is_empty() {
+        let mut env = Map::new();
+        for (var, key) in &secret_env {
+            env.insert(var.clone(), s(key.clone()));
+        }
+        let mut r = Map::new();
+        r.insert("name", s(secret.clone()));
+        r.insert("env", map(env));
+        out.insert("secrets", Node::seq(vec![map(r)], Origin::NONE));
     }
 
     // What flinkform decides instead.
@@ -368,11 +483,23 @@ pub fn map_deployment(doc: &Node, cx: &Context<'_>) -> Mapped {
         ),
         Some(other) => notes.lost("spec.mode", format!("`{other}` is not a deployment mode; native mode is used")),
     }
-    if spec.get("ingress").is_some() {
-        notes.lost(
-            "spec.ingress",
-            "dropped: flinkform renders no Ingress; reach the REST API with `kubectl port-forward`, or keep an Ingress of your own next to the rendered output",
-        );
+    if let Some(ingress) = spec.get("ingress").filter(|i| !i.is_null()) {
+        let template_ok = ingress
+            .get("template")
+            .and_then(Node::as_str)
+            .is_some_and(|t| !t.is_empty());
+        let fields_ok = ingress.as_map().is_some_and(|m| {
+            m.keys()
+                .all(|k| ["template", "className", "annotations", "labels", "tls"].contains(&k))
+        });
+        if template_ok && fields_ok {
+            out.insert("ingress", ingress.without_origins());
+        } else {
+            notes.lost(
+                "spec.ingress",
+                "dropped: not an operator ingress (a mapping with a `template` and only `className`, `annotations`, `labels`, `tls`)",
+            );
+        }
     }
     if spec.get("restartNonce").is_some() {
         notes.info(
@@ -380,11 +507,17 @@ pub fn map_deployment(doc: &Node, cx: &Context<'_>) -> Mapped {
             "dropped: it restarts an existing deployment and means nothing to a new one",
         );
     }
+    if emr {
+        emr_fields(spec, cx, &mut out, &mut notes);
+    }
     for key in spec
         .as_map()
         .map(|m| m.keys().collect::<Vec<_>>())
         .unwrap_or_default()
     {
+        if emr && EMR_SPEC_FIELDS.contains(&key) {
+            continue;
+        }
         if ![
             "flinkVersion",
             "image",
@@ -408,17 +541,7 @@ pub fn map_deployment(doc: &Node, cx: &Context<'_>) -> Mapped {
             );
         }
     }
-    if spec.get("job").and_then(|j| j.get("upgradeMode")).is_none()
-        && platform_default(cx, &["job", "upgradeMode"]).is_some_and(|m| m != "stateless")
-    {
-        notes.info(
-            "spec.job.upgradeMode",
-            format!(
-                "not set, so the operator ran it `stateless`; the platform default `{}` applies now",
-                platform_default(cx, &["job", "upgradeMode"]).unwrap_or_default()
-            ),
-        );
-    }
+    against_defaults(&mut out, cx, &mut notes);
 
     let mut envs = Map::new();
     for e in cx.environments {
@@ -435,10 +558,11 @@ pub fn map_deployment(doc: &Node, cx: &Context<'_>) -> Mapped {
         name: name.to_string(),
         spec: map(doc_out),
         notes: notes.0,
+        secrets: secret_keys,
     }
 }
 
-fn map_job(job: &Node, notes: &mut Notes) -> Map {
+fn map_job(job: &Node, cx: &Context<'_>, notes: &mut Notes) -> Map {
     let mut j = Map::new();
     for field in JOB_FIELDS {
         let Some(v) = job.get(field).filter(|v| !v.is_null()) else {
@@ -485,10 +609,10 @@ fn map_job(job: &Node, notes: &mut Notes) -> Map {
             },
         }
     }
-    if !j.iter().any(|e| e.key == "jarURI") {
+    if !j.iter().any(|e| e.key == "jarURI") && !has_default(cx, &["job", "jarURI"]) {
         notes.lost(
             "spec.job.jarURI",
-            "not set, and flinkform needs the job's jar (a PyFlink job names the flink-python jar, e.g. local:///opt/flink/opt/flink-python-1.20.0.jar, with entryClass org.apache.flink.client.python.PythonDriver)",
+            "not set, and the platform sets no default: `render` refuses this service until `job.jarURI` is set (a PyFlink job names the flink-python jar, e.g. local:///opt/flink/opt/flink-python-1.20.0.jar, with entryClass org.apache.flink.client.python.PythonDriver)",
         );
     }
     for e in job
@@ -512,6 +636,82 @@ fn map_job(job: &Node, notes: &mut Notes) -> Map {
     j
 }
 
+/// Amazon EMR on EKS's own fields of a FlinkDeployment (see [`crate::facts::dialect`]).
+const EMR_SPEC_FIELDS: [&str; 3] = [
+    "emrReleaseLabel",
+    "executionRoleArn",
+    "monitoringConfiguration",
+];
+const EMR_ROLE_FIELDS: [&str; 2] = ["highAvailabilityEnabled", "storageDir"];
+
+/// What EMR on EKS's fields mean in a spec: HA through `jobManager.highAvailabilityEnabled`
+/// (and its `storageDir`) carries over; the release label, the IAM role and EMR's log
+/// shipping are the vendor's and are listed as not kept.
+fn emr_fields(spec: &Node, cx: &Context<'_>, out: &mut Map, notes: &mut Notes) {
+    if spec.get("emrReleaseLabel").is_some() {
+        notes.lost(
+            "spec.emrReleaseLabel",
+            "dropped: EMR on EKS's release label picks EMR's Flink build and image; the spec names its image itself",
+        );
+    }
+    if spec.get("executionRoleArn").is_some() {
+        notes.lost(
+            "spec.executionRoleArn",
+            "dropped: EMR on EKS's job role; give the service account the role through the platform's serviceAccount.annotations (eks.amazonaws.com/role-arn)",
+        );
+    }
+    if spec.get("monitoringConfiguration").is_some() {
+        notes.lost(
+            "spec.monitoringConfiguration",
+            "dropped: EMR on EKS's log and metrics shipping; flinkform renders Prometheus monitoring for every job",
+        );
+    }
+    let ha = spec.path(&["jobManager", "highAvailabilityEnabled"]);
+    match ha.and_then(Node::as_bool) {
+        Some(on) => {
+            if out.get("highAvailability").is_none() {
+                out.insert("highAvailability", Node::bool(on, Origin::NONE));
+            }
+            notes.info(
+                "spec.jobManager.highAvailabilityEnabled",
+                "EMR on EKS's HA switch: written as highAvailability",
+            );
+        }
+        None if ha.is_some() => notes.lost(
+            "spec.jobManager.highAvailabilityEnabled",
+            "not a boolean; dropped",
+        ),
+        None => {}
+    }
+    if let Some(dir) = spec
+        .path(&["jobManager", "storageDir"])
+        .and_then(Node::scalar_text)
+    {
+        if platform_has_storage(cx, StorageKind::HighAvailability) {
+            notes.replaced(
+                "spec.jobManager.storageDir",
+                format!(
+                    "`{}` is dropped: the platform's storage.highAvailability decides where this goes",
+                    crate::excerpt::quote(&dir)
+                ),
+            );
+        } else {
+            match out.get_mut("flinkConfiguration").and_then(Node::as_map_mut) {
+                Some(c) => c.insert(crate::flink::version::HA_STORAGE_KEY, s(dir)),
+                None => {
+                    let mut c = Map::new();
+                    c.insert(crate::flink::version::HA_STORAGE_KEY, s(dir));
+                    out.insert("flinkConfiguration", map(c));
+                }
+            }
+            notes.info(
+                "spec.jobManager.storageDir",
+                "EMR on EKS's HA storage directory: kept as high-availability.storageDir (the platform sets no storage.highAvailability)",
+            );
+        }
+    }
+}
+
 /// A value as a note quotes it: a short excerpt ([`crate::excerpt::quote`]).
 fn text(n: &Node) -> String {
     n.scalar_text().map_or_else(
@@ -527,6 +727,7 @@ fn map_role(
     out: &mut Map,
     pod_template: &mut Option<Node>,
     notes: &mut Notes,
+    vendor_fields: &[&str],
 ) {
     let Some(role) = role.filter(|r| !r.is_null()) else {
         return;
@@ -629,18 +830,19 @@ fn map_role(
             ),
         }
     }
-    if role.get("podTemplate").is_some_and(|p| !p.is_null()) {
-        notes.lost(
-            &format!("{base}.podTemplate"),
-            format!("dropped: a spec has one podTemplate for both JobManager and TaskManager; move what {section} needs into spec.podTemplate if both may have it"),
-        );
+    match role.get("podTemplate").filter(|p| !p.is_null()) {
+        Some(p) if p.as_map().is_some() => out.insert("podTemplate", p.without_origins()),
+        Some(_) => notes.lost(&format!("{base}.podTemplate"), "not a mapping; dropped"),
+        None => {}
     }
     for key in role
         .as_map()
         .map(|m| m.keys().collect::<Vec<_>>())
         .unwrap_or_default()
     {
-        if !["resource", "resources", "replicas", "podTemplate"].contains(&key) {
+        if !["resource", "resources", "replicas", "podTemplate"].contains(&key)
+            && !vendor_fields.contains(&key)
+        {
             notes.lost(
                 &format!("{base}.{key}"),
                 "dropped: not a field of the Apache Flink operator's FlinkDeployment",
@@ -702,12 +904,164 @@ fn platform_has_storage(cx: &Context<'_>, kind: StorageKind) -> bool {
     })
 }
 
-fn platform_default<'a>(cx: &'a Context<'_>, path: &[&str]) -> Option<&'a str> {
+/// The version a misspelt operator label plainly means: `v1.17`, `1_18`, `v1_19.1` (a patch
+/// release) → 1.17, 1.18, 1.19. `None` for anything less plain.
+fn lenient_version(label: &str) -> Option<FlinkVersion> {
+    let rest = label.trim().trim_start_matches(['v', 'V']);
+    let mut parts = rest.split(['.', '_']);
+    let major: u32 = parts.next()?.parse().ok()?;
+    let minor: u32 = parts.next()?.parse().ok()?;
+    let patch_ok = parts.all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
+    ((1..=2).contains(&major) && minor <= 99 && patch_ok).then(|| FlinkVersion::new(major, minor))
+}
+
+/// Why a manifest may leave a required `field` out: the vendor's operator fills it in
+/// ([`Dialect::injects`]), or what the Apache operator did without it (`otherwise`).
+fn injected_or(dialect: &Dialect, field: &str, otherwise: &str) -> String {
+    match dialect.vendor() {
+        Some(vendor) if dialect.injects(field) => format!("{vendor}'s operator fills it in"),
+        _ => otherwise.to_string(),
+    }
+}
+
+/// Whether the platform's defaults set `path`.
+fn has_default(cx: &Context<'_>, path: &[&str]) -> bool {
     cx.platform
         .defaults
         .as_ref()
         .and_then(|d| d.path(path))
-        .and_then(Node::as_str)
+        .is_some_and(|v| !v.is_null())
+}
+
+/// What applies instead of a missing or invalid required `field`: the platform's default, or
+/// nothing, so that `render` refuses the service until the spec sets it.
+fn default_or_refusal(cx: &Context<'_>, field: &str) -> String {
+    if has_default(cx, &[field]) {
+        "the platform default applies".into()
+    } else {
+        format!(
+            "the platform sets no default, so `render` refuses this service until `{field}` is set in the spec"
+        )
+    }
+}
+
+/// A required field the manifest leaves out: a note when the platform's default fills it in,
+/// else not kept (the spec cannot render without it).
+fn missing(cx: &Context<'_>, notes: &mut Notes, field: &str, before: &str) {
+    let path = format!("spec.{field}");
+    if has_default(cx, &[field]) {
+        notes.info(
+            &path,
+            format!("not set ({before}); the platform default applies"),
+        );
+    } else {
+        notes.lost(
+            &path,
+            format!("not set ({before}), and the platform sets no default: `render` refuses this service until `{field}` is set in the spec"),
+        );
+    }
+}
+
+/// Leaves to the platform what it would give anyway, and lists what its defaults set where
+/// the manifest set nothing (see [`super::defaults`]).
+fn against_defaults(out: &mut Map, cx: &Context<'_>, notes: &mut Notes) {
+    use super::defaults::{self as d, Leaf};
+    let per_env: Vec<(&str, Vec<Leaf>)> = cx
+        .environments
+        .iter()
+        .map(|e| (e.as_str(), d::effective(cx.platform, e)))
+        .collect();
+    let default_at = |defaults: &[Leaf], path: &[String]| {
+        defaults
+            .iter()
+            .find(|(p, _)| p.as_slice() == path)
+            .map(|(_, v)| v.clone())
+    };
+    // What every environment would give anyway is left out of the spec.
+    let as_written = map(out.clone());
+    let written = d::leaves(&as_written);
+    for (path, value) in &written {
+        if path.first().is_some_and(|f| f == "job") && path.len() == 2 && path[1] == "jarURI" {
+            // Kept even when equal: the jar names the job, whatever the platform's default.
+            continue;
+        }
+        let everywhere = !per_env.is_empty()
+            && per_env.iter().all(|(_, defaults)| {
+                default_at(defaults, path).is_some_and(|v| super::defaults::same(&v, value))
+            });
+        if everywhere {
+            d::remove(out, path);
+        }
+    }
+    // What a default sets where the manifest set nothing.
+    let mut listed: Vec<(String, String, Vec<&str>)> = Vec::new();
+    for (env, defaults) in &per_env {
+        for (path, value) in defaults {
+            if d::at(&as_written, path).is_some() {
+                continue;
+            }
+            if let [fc, key] = path.as_slice()
+                && fc == "flinkConfiguration"
+                && let Some(alias) = d::alias_of(out, key)
+            {
+                d::rename_config_key(out, &alias, key);
+                notes.info(
+                    &format!("spec.flinkConfiguration.{alias}"),
+                    format!("written as `{key}`, the key the platform's default uses for the same option, so that the platform's value does not apply beside it"),
+                );
+                continue;
+            }
+            let shown_value = match value.scalar_text() {
+                Some(t) if crate::secrets::config_value_is_secret(&d::shown(path), &t) => {
+                    crate::secrets::REDACTED.to_string()
+                }
+                Some(t) => crate::excerpt::quote(&t).into_owned(),
+                None => value.kind_name().to_string(),
+            };
+            let field = d::shown(path);
+            match listed
+                .iter_mut()
+                .find(|(f, v, _)| *f == field && *v == shown_value)
+            {
+                Some(entry) => entry.2.push(env),
+                None => listed.push((field, shown_value, vec![env])),
+            }
+        }
+    }
+    for (field, value, envs) in listed {
+        let before = d::before(&field.split('.').map(str::to_string).collect::<Vec<_>>());
+        let scope = if envs.len() == per_env.len() {
+            String::new()
+        } else {
+            format!(" in {}", envs.join(", "))
+        };
+        notes.defaulted(
+            &format!("spec.{field}"),
+            format!("not set in the manifest, so {before}; the platform default `{value}` applies now{scope}"),
+        );
+    }
+    // High availability follows what an environment requires when the spec says nothing.
+    if out.get("highAvailability").is_none() {
+        let requiring: Vec<&str> = cx
+            .environments
+            .iter()
+            .filter(|e| {
+                cx.platform
+                    .environment(e)
+                    .is_some_and(|env| env.require_ha.value)
+            })
+            .map(String::as_str)
+            .collect();
+        if !requiring.is_empty() && !notes.0.iter().any(|n| n.field == "spec.highAvailability") {
+            notes.defaulted(
+                "spec.highAvailability",
+                format!(
+                    "not set in the manifest (high availability was off); on now, because {} requires it",
+                    requiring.join(", ")
+                ),
+            );
+        }
+    }
 }
 
 /// Kubernetes label syntax, as the service schema checks it.

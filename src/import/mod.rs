@@ -2,19 +2,23 @@
 //!
 //! What the spec says natively goes there (name, image, version, job, cpu and memory,
 //! replicas, slots, state backend, checkpointing, periodic savepoints, HA); everything else
-//! in `flinkConfiguration`, `podTemplate` and `logConfiguration` is carried through the spec's
-//! escape hatches, so the job behaves as before. What flinkform decides itself (namespace,
-//! service account, storage locations) or cannot express (session clusters, FlinkSessionJobs,
-//! Ingress, standalone mode, role-specific pod templates) is reported as a [`Note`].
-//!
-//! Fields the manifest leaves to the operator's defaults are left to the platform's defaults.
+//! in `flinkConfiguration`, the pod templates (each role's too), `ingress` and
+//! `logConfiguration` is carried through the spec's escape hatches, so the job behaves as
+//! before. Credentials become Secret references ([`credentials`]). What flinkform decides
+//! itself (namespace, service account, storage locations) or cannot express (session
+//! clusters, FlinkSessionJobs, standalone mode, a vendor's own fields) is reported as a
+//! [`Note`], and so is every value a platform default sets where the manifest set nothing
+//! ([`defaults`]); values equal to the platform's defaults are left to them.
 //!
 //! Pure: documents in, spec texts and notes out; the CLI reads, writes and prints.
 
 pub mod config;
+pub mod credentials;
+pub mod defaults;
 pub mod deployment;
 pub mod duration;
 pub mod quantity;
+pub mod references;
 
 use crate::spec::platform::Platform;
 use crate::tree::Node;
@@ -25,6 +29,8 @@ use deployment::{Context, Mapped};
 pub enum Effect {
     /// Nothing the job does changes (a no-op key dropped, a value moved).
     Info,
+    /// The manifest left it unset; a platform default applies now, so the job changes.
+    Defaulted,
     /// The platform decides instead (storage locations).
     Replaced,
     /// Behaviour or configuration that the spec does not carry over.
@@ -35,6 +41,7 @@ impl Effect {
     pub fn as_str(self) -> &'static str {
         match self {
             Effect::Info => "note",
+            Effect::Defaulted => "default",
             Effect::Replaced => "replaced",
             Effect::Lost => "not kept",
         }
@@ -62,6 +69,11 @@ pub struct Imported {
     /// The spec as a tree, keys in the spec's order.
     pub spec: Node,
     pub notes: Vec<Note>,
+    /// The Secret keys the user must create for the spec's Secret references.
+    pub secrets: Vec<credentials::SecretKey>,
+    /// The vendor whose distribution of the operator the manifest was written for, if any
+    /// ([`crate::facts::dialect::Dialect::vendor`]).
+    pub dialect: Option<&'static str>,
 }
 
 /// A document that produced no spec.
@@ -106,6 +118,7 @@ fn text_at<'a>(n: &'a Node, path: &[&str]) -> &'a str {
 /// refused, so one run never writes two specs of one name.
 pub fn import(docs: &[Document<'_>], platform: &Platform, options: &Options<'_>) -> Outcome {
     let mut outcome = Outcome::default();
+    let read = references::read_by(docs);
     let cx = Context {
         platform,
         team: options.team,
@@ -143,6 +156,16 @@ pub fn import(docs: &[Document<'_>], platform: &Platform, options: &Options<'_>)
                 ));
                 continue;
             }
+            "ConfigMap" | "Secret" if api == "v1" => {
+                match references::reason(kind, name, &read) {
+                    Some(reason) => outcome.skipped.push(skip(reason, true)),
+                    None => outcome.skipped.push(skip(
+                        format!("a {kind} no imported FlinkDeployment reads; flinkform renders the namespace, RBAC and monitoring objects a service needs, not this"),
+                        false,
+                    )),
+                }
+                continue;
+            }
             _ => {
                 outcome.skipped.push(skip(
                     "not a Flink resource; flinkform renders the namespace, RBAC and monitoring objects a service needs".into(),
@@ -159,11 +182,21 @@ pub fn import(docs: &[Document<'_>], platform: &Platform, options: &Options<'_>)
             continue;
         }
         match deployment::map_deployment(d.node, &cx) {
-            Mapped::Spec { name, spec, notes } => outcome.imported.push(Imported {
+            Mapped::Spec {
+                name,
+                spec,
+                notes,
+                secrets,
+            } => outcome.imported.push(Imported {
                 source: d.source.to_string(),
                 name,
                 spec,
                 notes,
+                secrets,
+                dialect: crate::facts::dialect::Dialect::of(&crate::facts::view::FlinkView::new(
+                    d.node,
+                ))
+                .vendor(),
             }),
             Mapped::Refused(reason) => outcome.skipped.push(skip(reason, true)),
         }

@@ -67,6 +67,9 @@ pub fn build(ctx: &Ctx<'_>, diags: &mut Vec<Diagnostic>) -> Node {
     if let Some(pt) = pod_template::build(ctx) {
         s.insert("podTemplate", pt);
     }
+    if let Some(ingress) = spec.ingress.as_ref().filter(|i| !i.is_null()) {
+        s.insert("ingress", ingress.clone());
+    }
     if !spec.log_configuration.is_empty() {
         let mut m = Map::new();
         for (k, v) in &spec.log_configuration {
@@ -295,6 +298,9 @@ fn job_manager(ctx: &Ctx<'_>) -> Node {
     if let Some(r) = &jm.replicas {
         m.insert("replicas", Node::int(r.value, r.origin));
     }
+    if let Some(pt) = jm.pod_template.as_ref().filter(|p| !p.is_null()) {
+        m.insert("podTemplate", pt.clone());
+    }
     Node::map(m, Origin::NONE)
 }
 
@@ -305,6 +311,9 @@ fn task_manager(ctx: &Ctx<'_>) -> Node {
     m.insert(key, res);
     if let Some(r) = &tm.replicas {
         m.insert("replicas", Node::int(r.value, r.origin));
+    }
+    if let Some(pt) = tm.pod_template.as_ref().filter(|p| !p.is_null()) {
+        m.insert("podTemplate", pt.clone());
     }
     Node::map(m, Origin::NONE)
 }

@@ -35,6 +35,10 @@ pub struct SpecFields {
     /// Kept as a tree, passed through to the FlinkDeployment.
     #[serde(skip)]
     pub pod_template: Option<Node>,
+    /// The operator's `ingress` (template, className, annotations, labels, tls), kept as a
+    /// tree and passed through.
+    #[serde(skip)]
+    pub ingress: Option<Node>,
     #[serde(default)]
     pub env: BTreeMap<Sp<String>, Sp<String>>,
     #[serde(default)]
@@ -58,6 +62,9 @@ impl SpecFields {
         let mut f: SpecFields = super::read(node, file)?;
         f.flink_configuration = node.get("flinkConfiguration").cloned();
         f.pod_template = node.get("podTemplate").cloned();
+        f.ingress = node.get("ingress").cloned();
+        f.job_manager.pod_template = node.path(&["jobManager", "podTemplate"]).cloned();
+        f.task_manager.pod_template = node.path(&["taskManager", "podTemplate"]).cloned();
         Ok(f)
     }
 }
@@ -87,21 +94,29 @@ pub struct Restore {
     pub reason: Sp<String>,
 }
 
+// No `deny_unknown_fields`: the schema rejects unknown keys, and `podTemplate` is a tree.
 #[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(rename_all = "camelCase")]
 pub struct JobManager {
     pub cpu: Option<Sp<Cpu>>,
     pub memory: Option<Sp<String>>,
     pub replicas: Option<Sp<i64>>,
+    /// This role's own pod template (the operator merges it over `spec.podTemplate`).
+    #[serde(skip)]
+    pub pod_template: Option<Node>,
 }
 
+// No `deny_unknown_fields`: the schema rejects unknown keys, and `podTemplate` is a tree.
 #[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(rename_all = "camelCase")]
 pub struct TaskManager {
     pub cpu: Option<Sp<Cpu>>,
     pub memory: Option<Sp<String>>,
     pub slots: Option<Sp<i64>>,
     pub replicas: Option<Sp<i64>>,
+    /// This role's own pod template (the operator merges it over `spec.podTemplate`).
+    #[serde(skip)]
+    pub pod_template: Option<Node>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]

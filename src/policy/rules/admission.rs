@@ -35,8 +35,6 @@ pub fn vendor(t: &Target<'_>) -> Option<&'static str> {
 /// set and not NONE, or EMR on EKS's `jobManager.highAvailabilityEnabled: true`.
 pub fn ha_on(v: &FlinkView<'_>) -> bool {
     v.ha_enabled()
-        || v.spec(&["jobManager", "highAvailabilityEnabled"])
-            .is_some_and(|n| n.as_bool() == Some(true))
 }
 
 /// Whether a rule stops judging `text` because it holds a `${…}` placeholder

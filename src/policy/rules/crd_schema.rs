@@ -5,7 +5,11 @@ crate::declare_rule! {
     /// FlinkDeployments, FlinkSessionJobs and Flux Kustomizations are validated offline
     /// against the operator's and Flux's CRD schemas (built in: operator 1.15.0 and Flux
     /// `kustomize.toolkit.fluxcd.io/v1`; more with `--crd DIR` or the platform's `crds`).
-    /// Unknown fields are errors, as with `kubeconform -strict`.
+    /// Unknown fields are errors, as with `kubeconform -strict`. A vendor's own fields are
+    /// not unknown: on a manifest for Amazon EMR on EKS, `emrReleaseLabel`,
+    /// `executionRoleArn`, `monitoringConfiguration`, `jobManager.highAvailabilityEnabled` and
+    /// `jobManager.storageDir` are checked against the types EMR's operator gives them (its
+    /// own CRDs, passed with `--crd`, check them instead).
     ///
     /// ## Why
     /// The API server rejects an object that breaks its schema, and silently prunes fields it

@@ -1,6 +1,6 @@
 use crate::facts::resources::JOB_MANAGER;
 use crate::facts::storage;
-use crate::flink::version::{HA_STORAGE_KEY, HA_TYPE_KEYS};
+use crate::flink::version::HA_TYPE_KEYS;
 use crate::policy::view::Kind;
 use crate::policy::{Finding, Rule, Target};
 
@@ -13,7 +13,10 @@ crate::declare_rule! {
     /// kubernetes`) and `high-availability.storageDir` on durable storage: an object store or
     /// distributed file system, or a `file://` path on a PersistentVolumeClaim mounted in the
     /// JobManager's pod template; not another `file://` or local path. Wherever HA is on, its
-    /// storage must be durable.
+    /// storage must be durable. A manifest for Amazon EMR on EKS turns HA on with EMR's own
+    /// `jobManager.highAvailabilityEnabled: true` and keeps its metadata in
+    /// `jobManager.storageDir`; both count (the dialect is recognised once, in
+    /// `src/facts/dialect.rs`, for every rule).
     ///
     /// ## Why
     /// Without HA, a JobManager restart loses the job's running state: the operator falls back
@@ -78,6 +81,8 @@ impl Rule for HaEnabled {
                     .label("HA off")
                     .help(if t.is_render() {
                         "remove `highAvailability: false` (the environment turns HA on), or waive this finding in flinkform.yaml"
+                    } else if crate::facts::dialect::Dialect::of(v) == crate::facts::dialect::Dialect::EmrOnEks {
+                        "set jobManager.highAvailabilityEnabled: true and jobManager.storageDir to durable storage (EMR on EKS's own HA fields)"
                     } else {
                         "set high-availability.type: kubernetes and high-availability.storageDir to durable storage"
                     });
@@ -88,7 +93,7 @@ impl Rule for HaEnabled {
             }
             return;
         }
-        match v.get(HA_STORAGE_KEY) {
+        match v.ha_storage().as_ref() {
             None => out.push(
                 Finding::new(
                     v.get_any(HA_TYPE_KEYS)
