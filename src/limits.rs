@@ -94,6 +94,13 @@ pub fn cpu_amount(value: &crate::tree::Value) -> Option<Result<u128, String>> {
 const SPEC_DURATION_UNITS: [(&str, u128); 4] =
     [("ms", 1), ("s", 1_000), ("m", 60_000), ("h", 3_600_000)];
 
+/// Whether the text is a spec duration as the service schema writes one: a positive integer
+/// without leading zeros, then `ms`, `s`, `m` or `h` (whether Flink can hold it is
+/// [`spec_duration_ms`]'s to say).
+pub fn is_spec_duration(text: &str) -> bool {
+    !text.starts_with('0') && spec_duration_ms(text).is_some()
+}
+
 /// A spec duration (`<digits><ms|s|m|h>`) in milliseconds, or why Flink cannot hold it.
 /// `None` when the text is not a spec duration at all (the schema reports that).
 pub fn spec_duration_ms(text: &str) -> Option<Result<u128, String>> {
@@ -246,6 +253,19 @@ mod tests {
         assert!(spec_duration_ms(&"9".repeat(60)).is_none());
         assert!(spec_duration_ms(&format!("{}h", "9".repeat(60))).is_some_and(|r| r.is_err()));
         assert_eq!(spec_duration_ms("s"), None);
+        for (text, is) in [
+            ("60s", true),
+            ("1500ms", true),
+            ("99999999999999999999s", true),
+            ("0s", false),
+            ("05m", false),
+            ("5 m", false),
+            ("5min", false),
+            ("m", false),
+            ("", false),
+        ] {
+            assert_eq!(is_spec_duration(text), is, "{text:?}");
+        }
     }
 
     #[test]

@@ -7,6 +7,7 @@
 //! `<positive integer>(ms|s|m|h)`.
 
 use crate::flink::duration::{DurationGrammar, parse_duration};
+use crate::limits::is_spec_duration;
 
 /// Nanoseconds of a Flink duration, if every supported Flink reads it (the 1.x grammar, the
 /// strictest: `import` does not know which version will run the job).
@@ -14,15 +15,6 @@ pub fn parse_flink_duration(text: &str) -> Option<u128> {
     parse_duration(text, DurationGrammar::Flink1)
         .ok()
         .map(|d| d.nanos())
-}
-
-/// Whether the text already is a spec duration.
-pub fn is_spec_duration(text: &str) -> bool {
-    let Some(split) = text.find(|c: char| !c.is_ascii_digit()) else {
-        return false;
-    };
-    let (n, unit) = text.split_at(split);
-    !n.is_empty() && !n.starts_with('0') && matches!(unit, "ms" | "s" | "m" | "h")
 }
 
 /// The spec's spelling of a Flink duration: kept as written when it already is one
