@@ -2,6 +2,7 @@
 //! flinkform owns, and what stays in the spec's `flinkConfiguration`.
 
 use super::duration::to_spec_duration;
+use crate::flink::operator_keys::PERIODIC_SAVEPOINT_INTERVAL;
 use crate::flink::version::{
     CHECKPOINT_DIR_KEYS, CHECKPOINT_INTERVAL_KEY, HA_STORAGE_KEY, HA_TYPE_KEYS, SAVEPOINT_DIR_KEYS,
     STATE_BACKEND_KEYS,
@@ -9,7 +10,6 @@ use crate::flink::version::{
 use crate::tree::{Map, Node, Origin, Value};
 
 pub const SLOTS_KEY: &str = "taskmanager.numberOfTaskSlots";
-pub const PERIODIC_SAVEPOINT_KEY: &str = "kubernetes.operator.periodic.savepoint.interval";
 const INCREMENTAL_KEYS: [&str; 2] = [
     "execution.checkpointing.incremental",
     "state.backend.incremental",
@@ -119,7 +119,9 @@ pub fn classify(e: &Entry) -> Class {
         CHECKPOINT_MIN_PAUSE_KEY => {
             to_spec_duration(t).map_or(Class::Keep, Class::CheckpointMinPause)
         }
-        PERIODIC_SAVEPOINT_KEY => to_spec_duration(t).map_or(Class::Keep, Class::SavepointInterval),
+        PERIODIC_SAVEPOINT_INTERVAL => {
+            to_spec_duration(t).map_or(Class::Keep, Class::SavepointInterval)
+        }
         CHECKPOINT_MODE_KEY => match t.to_ascii_uppercase().replace('-', "_").as_str() {
             "EXACTLY_ONCE" => Class::CheckpointMode("exactly-once"),
             "AT_LEAST_ONCE" => Class::CheckpointMode("at-least-once"),
