@@ -2,8 +2,8 @@
 //!
 //! A [`CrdCatalog`] maps `(apiVersion, kind)` to a JSON-Schema validator compiled from the
 //! `openAPIV3Schema` of one version of a CRD. [`CrdCatalog::builtin`] holds the CRDs embedded in
-//! the binary (`schemas/crds/`: Flink Kubernetes Operator **1.15.0** FlinkDeployment and
-//! FlinkSessionJob, Flux Kustomization v1); [`CrdCatalog::from_texts`] reads a user's CRD files
+//! the binary (`schemas/crds/`: Flink Kubernetes Operator **1.15.0** FlinkDeployment,
+//! FlinkSessionJob, FlinkBlueGreenDeployment and FlinkStateSnapshot, Flux Kustomization v1); [`CrdCatalog::from_texts`] reads a user's CRD files
 //! and [`CrdCatalog::extend`] lets them override the built-in ones.
 //!
 //! This module is pure: it reads no files and prints nothing.
@@ -134,7 +134,11 @@ impl fmt::Debug for CrdCatalog {
 /// The upstream CRD files the built-in catalogue comes from, as `(path, text)`. Only tests
 /// read them: the binary embeds [`BUILTIN_JSON`], generated from them.
 #[cfg(test)]
-const BUILTIN: [(&str, &str); 3] = [
+const BUILTIN: [(&str, &str); 5] = [
+    (
+        "schemas/crds/flinkbluegreendeployments.flink.apache.org-v1.yml",
+        include_str!("../../schemas/crds/flinkbluegreendeployments.flink.apache.org-v1.yml"),
+    ),
     (
         "schemas/crds/flinkdeployments.flink.apache.org-v1.yml",
         include_str!("../../schemas/crds/flinkdeployments.flink.apache.org-v1.yml"),
@@ -142,6 +146,10 @@ const BUILTIN: [(&str, &str); 3] = [
     (
         "schemas/crds/flinksessionjobs.flink.apache.org-v1.yml",
         include_str!("../../schemas/crds/flinksessionjobs.flink.apache.org-v1.yml"),
+    ),
+    (
+        "schemas/crds/flinkstatesnapshots.flink.apache.org-v1.yml",
+        include_str!("../../schemas/crds/flinkstatesnapshots.flink.apache.org-v1.yml"),
     ),
     (
         "schemas/crds/kustomize.toolkit.fluxcd.io_kustomizations.yaml",
