@@ -484,3 +484,29 @@ spec:
     assert!(at("blue-green-valid", "bg.yaml:7:62"), "{found:?}");
     assert!(at("crd-schema", "bg.yaml:11:7"), "{found:?}");
 }
+
+/// `memory` shows a blue/green service's memory: its children run the template.
+#[test]
+fn memory_reads_the_template() {
+    let bg = repo("orders", BLUE_GREEN, "1.15");
+    let plain = repo(
+        "orders",
+        "  environments:\n    staging: {}\n    prod: {}\n",
+        "1.15",
+    );
+    let memory = |dir: &Path| {
+        let out = flinkform()
+            .current_dir(dir)
+            .args(["memory", "orders", "--env", "prod"])
+            .output()
+            .expect("run flinkform");
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+        )
+    };
+    let (code, text) = memory(bg.path());
+    assert_eq!(code, Some(0), "{text}");
+    assert!(text.contains("TaskManager: 4096 MiB process"), "{text}");
+    assert_eq!((code, text), memory(plain.path()));
+}
