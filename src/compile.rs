@@ -245,7 +245,10 @@ pub fn crd_catalogue(
         None => Vec::new(),
     };
     dirs.extend(typed.iter().map(|d| (d.clone(), Links::Follow)));
-    Catalogs::load(&dirs)
+    Catalogs::load(
+        &dirs,
+        crate::crd::CrdCatalog::builtin_for(platform.operator.release()),
+    )
 }
 
 /// Resolves, renders, validates and checks one service on each of its clusters. Outside

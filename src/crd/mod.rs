@@ -157,6 +157,35 @@ const BUILTIN: [(&str, &str); 5] = [
     ),
 ];
 
+/// The operator's CRDs on `main` (1.16-SNAPSHOT), which add `resources` to JobManager and
+/// TaskManager: the built-in catalogue for platforms whose `operator.version` is after 1.15.
+#[cfg(test)]
+const BUILTIN_MAIN: [(&str, &str); 4] = [
+    (
+        "schemas/crds/operator-main/flinkbluegreendeployments.flink.apache.org-v1.yml",
+        include_str!(
+            "../../schemas/crds/operator-main/flinkbluegreendeployments.flink.apache.org-v1.yml"
+        ),
+    ),
+    (
+        "schemas/crds/operator-main/flinkdeployments.flink.apache.org-v1.yml",
+        include_str!("../../schemas/crds/operator-main/flinkdeployments.flink.apache.org-v1.yml"),
+    ),
+    (
+        "schemas/crds/operator-main/flinksessionjobs.flink.apache.org-v1.yml",
+        include_str!("../../schemas/crds/operator-main/flinksessionjobs.flink.apache.org-v1.yml"),
+    ),
+    (
+        "schemas/crds/operator-main/flinkstatesnapshots.flink.apache.org-v1.yml",
+        include_str!(
+            "../../schemas/crds/operator-main/flinkstatesnapshots.flink.apache.org-v1.yml"
+        ),
+    ),
+];
+
+/// [`BUILTIN_MAIN`] as one JSON array, generated like [`BUILTIN_JSON`].
+const BUILTIN_MAIN_JSON: &str = include_str!("../../schemas/crds/builtin-main.json");
+
 /// The documents of [`BUILTIN`]'s files as one compact JSON array. Parsing 600 KB of YAML with
 /// spans took half of the catalogue's 47 ms start-up; JSON parses in 3 ms, which matters for
 /// `check PATH` in a pre-commit hook. A test regenerates it and fails when it is stale.
@@ -175,6 +204,26 @@ impl CrdCatalog {
             // The embedded file is fixed at build time and covered by tests.
             CrdCatalog::from_json(BUILTIN_JSON).expect("embedded CRDs compile")
         })
+    }
+
+    /// The built-in catalogue with the operator's `main` CRDs over the 1.15.0 ones (Flux's
+    /// stay), compiled on first use.
+    pub fn builtin_main() -> &'static CrdCatalog {
+        static MAIN_CATALOG: OnceLock<CrdCatalog> = OnceLock::new();
+        MAIN_CATALOG.get_or_init(|| {
+            let mut c = CrdCatalog::from_json(BUILTIN_JSON).expect("embedded CRDs compile");
+            c.extend(CrdCatalog::from_json(BUILTIN_MAIN_JSON).expect("embedded CRDs compile"));
+            c
+        })
+    }
+
+    /// The built-in catalogue for an operator release
+    /// ([`crate::flink::operator::Release::crds`]).
+    pub fn builtin_for(release: &crate::flink::operator::Release) -> &'static CrdCatalog {
+        match release.crds {
+            crate::flink::operator::EmbeddedCrds::Release1_15 => CrdCatalog::builtin(),
+            crate::flink::operator::EmbeddedCrds::Main => CrdCatalog::builtin_main(),
+        }
     }
 
     /// Parses CRD files, each of which may hold several YAML documents. Documents that are not

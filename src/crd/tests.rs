@@ -179,6 +179,60 @@ fn builtin_json_is_generated_from_the_upstream_files() {
 }
 
 #[test]
+fn builtin_main_json_is_generated_from_the_upstream_files() {
+    let docs: Vec<Value> = BUILTIN_MAIN
+        .iter()
+        .flat_map(|(path, text)| yaml_docs(path, text))
+        .collect();
+    let generated = serde_json::to_string(&docs).expect("serialize") + "\n";
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas/crds/builtin-main.json");
+    if std::env::var("FLINKFORM_UPDATE_DOCS").as_deref() == Ok("1") {
+        std::fs::write(&path, &generated).expect("write builtin-main.json");
+    }
+    assert!(
+        BUILTIN_MAIN_JSON == generated,
+        "schemas/crds/builtin-main.json is stale: run `FLINKFORM_UPDATE_DOCS=1 cargo test --lib crd`"
+    );
+}
+
+/// Operator `main` knows `resources` and `flinkVersion: v2_4`; 1.15.0's CRDs do not (its
+/// committed enum stops at `v2_2`), and each operator version gets its own.
+#[test]
+fn each_operator_release_gets_its_own_crds() {
+    use crate::flink::operator::release;
+    let fd = |extra: &str| {
+        yaml_obj(&format!(
+            "apiVersion: flink.apache.org/v1beta1\nkind: FlinkDeployment\nmetadata: {{name: a}}\nspec:\n  flinkVersion: v2_4\n  taskManager:\n    {extra}\n"
+        ))
+    };
+    let resources = fd("resources: {requests: {memory: 4Gi}, limits: {memory: 4Gi}}");
+    let resource = fd("resource: {memory: 4Gi}");
+    let main = CrdCatalog::builtin_for(release((1, 16)));
+    assert_eq!(main.violations(&resources).unwrap(), []);
+    assert_eq!(main.violations(&resource).unwrap(), []);
+    for v in [(1, 13), (1, 14), (1, 15)] {
+        let c = CrdCatalog::builtin_for(release(v));
+        let got: Vec<String> = c
+            .violations(&resources)
+            .unwrap()
+            .iter()
+            .map(|v| v.pointer.clone())
+            .collect();
+        assert_eq!(
+            got,
+            ["/spec/flinkVersion", "/spec/taskManager/resources"],
+            "{v:?}"
+        );
+    }
+    // Flux's Kustomization is in both.
+    assert_eq!(
+        main.kinds(),
+        CrdCatalog::builtin().kinds(),
+        "the same kinds, main's schemas"
+    );
+}
+
+#[test]
 fn builtin_kinds() {
     assert_eq!(
         CrdCatalog::builtin().kinds(),

@@ -22,9 +22,6 @@ use crate::tree::{Map, Node, Origin};
 /// The kind.
 pub const KIND: &str = "FlinkBlueGreenDeployment";
 
-/// The first operator release that has the kind (FLINK-37515).
-pub const SINCE_OPERATOR: (u32, u32) = (1, 14);
-
 /// The suffixes of the two children's names.
 pub const CHILD_SUFFIXES: [&str; 2] = ["-blue", "-green"];
 

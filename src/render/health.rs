@@ -20,9 +20,6 @@
 
 use crate::facts::blue_green::KIND as BLUE_GREEN;
 
-/// The first operator release whose FlinkDeployment status has the `Running` condition.
-pub const RUNNING_CONDITION_SINCE: (u32, u32) = (1, 15);
-
 /// One `healthCheckExprs` entry's expressions.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Exprs {
@@ -52,7 +49,7 @@ pub fn exprs(kind: &str, operator: (u32, u32), suspended: bool) -> Exprs {
         failed: "has(status.lifecycleState) && status.lifecycleState == 'FAILED'",
         current: if suspended {
             "has(status.lifecycleState) && status.lifecycleState == 'SUSPENDED'"
-        } else if operator >= RUNNING_CONDITION_SINCE {
+        } else if crate::flink::operator::release(operator).running_condition {
             "has(status.lifecycleState) && status.lifecycleState == 'STABLE' && has(status.conditions) && status.conditions.exists(c, c.type == 'Running' && c.status == 'True')"
         } else {
             "has(status.lifecycleState) && status.lifecycleState == 'STABLE' && has(status.jobStatus) && has(status.jobStatus.state) && status.jobStatus.state == 'RUNNING'"

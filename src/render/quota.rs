@@ -136,7 +136,8 @@ fn too_large(
 }
 
 /// `4500` millicores → `"4500m"`, whole cores → `"5"`.
-fn cpu_quantity(millis: u128) -> String {
+/// A CPU amount in Kubernetes notation: whole cores (`2`) or millicores (`500m`).
+pub(crate) fn cpu_quantity(millis: u128) -> String {
     if millis.is_multiple_of(1000) {
         (millis / 1000).to_string()
     } else {

@@ -1,8 +1,7 @@
 use crate::diag::Severity;
 use crate::excerpt::quote;
-use crate::facts::blue_green::{
-    CHILD_SUFFIXES, CONFIG_PREFIX, MAX_NAME_LEN, SETTINGS, SINCE_OPERATOR,
-};
+use crate::facts::blue_green::{CHILD_SUFFIXES, CONFIG_PREFIX, KIND, MAX_NAME_LEN, SETTINGS};
+use crate::flink::operator;
 use crate::facts::names::{MAX_LEN, name_problem};
 use crate::flink::duration::{DurationGrammar, parse_duration};
 use crate::flink::version::SAVEPOINT_DIR_KEYS;
@@ -96,10 +95,10 @@ impl Rule for BlueGreenValid {
 
 fn operator_has_it(t: &Target<'_>, at: Origin, out: &mut Vec<Finding>) {
     let version = &t.platform.operator.version;
-    if version.value >= SINCE_OPERATOR {
+    if t.platform.operator.release().has_kind(KIND) {
         return;
     }
-    let (major, minor) = SINCE_OPERATOR;
+    let (major, minor) = operator::first_with_kind(KIND).map_or((1, 14), |r| r.version);
     let help = if t.is_render() {
         format!(
             "upgrade the operator to {major}.{minor} or later (and set `operator.version` in flinkform.yaml), or remove `blueGreen.enabled` to deploy a FlinkDeployment"
@@ -116,7 +115,7 @@ fn operator_has_it(t: &Target<'_>, at: Origin, out: &mut Vec<Finding>) {
             version.value.0, version.value.1
         ),
     )
-    .label("needs operator 1.14")
+    .label(format!("needs operator {major}.{minor}"))
     .help(help);
     if version.origin.span().is_some() {
         f = f.also(version.origin, "the platform's operator version");
