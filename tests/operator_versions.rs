@@ -161,3 +161,40 @@ fn flink_versions_the_operator_does_not_know_are_reported() {
         "{found:?}"
     );
 }
+
+/// The session-job `jarURI` allow-list came with operator 1.15: `lint` (with the platform
+/// config beside the manifest) applies it only there.
+#[test]
+fn the_jar_uri_allow_list_applies_from_1_15() {
+    let manifest = "apiVersion: flink.apache.org/v1beta1\nkind: FlinkSessionJob\nmetadata: { name: adhoc, namespace: previews }\nspec:\n  deploymentName: previews\n  job: { jarURI: \"s3://artifacts/job.jar\", parallelism: 2, upgradeMode: savepoint }\n";
+    let lint = |operator: &str| {
+        let tmp = repo(operator, "");
+        fs::write(tmp.path().join("job.yaml"), manifest).expect("write");
+        let out = flinkform()
+            .current_dir(tmp.path())
+            .args(["lint", "--format", "json", "job.yaml"])
+            .output()
+            .expect("run");
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+        json["diagnostics"]
+            .as_array()
+            .expect("diagnostics")
+            .iter()
+            .filter(|d| d["rule"] == "session-job-jar-uri")
+            .map(|d| {
+                (
+                    d["line"].as_u64().unwrap_or_default(),
+                    d["message"].as_str().unwrap_or_default().to_string(),
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        lint("1.15"),
+        [(
+            6,
+            "jarURI scheme `s3` is not in the operator's default allowlist [https]".to_string()
+        )]
+    );
+    assert_eq!(lint("1.14"), []);
+}
