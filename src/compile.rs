@@ -245,7 +245,10 @@ pub fn crd_catalogue(
         None => Vec::new(),
     };
     dirs.extend(typed.iter().map(|d| (d.clone(), Links::Follow)));
-    Catalogs::load(&dirs)
+    Catalogs::load(
+        &dirs,
+        crate::crd::CrdCatalog::builtin_for(platform.operator.release()),
+    )
 }
 
 /// Resolves, renders, validates and checks one service on each of its clusters. Outside
@@ -287,7 +290,9 @@ fn check_service(
             out.diagnostics
                 .extend(conformance::check_one(o, catalogs, &describe));
         }
-        for t in targets(&b, r, platform) {
+        let nodes: Vec<&Node> = b.objects.iter().map(|o| &o.node).collect();
+        let templates = crate::facts::blue_green::templates(&nodes);
+        for t in targets(&b, &templates, r, platform) {
             out.diagnostics.extend(engine.check(&t, &mut out.waivers));
             out.identities.push(t.identity());
         }
@@ -311,10 +316,15 @@ pub(crate) struct About<'a> {
 }
 
 /// The policy targets among `objects`: one per Flink object (FlinkDeployment,
-/// FlinkSessionJob), the other objects its neighbours. The one target construction every
+/// FlinkSessionJob, FlinkBlueGreenDeployment, FlinkStateSnapshot), the other objects its
+/// neighbours. The one target construction every
 /// command shares; `about` gives what the object at an index is about.
+///
+/// A FlinkBlueGreenDeployment is a target too, seen through its template: `templates` holds
+/// [`crate::facts::blue_green::templates`] of `objects`, which the targets borrow.
 pub(crate) fn flink_targets<'a>(
     objects: &[&'a Node],
+    templates: &'a [Option<Node>],
     platform: &'a Platform,
     about: impl Fn(usize) -> About<'a>,
 ) -> Vec<Target<'a>> {
@@ -327,11 +337,20 @@ pub(crate) fn flink_targets<'a>(
     objects
         .iter()
         .enumerate()
-        .filter(|(_, n)| matches!(kind(n).as_str(), "FlinkDeployment" | "FlinkSessionJob"))
+        .filter(|(i, n)| {
+            matches!(
+                kind(n).as_str(),
+                "FlinkDeployment" | "FlinkSessionJob" | "FlinkStateSnapshot"
+            ) || templates.get(*i).is_some_and(Option::is_some)
+        })
         .map(|(i, node)| {
             let a = about(i);
+            let view = match templates.get(i).and_then(Option::as_ref) {
+                Some(template) => FlinkView::of_blue_green(template, node),
+                None => FlinkView::new(node),
+            };
             Target {
-                view: FlinkView::new(node),
+                view,
                 mode: a.mode,
                 platform,
                 requirements: requirements(platform, &a.env),
@@ -353,9 +372,14 @@ pub(crate) fn flink_targets<'a>(
 }
 
 /// The policy targets of a rendered bundle (see [`flink_targets`]).
-fn targets<'a>(b: &'a Bundle, r: &'a Resolved, platform: &'a Platform) -> Vec<Target<'a>> {
+fn targets<'a>(
+    b: &'a Bundle,
+    templates: &'a [Option<Node>],
+    r: &'a Resolved,
+    platform: &'a Platform,
+) -> Vec<Target<'a>> {
     let nodes: Vec<&Node> = b.objects.iter().map(|o| &o.node).collect();
-    flink_targets(&nodes, platform, |i| {
+    flink_targets(&nodes, templates, platform, |i| {
         let obj = &b.objects[i];
         About {
             mode: Mode::Render,

@@ -20,17 +20,26 @@ pub const MAX_CRD_BYTES: u64 = 16 << 20;
 
 pub struct Catalogs {
     user: Option<CrdCatalog>,
+    /// The embedded CRDs of the platform's operator release.
+    builtin: &'static CrdCatalog,
 }
 
 impl Catalogs {
-    /// The built-in CRDs plus those in `dirs` (YAML or JSON files, searched recursively
+    /// `builtin` (the embedded CRDs of the platform's operator release:
+    /// [`CrdCatalog::builtin_for`]) plus those in `dirs` (YAML or JSON files, searched recursively
     /// without following links). A folder the platform config names comes with
     /// [`Links::Refuse`] (checked to be a real folder in the repository when the config was
     /// loaded); one typed with `--crd`, with [`Links::Follow`]. Files are read through the IO
     /// edge: regular files only, at most [`MAX_CRD_BYTES`] each.
-    pub fn load(dirs: &[(std::path::PathBuf, Links)]) -> Result<Catalogs> {
+    pub fn load(
+        dirs: &[(std::path::PathBuf, Links)],
+        builtin: &'static CrdCatalog,
+    ) -> Result<Catalogs> {
         if dirs.is_empty() {
-            return Ok(Catalogs { user: None });
+            return Ok(Catalogs {
+                user: None,
+                builtin,
+            });
         }
         let mut files = Vec::new();
         for (dir, links) in dirs {
@@ -78,7 +87,10 @@ impl Catalogs {
         }
         let user = CrdCatalog::from_texts(&files)
             .map_err(|e| Error::Other(format!("invalid CRD: {e}")))?;
-        Ok(Catalogs { user: Some(user) })
+        Ok(Catalogs {
+            user: Some(user),
+            builtin,
+        })
     }
 
     /// Whether any catalogue has a schema for this kind.
@@ -86,7 +98,7 @@ impl Catalogs {
         self.user
             .as_ref()
             .is_some_and(|u| u.covers(api_version, kind))
-            || CrdCatalog::builtin().covers(api_version, kind)
+            || self.builtin.covers(api_version, kind)
     }
 
     fn violations(&self, object: &serde_json::Value) -> Option<Vec<crate::crd::CrdViolation>> {
@@ -100,7 +112,7 @@ impl Catalogs {
             .unwrap_or_default();
         match &self.user {
             Some(u) if u.covers(api, kind) => u.violations(object),
-            _ => CrdCatalog::builtin().violations(object),
+            _ => self.builtin.violations(object),
         }
     }
 }

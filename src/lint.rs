@@ -1,5 +1,5 @@
-//! `lint`: the policy over hand-written manifests (FlinkDeployment, FlinkSessionJob; several
-//! documents per file). Spans come from the manifests themselves. The platform config is the
+//! `lint`: the policy over hand-written manifests (FlinkDeployment, FlinkSessionJob,
+//! FlinkBlueGreenDeployment through its template; several documents per file). Spans come from the manifests themselves. The platform config is the
 //! nearest `flinkform.yaml`, or the built-in defaults; environment-dependent rules apply as
 //! for the given environment (default `prod`). Other objects in the linted files are
 //! neighbours; objects the linted set does not contain are unknown, and rules that would need
@@ -136,7 +136,8 @@ pub fn lint_bytes(
     }));
 
     let nodes: Vec<&Node> = docs.iter().map(|d| &d.node).collect();
-    let targets = crate::compile::flink_targets(&nodes, platform, |i| {
+    let templates = crate::facts::blue_green::templates(&nodes);
+    let targets = crate::compile::flink_targets(&nodes, &templates, platform, |i| {
         let node = nodes[i];
         crate::compile::About {
             mode: Mode::Lint,

@@ -40,7 +40,7 @@ fn impacts(
         .as_array()
         .expect("changes")
         .iter()
-        .filter(|c| c["kind"] == "FlinkDeployment")
+        .filter(|c| c["kind"] == "FlinkDeployment" || c["kind"] == "FlinkBlueGreenDeployment")
         .map(|c| {
             (
                 c["service"].as_str().unwrap_or("").into(),
@@ -140,7 +140,8 @@ fn every_impact_class() {
         t("order-audit", "prod-us-1", "job-deleted"),
         t("order-audit", "staging-eu-1", "job-deleted"),
         t("order-audit-v2", "staging-eu-1", "new-job"),
-        t("payments-enricher", "prod-eu-1", "restart-last-state"),
+        // Blue/green in prod: the new image starts beside the running job.
+        t("payments-enricher", "prod-eu-1", "blue-green-switch"),
         t("payments-enricher", "staging-eu-1", "restart-last-state"),
         t(
             "recommendation-features",

@@ -108,6 +108,9 @@ fn merged(ex: &docs::Example) -> String {
             (docs::View::Spec, _) => Some(docs::CLEAN_SPEC),
             (docs::View::Manifest, Some("FlinkDeployment")) => Some(docs::CLEAN_DEPLOYMENT),
             (docs::View::Manifest, Some("FlinkSessionJob")) => Some(docs::CLEAN_SESSION_JOB),
+            (docs::View::Manifest, Some("FlinkBlueGreenDeployment")) => {
+                Some(docs::CLEAN_BLUE_GREEN)
+            }
             _ => None,
         }
     };

@@ -251,7 +251,12 @@ fn every_service_folder_builds_with_kustomize_in_apply_order() {
             "RoleBinding",
             "ResourceQuota",
             "NetworkPolicy",
-            "FlinkDeployment",
+            // payments-enricher is blue/green in prod (docs/spec.md#bluegreen).
+            if cluster.starts_with("prod") && service == "payments-enricher" {
+                "FlinkBlueGreenDeployment"
+            } else {
+                "FlinkDeployment"
+            },
             "PodMonitor",
             "PrometheusRule",
         ];
@@ -431,9 +436,14 @@ fn rendered_custom_resources_match_the_published_crds() {
             *checked.entry(kind).or_default() += 1;
         }
     }
-    // 7 services: 5 in staging + both prod clusters, payments-enricher on one prod cluster,
-    // recommendation-features in staging only.
-    assert_eq!(checked.get("FlinkDeployment"), Some(&18), "{checked:?}");
+    // 7 services: 5 in staging + both prod clusters, payments-enricher on one prod cluster
+    // (blue/green there), recommendation-features in staging only.
+    assert_eq!(checked.get("FlinkDeployment"), Some(&17), "{checked:?}");
+    assert_eq!(
+        checked.get("FlinkBlueGreenDeployment"),
+        Some(&1),
+        "{checked:?}"
+    );
     assert_eq!(
         checked.get("Kustomization"),
         Some(&18),
@@ -458,11 +468,15 @@ fn memory_mib(quantity: &str) -> u64 {
 fn memory_equals_limit_and_dns_cache_is_off_in_every_flink_deployment() {
     let mut seen = 0;
     for (file, doc) in documents(&example().join("rendered")) {
-        if doc.get("kind").and_then(Node::as_str) != Some("FlinkDeployment") {
-            continue;
-        }
+        // A FlinkBlueGreenDeployment's template is the FlinkDeployment its children get.
+        let spec = match doc.get("kind").and_then(Node::as_str) {
+            Some("FlinkDeployment") => doc.get("spec").expect("spec"),
+            Some("FlinkBlueGreenDeployment") => doc
+                .path(&["spec", "template", "spec"])
+                .expect("template spec"),
+            _ => continue,
+        };
         seen += 1;
-        let spec = doc.get("spec").expect("spec");
         let conf = spec
             .get("flinkConfiguration")
             .and_then(Node::as_map)

@@ -108,7 +108,11 @@ pub fn run(start: &Path, args: MemoryArgs) -> Result<u8, Error> {
         .rendered
         .objects
         .iter()
-        .filter(|o| *o.service == args.service && *o.env == env && o.kind() == "FlinkDeployment")
+        .filter(|o| {
+            *o.service == args.service
+                && *o.env == env
+                && matches!(o.kind(), "FlinkDeployment" | "FlinkBlueGreenDeployment")
+        })
         .collect();
     let Some(object) = objects.first() else {
         reporting::error(&Error::Other(format!(
@@ -124,7 +128,10 @@ pub fn run(start: &Path, args: MemoryArgs) -> Result<u8, Error> {
             object.cluster
         ));
     }
-    let b = match breakdown(&object.node) {
+    // A blue/green service's children run its template.
+    let template = flinkform::facts::blue_green::template_deployment(&object.node);
+    let deployment = template.as_ref().unwrap_or(&object.node);
+    let b = match breakdown(deployment) {
         Ok(b) => b,
         Err(e) => {
             let mut out = std::io::stderr().lock();
@@ -148,7 +155,7 @@ pub fn run(start: &Path, args: MemoryArgs) -> Result<u8, Error> {
         MemoryFormat::Human => {
             let source = |section: &str| {
                 // As the user wrote it (`8Gi`) and where, rather than as rendered (`8Gi` for `8192Mi`).
-                spec_memory(&object.node, section).map(|m| match m.origin.span() {
+                spec_memory(deployment, section).map(|m| match m.origin.span() {
                     Some(s) => {
                         let f = c.workspace.sources.get(s.file);
                         format!(

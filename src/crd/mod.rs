@@ -2,8 +2,8 @@
 //!
 //! A [`CrdCatalog`] maps `(apiVersion, kind)` to a JSON-Schema validator compiled from the
 //! `openAPIV3Schema` of one version of a CRD. [`CrdCatalog::builtin`] holds the CRDs embedded in
-//! the binary (`schemas/crds/`: Flink Kubernetes Operator **1.15.0** FlinkDeployment and
-//! FlinkSessionJob, Flux Kustomization v1); [`CrdCatalog::from_texts`] reads a user's CRD files
+//! the binary (`schemas/crds/`: Flink Kubernetes Operator **1.15.0** FlinkDeployment,
+//! FlinkSessionJob, FlinkBlueGreenDeployment and FlinkStateSnapshot, Flux Kustomization v1); [`CrdCatalog::from_texts`] reads a user's CRD files
 //! and [`CrdCatalog::extend`] lets them override the built-in ones.
 //!
 //! This module is pure: it reads no files and prints nothing.
@@ -134,7 +134,11 @@ impl fmt::Debug for CrdCatalog {
 /// The upstream CRD files the built-in catalogue comes from, as `(path, text)`. Only tests
 /// read them: the binary embeds [`BUILTIN_JSON`], generated from them.
 #[cfg(test)]
-const BUILTIN: [(&str, &str); 3] = [
+const BUILTIN: [(&str, &str); 5] = [
+    (
+        "schemas/crds/flinkbluegreendeployments.flink.apache.org-v1.yml",
+        include_str!("../../schemas/crds/flinkbluegreendeployments.flink.apache.org-v1.yml"),
+    ),
     (
         "schemas/crds/flinkdeployments.flink.apache.org-v1.yml",
         include_str!("../../schemas/crds/flinkdeployments.flink.apache.org-v1.yml"),
@@ -144,10 +148,43 @@ const BUILTIN: [(&str, &str); 3] = [
         include_str!("../../schemas/crds/flinksessionjobs.flink.apache.org-v1.yml"),
     ),
     (
+        "schemas/crds/flinkstatesnapshots.flink.apache.org-v1.yml",
+        include_str!("../../schemas/crds/flinkstatesnapshots.flink.apache.org-v1.yml"),
+    ),
+    (
         "schemas/crds/kustomize.toolkit.fluxcd.io_kustomizations.yaml",
         include_str!("../../schemas/crds/kustomize.toolkit.fluxcd.io_kustomizations.yaml"),
     ),
 ];
+
+/// The operator's CRDs on `main` (1.16-SNAPSHOT), which add `resources` to JobManager and
+/// TaskManager: the built-in catalogue for platforms whose `operator.version` is after 1.15.
+#[cfg(test)]
+const BUILTIN_MAIN: [(&str, &str); 4] = [
+    (
+        "schemas/crds/operator-main/flinkbluegreendeployments.flink.apache.org-v1.yml",
+        include_str!(
+            "../../schemas/crds/operator-main/flinkbluegreendeployments.flink.apache.org-v1.yml"
+        ),
+    ),
+    (
+        "schemas/crds/operator-main/flinkdeployments.flink.apache.org-v1.yml",
+        include_str!("../../schemas/crds/operator-main/flinkdeployments.flink.apache.org-v1.yml"),
+    ),
+    (
+        "schemas/crds/operator-main/flinksessionjobs.flink.apache.org-v1.yml",
+        include_str!("../../schemas/crds/operator-main/flinksessionjobs.flink.apache.org-v1.yml"),
+    ),
+    (
+        "schemas/crds/operator-main/flinkstatesnapshots.flink.apache.org-v1.yml",
+        include_str!(
+            "../../schemas/crds/operator-main/flinkstatesnapshots.flink.apache.org-v1.yml"
+        ),
+    ),
+];
+
+/// [`BUILTIN_MAIN`] as one JSON array, generated like [`BUILTIN_JSON`].
+const BUILTIN_MAIN_JSON: &str = include_str!("../../schemas/crds/builtin-main.json");
 
 /// The documents of [`BUILTIN`]'s files as one compact JSON array. Parsing 600 KB of YAML with
 /// spans took half of the catalogue's 47 ms start-up; JSON parses in 3 ms, which matters for
@@ -167,6 +204,26 @@ impl CrdCatalog {
             // The embedded file is fixed at build time and covered by tests.
             CrdCatalog::from_json(BUILTIN_JSON).expect("embedded CRDs compile")
         })
+    }
+
+    /// The built-in catalogue with the operator's `main` CRDs over the 1.15.0 ones (Flux's
+    /// stay), compiled on first use.
+    pub fn builtin_main() -> &'static CrdCatalog {
+        static MAIN_CATALOG: OnceLock<CrdCatalog> = OnceLock::new();
+        MAIN_CATALOG.get_or_init(|| {
+            let mut c = CrdCatalog::from_json(BUILTIN_JSON).expect("embedded CRDs compile");
+            c.extend(CrdCatalog::from_json(BUILTIN_MAIN_JSON).expect("embedded CRDs compile"));
+            c
+        })
+    }
+
+    /// The built-in catalogue for an operator release
+    /// ([`crate::flink::operator::Release::crds`]).
+    pub fn builtin_for(release: &crate::flink::operator::Release) -> &'static CrdCatalog {
+        match release.crds {
+            crate::flink::operator::EmbeddedCrds::Release1_15 => CrdCatalog::builtin(),
+            crate::flink::operator::EmbeddedCrds::Main => CrdCatalog::builtin_main(),
+        }
     }
 
     /// Parses CRD files, each of which may hold several YAML documents. Documents that are not

@@ -179,12 +179,68 @@ fn builtin_json_is_generated_from_the_upstream_files() {
 }
 
 #[test]
+fn builtin_main_json_is_generated_from_the_upstream_files() {
+    let docs: Vec<Value> = BUILTIN_MAIN
+        .iter()
+        .flat_map(|(path, text)| yaml_docs(path, text))
+        .collect();
+    let generated = serde_json::to_string(&docs).expect("serialize") + "\n";
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas/crds/builtin-main.json");
+    if std::env::var("FLINKFORM_UPDATE_DOCS").as_deref() == Ok("1") {
+        std::fs::write(&path, &generated).expect("write builtin-main.json");
+    }
+    assert!(
+        BUILTIN_MAIN_JSON == generated,
+        "schemas/crds/builtin-main.json is stale: run `FLINKFORM_UPDATE_DOCS=1 cargo test --lib crd`"
+    );
+}
+
+/// Operator `main` knows `resources` and `flinkVersion: v2_4`; 1.15.0's CRDs do not (its
+/// committed enum stops at `v2_2`), and each operator version gets its own.
+#[test]
+fn each_operator_release_gets_its_own_crds() {
+    use crate::flink::operator::release;
+    let fd = |extra: &str| {
+        yaml_obj(&format!(
+            "apiVersion: flink.apache.org/v1beta1\nkind: FlinkDeployment\nmetadata: {{name: a}}\nspec:\n  flinkVersion: v2_4\n  taskManager:\n    {extra}\n"
+        ))
+    };
+    let resources = fd("resources: {requests: {memory: 4Gi}, limits: {memory: 4Gi}}");
+    let resource = fd("resource: {memory: 4Gi}");
+    let main = CrdCatalog::builtin_for(release((1, 16)));
+    assert_eq!(main.violations(&resources).unwrap(), []);
+    assert_eq!(main.violations(&resource).unwrap(), []);
+    for v in [(1, 13), (1, 14), (1, 15)] {
+        let c = CrdCatalog::builtin_for(release(v));
+        let got: Vec<String> = c
+            .violations(&resources)
+            .unwrap()
+            .iter()
+            .map(|v| v.pointer.clone())
+            .collect();
+        assert_eq!(
+            got,
+            ["/spec/flinkVersion", "/spec/taskManager/resources"],
+            "{v:?}"
+        );
+    }
+    // Flux's Kustomization is in both.
+    assert_eq!(
+        main.kinds(),
+        CrdCatalog::builtin().kinds(),
+        "the same kinds, main's schemas"
+    );
+}
+
+#[test]
 fn builtin_kinds() {
     assert_eq!(
         CrdCatalog::builtin().kinds(),
         [
+            "flink.apache.org/v1beta1 FlinkBlueGreenDeployment",
             "flink.apache.org/v1beta1 FlinkDeployment",
             "flink.apache.org/v1beta1 FlinkSessionJob",
+            "flink.apache.org/v1beta1 FlinkStateSnapshot",
             "kustomize.toolkit.fluxcd.io/v1 Kustomization",
         ]
     );
@@ -645,7 +701,10 @@ fn operator_examples_validate_against_1_15_0() {
                 continue;
             };
             assert!(
-                kind == "FlinkDeployment" || kind == "FlinkSessionJob",
+                matches!(
+                    kind,
+                    "FlinkDeployment" | "FlinkSessionJob" | "FlinkStateSnapshot"
+                ),
                 "{file}: {kind}"
             );
             if MAIN_ONLY_RESOURCES.contains(&(file.as_str(), name.as_str())) {
@@ -675,10 +734,40 @@ fn operator_examples_validate_against_1_15_0() {
             "basic-session-deployment-and-job.yaml basic-session-job-example2",
             "basic-session-job-only.yaml basic-session-job-only-example",
             "canary.yaml canary",
+            "job-from-savepoint.yaml example-savepoint",
         ]
     );
-    // FlinkStateSnapshot is a 1.15.0 kind too, but its CRD is not embedded.
-    assert_eq!(uncovered, ["job-from-savepoint.yaml FlinkStateSnapshot"]);
+    assert_eq!(uncovered, Vec::<String>::new());
+    // The blue/green and snapshot examples (1.15.0's e2e data and `examples/snapshot`): every
+    // FlinkBlueGreenDeployment and FlinkStateSnapshot matches the embedded CRDs.
+    let mut checked = Vec::new();
+    for folder in ["bluegreen", "snapshot"] {
+        for path in read_dir_sorted(&root.join("flink-operator/examples").join(folder)) {
+            let file = path.file_name().unwrap().to_string_lossy().to_string();
+            let text = std::fs::read_to_string(&path).unwrap();
+            for doc in yaml_docs(&file, &text) {
+                let kind = doc.get("kind").and_then(Value::as_str).unwrap_or("");
+                if let Some(v) = catalog.violations(&doc) {
+                    assert_eq!(v, [], "{file} {}", name_of(&doc));
+                    checked.push(format!("{kind} {file}"));
+                }
+            }
+        }
+    }
+    assert_eq!(
+        checked,
+        [
+            "FlinkBlueGreenDeployment bluegreen-ingress.yaml",
+            "FlinkBlueGreenDeployment bluegreen-laststate.yaml",
+            "FlinkBlueGreenDeployment bluegreen-stateless.yaml",
+            "FlinkStateSnapshot checkpoint.yaml",
+            "FlinkStateSnapshot job-from-savepoint.yaml",
+            "FlinkDeployment job-from-savepoint.yaml",
+            "FlinkStateSnapshot savepoint-already-exists.yaml",
+            "FlinkStateSnapshot savepoint-job-defaults.yaml",
+            "FlinkStateSnapshot savepoint-job-full-spec.yaml",
+        ]
+    );
 }
 
 #[test]
@@ -695,21 +784,14 @@ fn operator_examples_validate_against_main_crds() {
     )
     .unwrap();
     catalog.extend(main);
-    // Operator main also defines FlinkBlueGreenDeployment and FlinkStateSnapshot, which the
-    // built-in catalogue does not embed yet; every other kind is the built-in one.
+    // Operator main defines the same kinds as the built-in catalogue (1.15.0).
     let builtin = CrdCatalog::builtin().kinds();
     let added: Vec<_> = catalog
         .kinds()
         .into_iter()
         .filter(|k| !builtin.contains(k))
         .collect();
-    assert_eq!(
-        added,
-        [
-            "flink.apache.org/v1beta1 FlinkBlueGreenDeployment",
-            "flink.apache.org/v1beta1 FlinkStateSnapshot"
-        ]
-    );
+    assert_eq!(added, Vec::<String>::new());
     assert!(builtin.iter().all(|k| catalog.kinds().contains(k)));
     let mut checked = 0;
     for path in read_dir_sorted(&root.join("flink-operator/examples")) {
@@ -721,8 +803,8 @@ fn operator_examples_validate_against_main_crds() {
             }
         }
     }
-    // The 22 documents the built-in kinds cover, and job-from-savepoint.yaml's
-    // FlinkStateSnapshot, which main's CRD covers.
+    // The 22 documents the built-in FlinkDeployment and FlinkSessionJob cover, and
+    // job-from-savepoint.yaml's FlinkStateSnapshot.
     assert_eq!(checked, 23);
 }
 

@@ -67,6 +67,9 @@ pub enum Impact {
     /// A new `savepointRedeployNonce` (`job.restore`): cancelled without a savepoint and
     /// redeployed from the chosen savepoint.
     RedeployFromSavepoint,
+    /// A FlinkBlueGreenDeployment's template changed: the new spec starts beside the running
+    /// job (from a savepoint of it, unless `stateless`), which keeps running until then.
+    BlueGreenSwitch,
 }
 
 impl Impact {
@@ -87,6 +90,9 @@ impl Impact {
             Impact::JobDeleted => "job deleted: the job is cancelled and removed",
             Impact::RedeployFromSavepoint => {
                 "redeploy from savepoint: cancelled, its current state discarded, restored from `job.restore`'s savepoint"
+            }
+            Impact::BlueGreenSwitch => {
+                "blue/green switch: the new spec starts beside the running job, from a savepoint of it (unless stateless), and replaces it once it runs"
             }
         }
     }
@@ -333,6 +339,9 @@ fn finish(
     let (impact, detail) = if key.kind == "FlinkDeployment" {
         let (i, d) = impact(before, after);
         (Some(i), d)
+    } else if key.kind == crate::facts::blue_green::KIND {
+        let (i, d) = blue_green_impact(before, after);
+        (Some(i), d)
     } else {
         (None, None)
     };
@@ -350,6 +359,28 @@ fn at<'a>(v: Option<&'a Value>, path: &[&str]) -> Option<&'a Value> {
 
 fn text(v: Option<&Value>) -> Option<&str> {
     v.and_then(Value::as_str)
+}
+
+/// The job impact of a FlinkBlueGreenDeployment going from `before` to `after`: the operator
+/// compares only `template.spec` (`FlinkBlueGreenDeploymentSpecDiff`, operator 1.14 – main).
+/// Suspend, resume, a redeploy from a savepoint and changes the operator ignores act as on a
+/// FlinkDeployment (ignored ones are patched into the running child); every other change is
+/// a blue/green switch.
+fn blue_green_impact(before: Option<&Value>, after: Option<&Value>) -> (Impact, Option<String>) {
+    let template = |v: Option<&Value>| {
+        v.map(|v| serde_json::json!({ "spec": at(Some(v), &["spec", "template", "spec"]) }))
+    };
+    let (b, a) = (template(before), template(after));
+    match impact(b.as_ref(), a.as_ref()) {
+        (
+            Impact::Rescale
+            | Impact::RestartSavepoint
+            | Impact::RestartLastState
+            | Impact::RestartStateLost,
+            _,
+        ) => (Impact::BlueGreenSwitch, None),
+        other => other,
+    }
 }
 
 /// The job impact of a FlinkDeployment going from `before` to `after`.

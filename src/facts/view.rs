@@ -2,6 +2,11 @@
 //! (flattened the way the operator flattens it: nested maps joined with `.`, lists with `;`,
 //! every scalar as text) and typed accessors for the spec fields rules care about. The same
 //! view serves rendered objects (`check`) and hand-written manifests (`lint`).
+//!
+//! A FlinkBlueGreenDeployment is seen through the FlinkDeployment its `template.spec` becomes
+//! ([`crate::facts::blue_green::template_deployment`]): every rule about a FlinkDeployment
+//! applies to it unchanged, and [`FlinkView::blue_green`] gives the object itself to the rules
+//! about blue/green.
 
 use crate::facts::effective::EffectiveConfig;
 use crate::flink::version::FlinkVersion;
@@ -10,7 +15,11 @@ use crate::tree::Node;
 use std::sync::OnceLock;
 
 pub struct FlinkView<'a> {
+    /// The object the rules read: the FlinkDeployment or FlinkSessionJob, or a
+    /// FlinkBlueGreenDeployment's template seen as a FlinkDeployment.
     pub object: &'a Node,
+    /// The FlinkBlueGreenDeployment `object` is the template of.
+    blue_green: Option<&'a Node>,
     conf: Vec<ConfEntry<'a>>,
     /// The effective configuration, computed on first use ([`FlinkView::effective`]).
     effective: OnceLock<EffectiveConfig<'a>>,
@@ -20,6 +29,9 @@ pub struct FlinkView<'a> {
 pub enum Kind {
     Deployment,
     SessionJob,
+    /// A FlinkStateSnapshot: no Flink configuration of its own; only the rules that name this
+    /// kind look at it.
+    StateSnapshot,
 }
 
 impl<'a> FlinkView<'a> {
@@ -30,9 +42,24 @@ impl<'a> FlinkView<'a> {
             .unwrap_or_default();
         FlinkView {
             object,
+            blue_green: None,
             conf,
             effective: OnceLock::new(),
         }
+    }
+
+    /// The view of a FlinkBlueGreenDeployment: `template` is its
+    /// [`template_deployment`](crate::facts::blue_green::template_deployment).
+    pub fn of_blue_green(template: &'a Node, blue_green: &'a Node) -> FlinkView<'a> {
+        FlinkView {
+            blue_green: Some(blue_green),
+            ..FlinkView::new(template)
+        }
+    }
+
+    /// The FlinkBlueGreenDeployment this view is the template of.
+    pub fn blue_green(&self) -> Option<&'a Node> {
+        self.blue_green
     }
 
     /// The effective configuration Flink sees, with the memory it derives: computed once per
@@ -44,6 +71,7 @@ impl<'a> FlinkView<'a> {
     pub fn kind(&self) -> Kind {
         match self.object.get("kind").and_then(Node::as_str) {
             Some("FlinkSessionJob") => Kind::SessionJob,
+            Some("FlinkStateSnapshot") => Kind::StateSnapshot,
             _ => Kind::Deployment,
         }
     }

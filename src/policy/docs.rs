@@ -9,7 +9,8 @@
 //!   `lint`.
 //!
 //! Examples show the fields that matter. Each is tested on top of a clean document of its
-//! kind ([`CLEAN_SPEC`], [`CLEAN_DEPLOYMENT`], [`CLEAN_SESSION_JOB`]; maps merge key by key,
+//! kind ([`CLEAN_SPEC`], [`CLEAN_DEPLOYMENT`], [`CLEAN_SESSION_JOB`], [`CLEAN_BLUE_GREEN`];
+//! maps merge key by key,
 //! `null` removes a key), and must behave as tagged with every rule: a `fires` example makes
 //! its own rule fire and no other, a `passes` example makes none fire. Readers see plain
 //! ```` ```yaml ```` fences with a caption saying which file the example is.
@@ -87,6 +88,42 @@ spec:
     entryClass: com.example.Orders
     parallelism: 4
     upgradeMode: savepoint
+"#;
+
+/// The FlinkBlueGreenDeployment every manifest example of that kind is merged onto: its
+/// template is [`CLEAN_DEPLOYMENT`]'s spec.
+pub const CLEAN_BLUE_GREEN: &str = r#"apiVersion: flink.apache.org/v1beta1
+kind: FlinkBlueGreenDeployment
+metadata: { name: orders, namespace: orders }
+spec:
+  configuration:
+    kubernetes.operator.bluegreen.abort.grace-period: 10 min
+  template:
+    spec:
+      image: flink:1.20.1-java17
+      flinkVersion: v1_20
+      serviceAccount: orders
+      flinkConfiguration:
+        taskmanager.numberOfTaskSlots: "2"
+        state.backend.type: rocksdb
+        execution.checkpointing.interval: 60s
+        execution.checkpointing.dir: s3://flink-prod/orders/checkpoints
+        execution.checkpointing.savepoint-dir: s3://flink-prod/orders/savepoints
+        high-availability.type: kubernetes
+        high-availability.storageDir: s3://flink-prod/orders/ha
+        metrics.reporter.prom.factory.class: org.apache.flink.metrics.prometheus.PrometheusReporterFactory
+        metrics.reporter.prom.port: "9249"
+        env.java.opts.jobmanager: -Dsun.net.inetaddr.ttl=0 -Dsun.net.inetaddr.negative.ttl=0
+        env.java.opts.taskmanager: -Dsun.net.inetaddr.ttl=0 -Dsun.net.inetaddr.negative.ttl=0
+      jobManager:
+        resource: { cpu: 1, memory: 2Gi }
+      taskManager:
+        resource: { cpu: 2, memory: 4Gi }
+      job:
+        jarURI: local:///opt/flink/usrlib/orders.jar
+        entryClass: com.example.Orders
+        parallelism: 4
+        upgradeMode: savepoint
 "#;
 
 /// The FlinkSessionJob every manifest example of that kind is merged onto.
@@ -210,8 +247,9 @@ fn scope_line(m: &RuleMeta) -> String {
                 .kinds
                 .iter()
                 .map(|k| match k {
-                    Kind::Deployment => "FlinkDeployment",
+                    Kind::Deployment => "FlinkDeployment (and FlinkBlueGreenDeployment template)",
                     Kind::SessionJob => "FlinkSessionJob",
+                    Kind::StateSnapshot => "FlinkStateSnapshot",
                 })
                 .collect();
             format!("Checks each {}.", kinds.join(" and "))
@@ -330,6 +368,10 @@ fn examples_section() -> String {
     ));
     s.push_str(&block("A clean FlinkDeployment:", CLEAN_DEPLOYMENT));
     s.push_str(&block("A clean FlinkSessionJob:", CLEAN_SESSION_JOB));
+    s.push_str(&block(
+        "A clean FlinkBlueGreenDeployment:",
+        CLEAN_BLUE_GREEN,
+    ));
     s
 }
 

@@ -7,7 +7,8 @@
 //!   the same number, and a reader who takes the string for a Kubernetes quantity is right
 //!   (Flink's own `8000m` would be 8 bytes to Kubernetes). No second process-size key and no
 //!   limit factor are written. On operators after 1.15 the `resources` field carries the same
-//!   quantity as request and limit.
+//!   quantity as request and limit (limit ÷ request, the operator's limit factor, is 1), and
+//!   CPU as a Kubernetes quantity (`500m`: the field is int-or-string).
 //! * the JVM DNS cache is disabled for both JVMs by appending `-Dsun.net.inetaddr.ttl=0
 //!   -Dsun.net.inetaddr.negative.ttl=0` to `env.java.opts.jobmanager` / `.taskmanager`, after
 //!   what the service set there (a flag the service sets itself is left alone). Never
@@ -272,7 +273,12 @@ fn resource(
             .and_then(spec_memory::canonical_memory)
             .map(|text| Node::str(text, m.origin))
     });
-    let cpu = cpu.map(|c| Node::new(Value::Float(c.value.0), c.origin));
+    let resources = ctx.platform.operator.has_resources_field();
+    let cpu = cpu.map(|c| match crate::limits::cpu_millicores(c.value.0) {
+        // `resources` holds Kubernetes quantities (int or string): `0.5` is `500m` there.
+        Ok(millis) if resources => Node::str(super::quota::cpu_quantity(millis), c.origin),
+        _ => Node::new(Value::Float(c.value.0), c.origin),
+    });
     let mut amounts = Map::new();
     if let Some(c) = cpu {
         amounts.insert("cpu", c);
@@ -280,7 +286,7 @@ fn resource(
     if let Some(m) = memory {
         amounts.insert("memory", m);
     }
-    if ctx.platform.operator.has_resources_field() {
+    if resources {
         let mut r = Map::new();
         r.insert("requests", Node::map(amounts.clone(), Origin::NONE));
         r.insert("limits", Node::map(amounts, Origin::NONE));

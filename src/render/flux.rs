@@ -3,10 +3,11 @@
 //! One per service, so a broken service cannot block the others. It prunes what it applied,
 //! depends on the Kustomization that installs the operator (so the FlinkDeployment CRD exists),
 //! and gates on the job itself: generic health checks call a FlinkDeployment healthy as soon as
-//! the operator has seen it, so `healthCheckExprs` read `status.lifecycleState` (STABLE is
-//! healthy, FAILED is failed; a suspended job is healthy when SUSPENDED).
+//! the operator has seen it, so `healthCheckExprs` (Flux 2.5 and later) read the job's state,
+//! per kind and operator version ([`super::health`]).
 
 use super::context::Ctx;
+use super::health;
 use crate::spec::fields::JobState;
 use crate::tree::{Map, Node, Origin};
 
@@ -45,12 +46,17 @@ pub fn build(ctx: &Ctx<'_>, service_path: &str) -> Node {
     if let Some(ns) = &dep.namespace {
         depends.insert("namespace", Node::str(ns.clone(), Origin::NONE));
     }
+    let kind = if ctx.resolved.spec.blue_green.enabled() {
+        crate::facts::blue_green::KIND
+    } else {
+        "FlinkDeployment"
+    };
     let mut target = Map::new();
     target.insert(
         "apiVersion",
         Node::str("flink.apache.org/v1beta1", Origin::NONE),
     );
-    target.insert("kind", Node::str("FlinkDeployment", Origin::NONE));
+    target.insert("kind", Node::str(kind, Origin::NONE));
     target.insert("name", ctx.name_node());
     target.insert("namespace", ctx.name_node());
     let suspended = ctx
@@ -60,22 +66,18 @@ pub fn build(ctx: &Ctx<'_>, service_path: &str) -> Node {
         .state
         .as_ref()
         .is_some_and(|s| s.value == JobState::Suspended);
-    let current = if suspended {
-        "status.lifecycleState == 'SUSPENDED'"
-    } else {
-        "status.lifecycleState == 'STABLE'"
-    };
+    let exprs = health::exprs(kind, platform.operator.version.value, suspended);
     let mut expr = Map::new();
     expr.insert(
         "apiVersion",
         Node::str("flink.apache.org/v1beta1", Origin::NONE),
     );
-    expr.insert("kind", Node::str("FlinkDeployment", Origin::NONE));
-    expr.insert("current", Node::str(current, Origin::NONE));
-    expr.insert(
-        "failed",
-        Node::str("status.lifecycleState == 'FAILED'", Origin::NONE),
-    );
+    expr.insert("kind", Node::str(kind, Origin::NONE));
+    if let Some(p) = exprs.in_progress {
+        expr.insert("inProgress", Node::str(p, Origin::NONE));
+    }
+    expr.insert("current", Node::str(exprs.current, Origin::NONE));
+    expr.insert("failed", Node::str(exprs.failed, Origin::NONE));
 
     let mut spec = Map::new();
     spec.insert("interval", Node::str(flux.interval.clone(), Origin::NONE));

@@ -22,9 +22,11 @@
 //! document, keys sorted.
 
 pub mod alerts;
+mod blue_green;
 pub mod context;
 mod flink_deployment;
 mod flux;
+mod health;
 mod kustomize;
 mod monitoring;
 mod network;
@@ -251,7 +253,7 @@ pub fn bundle(platform: &Platform, r: &Resolved, output: &str) -> Option<Bundle>
         tenancy::role_binding(&ctx),
         quota::build(&ctx, &mut diagnostics),
         network::build(&ctx),
-        flink_deployment::build(&ctx, &mut diagnostics),
+        flink_object(&ctx, &mut diagnostics),
         monitoring::build(&ctx),
     ]
     .into_iter()
@@ -290,6 +292,17 @@ pub fn bundle(platform: &Platform, r: &Resolved, output: &str) -> Option<Bundle>
         objects,
         diagnostics,
     })
+}
+
+/// The service's Flink object: its FlinkDeployment, or with `blueGreen.enabled` the
+/// FlinkBlueGreenDeployment whose template it is.
+fn flink_object(ctx: &Ctx<'_>, diagnostics: &mut Vec<Diagnostic>) -> Node {
+    let deployment = flink_deployment::build(ctx, diagnostics);
+    if ctx.resolved.spec.blue_green.enabled() {
+        blue_green::wrap(ctx, deployment)
+    } else {
+        deployment
+    }
 }
 
 pub const SUBSTITUTE_ANNOTATION: &str = "kustomize.toolkit.fluxcd.io/substitute";

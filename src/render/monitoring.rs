@@ -1,6 +1,7 @@
 //! The PodMonitor (Prometheus operator) that scrapes the Prometheus reporter of the job's
 //! JobManager and TaskManagers. Native-mode pods carry `app: <FlinkDeployment name>` and
 //! `type: flink-native-kubernetes`; the reporter port is named `metrics` in the pod template.
+//! A blue/green service's pods are its children's, `app: <name>-blue` or `<name>-green`.
 
 use super::context::Ctx;
 use super::tenancy::object_map;
@@ -14,9 +15,25 @@ pub fn build(ctx: &Ctx<'_>) -> Node {
         }
     }
     let mut match_labels = Map::new();
-    match_labels.insert("app", ctx.name_node());
-    match_labels.insert("type", Node::str("flink-native-kubernetes", Origin::NONE));
     let mut selector = Map::new();
+    if ctx.resolved.spec.blue_green.enabled() {
+        // The pods are the children's: `app: <name>-blue` or `app: <name>-green`.
+        let children = crate::facts::blue_green::CHILD_SUFFIXES
+            .iter()
+            .map(|suffix| Node::str(format!("{}{suffix}", ctx.name), Origin::NONE))
+            .collect();
+        let mut app = Map::new();
+        app.insert("key", Node::str("app", Origin::NONE));
+        app.insert("operator", Node::str("In", Origin::NONE));
+        app.insert("values", Node::seq(children, Origin::NONE));
+        selector.insert(
+            "matchExpressions",
+            Node::seq(vec![Node::map(app, Origin::NONE)], Origin::NONE),
+        );
+    } else {
+        match_labels.insert("app", ctx.name_node());
+    }
+    match_labels.insert("type", Node::str("flink-native-kubernetes", Origin::NONE));
     selector.insert("matchLabels", Node::map(match_labels, Origin::NONE));
     let mut endpoint = Map::new();
     endpoint.insert("port", Node::str("metrics", Origin::NONE));

@@ -4,7 +4,8 @@
 //! TaskManager count is `taskManager.replicas` or, failing that, ⌈parallelism / slots⌉ (what
 //! native mode starts). The quota adds one more JobManager and one more TaskManager as
 //! headroom: during a restart or upgrade a replacement pod can start before the old one is
-//! gone. Memory limits equal requests (flinkform sets them equal on every pod), and so do CPU.
+//! gone. A blue/green service counts the job twice (both children run during a switch), plus
+//! the same headroom. Memory limits equal requests (flinkform sets them equal on every pod), and so do CPU.
 
 use super::context::Ctx;
 use super::tenancy::object_map;
@@ -35,11 +36,23 @@ pub fn pod_counts(ctx: &Ctx<'_>) -> (u64, u64) {
     (jm, tm)
 }
 
+/// How many copies of the job can run at once: two for a blue/green service, whose old and
+/// new children both run from the start of a switch until the new one runs (and
+/// `deploymentDeletionDelay` has passed); one otherwise.
+pub fn copies(ctx: &Ctx<'_>) -> u128 {
+    if ctx.resolved.spec.blue_green.enabled() {
+        2
+    } else {
+        1
+    }
+}
+
 pub fn build(ctx: &Ctx<'_>, diags: &mut Vec<Diagnostic>) -> Node {
     let spec = &ctx.resolved.spec;
     let (jm, tm) = pod_counts(ctx);
-    let jm_n = u128::from(jm) + 1;
-    let tm_n = u128::from(tm) + 1;
+    let copies = copies(ctx);
+    let jm_n = u128::from(jm) * copies + 1;
+    let tm_n = u128::from(tm) * copies + 1;
     let mut hard = Map::new();
     hard.insert("pods", Node::str((jm_n + tm_n).to_string(), Origin::NONE));
     let (jcpu, tcpu) = (&spec.job_manager.cpu, &spec.task_manager.cpu);
@@ -123,7 +136,8 @@ fn too_large(
 }
 
 /// `4500` millicores → `"4500m"`, whole cores → `"5"`.
-fn cpu_quantity(millis: u128) -> String {
+/// A CPU amount in Kubernetes notation: whole cores (`2`) or millicores (`500m`).
+pub(crate) fn cpu_quantity(millis: u128) -> String {
     if millis.is_multiple_of(1000) {
         (millis / 1000).to_string()
     } else {

@@ -49,6 +49,8 @@ pub struct SpecFields {
     pub sources: Vec<Sp<super::alerts::Source>>,
     #[serde(default)]
     pub alerts: super::alerts::AlertSettings,
+    #[serde(default)]
+    pub blue_green: super::blue_green::BlueGreen,
     /// Only in an environment overlay: the clusters to run on.
     pub clusters: Option<Vec<Sp<String>>>,
 }

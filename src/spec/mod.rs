@@ -5,6 +5,7 @@
 //! fail on a bug; they still report a diagnostic rather than panic.
 
 pub mod alerts;
+pub mod blue_green;
 pub mod fields;
 pub mod platform;
 pub mod reserved;

@@ -53,9 +53,14 @@ pub struct Operator {
 }
 
 impl Operator {
+    /// What the operator release the platform runs has ([`crate::flink::operator`]).
+    pub fn release(&self) -> &'static crate::flink::operator::Release {
+        crate::flink::operator::release(self.version.value)
+    }
+
     /// Operators after 1.15 have the `resources` field on JobManager and TaskManager.
     pub fn has_resources_field(&self) -> bool {
-        self.version.value > (1, 15)
+        self.release().resources_field
     }
 }
 

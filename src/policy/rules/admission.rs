@@ -137,6 +137,7 @@ pub fn job_layers<'v, 'a>(
     match t.view.kind() {
         Kind::Deployment => Some(Layers::new(vec![&t.view])),
         Kind::SessionJob => cluster.as_ref().map(|c| Layers::new(vec![&t.view, c])),
+        Kind::StateSnapshot => None,
     }
 }
 

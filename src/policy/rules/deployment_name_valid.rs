@@ -113,6 +113,7 @@ impl Rule for DeploymentNameValid {
                     }
                 }
             },
+            Kind::StateSnapshot => {}
         }
     }
 }

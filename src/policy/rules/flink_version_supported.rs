@@ -10,7 +10,9 @@ crate::declare_rule! {
     /// * it is set (the operator rejects a deployment without it: "Flink Version must be
     ///   defined.");
     /// * it is one of the operator's names, `v<major>_<minor>` (`v1_20`, `v2_0`), and in the
-    ///   operator's enum (`v1_13` … `v1_20`, `v2_0` … `v2_4`);
+    ///   operator's enum (`v1_13` … `v1_20`, `v2_0` … `v2_4`; operators 1.13 and 1.14 stop at
+    ///   `v2_2`, so `v2_3` and `v2_4` are reported when the platform's `operator.version` is
+    ///   older than 1.15);
     /// * it is not `v1_13` or `v1_14`, which operators since 1.7 reject ("Flink version … is
     ///   not supported by this operator version").
     ///
@@ -61,7 +63,8 @@ crate::declare_rule! {
     }
 }
 
-/// The operator's `FlinkVersion` enum (operator 1.15), oldest first.
+/// The operator's `FlinkVersion` enum (operator 1.15 and main), oldest first; older releases
+/// stop earlier ([`crate::flink::operator::Release::newest_flink`]).
 pub const OPERATOR_ENUM: [(u32, u32); 13] = [
     (1, 13),
     (1, 14),
@@ -177,6 +180,20 @@ impl Rule for FlinkVersionSupported {
             return;
         }
         let shown = shown(label, t.is_render());
+        // Versions newer than the platform's operator release knows (its own enum).
+        let release = t.platform.operator.release();
+        if let Some(v) = FlinkVersion::from_operator_label(label)
+            && status(label) == Status::Supported
+            && (v.major, v.minor) > release.newest_flink
+        {
+            let (a, b) = release.newest_flink;
+            out.push(
+                Finding::new(at, format!("flinkVersion {shown} is newer than operator {} knows (at most v{a}_{b})", release.name))
+                    .label("unknown to this operator")
+                    .help(format!("use Flink {a}.{b} or older, or upgrade the operator (and `operator.version` in flinkform.yaml)")),
+            );
+            return;
+        }
         match status(label) {
             Status::Supported => {}
             Status::Malformed => out.push(

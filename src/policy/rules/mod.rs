@@ -37,6 +37,7 @@ macro_rules! registry {
 
 registry! {
     autoscaler_options_valid::AutoscalerOptionsValid,
+    blue_green_valid::BlueGreenValid,
     checkpoint_dir_required::CheckpointDirRequired,
     checkpointing_enabled::CheckpointingEnabled,
     crd_schema::CrdSchema,
@@ -72,6 +73,7 @@ registry! {
     schema::Schema,
     service_account_required::ServiceAccountRequired,
     session_job_jar_uri::SessionJobJarUri,
+    snapshot_data_kept::SnapshotDataKept,
     spec_not_discovered::SpecNotDiscovered,
     stateful_upgrade_mode::StatefulUpgradeMode,
     template_invalid::TemplateInvalid,

@@ -14,6 +14,9 @@ crate::declare_rule! {
     /// * for `http`/`https`, the URI has a host, and the host is not literally `localhost` or a
     ///   loopback, link-local, private (site-local), wildcard or multicast IP address.
     ///
+    /// The `jarURI` checks apply on operator 1.15 and later (the platform's `operator.version`),
+    /// which introduced the allow-list; earlier operators fetch any URI.
+    ///
     /// flinkform never makes network calls, so a host name is not resolved: the operator also
     /// rejects names that do not resolve or resolve to such addresses, which this rule cannot
     /// see. A FlinkDeployment's `jarURI` is not restricted this way (it is read inside the
@@ -304,6 +307,10 @@ impl Rule for SessionJobJarUri {
         };
         let at = node.origin.or(t.anchor(&["job", "jarURI"]));
         if super::admission::placeholder_stops(t, at, "job.jarURI", uri, out) {
+            return;
+        }
+        // The allow-list came with operator 1.15 (`validateJarURI`).
+        if !t.platform.operator.release().jar_uri_allow_list {
             return;
         }
         let ignored_setting = v.get(ALLOWED_SCHEMES).map(|e| e.origin());

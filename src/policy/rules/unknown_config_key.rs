@@ -194,6 +194,7 @@ impl Rule for UnknownConfigKey {
         let version = match v.kind() {
             Kind::Deployment => v.flink_version(),
             Kind::SessionJob => cluster.as_ref().and_then(|c| c.flink_version()),
+            Kind::StateSnapshot => None,
         };
         let vendor = admission::vendor(t);
         let where_ = if t.is_render() {

@@ -1,0 +1,179 @@
+//! What each release of the Flink Kubernetes Operator has, as data: the kinds it defines, the
+//! fields that changed between releases, and the Flink versions it accepts. The one home of
+//! these facts; renderers and rules ask [`release`] for the platform's `operator.version`
+//! rather than comparing version numbers themselves.
+//!
+//! Sources (project notes `research-operator.md` §2–§4): the tags `release-1.13.0`,
+//! `release-1.14.0`, `release-1.15.0` and `main` at 6e9caeb4 (1.16-SNAPSHOT) of
+//! apache/flink-kubernetes-operator: `helm/flink-kubernetes-operator/crds/`,
+//! `API/spec/FlinkVersion.java`, `OP/validation/DefaultValidator.java`.
+//!
+//! To add a release: add a [`Release`] below (newest last) with what its CRDs and validator
+//! say, and, when its CRDs differ from the embedded ones, embed them (schemas/crds/SOURCES.md).
+
+/// The kind blue/green deployments are (the same name as [`crate::facts::blue_green::KIND`];
+/// this layer does not depend on the facts about it).
+const BLUE_GREEN: &str = "FlinkBlueGreenDeployment";
+
+/// One operator release.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Release {
+    /// `major.minor`; main is the next minor (1.16).
+    pub version: (u32, u32),
+    /// How messages name it.
+    pub name: &'static str,
+    /// The custom resource kinds it defines.
+    pub kinds: &'static [&'static str],
+    /// FlinkDeployment `status.conditions` with the `Running` condition (FLINK-33634).
+    pub running_condition: bool,
+    /// `spec.jobManager.resources` / `spec.taskManager.resources`, Kubernetes
+    /// ResourceRequirements (FLINK-33548): request and limit, the limit factor their ratio.
+    pub resources_field: bool,
+    /// The session-job `jarURI` allow-list (`kubernetes.operator.user.artifacts.*`).
+    pub jar_uri_allow_list: bool,
+    /// The newest `flinkVersion` of its `FlinkVersion` enum (what the operator accepts).
+    pub newest_flink: (u32, u32),
+    /// The newest `flinkVersion` of its committed CRD's enum: 1.15.0's CRD was not regenerated
+    /// and stops at `v2_2`, so the API server refuses `v2_3`/`v2_4` with that CRD installed.
+    pub newest_flink_in_crd: (u32, u32),
+    /// Whether a deprecated Flink version logs a warning (FLINK-39808); earlier releases say
+    /// nothing.
+    pub warns_deprecated_flink: bool,
+    /// The embedded CRDs rendered and linted objects are validated against (schemas/crds/).
+    pub crds: EmbeddedCrds,
+}
+
+/// The operator CRDs flinkform embeds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EmbeddedCrds {
+    /// Release 1.15.0 (`schemas/crds/`). Also used for 1.13 and 1.14, whose CRDs it extends
+    /// only by status fields and `flinkVersion` values those releases lack (reported by the
+    /// rules) and by FlinkBlueGreenDeployment (absent in 1.13: `blue-green-valid`).
+    Release1_15,
+    /// `main` at 6e9caeb4 (`schemas/crds/operator-main/`): `resources` on JobManager and
+    /// TaskManager, `flinkVersion` up to `v2_4`, a newer Pod schema.
+    Main,
+}
+
+const BASE_KINDS: [&str; 3] = ["FlinkDeployment", "FlinkSessionJob", "FlinkStateSnapshot"];
+const WITH_BLUE_GREEN: [&str; 4] = [
+    "FlinkDeployment",
+    "FlinkSessionJob",
+    "FlinkStateSnapshot",
+    BLUE_GREEN,
+];
+
+/// The releases flinkform knows, oldest first.
+pub const RELEASES: [Release; 4] = [
+    Release {
+        version: (1, 13),
+        name: "1.13",
+        kinds: &BASE_KINDS,
+        running_condition: false,
+        resources_field: false,
+        jar_uri_allow_list: false,
+        newest_flink: (2, 2),
+        newest_flink_in_crd: (2, 2),
+        warns_deprecated_flink: false,
+        crds: EmbeddedCrds::Release1_15,
+    },
+    Release {
+        version: (1, 14),
+        name: "1.14",
+        kinds: &WITH_BLUE_GREEN,
+        running_condition: false,
+        resources_field: false,
+        jar_uri_allow_list: false,
+        newest_flink: (2, 2),
+        newest_flink_in_crd: (2, 2),
+        warns_deprecated_flink: false,
+        crds: EmbeddedCrds::Release1_15,
+    },
+    Release {
+        version: (1, 15),
+        name: "1.15",
+        kinds: &WITH_BLUE_GREEN,
+        running_condition: true,
+        resources_field: false,
+        jar_uri_allow_list: true,
+        newest_flink: (2, 4),
+        newest_flink_in_crd: (2, 2),
+        warns_deprecated_flink: false,
+        crds: EmbeddedCrds::Release1_15,
+    },
+    Release {
+        version: (1, 16),
+        name: "main (1.16-SNAPSHOT)",
+        kinds: &WITH_BLUE_GREEN,
+        running_condition: true,
+        resources_field: true,
+        jar_uri_allow_list: true,
+        newest_flink: (2, 4),
+        newest_flink_in_crd: (2, 4),
+        warns_deprecated_flink: true,
+        crds: EmbeddedCrds::Main,
+    },
+];
+
+/// The release the platform's `operator.version` runs: the newest known one at or below it
+/// (a patch-free `major.minor` between two known ones has the older one's features), the
+/// oldest known one below that, the newest one above it.
+pub fn release(version: (u32, u32)) -> &'static Release {
+    RELEASES
+        .iter()
+        .rev()
+        .find(|r| r.version <= version)
+        .unwrap_or(&RELEASES[0])
+}
+
+/// The first known release that defines `kind`.
+pub fn first_with_kind(kind: &str) -> Option<&'static Release> {
+    RELEASES.iter().find(|r| r.kinds.contains(&kind))
+}
+
+impl Release {
+    pub fn has_kind(&self, kind: &str) -> bool {
+        self.kinds.contains(&kind)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_version_maps_to_the_release_it_runs() {
+        assert_eq!(release((1, 13)).version, (1, 13));
+        assert_eq!(release((1, 14)).version, (1, 14));
+        assert_eq!(release((1, 15)).version, (1, 15));
+        assert_eq!(release((1, 16)).version, (1, 16));
+        assert_eq!(release((1, 17)).version, (1, 16), "newer: what main has");
+        assert_eq!(release((2, 0)).version, (1, 16));
+        assert_eq!(release((1, 10)).version, (1, 13), "older: the oldest known");
+    }
+
+    #[test]
+    fn what_changed_between_releases() {
+        assert!(!release((1, 13)).has_kind(BLUE_GREEN));
+        assert!(release((1, 14)).has_kind(BLUE_GREEN));
+        assert_eq!(first_with_kind(BLUE_GREEN).map(|r| r.name), Some("1.14"));
+        assert_eq!(
+            first_with_kind("FlinkStateSnapshot").map(|r| r.name),
+            Some("1.13")
+        );
+        assert_eq!(first_with_kind("FlinkCluster"), None);
+        let since = |f: fn(&Release) -> bool| RELEASES.iter().find(|r| f(r)).map(|r| r.version);
+        assert_eq!(since(|r| r.running_condition), Some((1, 15)));
+        assert_eq!(since(|r| r.jar_uri_allow_list), Some((1, 15)));
+        assert_eq!(since(|r| r.resources_field), Some((1, 16)));
+        assert_eq!(since(|r| r.warns_deprecated_flink), Some((1, 16)));
+        // Each release has what the one before it has (nothing was removed).
+        for w in RELEASES.windows(2) {
+            let (a, b) = (&w[0], &w[1]);
+            assert!(a.version < b.version);
+            assert!(a.kinds.iter().all(|k| b.has_kind(k)));
+            assert!(a.newest_flink <= b.newest_flink);
+            assert!(b.newest_flink_in_crd <= b.newest_flink);
+        }
+    }
+}
