@@ -50,23 +50,35 @@ pub fn by_service(
         head: Unrendered::of(head, in_git, &names),
         base: Unrendered::of(base, in_git, &names),
     };
-    let deployments = |c: &Compilation| -> BTreeMap<(String, String), RenderedObject> {
+    // Each service's job per cluster: its FlinkDeployment, or the template of its
+    // FlinkBlueGreenDeployment (marked), which is what the children run.
+    let deployments = |c: &Compilation| -> BTreeMap<(String, String), (RenderedObject, bool)> {
         c.rendered
             .objects
             .iter()
-            .filter(|o| o.kind() == "FlinkDeployment")
-            .map(|o| ((o.cluster.to_string(), o.service.to_string()), o.clone()))
+            .filter_map(|o| {
+                let job = match crate::facts::blue_green::template_deployment(&o.node) {
+                    Some(template) => {
+                        let mut t = o.clone();
+                        t.node = template;
+                        (t, true)
+                    }
+                    None if o.kind() == "FlinkDeployment" => (o.clone(), false),
+                    None => return None,
+                };
+                Some(((o.cluster.to_string(), o.service.to_string()), job))
+            })
             .collect()
     };
     let before = deployments(base);
     let after = deployments(head);
     // Base objects and base spec origins, moved into the head's sources.
     let mut remap = Remap::new(&base.workspace.sources, &head.workspace.sources);
-    let before: BTreeMap<(String, String), RenderedObject> = before
+    let before: BTreeMap<(String, String), (RenderedObject, bool)> = before
         .into_iter()
-        .map(|(k, mut o)| {
+        .map(|(k, (mut o, blue_green))| {
             o.node = remap.node(o.node, &mut head.workspace.sources);
-            (k, o)
+            (k, (o, blue_green))
         })
         .collect();
     let head_blames: BTreeMap<String, Origin> = head
@@ -104,19 +116,21 @@ pub fn by_service(
         let h = after.get(key);
         let head_blame = head_blames.get(service.as_str()).copied();
         let pair = Pair {
-            base: b.map(|o| Side {
+            base: b.map(|(o, blue_green)| Side {
                 view: FlinkView::new(&o.node),
+                blue_green: *blue_green,
                 // A service still in the repository is reported at its spec there.
                 blame: head_blame
                     .or_else(|| base_blames.get(service.as_str()).copied())
                     .unwrap_or(Origin::NONE),
             }),
-            head: h.map(|o| Side {
+            head: h.map(|(o, blue_green)| Side {
                 view: FlinkView::new(&o.node),
+                blue_green: *blue_green,
                 blame: head_blame.unwrap_or(Origin::NONE),
             }),
             cluster,
-            env: h.or(b).map(|o| &*o.env).unwrap_or_default(),
+            env: h.or(b).map(|(o, _)| &*o.env).unwrap_or_default(),
             service,
             added_on_cluster: added.get(cluster).unwrap_or(&none),
         };

@@ -909,3 +909,84 @@ fn removal_says_whether_the_operator_takes_a_savepoint() {
         "{cancelled}"
     );
 }
+
+/// `orders` with `blueGreen.enabled: true`.
+fn blue_green(orders: &str) -> String {
+    orders.replace(
+        "  environments:",
+        "  blueGreen:\n    enabled: true\n  environments:",
+    )
+}
+
+/// Turning blue/green on (or off) replaces the FlinkDeployment with another object: the new
+/// job starts empty unless it restores a savepoint. Reported at `enabled:` (or the spec).
+#[test]
+fn turning_blue_green_on_or_off_without_a_restore_fires() {
+    let on = blue_green(ORDERS);
+    assert_eq!(
+        change(ORDERS, &on),
+        (
+            1,
+            vec![f(
+                SPEC,
+                line_of(&on, "enabled: true"),
+                "stateful-service-removed",
+                "error"
+            )]
+        )
+    );
+    assert_eq!(
+        change(&on, ORDERS),
+        (
+            1,
+            vec![f(
+                SPEC,
+                line_of(ORDERS, "spec:"),
+                "stateful-service-removed",
+                "error"
+            )]
+        )
+    );
+    // Restored from the old job's savepoint: the state is carried over.
+    let restored = on.replace(
+        "    parallelism: 4\n",
+        "    parallelism: 4\n    restore: { savepoint: s3://flink-prod/orders/savepoints/sp-1, nonce: 1, reason: blue/green }\n",
+    );
+    assert_eq!(change(ORDERS, &restored), (0, vec![]));
+    // A stateless job has nothing to carry over.
+    let stateless = ORDERS.replace("{ prod: {} }", "{ staging: {} }").replace(
+        "    parallelism: 4\n",
+        "    parallelism: 4\n    upgradeMode: stateless\n",
+    );
+    assert_eq!(change(&stateless, &blue_green(&stateless)).1, vec![]);
+}
+
+/// A blue/green switch restores the new child from a savepoint of the running one: the rules
+/// about restoring state judge its template as they judge a FlinkDeployment.
+#[test]
+fn blue_green_templates_are_judged_like_deployments() {
+    let base = blue_green(&ORDERS.replace(
+        "  environments:",
+        "  flinkConfiguration:\n    pipeline.max-parallelism: \"128\"\n  environments:",
+    ));
+    let head = base.replace("\"128\"", "\"256\"");
+    assert_eq!(
+        change(&base, &head),
+        (
+            1,
+            vec![f(
+                SPEC,
+                line_of(&head, "\"256\""),
+                "max-parallelism-changed",
+                "error"
+            )]
+        )
+    );
+    // last-state does not restore a checkpoint in a switch: a backend change is not reported.
+    let last_state = blue_green(&ORDERS.replace(
+        "    parallelism: 4\n",
+        "    parallelism: 4\n    upgradeMode: last-state\n",
+    ));
+    let hashmap = last_state.replace("  blueGreen:", "  stateBackend: hashmap\n  blueGreen:");
+    assert_eq!(change(&last_state, &hashmap).1, vec![]);
+}

@@ -30,9 +30,14 @@ use crate::tree::{Node, Origin};
 
 /// One side of a pair: the FlinkDeployment as rendered there, and its spec's origin.
 pub struct Side<'a> {
+    /// The FlinkDeployment, or a FlinkBlueGreenDeployment's template (the FlinkDeployment its
+    /// children are made from).
     pub view: FlinkView<'a>,
     /// The service spec (its `spec` key): where a finding goes that has no better line.
     pub blame: Origin,
+    /// Rendered as a FlinkBlueGreenDeployment: every change switches to a new child that
+    /// starts from a savepoint of the running one.
+    pub blue_green: bool,
 }
 
 /// A service's FlinkDeployment on one cluster, before (base) and after (head) the change.
@@ -72,9 +77,12 @@ pub fn find(name: &str) -> Option<&'static dyn TransitionRule> {
     ALL.iter().copied().find(|r| r.meta().name == name)
 }
 
-/// Both sides, when the service is on this cluster before and after.
+/// Both sides, when the service is on this cluster before and after, as the same kind (a
+/// change between a FlinkDeployment and a FlinkBlueGreenDeployment replaces the job: see
+/// `stateful-service-removed`).
 pub fn both<'p, 'a>(p: &'p Pair<'a>) -> Option<(&'p Side<'a>, &'p Side<'a>)> {
-    Some((p.base.as_ref()?, p.head.as_ref()?))
+    let (base, head) = (p.base.as_ref()?, p.head.as_ref()?);
+    (base.blue_green == head.blue_green).then_some((base, head))
 }
 
 /// Both sides, when the job keeps state on both and no `job.restore` acknowledges this change:

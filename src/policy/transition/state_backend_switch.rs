@@ -64,7 +64,8 @@ impl TransitionRule for StateBackendSwitch {
         let native =
             value(&head.view, &[FORMAT_KEY]).is_some_and(|f| f.eq_ignore_ascii_case("native"));
         let how = match mode {
-            "last-state" => {
+            // A blue/green switch starts the new child from a savepoint, whatever the mode.
+            "last-state" if !head.blue_green => {
                 "the upgrade restores the latest checkpoint (`upgradeMode: last-state`)"
             }
             _ if native => {

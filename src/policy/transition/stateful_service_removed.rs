@@ -1,6 +1,7 @@
 use super::{Pair, TransitionRule};
 use crate::flink::operator_keys::SAVEPOINT_ON_DELETION;
 use crate::policy::Finding;
+use crate::tree::Origin;
 
 crate::declare_rule! {
     /// A stateful service is not deleted (or renamed, or taken off a cluster) without a plan for its state.
@@ -8,7 +9,10 @@ crate::declare_rule! {
     /// ## What it checks
     /// A service whose FlinkDeployment keeps state (`upgradeMode: savepoint` or `last-state`)
     /// in the base revision has none on the same cluster after the change: its spec was
-    /// deleted, renamed, or no longer names that environment. The finding is at the spec in
+    /// deleted, renamed, or no longer names that environment. Also a stateful job that turns
+    /// blue/green on or off (`blueGreen.enabled`) without restoring a savepoint: the
+    /// FlinkDeployment and the FlinkBlueGreenDeployment are different objects, so Flux prunes
+    /// one and the other starts its job afresh. The finding is at the spec in
     /// the base revision when the spec is gone (at its base path), else at the spec.
     ///
     /// ## Why
@@ -36,12 +40,48 @@ crate::declare_rule! {
     pub struct StatefulServiceRemoved { name: "stateful-service-removed", severity: Error, category: Policy, kinds: [Deployment] }
 }
 
+/// Whether the new deployment restores a savepoint when it first starts.
+fn restores_a_savepoint(head: &super::Side<'_>) -> bool {
+    head.view
+        .spec_str(&["job", "initialSavepointPath"])
+        .is_some_and(|p| !p.trim().is_empty())
+}
+
 impl TransitionRule for StatefulServiceRemoved {
     fn check(&self, pair: &Pair<'_>, out: &mut Vec<Finding>) {
-        let (Some(base), None) = (&pair.base, &pair.head) else {
+        let Some(base) = &pair.base else {
             return;
         };
         if !base.view.keeps_state() {
+            return;
+        }
+        if let Some(head) = &pair.head {
+            // Still on the cluster: a finding only when the job is replaced by another kind.
+            if head.blue_green != base.blue_green && !restores_a_savepoint(head) {
+                let (from, to) = if head.blue_green {
+                    ("FlinkDeployment", "FlinkBlueGreenDeployment")
+                } else {
+                    ("FlinkBlueGreenDeployment", "FlinkDeployment")
+                };
+                // At the line that made it blue/green, where the rendered kind says so.
+                let at = head
+                    .view
+                    .object
+                    .get("kind")
+                    .map_or(Origin::NONE, |k| k.origin)
+                    .or(head.blame);
+                out.push(
+                    Finding::new(
+                        at,
+                        format!(
+                            "the stateful job `{}` on cluster `{}` moves from a {from} to a {to}: Flux prunes the old object, and the new one starts its job from empty state",
+                            pair.service, pair.cluster
+                        ),
+                    )
+                    .label("state not carried over")
+                    .help("restore the new job from the old one's last savepoint (`job.restore` with a savepoint and a nonce, or `job.initialSavepointPath`), or waive this finding for the change"),
+                );
+            }
             return;
         }
         let suspended = base.view.spec_str(&["job", "state"]) == Some("suspended");
