@@ -97,6 +97,13 @@ pub const PROMTOOL: Tool = Tool {
     required_by: "CI",
     install: "apt-get install prometheus (Debian's package has promtool)",
 };
+pub const JAVA: Tool = Tool {
+    name: "java",
+    cfg: "missing_java",
+    lookup: Lookup::OnPath("java"),
+    required_by: "CI",
+    install: "apt-get install openjdk-17-jdk-headless (Flink's own memory code runs in it: tests/flink_oracle.rs)",
+};
 pub const SHARED_REFERENCE: Tool = Tool {
     name: "../shared/reference",
     cfg: "missing_shared_reference",
@@ -105,7 +112,7 @@ pub const SHARED_REFERENCE: Tool = Tool {
     install: "check out the shared folder beside the repository",
 };
 
-pub const ALL: [Tool; 9] = [
+pub const ALL: [Tool; 10] = [
     PRE_COMMIT,
     CHECK_JSONSCHEMA,
     SARIF_MULTITOOL,
@@ -114,6 +121,7 @@ pub const ALL: [Tool; 9] = [
     STRACE,
     SCRIPT,
     PROMTOOL,
+    JAVA,
     SHARED_REFERENCE,
 ];
 
