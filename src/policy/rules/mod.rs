@@ -36,6 +36,7 @@ macro_rules! registry {
 }
 
 registry! {
+    api_version_known::ApiVersionKnown,
     autoscaler_options_valid::AutoscalerOptionsValid,
     checkpoint_dir_required::CheckpointDirRequired,
     checkpointing_enabled::CheckpointingEnabled,
@@ -48,6 +49,7 @@ registry! {
     ha_enabled::HaEnabled,
     health_check_needs_recovery::HealthCheckNeedsRecovery,
     ingress_template_valid::IngressTemplateValid,
+    jar_uri_scheme::JarUriScheme,
     jobmanager_replicas_need_ha::JobmanagerReplicasNeedHa,
     log_configuration_keys::LogConfigurationKeys,
     managed_memory_unused::ManagedMemoryUnused,
