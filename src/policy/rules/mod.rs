@@ -59,6 +59,7 @@ registry! {
     namespace_isolation::NamespaceIsolation,
     no_plaintext_secrets::NoPlaintextSecrets,
     no_service_account_override::NoServiceAccountOverride,
+    not_a_flink_resource::NotAFlinkResource,
     numbers_in_range::NumbersInRange,
     official_image::OfficialImage,
     one_job_per_cluster::OneJobPerCluster,
