@@ -40,6 +40,7 @@ registry! {
     autoscaler_options_valid::AutoscalerOptionsValid,
     checkpoint_dir_required::CheckpointDirRequired,
     checkpointing_enabled::CheckpointingEnabled,
+    config_key_overlap::ConfigKeyOverlap,
     crd_schema::CrdSchema,
     deployment_name_valid::DeploymentNameValid,
     dns_cache_disabled::DnsCacheDisabled,
