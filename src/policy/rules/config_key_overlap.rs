@@ -72,7 +72,7 @@ crate::declare_rule! {
 impl Rule for ConfigKeyOverlap {
     fn check(&self, t: &Target<'_>, out: &mut Vec<Finding>) {
         let v = &t.view;
-        if v.kind() != Kind::Deployment || !v.flink_version().is_some_and(|f| f.major >= 2) {
+        if v.kind() != Kind::Deployment || v.flink_version().is_none_or(|f| f.major < 2) {
             return;
         }
         let conf = v.conf();
