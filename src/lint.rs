@@ -94,7 +94,7 @@ pub fn lint_bytes(
     let file_count = files.len();
     crate::suggest::plan_run(file_count);
     let mut diagnostics: Vec<Diagnostic> = Vec::new();
-    let mut docs = Vec::new();
+    let mut docs: Vec<Doc> = Vec::new();
     for (shown, bytes) in files {
         let (file, problem) = crate::workspace::decode(&shown, bytes);
         let id = sources.add(file);
@@ -106,7 +106,12 @@ pub fn lint_bytes(
             continue;
         }
         match crate::yaml::load_all(id, &sources.get(id)) {
-            Ok(nodes) => docs.extend(nodes.into_iter().map(|node| Doc { file: id, node })),
+            Ok(nodes) => {
+                if let Some(d) = skipped(id, &nodes) {
+                    diagnostics.push(d);
+                }
+                docs.extend(nodes.into_iter().map(|node| Doc { file: id, node }));
+            }
             Err(d) => diagnostics.push(d),
         }
     }
@@ -156,6 +161,65 @@ pub fn lint_bytes(
     };
     report.finish(sources);
     Ok(report)
+}
+
+/// The kinds `lint` checks: every Flink kind an operator release serves.
+const FLINK_KINDS: [&str; 4] = crate::flink::operator::WITH_BLUE_GREEN;
+
+/// [`FLINK_KINDS`] in words.
+const KINDS_TEXT: &str =
+    "FlinkDeployment, FlinkSessionJob, FlinkBlueGreenDeployment and FlinkStateSnapshot objects";
+
+/// The note for a file without a Flink resource: what it holds instead
+/// (up to three objects), at its first `kind` or else its start. `None` for a Flink file.
+fn skipped(file: FileId, nodes: &[Node]) -> Option<Diagnostic> {
+    if nodes.iter().any(|n| FLINK_KINDS.contains(&kind(n))) {
+        return None;
+    }
+    let objects: Vec<String> = nodes
+        .iter()
+        .filter(|n| !kind(n).is_empty())
+        .map(|n| {
+            let (k, name) = (kind(n).escape_debug(), name(n).escape_debug());
+            if name.to_string().is_empty() {
+                k.to_string()
+            } else {
+                format!("{k}/{name}")
+            }
+        })
+        .collect();
+    let holds = match objects.len() {
+        0 => "it holds no Kubernetes object".to_string(),
+        n if n <= 3 => format!("it holds {}", objects.join(", ")),
+        n => format!("it holds {} and {} more", objects[..3].join(", "), n - 3),
+    };
+    let at = nodes
+        .iter()
+        .find_map(|n| n.get("kind").and_then(|k| k.origin.span()))
+        .unwrap_or(crate::source::Span {
+            file,
+            start: 0,
+            end: 0,
+        });
+    // A misspelt Flink kind is the likeliest reason a Flink file is passed over.
+    let near = nodes
+        .iter()
+        .find_map(|n| crate::suggest::did_you_mean(kind(n), FLINK_KINDS));
+    let help = match near {
+        Some(k) => format!("did you mean `kind: {k}`? lint checks only {}", KINDS_TEXT),
+        None => {
+            format!("lint checks {KINDS_TEXT}; if this file should hold one, correct its `kind`")
+        }
+    };
+    Some(
+        Diagnostic::new(
+            crate::policy::RuleId::NotAFlinkResource,
+            crate::diag::Severity::Info,
+            format!("skipped: not a Flink resource ({holds})"),
+        )
+        .at(at, "not checked")
+        .with_help(help),
+    )
 }
 
 fn kind(n: &Node) -> &str {

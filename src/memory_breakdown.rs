@@ -87,7 +87,7 @@ pub fn breakdown(object: &Node) -> Result<Breakdown, BreakdownError> {
     match (e.job_manager(), e.task_manager()) {
         (Ok(jm), Ok(tm)) => Ok(Breakdown {
             job_manager: Role {
-                jvm: jm.jvm(&e.config),
+                jvm: jm.jvm(),
                 memory: *jm,
             },
             task_manager: Role {

@@ -520,3 +520,209 @@ fn lint_and_check_agree_on_the_platform_crds_from_any_working_directory() {
     assert_eq!(code, 1, "{err}");
     assert_eq!(crd_messages(&out), expected);
 }
+
+/// A manifest that passes `lint` in `staging` and fails in `prod` (no HA, stateless upgrades).
+const LINT_ENV_MANIFEST: &str = "apiVersion: flink.apache.org/v1beta1
+kind: FlinkDeployment
+metadata: { name: orders, namespace: orders }
+spec:
+  flinkVersion: v1_20
+  job: { jarURI: local:///opt/flink/usrlib/orders.jar, parallelism: 1, upgradeMode: stateless }
+";
+
+#[test]
+fn lint_refuses_an_environment_the_platform_does_not_declare() {
+    let repo = example_copy();
+    fs::write(repo.path().join("orders.yaml"), LINT_ENV_MANIFEST).expect("write");
+    // A typo would have turned the production requirements off: a usage error instead.
+    flinkform()
+        .current_dir(repo.path())
+        .args(["lint", "orders.yaml", "--env", "prdo"])
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(
+            "error: environment `prdo` is not defined in flinkform.yaml (it declares prod, \
+             staging); did you mean `prod`?\n",
+        );
+    flinkform()
+        .current_dir(repo.path())
+        .args(["lint", "orders.yaml", "--env", "qa"])
+        .assert()
+        .code(2)
+        .stderr("error: environment `qa` is not defined in flinkform.yaml (it declares prod, staging)\n");
+    // Declared names, and the default (prod), are judged as before.
+    let rules = |args: &[&str]| {
+        let (code, out, err) = common::run(repo.path(), args);
+        let json: serde_json::Value =
+            serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}{err}"));
+        let mut rules: Vec<String> = json["diagnostics"]
+            .as_array()
+            .expect("diagnostics")
+            .iter()
+            .map(|d| d["rule"].as_str().unwrap_or_default().to_string())
+            .collect();
+        rules.dedup();
+        (code, rules)
+    };
+    let (_, prod) = rules(&["lint", "orders.yaml", "--format", "json"]);
+    assert!(
+        prod.contains(&"stateful-upgrade-mode".to_string()),
+        "{prod:?}"
+    );
+    let (_, staging) = rules(&[
+        "lint",
+        "orders.yaml",
+        "--env",
+        "staging",
+        "--format",
+        "json",
+    ]);
+    assert!(
+        !staging.contains(&"stateful-upgrade-mode".to_string()),
+        "{staging:?}"
+    );
+}
+
+#[test]
+fn lint_without_a_platform_refuses_a_near_miss_of_prod() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    fs::write(dir.path().join("orders.yaml"), LINT_ENV_MANIFEST).expect("write");
+    flinkform()
+        .current_dir(dir.path())
+        .args(["lint", "orders.yaml", "--env", "prdo"])
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(
+            "error: environment `prdo` is not one the built-in defaults know (there is no \
+             flinkform.yaml): did you mean `prod`? `prod` and `production` require high \
+             availability and stateful upgrades, any other name does not\n",
+        );
+    // Any other name is an environment without production requirements.
+    let (code, out, _) = common::run(dir.path(), &["lint", "orders.yaml", "--env", "dev", "-q"]);
+    assert_ne!(code, 2, "{out}");
+    assert!(!out.contains("stateful-upgrade-mode"), "{out}");
+    let (code, out, _) = common::run(
+        dir.path(),
+        &["lint", "orders.yaml", "--env", "production", "-q"],
+    );
+    assert_eq!(code, 1);
+    assert!(out.contains("stateful-upgrade-mode"), "{out}");
+}
+
+#[test]
+fn lint_reports_the_files_it_skips_as_information() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let write = |name: &str, text: &str| fs::write(dir.path().join(name), text).expect("write");
+    write(
+        "a-configmap.yaml",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: { name: settings }\n",
+    );
+    write("b-empty.yaml", "");
+    write(
+        "c-typo.yaml",
+        "apiVersion: flink.apache.org/v1beta1\nkind: FlinkDeploymnet\nmetadata: { name: orders }\n",
+    );
+    write(
+        "d-mixed.yaml",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: { name: c }\n---\n"
+            .to_string()
+            .as_str(),
+    );
+    let mut mixed = fs::read_to_string(dir.path().join("d-mixed.yaml")).expect("read");
+    mixed.push_str(LINT_ENV_MANIFEST);
+    write("d-mixed.yaml", &mixed);
+    let (code, out, err) = common::run(
+        dir.path(),
+        &[
+            "lint",
+            ".",
+            "--env",
+            "dev",
+            "--format",
+            "json",
+            "--fail-on",
+            "warning",
+        ],
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}{err}"));
+    let skipped: Vec<(String, u64, u64, String, String)> = json["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .filter(|d| d["rule"] == "not-a-flink-resource")
+        .map(|d| {
+            (
+                d["file"].as_str().unwrap_or_default().to_string(),
+                d["line"].as_u64().unwrap_or(0),
+                d["column"].as_u64().unwrap_or(0),
+                d["message"].as_str().unwrap_or_default().to_string(),
+                d["severity"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect();
+    let info = |file: &str, line, column, message: &str| {
+        (
+            file.to_string(),
+            line,
+            column,
+            message.to_string(),
+            "info".to_string(),
+        )
+    };
+    assert_eq!(
+        skipped,
+        [
+            info(
+                "a-configmap.yaml",
+                2,
+                7,
+                "skipped: not a Flink resource (it holds ConfigMap/settings)"
+            ),
+            info(
+                "b-empty.yaml",
+                1,
+                1,
+                "skipped: not a Flink resource (it holds no Kubernetes object)"
+            ),
+            info(
+                "c-typo.yaml",
+                2,
+                7,
+                "skipped: not a Flink resource (it holds FlinkDeploymnet/orders)"
+            ),
+        ]
+    );
+    let typo = json["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .find(|d| d["file"] == "c-typo.yaml")
+        .expect("typo reported");
+    assert!(
+        typo["help"]
+            .as_str()
+            .unwrap_or_default()
+            .starts_with("did you mean `kind: FlinkDeployment`?"),
+        "{typo}"
+    );
+    // The Flink file beside a ConfigMap is checked, not skipped.
+    assert_eq!(json["summary"]["infos"], 3, "{out}");
+    assert_eq!(code, 1, "the errors of d-mixed.yaml: {out}{err}");
+    // Information never fails a run, whatever --fail-on says.
+    let (code, out, _) = common::run(
+        dir.path(),
+        &[
+            "lint",
+            "a-configmap.yaml",
+            "b-empty.yaml",
+            "c-typo.yaml",
+            "--fail-on",
+            "warning",
+        ],
+    );
+    assert_eq!(code, 0, "{out}");
+    assert!(out.ends_with("3 infos in 3 files\n"), "{out}");
+}

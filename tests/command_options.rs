@@ -147,7 +147,7 @@ fn rules_takes_format_json_and_keeps_json_as_a_deprecated_alias() {
     let (code, table, _) = run(&dir, &["rules", "--format", "human"]);
     assert_eq!(code, 0);
     assert_eq!(run(&dir, &["rules"]).1, table);
-    assert!(table.starts_with("autoscaler-options-valid "), "{table}");
+    assert!(table.starts_with("api-version-known "), "{table}");
 }
 
 #[test]

@@ -19,9 +19,10 @@ pub struct LintArgs {
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
 
-    /// Environment whose requirements apply (HA, stateful upgrades).
-    #[arg(long, default_value = "prod", value_name = "NAME")]
-    pub env: String,
+    /// Environment whose requirements apply (HA, stateful upgrades): one that flinkform.yaml
+    /// declares [default: prod].
+    #[arg(long, value_name = "NAME")]
+    pub env: Option<String>,
 
     /// Also validate against the CRDs in DIR (repeatable).
     #[arg(long = "crd", value_name = "DIR")]
@@ -56,9 +57,13 @@ pub fn run(start: &Path, args: LintArgs) -> Result<u8, Error> {
         }
         None => Platform::builtin(),
     };
+    let env = match &args.env {
+        Some(env) => checked_env(env, &platform, root.is_some())?,
+        None => DEFAULT_ENV.to_string(),
+    };
     let files = expand_absolute(start, &cwd, &args.files)?;
     let options = flinkform::lint::Options {
-        env: args.env.clone(),
+        env,
         crd_dirs: args
             .crd
             .iter()
@@ -81,6 +86,50 @@ pub fn run(start: &Path, args: LintArgs) -> Result<u8, Error> {
     } else {
         EXIT_CLEAN
     })
+}
+
+/// The environment `lint` judges for when `--env` is not given.
+const DEFAULT_ENV: &str = "prod";
+
+/// The names the built-in defaults (no flinkform.yaml) treat as production: they require high
+/// availability and stateful upgrades; any other name does not.
+const BUILTIN_PRODUCTION: [&str; 2] = ["prod", "production"];
+
+/// `--env NAME`, checked: with a flinkform.yaml, one of the environments it declares; with the
+/// built-in defaults, any name but a near miss of `prod`/`production` (`prdo`), which would
+/// silently drop the production requirements. Otherwise a usage error that lists the names
+/// and suggests the nearest.
+fn checked_env(env: &str, platform: &Platform, has_config: bool) -> Result<String, Error> {
+    use flinkform::suggest::did_you_mean;
+    if !has_config {
+        return match did_you_mean(env, BUILTIN_PRODUCTION) {
+            Some(near) if !BUILTIN_PRODUCTION.contains(&env) => Err(Error::Usage(format!(
+                "environment `{env}` is not one the built-in defaults know (there is no \
+                 flinkform.yaml): did you mean `{near}`? `prod` and `production` require high \
+                 availability and stateful upgrades, any other name does not"
+            ))),
+            _ => Ok(env.to_string()),
+        };
+    }
+    let declared: Vec<&str> = platform
+        .environments
+        .iter()
+        .map(|e| e.name.value.as_str())
+        .collect();
+    if declared.contains(&env) {
+        return Ok(env.to_string());
+    }
+    let listed = if declared.is_empty() {
+        "it declares none".to_string()
+    } else {
+        format!("it declares {}", declared.join(", "))
+    };
+    let hint = did_you_mean(env, declared.iter().copied())
+        .map(|near| format!("; did you mean `{near}`?"))
+        .unwrap_or_default();
+    Err(Error::Usage(format!(
+        "environment `{env}` is not defined in flinkform.yaml ({listed}){hint}"
+    )))
 }
 
 /// Files to lint: each argument, or the YAML files under it when it is a folder (sorted; links

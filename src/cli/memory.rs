@@ -218,15 +218,6 @@ fn table(out: &mut String, parts: &[(&str, u64)], process: u64) {
     }
 }
 
-fn flags(jvm: &flinkform::flink::memory::JvmFlags) -> String {
-    let mut s = format!("-Xmx{} -Xms{}", jvm.xmx, jvm.xms);
-    if let Some(d) = jvm.max_direct {
-        s.push_str(&format!(" -XX:MaxDirectMemorySize={d}"));
-    }
-    s.push_str(&format!(" -XX:MaxMetaspaceSize={}", jvm.max_metaspace));
-    s
-}
-
 fn human(
     b: &Breakdown,
     title: &str,
@@ -251,7 +242,7 @@ fn human(
         "Flink total",
         human_mib(jm.flink)
     );
-    let _ = writeln!(out, "  JVM flags: {}", flags(&b.job_manager.jvm));
+    let _ = writeln!(out, "  JVM flags: {}", b.job_manager.jvm);
     if b.job_manager.jvm.max_direct.is_none() {
         let _ = writeln!(
             out,
@@ -274,7 +265,7 @@ fn human(
         "Flink total",
         human_mib(tm.flink)
     );
-    let _ = writeln!(out, "  JVM flags: {}", flags(&b.task_manager.jvm));
+    let _ = writeln!(out, "  JVM flags: {}", b.task_manager.jvm);
     out
 }
 

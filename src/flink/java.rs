@@ -26,21 +26,81 @@ pub(crate) fn java_fixed3(x: f64) -> String {
     }
 }
 
-/// The shortest decimal that reads back as `x` (what Java's `Double.toString` and
-/// `BigDecimal.valueOf(double)` use): `x == digits × 10^exp10`. `x` must be finite;
-/// the sign is ignored.
+/// The decimal Java's `Double.toString` (and so `BigDecimal.valueOf(double)`) prints for `x`:
+/// `x == digits × 10^exp10`. `x` must be finite; the sign is ignored.
+///
+/// That is the shortest decimal that reads back as `x`, and where two are equally short and
+/// `x` lies exactly halfway between them, the one whose last digit is even: what JDK 11 and 17
+/// (the JDKs of Flink's images) print. Rust's formatter takes the upper one in that tie (the
+/// float `0.798378` is exactly `0.79837799072265625`: Java prints `0.7983779907226562`, Rust
+/// `…63`), and a size derived from it can be one byte off. JDK 19 and later changed
+/// `Double.toString` (JDK-4511638); this follows the older JDKs.
 pub(crate) fn shortest_decimal(x: f64) -> (u64, i32) {
     if x == 0.0 || !x.is_finite() {
         return (0, 0);
     }
+    let x = x.abs();
     // Rust's `{:e}` prints the shortest round-tripping digits, e.g. `1.0000000149011612e-1`.
-    let text = format!("{:e}", x.abs());
+    let text = format!("{x:e}");
     let (mantissa, exponent) = text.split_once('e').unwrap_or((text.as_str(), "0"));
     let exponent: i32 = exponent.parse().unwrap_or(0);
     let (int_part, frac_part) = mantissa.split_once('.').unwrap_or((mantissa, ""));
     let digits: u64 = format!("{int_part}{frac_part}").parse().unwrap_or(0);
     let frac_len = i32::try_from(frac_part.len()).unwrap_or(0);
-    (digits, exponent - frac_len)
+    tie_to_even(x, digits, exponent - frac_len)
+}
+
+/// Java's choice in a tie (see [`shortest_decimal`]): when `digits` is odd and `x` is exactly
+/// halfway between it and a neighbour (`digits ± 1`, same exponent) that also reads back as
+/// `x`, the even neighbour, without trailing zeros.
+fn tie_to_even(x: f64, digits: u64, exp10: i32) -> (u64, i32) {
+    if digits.is_multiple_of(2) {
+        return (digits, exp10);
+    }
+    for neighbour in [digits - 1, digits + 1] {
+        if neighbour == 0 || !is_midpoint(x, digits.min(neighbour), exp10) {
+            continue;
+        }
+        if format!("{neighbour}e{exp10}").parse::<f64>() == Ok(x) {
+            let (mut d, mut e) = (neighbour, exp10);
+            while d.is_multiple_of(10) {
+                d /= 10;
+                e += 1;
+            }
+            return (d, e);
+        }
+    }
+    (digits, exp10)
+}
+
+/// Whether `x == (low + 0.5) × 10^exp10` exactly.
+fn is_midpoint(x: f64, low: u64, exp10: i32) -> bool {
+    // (low + 0.5) × 10^e = (2·low + 1) × 10^e / 2.
+    let twice = u128::from(low) * 2 + 1;
+    if exp10 >= 0 {
+        // An odd number times 10^e over 2: an integer only for e ≥ 1; x is then an integer.
+        return exp10 >= 1
+            && pow10(exp10.unsigned_abs())
+                .and_then(|p| twice.checked_mul(p))
+                .is_some_and(|n| {
+                    let value = n / 2;
+                    x.fract() == 0.0 && x < 3.0e38 && (x as u128) == value
+                });
+    }
+    // (2·low + 1) / (2^(q+1) · 5^q): a binary fraction (as x is) only if 5^q divides it.
+    let q = exp10.unsigned_abs();
+    let Some(five_q) = 5u128.checked_pow(q) else {
+        return false;
+    };
+    if twice % five_q != 0 {
+        return false;
+    }
+    let numerator = twice / five_q;
+    let Ok(q_plus_1) = i32::try_from(q + 1) else {
+        return false;
+    };
+    // `numerator` < 2^66; exact as an f64 only when it fits the significand.
+    numerator < (1u128 << 53) && (numerator as f64) * 2f64.powi(-q_plus_1) == x
 }
 
 /// Java `String.trim()`: strips every char up to U+0020, which includes control characters.
@@ -137,21 +197,173 @@ pub fn java_double_to_string(d: f64) -> String {
     }
 }
 
-/// Java `Float.parseFloat`: see [`java_decimal_text`].
+/// Java `Float.parseFloat`: decimal text (see [`java_decimal_text`]) or a hexadecimal
+/// floating-point literal (see [`java_hex_float`]).
 pub fn java_parse_float(text: &str) -> Option<f32> {
+    if let Some(hex) = java_hex_float(text) {
+        // Rounded once, to float's 24 bits (normal exponents from −126).
+        return Some(hex.round(24, -126) as f32);
+    }
     java_decimal_text(text).and_then(|t| t.parse::<f32>().ok())
 }
 
-/// Java `Double.parseDouble`: see [`java_decimal_text`].
+/// Java `Double.parseDouble`: as [`java_parse_float`], to double precision.
 pub fn java_parse_double(text: &str) -> Option<f64> {
+    if let Some(hex) = java_hex_float(text) {
+        return Some(hex.round(53, -1022));
+    }
     java_decimal_text(text).and_then(|t| t.parse::<f64>().ok())
+}
+
+/// The message of the `NumberFormatException` Java's `Float.parseFloat` / `Double.parseDouble`
+/// throws for `text` (which they refuse): `empty String` for blank text, `multiple points` when
+/// the leading run of digits and points (after the sign) holds two points, else
+/// `For input string: "<trimmed text>"`.
+pub fn java_parse_float_error(text: &str) -> String {
+    let trimmed = java_trim(text);
+    if trimmed.is_empty() {
+        return "empty String".to_string();
+    }
+    let unsigned = trimmed.strip_prefix(['+', '-']).unwrap_or(trimmed);
+    let hex = unsigned.starts_with("0x") || unsigned.starts_with("0X");
+    let points = unsigned
+        .bytes()
+        .take_while(|b| b.is_ascii_digit() || *b == b'.')
+        .filter(|b| *b == b'.')
+        .count();
+    if !hex && points >= 2 {
+        return "multiple points".to_string();
+    }
+    format!("For input string: \"{trimmed}\"")
+}
+
+/// A hexadecimal floating-point literal read exactly: `±(mantissa + sticky) × 2^exp2`, where
+/// `sticky` stands for nonzero digits beyond the 112 bits kept (enough to round correctly).
+#[derive(Debug, Clone, Copy)]
+struct HexFloat {
+    negative: bool,
+    mantissa: u128,
+    sticky: bool,
+    exp2: i64,
+}
+
+/// Java's hexadecimal float syntax (`FloatingDecimal.parseHexString`), after `String.trim`:
+/// `[+-]0x` (or `0X`), hex digits with an optional point (at least one digit), a mandatory
+/// binary exponent `p`/`P` with optional sign and decimal digits, and an optional
+/// `f`/`F`/`d`/`D` suffix: `0x1p-2` is 0.25, `0x.8P0` is 0.5.
+fn java_hex_float(text: &str) -> Option<HexFloat> {
+    let text = java_trim(text);
+    let (negative, body) = match text.as_bytes().first() {
+        Some(b'-') => (true, &text[1..]),
+        Some(b'+') => (false, &text[1..]),
+        _ => (false, text),
+    };
+    let body = body
+        .strip_prefix("0x")
+        .or_else(|| body.strip_prefix("0X"))?;
+    let body = body.strip_suffix(['f', 'F', 'd', 'D']).unwrap_or(body);
+    let (mantissa_text, exponent_text) = body.split_once(['p', 'P'])?;
+    let (int_part, frac_part) = mantissa_text.split_once('.').unwrap_or((mantissa_text, ""));
+    let hex = |s: &str| s.bytes().all(|b| b.is_ascii_hexdigit());
+    if (int_part.is_empty() && frac_part.is_empty()) || !hex(int_part) || !hex(frac_part) {
+        return None;
+    }
+    let (exp_negative, exp_digits) = match exponent_text.as_bytes().first() {
+        Some(b'-') => (true, &exponent_text[1..]),
+        Some(b'+') => (false, &exponent_text[1..]),
+        _ => (false, exponent_text),
+    };
+    if exp_digits.is_empty() || !exp_digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    // Beyond a million the value is 0 or infinite whatever the mantissa: clamp, no overflow.
+    let magnitude = exp_digits
+        .bytes()
+        .try_fold(0i64, |n, b| {
+            let n = n * 10 + i64::from(b - b'0');
+            (n <= 1_000_000).then_some(n)
+        })
+        .unwrap_or(1_000_000);
+    let mut exp2 = if exp_negative { -magnitude } else { magnitude };
+    let (mut mantissa, mut sticky) = (0u128, false);
+    for (i, b) in int_part.bytes().chain(frac_part.bytes()).enumerate() {
+        let digit = u128::from(char::from(b).to_digit(16).unwrap_or(0));
+        let fraction = i >= int_part.len();
+        if mantissa < (1u128 << 112) {
+            mantissa = mantissa * 16 + digit;
+            if fraction {
+                exp2 -= 4;
+            }
+        } else {
+            sticky |= digit != 0;
+            if !fraction {
+                exp2 += 4;
+            }
+        }
+    }
+    Some(HexFloat {
+        negative,
+        mantissa,
+        sticky,
+        exp2,
+    })
+}
+
+impl HexFloat {
+    /// The nearest binary float with `precision` significand bits and smallest normal exponent
+    /// `min_exp`, ties to even (IEEE 754, as Java rounds), as an `f64` (exact for both float and
+    /// double results); infinite above the range.
+    fn round(self, precision: i64, min_exp: i64) -> f64 {
+        let sign = if self.negative { -1.0 } else { 1.0 };
+        if self.mantissa == 0 {
+            return sign * 0.0;
+        }
+        let length = i64::from(128 - self.mantissa.leading_zeros());
+        // The value lies in [2^top, 2^(top+1)).
+        let top = length - 1 + self.exp2;
+        if top > -min_exp + 1 {
+            return sign * f64::INFINITY;
+        }
+        // Bits kept: `precision` for normal numbers, fewer for subnormal ones.
+        let keep = if top >= min_exp {
+            precision
+        } else {
+            precision - (min_exp - top)
+        };
+        let shift = length - keep;
+        if shift > length {
+            // Below half the smallest subnormal: zero.
+            return sign * 0.0;
+        }
+        // The mantissa is under 2^116, so both shifts stay in range.
+        let quotient = if shift <= 0 {
+            self.mantissa << (-shift)
+        } else {
+            let quotient = self.mantissa >> shift;
+            let remainder = self.mantissa & ((1u128 << shift) - 1);
+            let half = 1u128 << (shift - 1);
+            let round_up =
+                remainder > half || (remainder == half && (self.sticky || quotient % 2 == 1));
+            quotient + u128::from(round_up)
+        };
+        // quotient ≤ 2^precision, exact in an f64; scaled by 2^(exp2 + shift) in two exact steps.
+        let scale = self.exp2 + shift;
+        let half = scale / 2;
+        let value = (quotient as f64)
+            * 2f64.powi(i32::try_from(half).unwrap_or(0))
+            * 2f64.powi(i32::try_from(scale - half).unwrap_or(0));
+        if precision == 24 && value > f64::from(f32::MAX) {
+            return sign * f64::INFINITY;
+        }
+        sign * value
+    }
 }
 
 /// The text Rust's float parser reads as Java's `FloatingDecimal` reads `text` (`String.trim`,
 /// optional sign, decimal digits with optional point and exponent, optional `f`/`F`/`d`/`D`
 /// suffix, or `NaN`/`Infinity` spelled so), or `None` when Java throws. Rust rounds decimal
-/// text to the nearest float directly, as Java does. Hexadecimal floats are not supported
-/// (treated as unparsable).
+/// text to the nearest float directly, as Java does. Hexadecimal literals are read by
+/// [`java_hex_float`].
 fn java_decimal_text(text: &str) -> Option<String> {
     let text = java_trim(text);
     let (sign, body) = match text.as_bytes().first() {
@@ -266,6 +478,71 @@ mod tests {
             "", "1e", "e5", "abc", "0.1.2", "1_0", "inf", "nan", "++1", "0. 4",
         ] {
             assert_eq!(java_parse_float(text), None, "{text:?}");
+        }
+        // JDK 17's messages.
+        for (text, message) in [
+            (" ", "empty String"),
+            ("0.1.2", "multiple points"),
+            ("-..5", "multiple points"),
+            ("1e.5.3", "For input string: \"1e.5.3\""),
+            ("0x1.2.3p0", "For input string: \"0x1.2.3p0\""),
+            (" abc ", "For input string: \"abc\""),
+        ] {
+            assert_eq!(java_parse_float_error(text), message, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn hexadecimal_floats_as_java_reads_them() {
+        // Cross-checked against JDK 17 `Float.parseFloat` / `Double.parseDouble`.
+        for (text, expected) in [
+            ("0x1p-2", 0.25f32),
+            ("0X1P-2", 0.25),
+            (" 0x1.8p-2 ", 0.375),
+            ("0x.8p0", 0.5),
+            ("0x1.p0", 1.0),
+            ("-0x1p-2f", -0.25),
+            ("+0x1p-2D", 0.25),
+            ("0x0p0", 0.0),
+            ("0x1.fffffep-1", 0.99999994),
+            // 25 significant bits: a tie, to even (up), and just below it (down).
+            ("0x1.ffffffp-1", 1.0),
+            ("0x1.fffffefp-1", 0.99999994),
+            ("0x1.000001p0", 1.0),
+            ("0x1.0000010000000000000000000000000000001p0", 1.000_000_1),
+            ("0x1p-149", f32::from_bits(1)),
+            ("0x1p-150", 0.0),
+            ("0x1.0000001p-150", f32::from_bits(1)),
+            ("0x1p128", f32::INFINITY),
+            ("0x1p99999999999", f32::INFINITY),
+            ("0x1p-99999999999", 0.0),
+        ] {
+            assert_eq!(java_parse_float(text), Some(expected), "{text:?}");
+        }
+        assert_eq!(java_parse_double("0x1.8p-2"), Some(0.375));
+        assert_eq!(java_parse_double("0x1p-1074"), Some(f64::from_bits(1)));
+        assert_eq!(
+            java_parse_double("0x1.fffffffffffff8p1023"),
+            Some(f64::INFINITY)
+        );
+        for text in [
+            "0x", "0x1", "0x.p1", "0xp1", "0x1p", "0x1p+", "0x1g1", "0x1p1.5", "1p1", "0x1p1x",
+        ] {
+            assert_eq!(java_parse_float(text), None, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn ties_print_the_even_neighbour_as_jdk_17_does() {
+        // Cross-checked against JDK 17 `Double.toString((double) Float.parseFloat(text))`. The
+        // float 0.798378 is exactly 0.79837799072265625, halfway between two 16-digit
+        // decimals; 0.3 is no tie (control).
+        for (text, expected) in [
+            ("0.798378", "0.7983779907226562"),
+            ("0.3", "0.30000001192092896"),
+        ] {
+            let value = java_parse_float(text).map(|f| java_double_to_string(f64::from(f)));
+            assert_eq!(value.as_deref(), Some(expected), "{text:?}");
         }
     }
 

@@ -23,24 +23,27 @@
 //! * Flink throws an unparsable fraction (`IllegalArgumentException`) and an overflow
 //!   (`ArithmeticException`) without the `… memory configuration failed: ` prefix; here every
 //!   failure carries it, so callers can treat them alike.
-//! * `Double.toString` is taken to print the shortest decimal, as JDK 19+ does. JDK 11/17 print a
-//!   different last digit for rare many-digit fractions (e.g. `0.798378`), which can move a
-//!   derived size by one byte. For every fraction with up to four decimals, and for the inverse
-//!   ratios `f / (1 - f)` derived from them, the two agree (checked against JDK 17).
+//! * `Double.toString` is Java 11/17's, the JDKs of Flink's images (ties to the even digit, see
+//!   [`crate::flink::java`]); JDK 19+ prints a different last digit for rare fractions (e.g.
+//!   `0.798378`), so Flink on a newer JDK can derive a size one byte apart.
 //!
-//! Not modelled: hexadecimal float literals in fraction options; the pre-FLIP-49 options
-//! `taskmanager.heap.size`/`.mb`, `jobmanager.heap.size`/`.mb` and `FLINK_TM_HEAP`/`FLINK_JM_HEAP`
-//! (they only stand in for a missing process size, and the operator always sets one from spec
-//! memory); and `taskmanager.network.numberOfBuffers`, which Flink 1.x still honours as the
-//! network size when none of the network min/max/fraction keys is set. A caller should flag a
-//! configuration that sets it, since the sizes derived here would then be wrong.
+//! Not modelled: the pre-FLIP-49 options `taskmanager.heap.size`/`.mb`,
+//! `jobmanager.heap.size`/`.mb` and `FLINK_TM_HEAP`/`FLINK_JM_HEAP` (they only stand in for a
+//! missing process size, and the operator always sets one from spec memory). Modelled since
+//! Flink's own code judged it (`tests/flink_oracle.rs`): hexadecimal fractions (`0x1p-2`),
+//! Java's tie rule in `Double.toString` ([`crate::flink::java`]), the strict reading of
+//! `jobmanager.memory.enable-jvm-direct-memory-limit`, and Flink 1.x's legacy
+//! `taskmanager.network.numberOfBuffers`, which sizes the network (buffers × segment size)
+//! when none of the network min/max/fraction keys is set.
 
 use std::collections::BTreeMap;
 use std::fmt;
 
 use serde::Serialize;
 
-use crate::flink::java::{java_double_to_string, java_parse_float, java_trim, shortest_decimal};
+use crate::flink::java::{
+    java_double_to_string, java_parse_float, java_parse_float_error, shortest_decimal,
+};
 use crate::flink::memory_size::{
     FLINK_MAX_BYTES, GIB, MIB, flink_human_readable as human, parse_flink_memory,
 };
@@ -75,6 +78,10 @@ pub struct JobManagerMemory {
     pub off_heap: u64,
     pub metaspace: u64,
     pub overhead: u64,
+    /// `jobmanager.memory.enable-jvm-direct-memory-limit`: whether the JVM gets
+    /// `-XX:MaxDirectMemorySize` (see [`JobManagerMemory::jvm`]).
+    #[serde(skip)]
+    pub direct_memory_limit: bool,
 }
 
 /// The JVM limits Flink starts the process with.
@@ -89,6 +96,19 @@ pub struct JvmFlags {
     pub max_direct: Option<u64>,
     /// `-XX:MaxMetaspaceSize`.
     pub max_metaspace: u64,
+}
+
+/// The flags exactly as Flink's `ProcessMemoryUtils.generateJvmParametersStr` prints them (what
+/// `bin/config.sh` passes to `java`): `-Xmx… -Xms… [-XX:MaxDirectMemorySize=…]
+/// -XX:MaxMetaspaceSize=…`, sizes in bytes.
+impl fmt::Display for JvmFlags {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "-Xmx{} -Xms{}", self.xmx, self.xms)?;
+        if let Some(direct) = self.max_direct {
+            write!(f, " -XX:MaxDirectMemorySize={direct}")?;
+        }
+        write!(f, " -XX:MaxMetaspaceSize={}", self.max_metaspace)
+    }
 }
 
 impl TaskManagerMemory {
@@ -114,17 +134,13 @@ pub const JM_DIRECT_MEMORY_LIMIT_KEY: &str = "jobmanager.memory.enable-jvm-direc
 
 impl JobManagerMemory {
     /// `-XX:MaxDirectMemorySize` is set to the off-heap size only when
-    /// `jobmanager.memory.enable-jvm-direct-memory-limit` is `true` (case-insensitive, as Flink
-    /// reads booleans). Flink would refuse any other value than `true`/`false`; here it simply
-    /// counts as not enabled.
-    pub fn jvm(&self, config: &Config) -> JvmFlags {
-        let limited = config
-            .get(JM_DIRECT_MEMORY_LIMIT_KEY)
-            .is_some_and(|v| v.eq_ignore_ascii_case("true"));
+    /// `jobmanager.memory.enable-jvm-direct-memory-limit` is on (read, and any other value than
+    /// `true`/`false` refused, by [`derive_job_manager`]).
+    pub fn jvm(&self) -> JvmFlags {
         JvmFlags {
             xmx: self.heap,
             xms: self.heap,
-            max_direct: limited.then_some(self.off_heap),
+            max_direct: self.direct_memory_limit.then_some(self.off_heap),
             max_metaspace: self.metaspace,
         }
     }
@@ -178,19 +194,30 @@ pub fn derive_task_manager(
             default: Some(network_max_default(flink_version)),
             ..TM_NETWORK_MAX
         },
+        legacy_network: flink_version.0 < 2,
     };
     tm_process(&cx)
         .map_err(|failure| failure.into_error("TaskManager memory configuration failed: "))
 }
 
-/// Derives the JobManager memory as `JobManagerProcessUtils.processSpecFromConfig...` does.
+/// Derives the JobManager memory as `JobManagerProcessUtils.processSpecFromConfig...` does,
+/// then reads `jobmanager.memory.enable-jvm-direct-memory-limit` as
+/// `JobManagerProcessUtils.generateJvmParametersStr` does next (so a bad boolean is refused
+/// only once the sizes are valid, as in Flink).
 pub fn derive_job_manager(config: &Config) -> Result<JobManagerMemory, MemoryError> {
     let cx = Cx {
         config,
         all_keys: JM_ALL_KEYS,
         network_max: TM_NETWORK_MAX,
+        legacy_network: false,
     };
     jm_process(&cx)
+        .and_then(|memory| {
+            Ok(JobManagerMemory {
+                direct_memory_limit: cx.boolean(JM_DIRECT_MEMORY_LIMIT_KEY, false)?,
+                ..memory
+            })
+        })
         .map_err(|failure| failure.into_error("JobManager memory configuration failed: "))
 }
 
@@ -436,6 +463,8 @@ struct Cx<'a> {
     all_keys: &'static [Key],
     /// `taskmanager.memory.network.max` with the version's default.
     network_max: MemoryOption,
+    /// Whether `taskmanager.network.numberOfBuffers` can size the network (Flink 1.x).
+    legacy_network: bool,
 }
 
 /// A capped fraction (`RangeFraction`).
@@ -507,12 +536,7 @@ impl<'a> Cx<'a> {
         match java_parse_float(value) {
             Some(fraction) => Ok(f64::from(fraction)),
             None => {
-                let trimmed = java_trim(value);
-                let cause = if trimmed.is_empty() {
-                    "empty String".to_string()
-                } else {
-                    format!("For input string: \"{trimmed}\"")
-                };
+                let cause = java_parse_float_error(value);
                 Err(Failure {
                     kind: Kind::Other,
                     message: format!(
@@ -523,6 +547,28 @@ impl<'a> Cx<'a> {
                     keys: vec![present.to_string()],
                 })
             }
+        }
+    }
+
+    /// `Configuration.get` of a boolean option (`ConfigurationUtils.convertToBoolean`): the
+    /// value upper-cased as Java does, then exactly `TRUE` or `FALSE`; no trimming. Anything
+    /// else is an `IllegalArgumentException`.
+    fn boolean(&self, key: &str, default: bool) -> Result<bool, Failure> {
+        let Some(value) = self.config.get(key) else {
+            return Ok(default);
+        };
+        match value.to_uppercase().as_str() {
+            "TRUE" => Ok(true),
+            "FALSE" => Ok(false),
+            _ => Err(Failure {
+                kind: Kind::Other,
+                message: format!("Could not parse value '{value}' for key '{key}'."),
+                causes: vec![format!(
+                    "Unrecognized option for boolean: {value}. Expected either true or \
+                     false(case insensitive)"
+                )],
+                keys: vec![key.to_string()],
+            }),
         }
     }
 
@@ -923,8 +969,10 @@ fn tm_from_fine_grained(cx: &Cx<'_>) -> Result<TmFlink, Failure> {
         check_derived_network(cx, network, &parts)?;
         network
     } else {
-        let range = network_range(cx)?;
-        cx.derive_with_inverse_fraction(without_network, range)?
+        match legacy_network_size(cx)? {
+            Some(legacy) => legacy,
+            None => cx.derive_with_inverse_fraction(without_network, network_range(cx)?)?,
+        }
     };
     let flink = TmFlink {
         framework_heap,
@@ -990,7 +1038,11 @@ fn tm_from_total_flink(cx: &Cx<'_>, total_flink: u64, sources: &[Key]) -> Result
     } else {
         // The usual case: managed and network are fractions, task heap is the rest.
         let managed = managed_size(cx, total_flink)?;
-        let network = cx.derive_with_fraction(total_flink, network_range(cx)?)?;
+        let legacy = legacy_network_size(cx)?;
+        let network = match legacy {
+            Some(legacy) => legacy,
+            None => cx.derive_with_fraction(total_flink, network_range(cx)?)?,
+        };
         let without_task_heap = cx.add(&[
             framework_heap,
             framework_off_heap,
@@ -1007,7 +1059,13 @@ fn tm_from_total_flink(cx: &Cx<'_>, total_flink: u64, sources: &[Key]) -> Result
                 TM_MANAGED.key,
                 TM_MANAGED_FRACTION.key,
             ]);
-            keys.extend(network_keys());
+            if legacy.is_some() {
+                // The network size came from the buffer count: point there first.
+                keys.insert(0, SEGMENT_SIZE.key);
+                keys.insert(0, LEGACY_BUFFERS);
+            } else {
+                keys.extend(network_keys());
+            }
             return Err(Failure::configuration(
                 format!(
                     "Sum of configured Framework Heap Memory ({}), Framework Off-Heap Memory ({}), \
@@ -1046,6 +1104,94 @@ fn managed_size(cx: &Cx<'_>, total_flink: u64) -> Result<u64, Failure> {
     }
 }
 
+/// `taskmanager.network.numberOfBuffers` (an `int` option, default 2048, gone in Flink 2.0).
+const LEGACY_BUFFERS: Key = key("taskmanager.network.numberOfBuffers");
+/// `taskmanager.memory.segment-size` (default 32 KiB): the size of one network buffer.
+const SEGMENT_SIZE: MemoryOption = memory("taskmanager.memory.segment-size", Some(32 * 1024));
+
+/// The network size Flink 1.x takes from the legacy `taskmanager.network.numberOfBuffers`
+/// (`getNetworkMemorySizeWithLegacyConfig`): the count times the segment size, used when that
+/// key is set and none of the network min, max and fraction keys (current or deprecated) is.
+/// `None` when it does not apply.
+fn legacy_network_size(cx: &Cx<'_>) -> Result<Option<u64>, Failure> {
+    let applies = cx.legacy_network
+        && cx.contains(LEGACY_BUFFERS)
+        && !network_keys().iter().any(|k| cx.contains(*k));
+    if !applies {
+        return Ok(None);
+    }
+    let Some((present, value)) = cx.raw(LEGACY_BUFFERS) else {
+        return Ok(None);
+    };
+    // `Integer.parseInt`: optional sign, ASCII digits, no whitespace, within `int`.
+    let digits = value.strip_prefix(['+', '-']).unwrap_or(value);
+    let buffers = (!digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| value.parse::<i32>().ok())
+        .flatten()
+        .ok_or_else(|| Failure {
+            kind: Kind::Other,
+            message: format!(
+                "Could not parse value '{value}' for key '{}'.",
+                LEGACY_BUFFERS.name
+            ),
+            causes: vec![format!("For input string: \"{value}\"")],
+            keys: vec![present.to_string()],
+        })?;
+    let page = segment_size(cx)?;
+    let Ok(buffers) = u64::try_from(buffers) else {
+        // `new MemorySize(negative)`.
+        return Err(Failure {
+            kind: Kind::Other,
+            message: "bytes must be >= 0".to_string(),
+            causes: Vec::new(),
+            keys: vec![present.to_string()],
+        });
+    };
+    Ok(Some(buffers * page))
+}
+
+/// `ConfigurationParserUtils.getPageSize`: the segment size, an `int` of at least 4096 bytes
+/// and a power of two.
+fn segment_size(cx: &Cx<'_>) -> Result<u64, Failure> {
+    let keys = cx.set_keys(&[SEGMENT_SIZE.key]);
+    let bytes = match cx.raw(SEGMENT_SIZE.key) {
+        None => 32 * 1024,
+        Some((_, value)) => parse_flink_memory(value).map_err(|cause| Failure {
+            kind: Kind::Other,
+            message: format!(
+                "Could not parse value '{value}' for key '{}'.",
+                SEGMENT_SIZE.key.name
+            ),
+            causes: vec![cause],
+            keys: keys.clone(),
+        })?,
+    };
+    let invalid = |why: &str| {
+        Failure::configuration(
+            format!(
+                "Invalid configuration value for {} : {bytes} - {why}",
+                SEGMENT_SIZE.key.name
+            ),
+            keys.clone(),
+        )
+    };
+    if bytes > i32::MAX as u64 {
+        return Err(Failure {
+            kind: Kind::Other,
+            message: format!("Cannot downcast long value {bytes} to integer."),
+            causes: Vec::new(),
+            keys: keys.clone(),
+        });
+    }
+    if bytes < 4096 {
+        return Err(invalid("Minimum memory segment size is 4096"));
+    }
+    if !bytes.is_power_of_two() {
+        return Err(invalid("Memory segment size must be a power of 2."));
+    }
+    Ok(bytes)
+}
+
 /// `getNetworkMemoryRangeFraction`.
 fn network_range(cx: &Cx<'_>) -> Result<RangeFraction, Failure> {
     cx.range_fraction(TM_NETWORK_MIN, cx.network_max, TM_NETWORK_FRACTION)
@@ -1081,6 +1227,20 @@ fn exceeds_with_task_heap(cx: &Cx<'_>, parts: [u64; 5], total_flink: u64, keys: 
 /// reading the range) are wrapped; an unparsable fraction passes through unwrapped, as in Flink.
 fn check_derived_network(cx: &Cx<'_>, network: u64, parts: &[Key]) -> Result<(), Failure> {
     let check = || -> Result<(), Failure> {
+        if let Some(configured) = legacy_network_size(cx)? {
+            if configured != network {
+                return Err(Failure::configuration(
+                    format!(
+                        "Derived Network Memory size ({}) does not match configured Network Memory \
+                         size ({}).",
+                        human(network),
+                        human(configured)
+                    ),
+                    cx.set_keys(&[LEGACY_BUFFERS, SEGMENT_SIZE.key]),
+                ));
+            }
+            return Ok(());
+        }
         let range = network_range(cx)?;
         if network > range.max || network < range.min {
             return Err(Failure::configuration(
@@ -1201,6 +1361,7 @@ fn jm_result(
         off_heap,
         metaspace: jvm.metaspace,
         overhead: jvm.overhead,
+        direct_memory_limit: false,
     })
 }
 
@@ -1525,15 +1686,54 @@ mod tests {
     #[test]
     fn job_manager_jvm_flags() {
         let m = jm(&[("jobmanager.memory.process.size", "1024m")]).unwrap();
-        let plain = m.jvm(&Config::new());
+        let plain = m.jvm();
         assert_eq!(
             (plain.xmx, plain.xms, plain.max_direct, plain.max_metaspace),
             (448 * MIB, 448 * MIB, None, 256 * MIB)
         );
-        let limited = m.jvm(&config(&[(JM_DIRECT_MEMORY_LIMIT_KEY, "TRUE")]));
+        assert_eq!(
+            plain.to_string(),
+            "-Xmx469762048 -Xms469762048 -XX:MaxMetaspaceSize=268435456"
+        );
+        let with = |value: &str| {
+            jm(&[
+                ("jobmanager.memory.process.size", "1024m"),
+                (JM_DIRECT_MEMORY_LIMIT_KEY, value),
+            ])
+        };
+        let limited = with("TRUE").unwrap().jvm();
         assert_eq!(limited.max_direct, Some(128 * MIB));
-        let off = m.jvm(&config(&[(JM_DIRECT_MEMORY_LIMIT_KEY, "false")]));
-        assert_eq!(off.max_direct, None);
+        assert_eq!(
+            limited.to_string(),
+            "-Xmx469762048 -Xms469762048 -XX:MaxDirectMemorySize=134217728 \
+             -XX:MaxMetaspaceSize=268435456"
+        );
+        assert_eq!(with("false").unwrap().jvm().max_direct, None);
+        assert_eq!(with("fAlSe").unwrap().jvm().max_direct, None);
+        // Flink reads booleans strictly: no other spelling, no whitespace.
+        for bad in ["yes", "1", " true", ""] {
+            let error = with(bad).unwrap_err();
+            assert_eq!(
+                error.message,
+                format!(
+                    "JobManager memory configuration failed: Could not parse value '{bad}' for \
+                     key 'jobmanager.memory.enable-jvm-direct-memory-limit'. Caused by: \
+                     Unrecognized option for boolean: {bad}. Expected either true or \
+                     false(case insensitive)"
+                )
+            );
+            assert_eq!(error.keys, [JM_DIRECT_MEMORY_LIMIT_KEY]);
+        }
+        // Sizes are checked first, as in Flink.
+        let error = jm(&[
+            ("jobmanager.memory.process.size", "1m"),
+            (JM_DIRECT_MEMORY_LIMIT_KEY, "yes"),
+        ])
+        .unwrap_err();
+        assert!(
+            error.message.contains("Sum of configured JVM Metaspace"),
+            "{error}"
+        );
     }
 
     // -----------------------------------------------------------------------------------------
@@ -2010,6 +2210,81 @@ mod tests {
     }
 
     #[test]
+    fn a_fraction_at_a_double_to_string_tie_rounds_as_java_17() {
+        // The float 0.798378 is exactly 0.79837799072265625; JDK 17 prints it
+        // 0.7983779907226562, and 1 GiB times that is 857251839.99…, not 857251840.
+        let m = tm(&[
+            ("taskmanager.memory.flink.size", "1g"),
+            ("taskmanager.memory.managed.fraction", "0.798378"),
+            ("taskmanager.memory.framework.heap.size", "16m"),
+            ("taskmanager.memory.framework.off-heap.size", "16m"),
+            ("taskmanager.memory.network.max", "16m"),
+            ("taskmanager.memory.network.min", "16m"),
+        ])
+        .unwrap();
+        assert_eq!(m.managed, 857_251_839);
+    }
+
+    #[test]
+    fn legacy_network_buffers_size_the_network_on_flink_1() {
+        let with = |pairs: &[(&str, &str)], version| {
+            let mut all = vec![("taskmanager.memory.process.size", "2g")];
+            all.extend_from_slice(pairs);
+            derive_task_manager(&config(&all), version)
+        };
+        let buffers = [("taskmanager.network.numberOfBuffers", "4096")];
+        // 4096 buffers of 32 KiB on 1.x; ignored on 2.x (the option is gone).
+        assert_eq!(with(&buffers, (1, 20)).unwrap().network, 128 * MIB);
+        assert_eq!(
+            with(&buffers, (2, 1)).unwrap().network,
+            with(&[], (2, 1)).unwrap().network
+        );
+        let bigger = [buffers[0], ("taskmanager.memory.segment-size", "64kb")];
+        assert_eq!(with(&bigger, (1, 20)).unwrap().network, 256 * MIB);
+        // Any network key, current or deprecated, wins over it.
+        let both = [buffers[0], ("taskmanager.network.memory.fraction", "0.1")];
+        assert_eq!(with(&both, (1, 20)), with(&both[1..], (1, 20)));
+        // Flink's refusals.
+        let error = with(&[("taskmanager.network.numberOfBuffers", "abc")], (1, 20)).unwrap_err();
+        assert_eq!(
+            error.message,
+            "TaskManager memory configuration failed: Could not parse value 'abc' for key \
+             'taskmanager.network.numberOfBuffers'. Caused by: For input string: \"abc\""
+        );
+        assert_eq!(error.keys, ["taskmanager.network.numberOfBuffers"]);
+        let error = with(
+            &[buffers[0], ("taskmanager.memory.segment-size", "5000")],
+            (1, 20),
+        )
+        .unwrap_err();
+        assert_eq!(
+            error.message,
+            "TaskManager memory configuration failed: Invalid configuration value for \
+             taskmanager.memory.segment-size : 5000 - Memory segment size must be a power of 2."
+        );
+        assert_eq!(error.keys, ["taskmanager.memory.segment-size"]);
+        let error = with(&[("taskmanager.network.numberOfBuffers", "-1")], (1, 20)).unwrap_err();
+        assert!(error.message.ends_with("bytes must be >= 0"), "{error}");
+        // With Total Flink Memory and task heap set, the rest must equal the buffers' size.
+        let error = derive_task_manager(
+            &config(&[
+                ("taskmanager.memory.flink.size", "1280m"),
+                ("taskmanager.memory.task.heap.size", "100m"),
+                ("taskmanager.network.numberOfBuffers", "2048"),
+            ]),
+            (1, 20),
+        )
+        .unwrap_err();
+        assert!(
+            error.message.contains(
+                "Caused by: Derived Network Memory size (412.000mb (432013304 bytes)) does not \
+                 match configured Network Memory size (64.000mb (67108864 bytes))."
+            ),
+            "{error}"
+        );
+    }
+
+    #[test]
     fn multiply_matches_java_big_decimal() {
         // BigDecimal.valueOf(bytes).multiply(BigDecimal.valueOf((double) f)).longValue()
         assert_eq!(
@@ -2138,7 +2413,7 @@ mod tests {
             let jm_cfg: Config = jm_pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect();
             if let Ok(m) = derive_job_manager(&jm_cfg) {
                 assert_jm_adds_up(&m);
-                let _ = m.jvm(&jm_cfg);
+                let _ = m.jvm();
             }
         }
     }

@@ -56,7 +56,8 @@ pub enum EmbeddedCrds {
 }
 
 const BASE_KINDS: [&str; 3] = ["FlinkDeployment", "FlinkSessionJob", "FlinkStateSnapshot"];
-const WITH_BLUE_GREEN: [&str; 4] = [
+/// Every Flink kind an operator release may serve (what `lint` reads).
+pub const WITH_BLUE_GREEN: [&str; 4] = [
     "FlinkDeployment",
     "FlinkSessionJob",
     "FlinkStateSnapshot",

@@ -104,6 +104,13 @@ pub const PROMETHEUS_OPERATOR_SCHEMA: Tool = Tool {
     required_by: "CI",
     install: "npm install @kubernetes-models/prometheus-operator@6.0.0 (needs node), then set FLINKFORM_PROMETHEUS_OPERATOR_SCHEMA to node_modules/@kubernetes-models/prometheus-operator/package.json",
 };
+pub const JAVA: Tool = Tool {
+    name: "java",
+    cfg: "missing_java",
+    lookup: Lookup::OnPath("java"),
+    required_by: "CI",
+    install: "apt-get install openjdk-17-jdk-headless (Flink's own memory code runs in it: tests/flink_oracle.rs)",
+};
 pub const SHARED_REFERENCE: Tool = Tool {
     name: "../shared/reference",
     cfg: "missing_shared_reference",
@@ -112,7 +119,7 @@ pub const SHARED_REFERENCE: Tool = Tool {
     install: "check out the shared folder beside the repository",
 };
 
-pub const ALL: [Tool; 10] = [
+pub const ALL: [Tool; 11] = [
     PRE_COMMIT,
     CHECK_JSONSCHEMA,
     SARIF_MULTITOOL,
@@ -122,6 +129,7 @@ pub const ALL: [Tool; 10] = [
     SCRIPT,
     PROMTOOL,
     PROMETHEUS_OPERATOR_SCHEMA,
+    JAVA,
     SHARED_REFERENCE,
 ];
 

@@ -2,8 +2,9 @@ use crate::facts::resources::ROLES;
 use crate::facts::storage;
 use crate::flink::duration::{DurationGrammar, parse_duration};
 use crate::flink::version::{CHECKPOINT_DIR_KEYS, CHECKPOINT_INTERVAL_KEY};
-use crate::policy::view::Kind;
 use crate::policy::{Finding, Rule, Target};
+
+use super::admission;
 
 crate::declare_rule! {
     /// Jobs checkpoint periodically, to durable storage when they upgrade with state.
@@ -20,6 +21,10 @@ crate::declare_rule! {
     /// directory is `checkpoint-dir-required`.) In a hand-written manifest a `${…}`
     /// placeholder is left alone; in `check` it is reported, since flinkform deploys it as
     /// written.
+    ///
+    /// A FlinkSessionJob is checked the same way, with its own `flinkConfiguration` over its
+    /// session cluster's (the operator merges them so), when `lint` is given the cluster too;
+    /// without it, what the cluster supplies is unknown and nothing is reported.
     ///
     /// ## Why
     /// Without checkpoints a failure restarts the job from nothing, and exactly-once sinks
@@ -61,19 +66,28 @@ crate::declare_rule! {
     /// In a service spec: `checkpointing: { interval: 60s }`; the platform's
     /// `storage.checkpoints` template gives the directory.
     pub struct CheckpointingEnabled {
-        name: "checkpointing-enabled", severity: Error, category: Policy, kinds: [Deployment],
+        name: "checkpointing-enabled", severity: Error, category: Policy,
+        kinds: [Deployment, SessionJob],
     }
 }
 
 impl Rule for CheckpointingEnabled {
     fn check(&self, t: &Target<'_>, out: &mut Vec<Finding>) {
         let v = &t.view;
-        if v.kind() != Kind::Deployment || !v.has_job() {
+        if !v.has_job() {
             return;
         }
+        // A session job's configuration is its own over its session cluster's; with the
+        // cluster not among the linted objects, what it supplies is unknown: say nothing.
+        let cluster = admission::session_cluster(t);
+        let Some(conf) = admission::job_layers(t, &cluster) else {
+            return;
+        };
+        // The pods that write the checkpoints: the deployment's, or the session cluster's.
+        let pods = cluster.as_ref().map_or(v.object, |c| c.object);
         let mode = v.upgrade_mode();
-        match v.get(CHECKPOINT_INTERVAL_KEY) {
-            Some(e) => match parse_duration(&e.value, DurationGrammar::for_key(&e.key, v.flink_version())) {
+        match conf.get(CHECKPOINT_INTERVAL_KEY) {
+            Some(e) => match parse_duration(&e.value, DurationGrammar::for_key(&e.key, conf.flink_version())) {
                 Ok(d) if !d.is_zero() => {}
                 Ok(_) => out.push(
                     Finding::new(e.origin(), format!("checkpointing is disabled (interval `{}`)", e.value))
@@ -102,10 +116,10 @@ impl Rule for CheckpointingEnabled {
         }
         // The JobManager and the TaskManagers both write checkpoints.
         if mode != "stateless"
-            && let Some(dir) = v.get_any(CHECKPOINT_DIR_KEYS)
+            && let Some(dir) = conf.get_any(CHECKPOINT_DIR_KEYS)
             && !dir.value.trim().is_empty()
-            && !super::admission::placeholder_stops(t, dir.origin(), &dir.key, &dir.value, out)
-            && !storage::classify(&dir.value, v.object, &ROLES).is_durable()
+            && !admission::placeholder_stops(t, dir.origin(), &dir.key, &dir.value, out)
+            && !storage::classify(&dir.value, pods, &ROLES).is_durable()
         {
             out.push(
                 Finding::new(

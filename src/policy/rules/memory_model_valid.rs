@@ -24,6 +24,11 @@ crate::declare_rule! {
     /// * a warning when a JVM heap would be under the 128 MiB Flink recommends (TaskManager:
     ///   framework plus task heap; JobManager: heap).
     ///
+    /// The derivation is Flink's, byte for byte, and checked against Flink's own code in CI:
+    /// on Flink 1.x a legacy `taskmanager.network.numberOfBuffers` sizes the network (buffers
+    /// × `taskmanager.memory.segment-size`) when no network min/max/fraction key is set, and
+    /// `jobmanager.memory.enable-jvm-direct-memory-limit` must be `true` or `false`.
+    ///
     /// A JVM the manifest does not size at all is left to `resources-defined`.
     ///
     /// ## Why
@@ -84,18 +89,6 @@ pub const MIN_HEAP: u64 = 128 * MIB;
 /// The largest process size searched for a suggestion: 1 TiB, in MiB.
 const SEARCH_LIMIT_MIB: u64 = 1 << 20;
 
-/// The legacy network-size option that the memory model here does not follow.
-const LEGACY_BUFFERS_KEY: &str = "taskmanager.network.numberOfBuffers";
-
-const NETWORK_KEYS: [&str; 6] = [
-    "taskmanager.memory.network.min",
-    "taskmanager.memory.network.max",
-    "taskmanager.memory.network.fraction",
-    "taskmanager.network.memory.min",
-    "taskmanager.network.memory.max",
-    "taskmanager.network.memory.fraction",
-];
-
 impl Rule for MemoryModelValid {
     fn check(&self, t: &Target<'_>, out: &mut Vec<Finding>) {
         if t.view.kind() != Kind::Deployment {
@@ -109,19 +102,6 @@ impl Rule for MemoryModelValid {
             }
             if !e.is_sized(role) {
                 continue; // resources-defined
-            }
-            if role.is_task_manager()
-                && version.0 < 2
-                && let Some(b) = t.view.get(LEGACY_BUFFERS_KEY)
-                && !NETWORK_KEYS.iter().any(|k| e.config.contains_key(*k))
-            {
-                out.push(
-                    Finding::new(b.origin(), format!("`{LEGACY_BUFFERS_KEY}` sizes the TaskManager network memory the pre-1.10 way: its memory model cannot be checked"))
-                        .label("legacy option")
-                        .help("replace it with taskmanager.memory.network.min/max (network buffers are 32 KiB each by default)")
-                        .severity(Severity::Warning),
-                );
-                continue;
             }
             match Derived::effective(e, role) {
                 Ok(d) => low_heap(t, role, e, &d, out),

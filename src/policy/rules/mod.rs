@@ -36,10 +36,12 @@ macro_rules! registry {
 }
 
 registry! {
+    api_version_known::ApiVersionKnown,
     autoscaler_options_valid::AutoscalerOptionsValid,
     blue_green_valid::BlueGreenValid,
     checkpoint_dir_required::CheckpointDirRequired,
     checkpointing_enabled::CheckpointingEnabled,
+    config_key_overlap::ConfigKeyOverlap,
     crd_schema::CrdSchema,
     deployment_name_valid::DeploymentNameValid,
     dns_cache_disabled::DnsCacheDisabled,
@@ -49,6 +51,7 @@ registry! {
     ha_enabled::HaEnabled,
     health_check_needs_recovery::HealthCheckNeedsRecovery,
     ingress_template_valid::IngressTemplateValid,
+    jar_uri_scheme::JarUriScheme,
     jobmanager_replicas_need_ha::JobmanagerReplicasNeedHa,
     log_configuration_keys::LogConfigurationKeys,
     managed_memory_unused::ManagedMemoryUnused,
@@ -58,6 +61,7 @@ registry! {
     namespace_isolation::NamespaceIsolation,
     no_plaintext_secrets::NoPlaintextSecrets,
     no_service_account_override::NoServiceAccountOverride,
+    not_a_flink_resource::NotAFlinkResource,
     numbers_in_range::NumbersInRange,
     official_image::OfficialImage,
     one_job_per_cluster::OneJobPerCluster,
