@@ -22,6 +22,9 @@
 #   BENCH_TIMEOUT           seconds before a command is stopped     1800
 #   BENCH_MEM_LIMIT_KB      address-space limit of measured commands  min(16 GiB, 80% of MemAvailable)
 #   BENCH_OUT               the report                              docs/performance.md
+#   BENCH_BUILD             0: use the release binaries already built (no `cargo build`:   1
+#                           e.g. one built with CARGO_PROFILE_RELEASE_DEBUG=true for profiling,
+#                           which a plain build would replace)
 #   BENCH_APPEND            1: keep the previous results and machine notes, add to them
 #                           (e.g. BENCH_APPEND=1 BENCH_SIZES="" to redo only the peers)
 #
@@ -58,8 +61,13 @@ rm -f "$WORK/rendered-files.tsv.tmp"
 log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 
 # --- build and tools ---------------------------------------------------------------------
-log "building release binary and examples"
-cargo build --release --locked --bin flinkform --example synth-repo --example parse-only >&2
+if [ "${BENCH_BUILD:-1}" = 1 ]; then
+  log "building release binary and examples"
+  cargo build --release --locked --bin flinkform --example synth-repo --example parse-only >&2
+else
+  log "using the release binaries already built: $(ls -l --time-style=+%FT%T "$BIN" | awk '{print $6}')"
+  [ -x "$BIN" ] && [ -x "$SYNTH" ] && [ -x "$PARSE" ] || { log "no release binaries in $CARGO_TARGET_DIR"; exit 2; }
+fi
 
 if ! command -v check-jsonschema >/dev/null; then
   log "installing check-jsonschema into $WORK/venv"

@@ -87,6 +87,9 @@ pub fn is_reference(value: &str) -> bool {
 /// credential (`password=X` in a JDBC URL or a JAAS configuration, `-Dx.password=X`).
 /// Linear in the value.
 pub fn looks_like_secret(value: &str) -> bool {
+    if !may_hold_secret(value) {
+        return false;
+    }
     let aws = value.split(|c: char| !c.is_ascii_alphanumeric()).any(|w| {
         w.len() == 20
             && (w.starts_with("AKIA") || w.starts_with("ASIA"))
@@ -101,6 +104,17 @@ pub fn looks_like_secret(value: &str) -> bool {
         || url_password(value)
         || authorization(value)
         || secret_assignment(value)
+}
+
+/// Whether `value` holds a byte that every credential [`looks_like_secret`] recognises
+/// needs: `A` (an AWS key ID, a PEM `PRIVATE KEY`), `_` (a GitHub token), `x` (a Slack
+/// token), `:` (a URL, an `Authorization:` header), a space (`Bearer X`) or `=` (a
+/// `name=value` pair). One pass that rules out most of the strings of a rendered object
+/// (names, paths, quantities) before the searches below, each of which is a pass of its own.
+fn may_hold_secret(value: &str) -> bool {
+    value
+        .bytes()
+        .any(|b| matches!(b, b'A' | b'_' | b'x' | b':' | b' ' | b'='))
 }
 
 /// A GitHub token (`ghp_…`, `gho_…`, `ghu_…`, `ghs_…`, `ghr_…`, `github_pat_…`) or a Slack
@@ -129,10 +143,15 @@ fn url_password(value: &str) -> bool {
 
 /// Whether `value` holds an HTTP `Authorization:` header with a value, or a `Bearer` token.
 fn authorization(value: &str) -> bool {
-    let lower = value.to_ascii_lowercase();
+    let bytes = value.as_bytes();
+    // `needle` is lower-case ASCII: a match ends on a character boundary of `value`.
     let after = |needle: &str| {
-        lower.match_indices(needle).any(|(i, n)| {
-            let rest = value[i + n.len()..].trim_start();
+        let n = needle.len();
+        (0..bytes.len().saturating_sub(n - 1)).any(|i| {
+            if !bytes[i..i + n].eq_ignore_ascii_case(needle.as_bytes()) {
+                return false;
+            }
+            let rest = value[i + n..].trim_start();
             let word = rest
                 .split(|c: char| c.is_whitespace() || c == '"' || c == '\'')
                 .next()
@@ -652,6 +671,18 @@ mod tests {
         assert!(looks_like_secret("AKIAIOSFODNN7EXAMPLE"));
         assert!(looks_like_secret("-----BEGIN RSA PRIVATE KEY-----\nabc"));
         assert!(!looks_like_secret("AKIA-not-a-key"));
+        // Headers in any case, after non-ASCII text; none without a value or as a reference.
+        assert!(looks_like_secret("é AUTHORIZATION: Basic dXNlcjpwYXNz"));
+        assert!(looks_like_secret("curl -H 'authorization:token123'"));
+        assert!(looks_like_secret("BeArEr abc.def"));
+        assert!(!looks_like_secret("Authorization: ${TOKEN}"));
+        assert!(!looks_like_secret("bearer "));
+        assert!(!looks_like_secret("Bearer"));
+        // Each kind needs one of the bytes the first pass looks for.
+        assert!(looks_like_secret("xoxb-1234-abcd"));
+        assert!(looks_like_secret("ghp_0123456789abcdefghij0123"));
+        assert!(looks_like_secret("jdbc:postgresql://db/x?password=hunter2"));
+        assert!(!looks_like_secret("flink-main-container"));
         assert!(!looks_like_secret("s3://bucket/path"));
         assert!(sets_secret_property(
             "-Xss1m -Djavax.net.ssl.keyStorePassword=hunter2"
