@@ -13,8 +13,8 @@
 use crate::compile::Compilation;
 use crate::diag::Diagnostic;
 use crate::diff::{self, Sides, Unrendered};
+use crate::facts::view::FlinkView;
 use crate::policy::transition::{self, Pair, Side};
-use crate::policy::view::FlinkView;
 use crate::policy::{Engine, date};
 use crate::render::RenderedObject;
 use crate::source::{FileId, SourceFile, SourceMap, Span};

@@ -7,10 +7,10 @@
 use crate::conformance::{self, Catalogs};
 use crate::diag::{Diagnostic, Report};
 use crate::error::Result;
+use crate::facts::view::{FlinkView, Kind};
 use crate::io::Links;
 pub use crate::output_folder::FileSink;
 use crate::policy::target::{Identity, requirements};
-use crate::policy::view::{FlinkView, Kind};
 use crate::policy::{self, Engine, Mode, Target, WaiverUse};
 use crate::render::{self, Bundle, Rendered, RenderedObject};
 use crate::spec::platform::Platform;

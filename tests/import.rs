@@ -71,7 +71,7 @@ fn process_bytes(d: &Node, section: &str, key: &str) -> Option<u64> {
     match flinkform::memory_breakdown::spec_memory(d, section) {
         Some(m) => operator_memory_bytes(&m.text).ok(),
         None => {
-            let view = flinkform::policy::view::FlinkView::new(d);
+            let view = flinkform::facts::view::FlinkView::new(d);
             view.get(key)
                 .and_then(|e| parse_flink_memory(&e.value).ok())
         }

@@ -44,9 +44,9 @@ impl Entry {
 }
 
 /// The entries of a manifest's `flinkConfiguration`, flattened as the operator does (see
-/// [`crate::policy::view::flatten_config`]); `null` values set nothing and are left out.
+/// [`crate::facts::view::flatten_config`]); `null` values set nothing and are left out.
 pub fn flatten(node: &Node) -> Vec<Entry> {
-    crate::policy::view::flatten_config(node)
+    crate::facts::view::flatten_config(node)
         .into_iter()
         .filter(|e| !e.node.is_null())
         .map(|e| Entry {

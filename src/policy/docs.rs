@@ -235,7 +235,7 @@ pub fn explain_text(meta: &RuleMeta) -> String {
 /// What a rule's metadata means for its reader: what it checks, whether the platform may
 /// configure it, whether it stops `render`.
 fn scope_line(m: &RuleMeta) -> String {
-    use super::view::Kind;
+    use crate::facts::view::Kind;
     let about = match m.category {
         Category::Core => {
             "About input flinkform cannot read or compare; cannot be configured or waived."

@@ -17,7 +17,6 @@ pub mod rule;
 pub mod rules;
 pub mod target;
 pub mod transition;
-pub mod view;
 
 pub use rule::{Category, Declared, Finding, Rule, RuleMeta};
 pub use rules::RuleId;

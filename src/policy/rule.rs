@@ -25,8 +25,8 @@
 //! the macro implements [`Rule`] for it too.
 
 use super::target::Target;
-use super::view::Kind;
 use crate::diag::Severity;
+use crate::facts::view::Kind;
 use crate::tree::Origin;
 
 /// What a rule's findings are about, which decides who reports them and whether the platform
@@ -223,9 +223,9 @@ macro_rules! declare_rule {
         $crate::declare_rule!(@checks $cat $ty);
     };
     (@kinds Policy) => {
-        &[$crate::policy::view::Kind::Deployment, $crate::policy::view::Kind::SessionJob]
+        &[$crate::facts::view::Kind::Deployment, $crate::facts::view::Kind::SessionJob]
     };
-    (@kinds $cat:ident [$($kind:ident),*]) => { &[$($crate::policy::view::Kind::$kind),*] };
+    (@kinds $cat:ident [$($kind:ident),*]) => { &[$($crate::facts::view::Kind::$kind),*] };
     (@kinds $cat:ident) => { &[] };
     (@or Policy) => { true };
     (@or $cat:ident) => { false };

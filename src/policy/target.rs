@@ -1,7 +1,7 @@
 //! What a rule looks at: one FlinkDeployment or FlinkSessionJob as it will be deployed, with
 //! its environment's requirements, the platform's settings, and its neighbours.
 
-use super::view::FlinkView;
+use crate::facts::view::FlinkView;
 use crate::spec::platform::Platform;
 use crate::tree::{Node, Origin};
 
@@ -108,7 +108,7 @@ pub fn requirements(platform: &Platform, env: &str) -> Requirements {
 /// in one namespace), never the whole object.
 #[derive(Debug, Clone)]
 pub struct Identity {
-    pub kind: super::view::Kind,
+    pub kind: crate::facts::view::Kind,
     pub name: String,
     pub namespace: Option<String>,
     pub namespace_origin: Origin,

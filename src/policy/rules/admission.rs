@@ -3,8 +3,8 @@
 //! effective configuration of a FlinkSessionJob (its session cluster's, overlaid with its own).
 
 use crate::facts::placeholder::{Placeholder, literal, placeholder};
+use crate::facts::view::{ConfEntry, FlinkView, Kind};
 use crate::flink::version::{FlinkVersion, V1_20};
-use crate::policy::view::{ConfEntry, FlinkView, Kind};
 use crate::policy::{Finding, Target};
 use crate::tree::Node;
 use crate::tree::Origin;

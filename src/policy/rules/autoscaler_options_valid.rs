@@ -1,7 +1,7 @@
 use super::admission::{self, Layers, flink_bool};
 use crate::flink::duration::{DurationGrammar, parse_duration};
 use crate::flink::java::{java_double_text, java_parse_double};
-use crate::policy::view::{ConfEntry, FlinkView, Kind};
+use crate::facts::view::{ConfEntry, FlinkView, Kind};
 use crate::policy::{Finding, Rule, Target};
 
 crate::declare_rule! {

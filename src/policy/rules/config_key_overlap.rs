@@ -1,5 +1,5 @@
 use crate::flink::config_keys::{self, KeyStatus};
-use crate::policy::view::Kind;
+use crate::facts::view::Kind;
 use crate::policy::{Finding, Rule, Target};
 use std::collections::HashMap;
 

@@ -1,5 +1,5 @@
 use crate::facts::names::{name_problem, suggested_name};
-use crate::policy::view::Kind;
+use crate::facts::view::Kind;
 use crate::policy::{Finding, Rule, Target};
 use crate::tree::Node;
 

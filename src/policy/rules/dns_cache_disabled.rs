@@ -1,6 +1,6 @@
 use crate::facts::jvm;
 use crate::flink::version::V1_18;
-use crate::policy::view::FlinkView;
+use crate::facts::view::FlinkView;
 use crate::policy::{Finding, Rule, Target};
 
 crate::declare_rule! {
@@ -62,7 +62,7 @@ crate::declare_rule! {
 impl Rule for DnsCacheDisabled {
     fn check(&self, t: &Target<'_>, out: &mut Vec<Finding>) {
         let v = &t.view;
-        if v.kind() != crate::policy::view::Kind::Deployment {
+        if v.kind() != crate::facts::view::Kind::Deployment {
             return;
         }
         let max = t.platform.dns_max_ttl.value;

@@ -1,7 +1,7 @@
 use crate::facts::resources::JOB_MANAGER;
 use crate::facts::storage;
 use crate::flink::version::HA_TYPE_KEYS;
-use crate::policy::view::Kind;
+use crate::facts::view::Kind;
 use crate::policy::{Finding, Rule, Target};
 
 crate::declare_rule! {

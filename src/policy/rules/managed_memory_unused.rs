@@ -3,7 +3,7 @@ use crate::facts::resources::TASK_MANAGER;
 use crate::flink::memory::derive_task_manager;
 use crate::flink::memory_size::human_mib;
 use crate::flink::version::{STATE_BACKEND_KEYS, V1_20};
-use crate::policy::view::Kind;
+use crate::facts::view::Kind;
 use crate::policy::{Finding, Rule, Target};
 
 crate::declare_rule! {
@@ -70,7 +70,7 @@ const HEAP_BACKENDS: [&str; 3] = ["hashmap", "filesystem", "jobmanager"];
 /// Whether the job runs Python (PyFlink): its Python workers use managed memory. PyFlink jobs
 /// start through `PythonDriver`, or through `PythonGatewayServer` with `-py`/`-pym` arguments,
 /// or name a `.py` file as the jar.
-fn is_python(v: &crate::policy::view::FlinkView<'_>) -> bool {
+fn is_python(v: &crate::facts::view::FlinkView<'_>) -> bool {
     let entry = v.spec_str(&["job", "entryClass"]).unwrap_or_default();
     let jar = v.spec_str(&["job", "jarURI"]).unwrap_or_default();
     let python_arg = v

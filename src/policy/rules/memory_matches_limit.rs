@@ -4,7 +4,7 @@ use crate::flink::memory_size::{MIB, human_mib, parse_flink_memory};
 use crate::flink::operator_memory::operator_memory_bytes;
 use crate::flink::quantity::{k8s_binary, parse_k8s_quantity};
 use crate::flink::spec_memory::{canonical_memory, parse_spec_memory};
-use crate::policy::view::Kind;
+use crate::facts::view::Kind;
 use crate::policy::{Finding, Rule, Target};
 use crate::tree::Node;
 

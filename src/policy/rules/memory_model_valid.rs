@@ -5,7 +5,7 @@ use crate::facts::resources::{ROLES, Role};
 use crate::flink::memory::{Config, MemoryError, derive_job_manager, derive_task_manager};
 use crate::flink::memory_size::{MIB, human_mib, parse_flink_memory};
 use crate::flink::quantity::k8s_binary;
-use crate::policy::view::Kind;
+use crate::facts::view::Kind;
 use crate::policy::{Finding, Rule, Target};
 use crate::tree::Origin;
 

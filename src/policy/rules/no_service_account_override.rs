@@ -135,7 +135,7 @@ mod tests {
             ),
         )
         .expect("yaml");
-        let view = crate::policy::view::FlinkView::new(&doc);
+        let view = crate::facts::view::FlinkView::new(&doc);
         let keys: Vec<&str> = view.conf().iter().map(|e| e.key.as_str()).collect();
         assert_eq!(keys, ["kubernetes.taskmanager.service-account"]);
         assert!(super::SERVICE_ACCOUNT_KEYS.contains(&keys[0]));

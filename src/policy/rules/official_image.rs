@@ -1,5 +1,5 @@
 use crate::flink::version::FlinkVersion;
-use crate::policy::view::Kind;
+use crate::facts::view::Kind;
 use crate::policy::{Finding, Rule, Target};
 
 crate::declare_rule! {

@@ -1,4 +1,4 @@
-use crate::policy::view::Kind;
+use crate::facts::view::Kind;
 use crate::policy::{Finding, Identity, Rule, Target};
 use std::collections::HashMap;
 

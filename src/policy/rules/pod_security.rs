@@ -1,6 +1,6 @@
 use crate::excerpt::quote;
 use crate::pod_security::{self, LABEL_PREFIX, Level};
-use crate::policy::view::Kind;
+use crate::facts::view::Kind;
 use crate::policy::{Finding, Rule, Target};
 use crate::render::pod_template::MAIN_CONTAINER;
 use crate::secrets::POD_TEMPLATES;

@@ -1,4 +1,4 @@
-use crate::policy::view::Kind;
+use crate::facts::view::Kind;
 use crate::policy::{Finding, Rule, Target};
 
 crate::declare_rule! {

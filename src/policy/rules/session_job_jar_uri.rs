@@ -1,5 +1,5 @@
 use crate::flink::operator_keys::ALLOWED_SCHEMES;
-use crate::policy::view::Kind;
+use crate::facts::view::Kind;
 use crate::policy::{Finding, Rule, Target};
 use std::net::{Ipv4Addr, Ipv6Addr};
 

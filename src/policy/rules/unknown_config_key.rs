@@ -2,7 +2,7 @@ use super::admission;
 use crate::diag::Severity;
 use crate::flink::config_keys::{self, KeyStatus};
 use crate::flink::version::{FlinkVersion, V1_16, V1_17, V1_18, V1_20};
-use crate::policy::view::{ConfEntry, Kind};
+use crate::facts::view::{ConfEntry, Kind};
 use crate::policy::{Finding, Rule, Target};
 
 crate::declare_rule! {

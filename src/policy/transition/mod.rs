@@ -25,7 +25,7 @@ mod state_storage_lost;
 mod stateful_service_removed;
 
 use super::rule::Finding;
-use super::view::{ConfEntry, FlinkView};
+use crate::facts::view::{ConfEntry, FlinkView};
 use crate::tree::{Node, Origin};
 
 /// One side of a pair: the FlinkDeployment as rendered there, and its spec's origin.

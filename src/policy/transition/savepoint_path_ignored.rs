@@ -50,7 +50,7 @@ impl TransitionRule for SavepointPathIgnored {
         if old == Some(new) {
             return;
         }
-        let nonce = |v: &crate::policy::view::FlinkView<'_>| {
+        let nonce = |v: &crate::facts::view::FlinkView<'_>| {
             v.spec(NONCE).map(crate::tree::Node::without_origins)
         };
         let new_nonce = nonce(&head.view);
