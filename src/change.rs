@@ -87,6 +87,19 @@ pub fn by_service(
         .iter()
         .map(|s| (s.name.value.clone(), s.blame()))
         .collect();
+    // Where each spec of the head says `blueGreen` (`enabled`, else the block).
+    let blue_green_at = |services: &[std::sync::Arc<crate::spec::service::ServiceFile>]| {
+        services
+            .iter()
+            .filter_map(|s| {
+                let block = s.spec.as_map()?.entry("blueGreen")?;
+                let enabled = block.value.as_map().and_then(|m| m.entry("enabled"));
+                let at = enabled.map_or(block.key_origin, |e| e.key_origin);
+                Some((s.name.value.clone(), at))
+            })
+            .collect::<BTreeMap<String, Origin>>()
+    };
+    let head_blue_green_at = blue_green_at(&head.workspace.services);
     let mut base_blames: BTreeMap<String, Origin> = BTreeMap::new();
     for s in &base.workspace.services {
         let o = remap.origin(s.blame(), &mut head.workspace.sources);
@@ -119,6 +132,8 @@ pub fn by_service(
             base: b.map(|(o, blue_green)| Side {
                 view: FlinkView::new(&o.node),
                 blue_green: *blue_green,
+                // A base line is not the head's: findings go to the head's spec.
+                blue_green_at: Origin::NONE,
                 // A service still in the repository is reported at its spec there.
                 blame: head_blame
                     .or_else(|| base_blames.get(service.as_str()).copied())
@@ -127,6 +142,10 @@ pub fn by_service(
             head: h.map(|(o, blue_green)| Side {
                 view: FlinkView::new(&o.node),
                 blue_green: *blue_green,
+                blue_green_at: head_blue_green_at
+                    .get(service.as_str())
+                    .copied()
+                    .unwrap_or(Origin::NONE),
                 blame: head_blame.unwrap_or(Origin::NONE),
             }),
             cluster,

@@ -204,8 +204,8 @@ pub fn run(start: &Path, args: ImportArgs) -> Result<u8, Error> {
         let verb = if args.dry_run { "would write" } else { "wrote" };
         let _ = writeln!(
             text,
-            "{verb} {} from {} (FlinkDeployment/{})",
-            p.path, i.source, i.name
+            "{verb} {} from {} ({}/{})",
+            p.path, i.source, i.kind, i.name
         );
         let mut notes: Vec<_> = i.notes.iter().collect();
         notes.sort_by_key(|n| std::cmp::Reverse(n.effect));

@@ -1,4 +1,4 @@
-//! `import`: existing FlinkDeployment manifests → service specs.
+//! `import`: existing FlinkDeployment (and FlinkBlueGreenDeployment) manifests → service specs.
 //!
 //! What the spec says natively goes there (name, image, version, job, cpu and memory,
 //! replicas, slots, state backend, checkpointing, periodic savepoints, HA); everything else
@@ -12,6 +12,7 @@
 //!
 //! Pure: documents in, spec texts and notes out; the CLI reads, writes and prints.
 
+pub mod blue_green;
 pub mod config;
 pub mod credentials;
 pub mod defaults;
@@ -65,6 +66,8 @@ pub struct Document<'a> {
 #[derive(Debug, Clone)]
 pub struct Imported {
     pub source: String,
+    /// The manifest's kind: `FlinkDeployment` or `FlinkBlueGreenDeployment`.
+    pub kind: &'static str,
     pub name: String,
     /// The spec as a tree, keys in the spec's order.
     pub spec: Node,
@@ -140,8 +143,12 @@ pub fn import(docs: &[Document<'_>], platform: &Platform, options: &Options<'_>)
             lost,
         };
         let flink = api.starts_with("flink.apache.org/");
+        // A FlinkBlueGreenDeployment is imported as the FlinkDeployment its children are made
+        // from, with its settings as the spec's `blueGreen`.
+        let template = crate::facts::blue_green::template_deployment(d.node);
         match kind {
             "FlinkDeployment" if flink => {}
+            "FlinkBlueGreenDeployment" if flink => {}
             "FlinkSessionJob" if flink => {
                 outcome.skipped.push(skip(
                     "a FlinkSessionJob runs on a shared session cluster; flinkform gives every job an application-mode cluster of its own: write a spec with this job's jarURI, entryClass and args".into(),
@@ -149,7 +156,7 @@ pub fn import(docs: &[Document<'_>], platform: &Platform, options: &Options<'_>)
                 ));
                 continue;
             }
-            "FlinkDeployment" | "FlinkSessionJob" => {
+            "FlinkDeployment" | "FlinkSessionJob" | "FlinkBlueGreenDeployment" => {
                 outcome.skipped.push(skip(
                     format!("`{api}` is not the Apache Flink Kubernetes Operator's API (flink.apache.org)"),
                     true,
@@ -181,23 +188,33 @@ pub fn import(docs: &[Document<'_>], platform: &Platform, options: &Options<'_>)
             ));
             continue;
         }
-        match deployment::map_deployment(d.node, &cx) {
+        match deployment::map_deployment(template.as_ref().unwrap_or(d.node), &cx) {
             Mapped::Spec {
                 name,
-                spec,
-                notes,
+                mut spec,
+                mut notes,
                 secrets,
-            } => outcome.imported.push(Imported {
-                source: d.source.to_string(),
-                name,
-                spec,
-                notes,
-                secrets,
-                dialect: crate::facts::dialect::Dialect::of(&crate::facts::view::FlinkView::new(
-                    d.node,
-                ))
-                .vendor(),
-            }),
+            } => {
+                if template.is_some() {
+                    blue_green::add_settings(&mut spec, d.node, &mut notes);
+                }
+                outcome.imported.push(Imported {
+                    source: d.source.to_string(),
+                    kind: if template.is_some() {
+                        crate::facts::blue_green::KIND
+                    } else {
+                        "FlinkDeployment"
+                    },
+                    name,
+                    spec,
+                    notes,
+                    secrets,
+                    dialect: crate::facts::dialect::Dialect::of(
+                        &crate::facts::view::FlinkView::new(d.node),
+                    )
+                    .vendor(),
+                })
+            }
             Mapped::Refused(reason) => outcome.skipped.push(skip(reason, true)),
         }
     }

@@ -31,16 +31,7 @@ pub fn wrap(ctx: &Ctx<'_>, deployment: Node) -> Node {
         fd.remove("apiVersion")
             .unwrap_or_else(|| Node::str("flink.apache.org/v1beta1", Origin::NONE)),
     );
-    // The kind comes from `blueGreen.enabled`: a finding about it (a wrong operator version,
-    // state not carried over when it is turned on) points there.
-    let enabled = ctx
-        .resolved
-        .spec
-        .blue_green
-        .enabled
-        .as_ref()
-        .map_or(Origin::NONE, |e| e.origin);
-    obj.insert("kind", Node::str(KIND, enabled));
+    obj.insert("kind", Node::str(KIND, Origin::NONE));
     obj.insert("metadata", fd.remove("metadata").unwrap_or_else(Node::null));
     obj.insert("spec", Node::map(spec, Origin::NONE));
     Node::map(obj, Origin::NONE)

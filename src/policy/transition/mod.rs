@@ -38,6 +38,8 @@ pub struct Side<'a> {
     /// Rendered as a FlinkBlueGreenDeployment: every change switches to a new child that
     /// starts from a savepoint of the running one.
     pub blue_green: bool,
+    /// Where the head's spec says `blueGreen` (its `enabled` key); none on the base side.
+    pub blue_green_at: Origin,
 }
 
 /// A service's FlinkDeployment on one cluster, before (base) and after (head) the change.

@@ -1,7 +1,6 @@
 use super::{Pair, TransitionRule};
 use crate::flink::operator_keys::SAVEPOINT_ON_DELETION;
 use crate::policy::Finding;
-use crate::tree::Origin;
 
 crate::declare_rule! {
     /// A stateful service is not deleted (or renamed, or taken off a cluster) without a plan for its state.
@@ -63,13 +62,8 @@ impl TransitionRule for StatefulServiceRemoved {
                 } else {
                     ("FlinkBlueGreenDeployment", "FlinkDeployment")
                 };
-                // At the line that made it blue/green, where the rendered kind says so.
-                let at = head
-                    .view
-                    .object
-                    .get("kind")
-                    .map_or(Origin::NONE, |k| k.origin)
-                    .or(head.blame);
+                // At the line that turns blue/green on or off, where the spec has one.
+                let at = head.blue_green_at.or(head.blame);
                 out.push(
                     Finding::new(
                         at,
