@@ -7,11 +7,10 @@
 //! packages it, checksum committed in the action's copy), so the install step runs for real
 //! without compiling; one test takes the build-from-source path with a stand-in `cargo`.
 
-mod common;
-mod runner;
+use crate::common;
+use crate::runner;
 
-#[path = "../examples/support/synth.rs"]
-mod synth;
+use crate::synth_generator as synth;
 
 use common::consumers::{self, limits};
 use common::{copy_dir, example, git, manifest_dir};

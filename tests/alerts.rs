@@ -4,7 +4,7 @@
 //! job in the middle of an upgrade, a job that does not checkpoint and a suspended one. The
 //! rules are taken from what `kubectl kustomize` builds of the service folder, as Flux does.
 
-mod common;
+use crate::common;
 
 use common::{copy_dir, example, flinkform, tools};
 use flinkform::source::{FileId, SourceFile};

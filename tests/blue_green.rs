@@ -2,7 +2,7 @@
 //! FlinkBlueGreenDeployment whose template is the FlinkDeployment it would otherwise get; the
 //! policy judges the template; the operator version gates it; `lint` reads the kind.
 
-mod common;
+use crate::common;
 
 use common::{copy_dir, example, flinkform, shared_reference, tools};
 use flinkform::source::{FileId, SourceFile};

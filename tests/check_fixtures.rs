@@ -2,7 +2,7 @@
 //! findings must be exactly the `# expect: RULE` comments in its files (same file, same line,
 //! nothing more), and their exact positions and messages are pinned by a JSON snapshot.
 
-mod common;
+use crate::common;
 
 use common::{actual, expectations, flinkform, isolated, manifest_dir};
 

@@ -10,7 +10,7 @@
 //! pre-commit is installed by `.ci/run`; where it is missing, these tests are listed as
 //! `ignored, needs pre-commit` (`tests/common/tools.rs`).
 
-mod common;
+use crate::common;
 
 use common::tools;
 use common::{copy_dir, example, git, manifest_dir};

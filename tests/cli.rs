@@ -1,6 +1,6 @@
 //! The command line's contract: exit codes, output formats, and path focusing.
 
-mod common;
+use crate::common;
 
 use common::{copy_dir, example, flinkform};
 use predicates::prelude::*;

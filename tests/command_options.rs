@@ -3,7 +3,7 @@
 //! deprecated alias); an option a command does not take refused with the reason (exit 2), not
 //! clap's generic message; and `flinkform init`, which the "no flinkform.yaml" error points to.
 
-mod common;
+use crate::common;
 
 use common::{copy_dir, example, flinkform, git, isolated, manifest_dir};
 use std::fs;

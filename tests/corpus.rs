@@ -1,7 +1,7 @@
 //! `lint` over public manifests nobody here wrote (`../shared/reference`): every file, without a
 //! crash; and, for a handful of files checked by hand, exactly which rules fire on which lines.
 
-mod common;
+use crate::common;
 
 use common::{flinkform, shared_reference};
 use std::collections::BTreeSet;

@@ -4,7 +4,7 @@
 //! version to its operator. The fixtures in `tests/fixtures/dialects/` were written for this
 //! test; each is clean as written, and each mutation below makes exactly the finding it should.
 
-mod common;
+use crate::common;
 
 use common::{copy_dir, example, manifest_dir, run};
 use std::fs;

@@ -1,7 +1,7 @@
 //! `diff` over a temporary git repository made from the example: one scenario per job-impact
 //! class, each a working-tree change compared with HEAD.
 
-mod common;
+use crate::common;
 
 use common::{copy_dir, example, flinkform, git};
 use std::fs;

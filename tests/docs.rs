@@ -1,7 +1,7 @@
 //! Documentation that must not drift from the code: the generated rules reference, and every
 //! example in it (a `fires` example makes its rule fire when linted, a `passes` one does not).
 
-mod common;
+use crate::common;
 
 use common::manifest_dir;
 use flinkform::policy::{self, docs};
@@ -19,7 +19,7 @@ fn rules_reference_is_current() {
     let committed = std::fs::read_to_string(&path).unwrap_or_default();
     assert!(
         committed == generated,
-        "docs/rules.md is stale: run `FLINKFORM_UPDATE_DOCS=1 cargo test --test docs`"
+        "docs/rules.md is stale: run `FLINKFORM_UPDATE_DOCS=1 cargo test --test main docs::`"
     );
 }
 

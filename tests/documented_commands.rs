@@ -26,7 +26,7 @@
 
 #![cfg(unix)] // bash runs the documented commands
 
-mod common;
+use crate::common;
 
 use common::{copy_dir, example, git, manifest_dir};
 use std::fs;

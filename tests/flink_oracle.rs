@@ -15,7 +15,7 @@
 //! Needs `java` (`openjdk-17-jdk-headless`, which `.ci/run` installs) and the shared reference
 //! folder: without them locally the test is listed as ignored, in CI it fails.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::io::Write as _;

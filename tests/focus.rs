@@ -3,7 +3,7 @@
 //! exactly what the whole-repository check reports about those files, and it opens no other
 //! spec (shown with strace).
 
-mod common;
+use crate::common;
 
 use common::{copy_dir, example, flinkform};
 use flinkform::compile::{Options, compile_workspace};

@@ -2,7 +2,7 @@
 //! rules), GitHub annotations, Markdown summaries, JUnit (validated against the JUnit
 //! schema), and several reports in one run.
 
-mod common;
+use crate::common;
 
 use common::consumers;
 use common::{copy_dir, example, flinkform, isolated, manifest_dir};

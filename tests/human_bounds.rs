@@ -3,7 +3,7 @@
 //! panics past 65535), output bounded per finding, and work per finding bounded by what it
 //! shows (so one file with many findings costs linear time, not a scan of the file each).
 
-mod common;
+use crate::common;
 
 use flinkform::diag::snippet::{EXCERPT_CHARS, MAX_LINE_CHARS, Snippet};
 use flinkform::diag::{Diagnostic, Report, Severity, human};

@@ -1,6 +1,6 @@
 //! `import`: FlinkDeployment manifests → service specs, and back through `render`.
 
-mod common;
+use crate::common;
 
 use common::{copy_dir, example, run, shared_reference};
 use flinkform::flink::memory_size::parse_flink_memory;

@@ -7,7 +7,7 @@
 //! reading or writing. (The project keeps test modules last in their file; the check below
 //! fails if a file has code after its test module.)
 
-mod common;
+use crate::common;
 
 use common::manifest_dir;
 use common::source_code::product_code;

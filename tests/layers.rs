@@ -6,7 +6,7 @@
 //! Test code inside `src/` is exempt (see `common::source_code`): a test may build whatever
 //! it needs. Comments are not code: a doc link to a higher layer is allowed.
 
-mod common;
+use crate::common;
 
 use common::manifest_dir;
 use common::source_code::product_code;

@@ -4,7 +4,7 @@
 //! generated files it no longer produces, leaves hand-written files alone, and says what
 //! changed. `render --check` on such a folder reports the drift and why.
 
-mod common;
+use crate::common;
 
 use common::{copy_dir, example, flinkform};
 use std::fs;

@@ -4,7 +4,7 @@
 //! marks is a fixture where the rule must not fire. `compliant.yaml` must yield no finding from
 //! any rule.
 
-mod common;
+use crate::common;
 
 use common::manifest_dir;
 use flinkform::source::SourceMap;

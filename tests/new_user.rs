@@ -3,7 +3,7 @@
 //! the everyday commands (item 8). Item 1 (memory) is tests/rendered_memory.rs; item 7
 //! (`explain`) is tests/docs.rs and tests/explain.rs.
 
-mod common;
+use crate::common;
 
 use common::{example, flinkform, isolated};
 use std::fs;

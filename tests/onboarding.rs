@@ -1,6 +1,6 @@
 //! The first hour with flinkform: `new`, `memory`, `schema`, `completions` and `--help`.
 
-mod common;
+use crate::common;
 
 use common::{copy_dir, example, manifest_dir, run};
 use std::fs;

@@ -2,7 +2,7 @@
 //! `src/flink/operator.rs`): the same service on platforms whose `operator.version` differs,
 //! for fields that exist in one release and not the other.
 
-mod common;
+use crate::common;
 
 use common::{copy_dir, example, flinkform};
 use flinkform::source::{FileId, SourceFile};

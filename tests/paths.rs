@@ -4,7 +4,7 @@
 //! to the current directory; the Flux Kustomization `path:` is relative to the source
 //! artifact; `lint` of a file outside the repository gets a `file://` URI in SARIF.
 
-mod common;
+use crate::common;
 
 use common::consumers;
 use common::{copy_dir, example, flinkform, git, manifest_dir};

@@ -3,7 +3,7 @@
 //! Kubernetes and Flink hold, and output that never quotes more than an excerpt or a secret.
 //! Every case runs the real binary on a repository made by the test.
 
-mod common;
+use crate::common;
 
 use common::{copy_dir, example, flinkform, git, run, shared_reference};
 use flinkform::tree::Node;

@@ -1,7 +1,7 @@
 //! Policy rules in `check` mode: findings about rendered FlinkDeployments point back at the
 //! lines of the service specs (and the platform config) that produced the values.
 
-mod common;
+use crate::common;
 
 use common::{copy_dir, example, flinkform};
 use std::fs;

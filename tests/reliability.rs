@@ -1,7 +1,7 @@
 //! Hostile and broken input: every case gets a clear diagnostic at the right place and exit 1,
 //! never a panic, a hang or an exit code other than 1. (docs/reliability.md is the table.)
 
-mod common;
+use crate::common;
 
 use common::flinkform;
 use std::fs;

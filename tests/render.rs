@@ -1,7 +1,7 @@
 //! `render`: golden output for the example, determinism, the real consumers (kustomize, the
 //! operator's and Flux's CRDs), the memory and DNS guarantees, and drift detection.
 
-mod common;
+use crate::common;
 
 use common::{copy_dir, example, flinkform, shared_reference};
 use flinkform::crd::CrdCatalog;

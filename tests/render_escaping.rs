@@ -14,10 +14,9 @@
 //!   off);
 //! * JSON and SARIF: the message reads back exactly.
 
-mod common;
+use crate::common;
 
-#[path = "runner/workflow_commands.rs"]
-mod workflow_commands;
+use crate::runner::workflow_commands;
 
 use flinkform::diag::{
     Diagnostic, Report, Severity, github, human, json, junit, markdown, sarif, terminal,

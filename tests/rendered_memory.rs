@@ -19,7 +19,7 @@
 //! rendered manifest and `check` of the spec agree, so the rendered text means what the spec
 //! said.
 
-mod common;
+use crate::common;
 
 use flinkform::compile::{self, Options};
 use flinkform::diag::Diagnostic;

@@ -4,7 +4,7 @@
 //! `--output`s for one `--format` are usage errors (exit 2, nothing written). And options
 //! given twice take their last value, so arguments appended to a command line win.
 
-mod common;
+use crate::common;
 
 use common::{flinkform, isolated, manifest_dir};
 use std::fs;

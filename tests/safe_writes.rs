@@ -1,7 +1,7 @@
 //! `render` writes only inside its output folder, atomically, never over files it did not
 //! generate, fails cleanly on a read-only folder, and survives being killed or run twice at once.
 
-mod common;
+use crate::common;
 
 use common::{copy_dir, example, flinkform};
 use std::fs;

@@ -1,6 +1,6 @@
 //! Security properties: no network, secrets never rendered or printed.
 
-mod common;
+use crate::common;
 
 use common::{copy_dir, example, flinkform, manifest_dir};
 use std::fs;

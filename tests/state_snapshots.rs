@@ -2,7 +2,7 @@
 //! and warns when one committed to Git would take its savepoint's data with it when Flux
 //! prunes it (`snapshot-data-kept`).
 
-mod common;
+use crate::common;
 
 use common::{flinkform, shared_reference};
 use std::fs;

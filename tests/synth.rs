@@ -3,10 +3,9 @@
 //! those, one per defect, in the right file and by the right rule. No timing here: the
 //! benchmark is `bench/run.sh`.
 
-mod common;
+use crate::common;
 
-#[path = "../examples/support/synth.rs"]
-mod synth;
+use crate::synth_generator as synth;
 
 use common::flinkform;
 use std::collections::BTreeMap;

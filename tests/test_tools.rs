@@ -3,7 +3,7 @@
 //! `cargo test` lists them as `ignored, needs <tool>`; this test is what makes that an error
 //! where it must not happen.
 
-mod common;
+use crate::common;
 
 use common::tools::{self, ALL};
 use std::io::Write as _;

@@ -2,7 +2,7 @@
 //! commits (or leaves in the working tree) a head, and checks which transition findings
 //! appear, where (file:line) and with which exit code; near misses must not fire.
 
-mod common;
+use crate::common;
 
 use common::{flinkform, git};
 use flinkform::policy::docs::EXAMPLE_PLATFORM;

@@ -6,7 +6,7 @@
 //! temporary files", is the catalogue.)
 #![cfg(unix)]
 
-mod common;
+use crate::common;
 
 use common::{copy_dir, example, flinkform, git};
 use std::fs;

@@ -18,7 +18,7 @@
 use super::registry;
 use super::rule::{Category, RuleMeta};
 
-pub const RULES_MD_HEADER: &str = "<!-- Generated from the rule registry (src/policy/rules/). Do not edit: run `FLINKFORM_UPDATE_DOCS=1 cargo test --test docs`. -->";
+pub const RULES_MD_HEADER: &str = "<!-- Generated from the rule registry (src/policy/rules/). Do not edit: run `FLINKFORM_UPDATE_DOCS=1 cargo test --test main docs::`. -->";
 
 /// The platform config spec examples are checked with: the defaults a platform team would
 /// give (the built-in image allow-list: the official `flink` image).
