@@ -37,6 +37,15 @@ pub fn ha_on(v: &FlinkView<'_>) -> bool {
     v.ha_enabled()
 }
 
+/// The job's `jarURI` as text, with where to point at it; `None` when there is none, it is not
+/// text, or a `${…}` placeholder stops the judging ([`placeholder_stops`]).
+pub fn jar_uri<'a>(t: &Target<'a>, out: &mut Vec<Finding>) -> Option<(&'a str, Origin)> {
+    let node = t.view.spec(&["job", "jarURI"])?;
+    let uri = node.as_str()?;
+    let at = node.origin.or(t.anchor(&["job", "jarURI"]));
+    (!placeholder_stops(t, at, "job.jarURI", uri, out)).then_some((uri, at))
+}
+
 /// Whether a rule stops judging `text` because it holds a `${…}` placeholder
 /// ([`crate::facts::placeholder`]): in `lint` its value is unknown; in `check` it is deployed
 /// as written, which is reported here (at `at`, for `field`) instead of judging the text.

@@ -68,16 +68,9 @@ impl Rule for JarUriScheme {
         if !v.has_job() {
             return;
         }
-        let Some(node) = v.spec(&["job", "jarURI"]) else {
+        let Some((uri, at)) = super::admission::jar_uri(t, out) else {
             return;
         };
-        let Some(uri) = node.as_str() else {
-            return;
-        };
-        let at = node.origin.or(t.anchor(&["job", "jarURI"]));
-        if super::admission::placeholder_stops(t, at, "job.jarURI", uri, out) {
-            return;
-        }
         let shown = uri.escape_debug().to_string();
         let in_image = if uri.is_empty() {
             "local:///opt/flink/usrlib/job.jar".to_string()

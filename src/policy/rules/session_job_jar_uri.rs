@@ -299,16 +299,9 @@ impl Rule for SessionJobJarUri {
             );
             return;
         }
-        let Some(node) = v.spec(&["job", "jarURI"]) else {
+        let Some((uri, at)) = super::admission::jar_uri(t, out) else {
             return;
         };
-        let Some(uri) = node.as_str() else {
-            return;
-        };
-        let at = node.origin.or(t.anchor(&["job", "jarURI"]));
-        if super::admission::placeholder_stops(t, at, "job.jarURI", uri, out) {
-            return;
-        }
         // The allow-list came with operator 1.15 (`validateJarURI`).
         if !t.platform.operator.release().jar_uri_allow_list {
             return;
