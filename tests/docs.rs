@@ -103,14 +103,13 @@ fn merged(ex: &docs::Example) -> String {
             ex.rule, d.message, ex.yaml
         )
     });
-    let base_of = |node: &Node| -> Option<&'static str> {
+    let clean_blue_green: &str = &docs::clean_blue_green();
+    let base_of = |node: &Node| -> Option<&str> {
         match (ex.view, node.get("kind").and_then(Node::as_str)) {
             (docs::View::Spec, _) => Some(docs::CLEAN_SPEC),
             (docs::View::Manifest, Some("FlinkDeployment")) => Some(docs::CLEAN_DEPLOYMENT),
             (docs::View::Manifest, Some("FlinkSessionJob")) => Some(docs::CLEAN_SESSION_JOB),
-            (docs::View::Manifest, Some("FlinkBlueGreenDeployment")) => {
-                Some(docs::CLEAN_BLUE_GREEN)
-            }
+            (docs::View::Manifest, Some("FlinkBlueGreenDeployment")) => Some(clean_blue_green),
             _ => None,
         }
     };

@@ -9,7 +9,7 @@
 //!   `lint`.
 //!
 //! Examples show the fields that matter. Each is tested on top of a clean document of its
-//! kind ([`CLEAN_SPEC`], [`CLEAN_DEPLOYMENT`], [`CLEAN_SESSION_JOB`], [`CLEAN_BLUE_GREEN`];
+//! kind ([`CLEAN_SPEC`], [`CLEAN_DEPLOYMENT`], [`CLEAN_SESSION_JOB`], [`clean_blue_green`];
 //! maps merge key by key,
 //! `null` removes a key), and must behave as tagged with every rule: a `fires` example makes
 //! its own rule fire and no other, a `passes` example makes none fire. Readers see plain
@@ -91,40 +91,28 @@ spec:
 "#;
 
 /// The FlinkBlueGreenDeployment every manifest example of that kind is merged onto: its
-/// template is [`CLEAN_DEPLOYMENT`]'s spec.
-pub const CLEAN_BLUE_GREEN: &str = r#"apiVersion: flink.apache.org/v1beta1
-kind: FlinkBlueGreenDeployment
-metadata: { name: orders, namespace: orders }
-spec:
-  configuration:
-    kubernetes.operator.bluegreen.abort.grace-period: 10 min
-  template:
-    spec:
-      image: flink:1.20.1-java17
-      flinkVersion: v1_20
-      serviceAccount: orders
-      flinkConfiguration:
-        taskmanager.numberOfTaskSlots: "2"
-        state.backend.type: rocksdb
-        execution.checkpointing.interval: 60s
-        execution.checkpointing.dir: s3://flink-prod/orders/checkpoints
-        execution.checkpointing.savepoint-dir: s3://flink-prod/orders/savepoints
-        high-availability.type: kubernetes
-        high-availability.storageDir: s3://flink-prod/orders/ha
-        metrics.reporter.prom.factory.class: org.apache.flink.metrics.prometheus.PrometheusReporterFactory
-        metrics.reporter.prom.port: "9249"
-        env.java.opts.jobmanager: -Dsun.net.inetaddr.ttl=0 -Dsun.net.inetaddr.negative.ttl=0
-        env.java.opts.taskmanager: -Dsun.net.inetaddr.ttl=0 -Dsun.net.inetaddr.negative.ttl=0
-      jobManager:
-        resource: { cpu: 1, memory: 2Gi }
-      taskManager:
-        resource: { cpu: 2, memory: 4Gi }
-      job:
-        jarURI: local:///opt/flink/usrlib/orders.jar
-        entryClass: com.example.Orders
-        parallelism: 4
-        upgradeMode: savepoint
-"#;
+/// template is [`CLEAN_DEPLOYMENT`]'s spec (derived, so the two cannot drift apart).
+pub fn clean_blue_green() -> String {
+    let spec = CLEAN_DEPLOYMENT
+        .split_once("\nspec:\n")
+        .map_or("", |(_, spec)| spec);
+    let mut s = String::from(
+        "apiVersion: flink.apache.org/v1beta1\n\
+         kind: FlinkBlueGreenDeployment\n\
+         metadata: { name: orders, namespace: orders }\n\
+         spec:\n  \
+           configuration:\n    \
+             kubernetes.operator.bluegreen.abort.grace-period: 10 min\n  \
+           template:\n    \
+             spec:\n",
+    );
+    for line in spec.lines() {
+        s.push_str("    ");
+        s.push_str(line);
+        s.push('\n');
+    }
+    s
+}
 
 /// The FlinkSessionJob every manifest example of that kind is merged onto.
 pub const CLEAN_SESSION_JOB: &str = r#"apiVersion: flink.apache.org/v1beta1
@@ -370,7 +358,7 @@ fn examples_section() -> String {
     s.push_str(&block("A clean FlinkSessionJob:", CLEAN_SESSION_JOB));
     s.push_str(&block(
         "A clean FlinkBlueGreenDeployment:",
-        CLEAN_BLUE_GREEN,
+        &clean_blue_green(),
     ));
     s
 }
