@@ -1252,6 +1252,54 @@ spec: { job: { jarURI: local:///x.jar } }
     let json: serde_json::Value = serde_json::from_str(&stdout).expect("JSON");
     assert_eq!(json["specs"].as_array().map(Vec::len), Some(0));
 
+    // A file name and a dropped key with line breaks: they are named in the spec's comment
+    // and the report as one escaped line each, never as YAML or a line of their own.
+    let name = "evil\rinjected: 1\n.yaml";
+    fs::write(
+        repo.path().join(name),
+        "apiVersion: flink.apache.org/v1beta1
+kind: FlinkDeployment
+metadata: { name: crlf, labels: { team: risk } }
+spec:
+  image: registry.acme.example/flink/crlf:1.0.0-flink1.20
+  flinkVersion: v1_20
+  job: { jarURI: local:///opt/flink/usrlib/crlf.jar, parallelism: 2 }
+  \"zz\\rdropped: 1\\nq\": 1
+",
+    )
+    .expect("write");
+    let (code, stdout, stderr) = run(repo.path(), &["import", name, "--env", "prod"]);
+    assert_eq!(code, 1, "{stdout}{stderr}");
+    assert!(!stdout.contains('\r'), "{stdout:?}");
+    assert!(
+        stdout.starts_with(
+            "wrote services/crlf/service.yaml from evil\\rinjected: 1\\n.yaml (FlinkDeployment/crlf)\n"
+        ),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("  not kept  spec.zz\\rdropped: 1\\nq: dropped"),
+        "{stdout}"
+    );
+    let spec = fs::read_to_string(repo.path().join("services/crlf/service.yaml")).expect("spec");
+    assert!(!spec.contains('\r'), "{spec:?}");
+    let docs = flinkform::yaml::load_all(
+        flinkform::source::FileId(0),
+        &flinkform::source::SourceFile::new("spec", &spec),
+    )
+    .expect("the written spec is YAML");
+    let keys: Vec<&str> = docs[0]
+        .as_map()
+        .expect("a mapping")
+        .iter()
+        .map(|e| e.key.as_str())
+        .collect();
+    assert_eq!(keys, ["apiVersion", "kind", "metadata", "spec"], "{spec}");
+    assert!(
+        spec.contains("# Imported from evil\\rinjected: 1\\n.yaml by"),
+        "{spec}"
+    );
+
     // Many environment variables and configuration keys: imported, in bounded time and size.
     let mut big = String::from(
         "apiVersion: flink.apache.org/v1beta1

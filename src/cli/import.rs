@@ -205,7 +205,10 @@ pub fn run(start: &Path, args: ImportArgs) -> Result<u8, Error> {
         let _ = writeln!(
             text,
             "{verb} {} from {} ({}/{})",
-            p.path, i.source, i.kind, i.name
+            terminal::inline(&p.path),
+            terminal::inline(&i.source),
+            i.kind,
+            terminal::inline(&i.name)
         );
         let mut notes: Vec<_> = i.notes.iter().collect();
         notes.sort_by_key(|n| std::cmp::Reverse(n.effect));
@@ -214,8 +217,8 @@ pub fn run(start: &Path, args: ImportArgs) -> Result<u8, Error> {
                 text,
                 "  {:<9} {}: {}",
                 n.effect.as_str(),
-                n.field,
-                n.message
+                terminal::inline(&n.field),
+                terminal::inline(&n.message)
             );
         }
         if !i.secrets.is_empty() {

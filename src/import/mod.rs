@@ -225,9 +225,12 @@ pub fn import(docs: &[Document<'_>], platform: &Platform, options: &Options<'_>)
 /// reviewer of the change sees it), then the spec.
 pub fn spec_text(imported: &Imported, modeline: &str) -> String {
     let mut t = String::from(modeline);
+    // Every piece of text from the input is one escaped line: a line break (`\n`, `\r`) in a
+    // file name or a key would end the comment and write YAML into the spec.
+    let line = crate::diag::terminal::inline;
     t.push_str(&format!(
         "#\n# Imported from {} by `flinkform import`.\n",
-        imported.source
+        line(&imported.source)
     ));
     let worth_saying: Vec<&Note> = imported
         .notes
@@ -237,9 +240,7 @@ pub fn spec_text(imported: &Imported, modeline: &str) -> String {
     if !worth_saying.is_empty() {
         t.push_str("# Not carried over from the manifest:\n");
         for n in worth_saying {
-            let line = format!("#   {}: {}", n.field, n.message);
-            t.push_str(&line.replace('\n', " "));
-            t.push('\n');
+            t.push_str(&format!("#   {}: {}\n", line(&n.field), line(&n.message)));
         }
     }
     t.push_str(&crate::yaml::emit_ordered(&imported.spec));
