@@ -6,8 +6,11 @@
 //! how. An option's type can change between versions (`heartbeat.timeout` was a `Long` of
 //! milliseconds before 1.20 and is a `Duration` since), so a lookup takes the deployment's
 //! Flink version; without one, every type the option has had is returned and a value is
-//! judged against all of them.
+//! judged against all of them. [`meaning`] reads a value by its option's type, so that two
+//! spellings Flink reads alike compare equal.
 
+use crate::flink::duration::{DurationGrammar, parse_duration};
+use crate::flink::memory_size::parse_flink_memory;
 use crate::flink::version::FlinkVersion;
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -111,12 +114,49 @@ pub fn option_types(key: &str, version: Option<FlinkVersion>) -> Vec<OptionType>
     }
 }
 
+/// What a configuration value means to Flink, as comparable text: the nanoseconds of a
+/// duration, the bytes of a memory size, the number of an integer; `None` when the option has
+/// not exactly one type for `version` or the text does not read as it (compare the text then).
+pub fn meaning(key: &str, text: &str, version: Option<FlinkVersion>) -> Option<String> {
+    let [only] = option_types(key, version)[..] else {
+        return None;
+    };
+    match only {
+        OptionType::Duration => parse_duration(text, DurationGrammar::for_key(key, version))
+            .ok()
+            .map(|d| format!("{} ns", d.nanos())),
+        OptionType::MemorySize => parse_flink_memory(text).ok().map(|b| format!("{b} B")),
+        // `Integer.parseInt` / `Long.parseLong`: no sign other than `-`/`+`, no spaces.
+        OptionType::Integer | OptionType::Long => text.parse::<i64>().ok().map(|n| n.to_string()),
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn v(major: u32, minor: u32) -> Option<FlinkVersion> {
         Some(FlinkVersion { major, minor })
+    }
+
+    #[test]
+    fn spellings_flink_reads_alike_mean_the_same() {
+        let m = |k: &str, t: &str| meaning(k, t, v(1, 20));
+        let timeout = "execution.checkpointing.timeout";
+        assert_eq!(m(timeout, "600 s"), m(timeout, "10 min"));
+        assert_ne!(m(timeout, "600 s"), m(timeout, "11 min"));
+        // `mins` is no unit of Flink's: not read, so compared as text.
+        assert_eq!(m(timeout, "10 mins"), None);
+        let managed = "taskmanager.memory.managed.size";
+        assert_eq!(m(managed, "1024m"), m(managed, "1g"));
+        assert_eq!(
+            m("parallelism.default", "08"),
+            m("parallelism.default", "8")
+        );
+        // Options without a number type, and unknown ones: compared as text.
+        assert_eq!(m("state.backend.type", "rocksdb"), None);
+        assert_eq!(m("no.such.option", "1"), None);
     }
 
     #[test]

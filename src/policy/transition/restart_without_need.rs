@@ -1,7 +1,5 @@
 use super::{Pair, TransitionRule, both};
-use crate::flink::duration::{DurationGrammar, parse_duration};
-use crate::flink::memory_size::parse_flink_memory;
-use crate::flink::option_types::{OptionType, option_types};
+use crate::flink::option_types::meaning;
 use crate::flink::version::FlinkVersion;
 use crate::policy::Finding;
 use crate::tree::{Node, Origin, Value};
@@ -49,23 +47,6 @@ const COSMETIC: &[&[&str]] = &[
     &["jobManager", "podTemplate", "metadata"],
     &["taskManager", "podTemplate", "metadata"],
 ];
-
-/// What a configuration value means to Flink, when its option has one type for the job's
-/// version and the text reads as that type; `None` keeps the text as it is.
-fn meaning(key: &str, text: &str, version: Option<FlinkVersion>) -> Option<String> {
-    let [only] = option_types(key, version)[..] else {
-        return None;
-    };
-    match only {
-        OptionType::Duration => parse_duration(text, DurationGrammar::for_key(key, version))
-            .ok()
-            .map(|d| format!("{} ns", d.nanos())),
-        OptionType::MemorySize => parse_flink_memory(text).ok().map(|b| format!("{b} B")),
-        // `Integer.parseInt` / `Long.parseLong`: no sign other than `-`/`+`, no spaces.
-        OptionType::Integer | OptionType::Long => text.parse::<i64>().ok().map(|n| n.to_string()),
-        _ => None,
-    }
-}
 
 /// A copy of a spec without origins, without the pod-template metadata, and with each
 /// configuration value replaced by its meaning where it has one.
