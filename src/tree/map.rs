@@ -19,6 +19,7 @@
 use super::{Node, Origin};
 use hashbrown::HashTable;
 use std::hash::{BuildHasher, RandomState};
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 /// The number of keys up to which a map finds a key by scanning: below it, comparing a few
@@ -89,15 +90,35 @@ impl Index {
     }
 }
 
-static WORK: AtomicU64 = AtomicU64::new(0);
+/// Every thread's counter. A map operation is a few nanoseconds, and one counter shared by
+/// the worker threads made each of them move a cache line between the cores (about 7% of a
+/// `check` at 10,000 services): each thread counts on its own line instead, and [`work`]
+/// adds them up. A thread's counter outlives it (it is leaked: a handful per process).
+static COUNTERS: Mutex<Vec<&'static ThreadCounter>> = Mutex::new(Vec::new());
+
+/// One thread's count, alone on its cache line.
+#[repr(align(128))]
+struct ThreadCounter(AtomicU64);
+
+thread_local! {
+    static COUNTER: &'static ThreadCounter = {
+        let counter: &'static ThreadCounter = Box::leak(Box::new(ThreadCounter(AtomicU64::new(0))));
+        COUNTERS.lock().unwrap_or_else(|e| e.into_inner()).push(counter);
+        counter
+    };
+}
 
 /// The work done through every [`Map`] of the process so far (see the module documentation).
 pub fn work() -> u64 {
-    WORK.load(Ordering::Relaxed)
+    let counters = COUNTERS.lock().unwrap_or_else(|e| e.into_inner());
+    counters.iter().map(|c| c.0.load(Ordering::Relaxed)).sum()
 }
 
 fn count(n: usize) {
-    WORK.fetch_add(n as u64, Ordering::Relaxed);
+    // Only this thread writes its counter: a load and a store, not a locked read-modify-write.
+    COUNTER.with(|c| {
+        c.0.store(c.0.load(Ordering::Relaxed) + n as u64, Ordering::Relaxed);
+    });
 }
 
 /// Two maps are equal when they have the same entries in the same order (the order is part of
