@@ -21,7 +21,24 @@ pub(super) fn options() -> serde_saphyr::SerializerOptions {
 
 /// One document.
 pub fn emit(node: &Node) -> String {
-    let mut out = serde_saphyr::to_string_with_options(&Emit { node, sorted: true }, options())
+    emit_with(node, true)
+}
+
+/// One document, keys sorted or in insertion order: the fast writer where it can
+/// ([`super::block_writer`]), otherwise serde-saphyr; the bytes are the same either way.
+pub(super) fn emit_with(node: &Node, sorted: bool) -> String {
+    let mut out = match super::block_writer::write(node, sorted) {
+        Some(out) => out,
+        None => return emit_by_serde(node, sorted),
+    };
+    normalize(&mut out);
+    out
+}
+
+/// One document as serde-saphyr writes it: the definition of the output, which the fast writer
+/// is tested against.
+pub fn emit_by_serde(node: &Node, sorted: bool) -> String {
+    let mut out = serde_saphyr::to_string_with_options(&Emit { node, sorted }, options())
         .unwrap_or_else(|e| format!("# flinkform could not emit this object: {e}\n"));
     normalize(&mut out);
     out

@@ -8,12 +8,13 @@
 //! * the parser's budgets (events, nodes, depth ≤ 64, alias expansion) bound time and memory
 //!   on hostile input such as alias bombs or deeply nested brackets.
 
+mod block_writer;
 mod emit;
 mod locate;
 mod ordered;
 mod raw;
 
-pub use emit::{emit, emit_all};
+pub use emit::{emit, emit_all, emit_by_serde};
 pub use locate::{KeyPaths, key_path};
 pub use ordered::{emit_ordered, scalar};
 

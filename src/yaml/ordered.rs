@@ -3,21 +3,12 @@
 //! alphabetically. Same options and quoting as [`super::emit`] (YAML 1.1-safe), so a value that
 //! Kubernetes or flinkform would misread is always quoted.
 
-use super::emit::{Emit, normalize, options};
+use super::emit::options;
 use crate::tree::Node;
 
 /// One document, keys in insertion order.
 pub fn emit_ordered(node: &Node) -> String {
-    let mut out = serde_saphyr::to_string_with_options(
-        &Emit {
-            node,
-            sorted: false,
-        },
-        options(),
-    )
-    .unwrap_or_else(|e| format!("# flinkform could not emit this document: {e}\n"));
-    normalize(&mut out);
-    out
+    super::emit::emit_with(node, false)
 }
 
 /// A string as a YAML plain or quoted scalar, on one line, for hand-built text such as the
