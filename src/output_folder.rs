@@ -24,6 +24,8 @@
 //!   is read once, to tell whether flinkform generated it. An output folder that is up to date
 //!   costs one read per file and no write.
 
+mod packed;
+
 use crate::error::{Error, Result};
 use crate::io::{self, Kind, Links, ReadError, Refusal};
 use crate::render::{HEADER_PREFIX, OutputFile};
@@ -176,6 +178,8 @@ enum State {
     Missing(OutputFile),
     /// On disk, generated, different: the new file, and (for `--check`'s diff) the old text.
     Stale(OutputFile, String),
+    /// To write, held compressed (`existed`: whether this updates a file).
+    Packed { file: packed::Packed, existed: bool },
     /// To write, but over the bytes a run holds ([`FolderSync::with_hold_limit`]): its service
     /// is rendered again when the run writes (`existed`: whether this updates a file).
     Deferred { path: String, existed: bool },
@@ -219,13 +223,14 @@ pub struct FolderSync {
     /// Bytes of rendered files held for writing, and the most there may be.
     held: std::sync::atomic::AtomicUsize,
     hold_limit: usize,
+    packer: packed::Packer,
 }
 
-/// The most bytes of rendered files `render` holds while the run decides whether to write
-/// (see [`FolderSync::with_hold_limit`]): what a pull request changes fits many times over;
-/// an output folder written from scratch for thousands of services does not, and the
-/// services beyond it are rendered again when the run writes, instead of growing memory with
-/// the size of the output.
+/// The most bytes of rendered files, compressed ([`packed`]), `render` holds while the run
+/// decides whether to write (see [`FolderSync::with_hold_limit`]): what a pull request changes
+/// fits many times over, and so does an output folder written from scratch for 10,000
+/// services (about 35 MB); beyond that, services are rendered again when the run writes,
+/// instead of growing memory with the size of the output.
 pub const HOLD_LIMIT: usize = 64 << 20;
 
 /// Where a run hands the files it renders, as it renders each service (`compile`'s
@@ -253,6 +258,7 @@ impl FolderSync {
             blocked: Mutex::new(Vec::new()),
             held: std::sync::atomic::AtomicUsize::new(0),
             hold_limit: HOLD_LIMIT,
+            packer: packed::Packer::default(),
         }
     }
 
@@ -264,26 +270,28 @@ impl FolderSync {
         self
     }
 
-    /// Holds `f` for writing, or defers it when the hold is full. The clusters' own files
-    /// (`spec` `None`: a few comment lines each) are always held: no service renders them.
+    /// Holds `f` for writing, compressed ([`packed`]), or defers it when the hold is full.
+    /// `render --check` holds files as they are (its diff reads them), and so are the
+    /// clusters' own files (`spec` `None`: a few comment lines each; no service renders them).
     fn hold(&self, spec: Option<&str>, state: State) -> State {
         use std::sync::atomic::Ordering;
-        let (f, existed) = match &state {
-            State::Missing(f) => (f, false),
-            State::Stale(f, _) => (f, true),
-            _ => return state,
-        };
         if self.compare_only || spec.is_none() {
             return state;
         }
-        let len = f.contents.len();
+        let (f, existed) = match state {
+            State::Missing(f) => (f, false),
+            State::Stale(f, _) => (f, true),
+            other => return other,
+        };
+        let file = self.packer.pack(f);
+        let len = file.held_bytes();
         let held = self.held.fetch_add(len, Ordering::Relaxed);
         if held.saturating_add(len) <= self.hold_limit {
-            return state;
+            return State::Packed { file, existed };
         }
         self.held.fetch_sub(len, Ordering::Relaxed);
         State::Deferred {
-            path: f.path.clone(),
+            path: file.path,
             existed,
         }
     }
@@ -470,11 +478,19 @@ impl FolderSync {
                 State::Unchanged => written.unchanged += 1,
                 State::Missing(f) => {
                     written.created += 1;
-                    writes.push(f);
+                    writes.push(Held::Raw(f));
                 }
                 State::Stale(f, _) => {
                     written.updated += 1;
-                    writes.push(f);
+                    writes.push(Held::Raw(f));
+                }
+                State::Packed { file, existed } => {
+                    if existed {
+                        written.updated += 1;
+                    } else {
+                        written.created += 1;
+                    }
+                    writes.push(Held::Packed(file));
                 }
                 State::Deferred { path, existed } => {
                     if existed {
@@ -494,9 +510,13 @@ impl FolderSync {
             }
             io::replace(&path, f.contents.as_bytes())
         };
-        writes.sort_by(|a, b| a.path.cmp(&b.path));
-        writes.par_iter().try_for_each(write_one)?;
-        drop(writes);
+        writes.sort_by(|a, b| a.path().cmp(b.path()));
+        // Each held file is restored just before it is written, so the run never holds the
+        // whole output as text.
+        writes.into_par_iter().try_for_each(|held| match held {
+            Held::Raw(f) => write_one(&f),
+            Held::Packed(p) => write_one(&p.unpack()?),
+        })?;
         if !deferred.is_empty() {
             again(&deferred_specs, &|files: Vec<OutputFile>| {
                 files
@@ -540,8 +560,14 @@ impl FolderSync {
                 State::Unchanged => unchanged += 1,
                 State::Missing(f) => drift.missing.push(f),
                 State::Stale(f, old) => drift.stale.push((f, old)),
-                // `--check` holds every file it reports.
+                // `--check` holds every file it reports, as it is.
                 State::Deferred { .. } => {}
+                State::Packed { file, .. } => {
+                    return Err(Error::Other(format!(
+                        "internal error: {} was held compressed in a run that only compares",
+                        file.path
+                    )));
+                }
             }
         }
         drift.extra = not_produced
@@ -551,6 +577,21 @@ impl FolderSync {
             .collect();
         drift.sort();
         Ok((drift, unchanged))
+    }
+}
+
+/// A file to write, as it is held.
+enum Held {
+    Raw(OutputFile),
+    Packed(packed::Packed),
+}
+
+impl Held {
+    fn path(&self) -> &str {
+        match self {
+            Held::Raw(f) => &f.path,
+            Held::Packed(p) => &p.path,
+        }
     }
 }
 

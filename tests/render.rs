@@ -986,8 +986,9 @@ fn an_up_to_date_render_reads_each_file_once_and_writes_nothing() {
 
 #[test]
 fn files_beyond_the_hold_limit_are_rendered_again_and_written_the_same() {
-    // `render` holds at most HOLD_LIMIT bytes of files while the run decides; the services
-    // beyond it are rendered again when it writes. Whatever the limit, the output is the same.
+    // `render` holds at most HOLD_LIMIT bytes of files, compressed, while the run decides; the
+    // services beyond it are rendered again when it writes. Whatever the limit (none held,
+    // some held and some rendered again, all held), the output is the same.
     use flinkform::output_folder::{self, FolderSync};
     let committed = example().join("rendered");
     let tree = |dir: &Path| -> Vec<(String, String)> {

@@ -73,6 +73,10 @@ impl Writer {
                 }
                 Value::Str(s) if !is_plain_value(s) => {
                     self.out.push(' ');
+                    if is_plainly_ambiguous(s) {
+                        self.quoted(s);
+                        continue;
+                    }
                     let text = delegated_value(s)?;
                     if let Some((header, body)) = text.split_once('\n') {
                         // A literal block: its lines are indented for a top-level key; move
@@ -112,6 +116,10 @@ impl Writer {
                 Value::Map(m) if !m.is_empty() => self.map_entries(m, indent + 2, true)?,
                 Value::Seq(inner) if !inner.is_empty() => return None,
                 Value::Str(s) if !is_plain_value(s) => {
+                    if is_plainly_ambiguous(s) {
+                        self.quoted(s);
+                        continue;
+                    }
                     let text = delegated_value(s)?;
                     if text.contains('\n') {
                         return None;
@@ -139,8 +147,15 @@ impl Writer {
                 use std::fmt::Write;
                 write!(self.out, "{i}").ok()?;
             }
-            // Float formatting (shortest round trip, special values) is serde-saphyr's.
-            Value::Float(_) => return None,
+            // Float formatting (shortest round trip, `.0`, special values) is serde-saphyr's.
+            Value::Float(f) => {
+                let text = serde_saphyr::to_string_with_options(f, options()).ok()?;
+                let line = text.strip_suffix('\n')?;
+                if line.contains('\n') {
+                    return None;
+                }
+                self.out.push_str(line);
+            }
             Value::Str(s) => {
                 if !is_plain_value(s) {
                     return None;
@@ -151,6 +166,14 @@ impl Writer {
             Value::Seq(_) => self.out.push_str("[]"),
         }
         Some(())
+    }
+
+    /// A string serde-saphyr double-quotes that needs no escape ([`is_plainly_ambiguous`]),
+    /// and the line's end.
+    fn quoted(&mut self, s: &str) {
+        self.out.push('"');
+        self.out.push_str(s);
+        self.out.push_str("\"\n");
     }
 
     fn key(&mut self, key: &str) -> Option<()> {
@@ -210,14 +233,49 @@ fn is_plain_key(s: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'/' | b'-'))
 }
 
-/// A value serde-saphyr writes plain: a letter, then printable ASCII without the characters
-/// that could end or comment it (`: ` and ` #`, a trailing `:`, a trailing space).
+/// A value serde-saphyr writes plain. Three shapes, each printable ASCII without what could
+/// end or comment a plain scalar (`: `, ` #`, a trailing space or `:`):
+/// * a letter first (so not a number, a date, an indicator or a document marker), and not one
+///   of [`WORDS`]: names, paths, labels, sentences;
+/// * digits then letters only (`10m`, `4096m`, `2Gi`): not a number (an exponent needs digits
+///   after its `e`), a date or a base-60 number;
+/// * `-` or `--` then a letter, longer than [`WORDS`] (`-Dkey=value`, `--topic`): after the
+///   sign, a letter cannot start a number, and `-inf` is too short.
 fn is_plain_value(s: &str) -> bool {
-    is_unambiguous_word_start(s)
-        && s.bytes().all(|b| (0x20..0x7f).contains(&b))
+    let bytes = s.as_bytes();
+    let shape = match bytes.first() {
+        Some(b) if b.is_ascii_alphabetic() => is_unambiguous_word_start(s),
+        Some(b) if b.is_ascii_digit() => {
+            let letters = bytes.iter().position(|b| !b.is_ascii_digit());
+            letters.is_some_and(|i| bytes[i..].iter().all(u8::is_ascii_alphabetic))
+        }
+        Some(b'-') => {
+            let after = s.strip_prefix("--").unwrap_or(&s[1..]);
+            s.len() > 5
+                && after
+                    .as_bytes()
+                    .first()
+                    .is_some_and(u8::is_ascii_alphabetic)
+        }
+        _ => false,
+    };
+    shape
+        && bytes.iter().all(|b| (0x20..0x7f).contains(b))
         && !s.ends_with([' ', ':'])
         && !s.contains(": ")
         && !s.contains(" #")
+}
+
+/// A value serde-saphyr double-quotes, with nothing inside to escape: empty, one of [`WORDS`],
+/// or digits with at most one `.` (an integer or a decimal in YAML 1.1).
+fn is_plainly_ambiguous(s: &str) -> bool {
+    let number = || {
+        let (whole, fraction) = s.split_once('.').unwrap_or((s, ""));
+        !whole.is_empty()
+            && whole.bytes().all(|b| b.is_ascii_digit())
+            && fraction.bytes().all(|b| b.is_ascii_digit())
+    };
+    s.is_empty() || WORDS.iter().any(|w| s.eq_ignore_ascii_case(w)) || number()
 }
 
 #[cfg(test)]
