@@ -232,6 +232,15 @@ fn each_operator_release_gets_its_own_crds() {
     );
 }
 
+/// The built-in schemas are compiled on first use, so a test compiles each of them.
+#[test]
+fn every_builtin_schema_compiles() {
+    for catalog in [CrdCatalog::builtin(), CrdCatalog::builtin_main()] {
+        assert_eq!(catalog.compile_errors(), Vec::<String>::new());
+        assert_eq!(catalog.kinds().len(), 5, "{:?}", catalog.kinds());
+    }
+}
+
 #[test]
 fn builtin_kinds() {
     assert_eq!(

@@ -259,11 +259,22 @@ fn is_plain_value(s: &str) -> bool {
         }
         _ => false,
     };
-    shape
-        && bytes.iter().all(|b| (0x20..0x7f).contains(b))
-        && !s.ends_with([' ', ':'])
-        && !s.contains(": ")
-        && !s.contains(" #")
+    if !shape {
+        return false;
+    }
+    // One pass over the bytes (this runs for every rendered value): printable ASCII, and no
+    // `: ` or ` #`.
+    let mut previous = 0u8;
+    for &b in bytes {
+        if !(0x20..0x7f).contains(&b)
+            || (previous == b':' && b == b' ')
+            || (previous == b' ' && b == b'#')
+        {
+            return false;
+        }
+        previous = b;
+    }
+    !matches!(previous, b' ' | b':')
 }
 
 /// A value serde-saphyr double-quotes, with nothing inside to escape: empty, one of [`WORDS`],
