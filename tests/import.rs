@@ -1629,3 +1629,80 @@ spec:
     let (_, check_out, _) = run(repo.path(), &["check"]);
     assert!(!check_out.contains("yaml-syntax"), "{check_out}");
 }
+
+/// A sample's angle-bracket blanks (`<jks-password>`): one for a credential goes where the
+/// credential would and is called what it is, not "a credential in plain text"; another is
+/// kept as written, and `check` then reports it at its line in the spec.
+#[test]
+fn angle_bracket_blanks_are_named_as_such() {
+    let repo = example_copy();
+    fs::write(
+        repo.path().join("sample.yaml"),
+        "apiVersion: flink.apache.org/v1beta1
+kind: FlinkDeployment
+metadata: { name: sample, namespace: sample, labels: { team: risk } }
+spec:
+  image: registry.acme.example/flink/sample:1.0.0-flink1.20
+  flinkVersion: v1_20
+  serviceAccount: sample
+  flinkConfiguration:
+    security.ssl.key-password: <jks-password>
+    s3.secret-key: <s3-secret-key>
+    pipeline.name: <job-name>
+    security.ssl.keystore-password: <Xk9#pw>
+  job: { jarURI: local:///opt/flink/usrlib/sample.jar, parallelism: 2, upgradeMode: savepoint }
+  jobManager: { resource: { cpu: 1, memory: 2048m } }
+  taskManager: { resource: { cpu: 2, memory: 4096m } }
+",
+    )
+    .expect("write");
+    let (code, stdout, stderr) = run(repo.path(), &["import", "sample.yaml", "--env", "prod"]);
+    assert_eq!(code, 1, "{stdout}{stderr}");
+    for line in [
+        "  not kept  spec.flinkConfiguration.security.ssl.key-password: a placeholder left to fill in (`<…>`) for a credential, dropped: ",
+        "  replaced  spec.flinkConfiguration.s3.secret-key: a placeholder left to fill in (`<…>`) for a credential: now environment variable AWS_SECRET_ACCESS_KEY",
+        // Anything more than the strict shape is a credential.
+        "  not kept  spec.flinkConfiguration.security.ssl.keystore-password: a credential in plain text, dropped: ",
+    ] {
+        assert!(stdout.contains(line), "{line:?} not in:\n{stdout}");
+    }
+    assert!(!stdout.contains("Xk9#pw"), "{stdout}");
+    let spec = fs::read_to_string(repo.path().join("services/sample/service.yaml")).expect("spec");
+    let at = spec
+        .lines()
+        .position(|l| l == "    pipeline.name: <job-name>")
+        .unwrap_or_else(|| panic!("kept as written:\n{spec}"))
+        + 1;
+    assert!(
+        !spec.contains("jks-password") && !spec.contains("s3-secret-key"),
+        "{spec}"
+    );
+    let (code, out, _) = run(repo.path(), &["check", "--format", "json"]);
+    assert_eq!(code, 1, "{out}");
+    let json: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+    let found: Vec<(String, u64)> = json["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .filter(|d| {
+            ["unfilled-placeholder", "no-plaintext-secrets"].contains(&d["rule"].as_str().unwrap())
+        })
+        .map(|d| {
+            (
+                format!(
+                    "{} {}",
+                    d["rule"].as_str().unwrap(),
+                    d["file"].as_str().unwrap()
+                ),
+                d["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [(
+            "unfilled-placeholder services/sample/service.yaml".to_string(),
+            at as u64
+        )]
+    );
+}

@@ -289,12 +289,19 @@ pub fn map_deployment(doc: &Node, cx: &Context<'_>) -> Mapped {
     for e in &entries {
         let field = format!("spec.flinkConfiguration.{}", e.key);
         if crate::secrets::config_value_is_secret(&e.key, &e.text()) {
+            // A sample's blank (`<jks-password>`) is no credential written down, but the value
+            // it stands for is one: it goes where the credential would ([`crate::facts::placeholder`]).
+            let what = if crate::facts::placeholder::unfilled(&e.text()) {
+                "a placeholder left to fill in (`<…>`) for a credential"
+            } else {
+                "a credential in plain text"
+            };
             match credentials::config_credential(&e.key) {
                 ConfigCredential::Env { var, key } => {
                     let key = credentials::unique_key(&key, &e.text(), &mut taken);
                     notes.replaced(
                         &field,
-                        format!("a credential in plain text: now environment variable {var} of both roles, from key `{key}` of Secret `{secret}`, which you create in namespace `{name}`"),
+                        format!("{what}: now environment variable {var} of both roles, from key `{key}` of Secret `{secret}`, which you create in namespace `{name}`"),
                     );
                     if !secret_env.iter().any(|(v, _)| *v == var) {
                         secret_env.push((var, key.clone()));
@@ -307,7 +314,7 @@ pub fn map_deployment(doc: &Node, cx: &Context<'_>) -> Mapped {
                 }
                 ConfigCredential::Unsupported { key } => notes.lost(
                     &field,
-                    format!("a credential in plain text, dropped: Flink reads this option only from its configuration, which cannot refer to a Secret; put the value in key `{key}` of a Secret `{secret}` and have the job read it (an environment variable through `secrets`, or a file through `secrets[].mountPath`)"),
+                    format!("{what}, dropped: Flink reads this option only from its configuration, which cannot refer to a Secret; put the value in key `{key}` of a Secret `{secret}` and have the job read it (an environment variable through `secrets`, or a file through `secrets[].mountPath`)"),
                 ),
             }
             continue;
