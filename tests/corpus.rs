@@ -150,6 +150,22 @@ const PINNED: &[(&str, &[(u64, &str)])] = &[
             (91, "stateful-upgrade-mode"),
         ],
     ),
+    // IBM Event Automation's production sample: no namespace (3), no DNS or metrics settings
+    // (6), and three SSL passwords left as the sample's blank `<jks-password>` (30, 32, 33):
+    // unfilled placeholders, not credentials in plain text (no `no-plaintext-secrets`).
+    // `kubernetes.secrets: '<jks-secret>:…'` (34) is not wholly a placeholder, and names no
+    // credential. State and HA are on a mounted PersistentVolumeClaim (file:///opt/flink/volume).
+    (
+        "real-world/flinkdeployment/IBM__ibm-event-automation__flink__cr-examples__flinkdeployment__kubernetes__production-application-cluster.yaml",
+        &[
+            (3, "namespace-isolation"),
+            (6, "dns-cache-disabled"),
+            (6, "metrics-enabled"),
+            (30, "unfilled-placeholder"),
+            (32, "unfilled-placeholder"),
+            (33, "unfilled-placeholder"),
+        ],
+    ),
 ];
 
 #[test]

@@ -2,7 +2,8 @@
 //! platform's policy like any other spec.
 //!
 //! Exit codes: 0 when everything came over as it was and the policy has nothing to say; 1 when
-//! something could not be kept (or the policy finds errors; specs that could be made are still
+//! something could not be kept, a spec keeps a `${…}` placeholder (deployed as written, since
+//! flinkform substitutes none), or the policy finds errors (specs that could be made are still
 //! written); 2 when nothing sensible can be done (unreadable file, unknown environment) or a
 //! spec would overwrite an existing file, which import never does.
 
@@ -28,6 +29,11 @@ pub struct ImportArgs {
     /// The owning team, for manifests without a `team` label.
     #[arg(long, value_name = "TEAM")]
     pub team: Option<String>,
+
+    /// The service's name, instead of the manifest's `metadata.name`: for a template whose name
+    /// is a `${…}` placeholder, or to rename. Only when the input holds one FlinkDeployment.
+    #[arg(long, value_name = "NAME")]
+    pub name: Option<String>,
 
     /// An environment the services run in (repeatable; default: every environment).
     #[arg(long = "env", value_name = "NAME")]
@@ -90,6 +96,11 @@ pub fn run(start: &Path, args: ImportArgs) -> Result<u8, Error> {
     {
         return Err(Error::Usage(e));
     }
+    if let Some(n) = &args.name
+        && let Err(e) = scaffold::check_service_name(n)
+    {
+        return Err(Error::Usage(format!("--name: {e}")));
+    }
     let out_dir = match &args.out_dir {
         Some(d) => Some(
             super::new::lexical_relative(&root, &absolute(start, d)).ok_or_else(|| {
@@ -133,11 +144,21 @@ pub fn run(start: &Path, args: ImportArgs) -> Result<u8, Error> {
         .iter()
         .map(|(source, node)| Document { source, node })
         .collect();
+    if args.name.is_some() {
+        let n = import::deployments(&documents);
+        if n != 1 {
+            return Err(Error::Usage(format!(
+                "--name names one service, and the input holds {}; import them one at a time",
+                flinkform::plural::count(n, "FlinkDeployment", "FlinkDeployments")
+            )));
+        }
+    }
     let outcome = import::import(
         &documents,
         &platform,
         &import::Options {
             team: args.team.as_deref(),
+            name: args.name.as_deref(),
             environments: &environments,
         },
     );
@@ -221,6 +242,17 @@ pub fn run(start: &Path, args: ImportArgs) -> Result<u8, Error> {
                 terminal::inline(&n.message)
             );
         }
+        if !i.placeholders.is_empty() {
+            let _ = writeln!(text, "  {}:", import::PLACEHOLDERS_HEADING);
+            for p in &i.placeholders {
+                let _ = writeln!(
+                    text,
+                    "    {}: {}",
+                    terminal::inline(&p.field),
+                    terminal::inline(&flinkform::excerpt::quote(&p.text))
+                );
+            }
+        }
         if !i.secrets.is_empty() {
             let _ = writeln!(
                 text,
@@ -254,10 +286,14 @@ pub fn run(start: &Path, args: ImportArgs) -> Result<u8, Error> {
                 .any(|n| n.effect == Effect::Lost)
         })
         .count();
+    let literal_specs = planned
+        .iter()
+        .filter(|p| !outcome.imported[p.index].placeholders.is_empty())
+        .count();
     let summary_at = text.len();
     let _ = writeln!(
         text,
-        "{} of {} imported{}",
+        "{} of {} imported{}{}",
         planned.len(),
         flinkform::plural::count(
             outcome.imported.len() + outcome.skipped.iter().filter(|s| s.lost).count(),
@@ -266,6 +302,11 @@ pub fn run(start: &Path, args: ImportArgs) -> Result<u8, Error> {
         ),
         if lost_notes > 0 {
             format!("; {lost_notes} with settings that were not kept (`not kept` above)")
+        } else {
+            String::new()
+        },
+        if literal_specs > 0 {
+            format!("; {literal_specs} with placeholders deployed as written (listed above)")
         } else {
             String::new()
         }
@@ -345,6 +386,7 @@ pub fn run(start: &Path, args: ImportArgs) -> Result<u8, Error> {
     Ok(if !refusals.is_empty() {
         EXIT_ERROR
     } else if outcome.lost_anything()
+        || outcome.has_placeholders()
         || !yaml_problems.diagnostics.is_empty()
         || args.report.fail_on.fails(c.report.worst())
     {
@@ -386,6 +428,10 @@ fn dry_run_document(
                     "secret": k.secret, "key": k.key, "from": k.field,
                 })).collect::<Vec<_>>(),
                 "dialect": i.dialect,
+                // Deployed as written: flinkform substitutes no `${…}`.
+                "placeholders": i.placeholders.iter().map(|p| json!({
+                    "field": p.field, "text": flinkform::excerpt::quote(&p.text),
+                })).collect::<Vec<_>>(),
             })
         })
         .collect();

@@ -8,6 +8,20 @@
 //!   `kustomize.toolkit.fluxcd.io/substitute: disabled`, so that log4j lookups and shell
 //!   snippets in the configuration survive). The text is therefore deployed **literally**: a
 //!   rule that checks the field says so, once, instead of judging `${…}` as a value.
+//!
+//! An **unfilled** placeholder ([`unfilled`]) is the other kind real manifests hold: a
+//! vendor's sample that says `<jks-password>` where the reader puts their own value. Nothing
+//! fills it in, in `lint` or in `check`: the manifest is not deployable as written. It is not a
+//! credential written in plain text either, so `no-plaintext-secrets` leaves it to
+//! `unfilled-placeholder`, which reports it as what it is. The shape is strict, so that a
+//! password which merely starts with `<` is still a password: the **whole** value is `<`, a
+//! name of one case (lower-case letters, digits, `-`, `_`, single spaces inside: `<jks-password>`,
+//! `<URI_OF_JAR>`), and `>`, the name starting with a letter and at most
+//! [`UNFILLED_MAX_CHARS`] characters long. Mixed case, punctuation, a second `<` or `>`,
+//! leading or trailing spaces, or anything outside the brackets are a value, judged as one
+//! (`<Xk9#pw>`, `<jks-password>x`, `<<S3_BUCKET>>`). A password that is itself a lower-case
+//! word in angle brackets cannot be told from a placeholder by its text; it is read as one,
+//! and reported (as unfilled), never passed over.
 
 /// Whether `s` holds `${`. Every rendered string passes through here: a vectorised search for
 /// `$` ([`memchr`]) skips most strings at a few bytes a cycle (`str::contains("${")`, whose
@@ -15,6 +29,36 @@
 pub fn has_placeholder(s: &str) -> bool {
     let bytes = s.as_bytes();
     memchr::memchr_iter(b'$', bytes).any(|i| bytes.get(i + 1) == Some(&b'{'))
+}
+
+/// The longest name [`unfilled`] reads inside `<…>`.
+pub const UNFILLED_MAX_CHARS: usize = 64;
+
+/// Whether `text` is wholly an unfilled placeholder such as `<jks-password>` (the shape is
+/// in the module's documentation). Linear, and stops at the first byte that does not fit.
+pub fn unfilled(text: &str) -> bool {
+    let Some(name) = text
+        .strip_prefix('<')
+        .and_then(|rest| rest.strip_suffix('>'))
+    else {
+        return false;
+    };
+    let bytes = name.as_bytes();
+    if bytes.is_empty()
+        || bytes.len() > UNFILLED_MAX_CHARS
+        || !bytes[0].is_ascii_alphabetic()
+        || bytes.last() == Some(&b' ')
+        || name.contains("  ")
+    {
+        return false;
+    }
+    let lower = bytes
+        .iter()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'-' | b'_' | b' '));
+    let upper = bytes
+        .iter()
+        .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || matches!(b, b'-' | b'_' | b' '));
+    lower || upper
 }
 
 /// What a value holding a placeholder means.
@@ -64,6 +108,55 @@ mod tests {
         assert!(!has_placeholder(&long));
         assert!(has_placeholder(&format!("{long}${{")));
         assert!(has_placeholder(&format!("{}${{x}}{long}", "b".repeat(77))));
+    }
+
+    #[test]
+    fn unfilled_placeholders_are_wholly_one_bracketed_name() {
+        for yes in [
+            "<jks-password>",
+            "<jks-secret>",
+            "<password>",
+            "<URI_OF_THE_JOB_JAR>",
+            "<uri of the job jar>",
+            "<a>",
+            "<s3_bucket-2>",
+            &format!("<{}>", "a".repeat(UNFILLED_MAX_CHARS)),
+        ] {
+            assert!(unfilled(yes), "{yes}");
+        }
+        for no in [
+            "",
+            "<>",
+            "<",
+            ">",
+            "< >",
+            "<1password>",
+            "<-x>",
+            "< jks-password>",
+            "<jks-password >",
+            "<jks  password>",
+            "<Jks-Password>",
+            "<URI of the job jar>",
+            "<Xk9#pw>",
+            "<hunter2!>",
+            "<jks-password>x",
+            "x<jks-password>",
+            " <jks-password>",
+            "<jks-password> ",
+            "<<S3_BUCKET>>",
+            "<jks-password><x>",
+            "<a>b<c>",
+            "<jks-secret>:/opt/flink/tls-cert",
+            "<ACR_LOGIN_SERVER>/fraud-insider-flink:1.0.0",
+            "<pass\nword>",
+            "<pass\u{0}word>",
+            "<pässword>",
+            "<pass\tword>",
+            "${JKS_PASSWORD}",
+            &format!("<{}>", "a".repeat(UNFILLED_MAX_CHARS + 1)),
+        ] {
+            assert!(!unfilled(no), "{no:?}");
+        }
     }
 
     #[test]

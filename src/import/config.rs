@@ -151,6 +151,26 @@ pub fn classify(e: &Entry) -> Class {
     }
 }
 
+/// The configuration keys a native field of the spec is rendered as (`checkpointing.interval`
+/// → `execution.checkpointing.interval`); empty for other paths. A manifest's value that
+/// [`classify`] keeps in `flinkConfiguration` (a `${…}` placeholder, a value the field cannot
+/// hold) still sets that option, so a platform default of the field does not apply beside it.
+pub fn native_field_keys(path: &[String]) -> &'static [&'static str] {
+    let path: Vec<&str> = path.iter().map(String::as_str).collect();
+    match path.as_slice() {
+        ["checkpointing", "interval"] => &[CHECKPOINT_INTERVAL_KEY],
+        ["checkpointing", "mode"] => &[CHECKPOINT_MODE_KEY],
+        ["checkpointing", "timeout"] => &[CHECKPOINT_TIMEOUT_KEY],
+        ["checkpointing", "minPause"] => &[CHECKPOINT_MIN_PAUSE_KEY],
+        ["checkpointing", "incremental"] => &INCREMENTAL_KEYS,
+        ["savepoints", "interval"] => &[PERIODIC_SAVEPOINT_INTERVAL],
+        ["stateBackend"] => STATE_BACKEND_KEYS,
+        ["highAvailability"] => HA_TYPE_KEYS,
+        ["taskManager", "slots"] => &[SLOTS_KEY],
+        _ => &[],
+    }
+}
+
 /// The entries left for the spec's `flinkConfiguration`, in manifest order.
 pub fn keep_map(entries: &[&Entry]) -> Map {
     let mut m = Map::new();

@@ -18,6 +18,8 @@ use crate::tree::{Map, Node, Origin, Value};
 pub struct Context<'a> {
     pub platform: &'a Platform,
     pub team: Option<&'a str>,
+    /// The service's name (`import --name`), instead of the manifest's `metadata.name`.
+    pub name: Option<&'a str>,
     /// The environments the service will run in (all exist in the platform).
     pub environments: &'a [String],
 }
@@ -98,14 +100,11 @@ pub fn map_deployment(doc: &Node, cx: &Context<'_>) -> Mapped {
     let empty = Node::null();
     let meta = doc.get("metadata").unwrap_or(&empty);
     let spec = doc.get("spec").unwrap_or(&empty);
-    let Some(name) = str_of(meta.get("name")) else {
-        return Mapped::Refused("it has no metadata.name".into());
+    let mut notes = Notes(Vec::new());
+    let name = match service_name(str_of(meta.get("name")), cx.name, &mut notes) {
+        Ok(name) => name,
+        Err(why) => return Mapped::Refused(why),
     };
-    if let Err(e) = check_service_name(name) {
-        return Mapped::Refused(format!(
-            "{e}; rename it in the manifest, then import it again"
-        ));
-    }
     let job = match spec.get("job") {
         Some(j) if j.as_map().is_some() => j,
         _ => {
@@ -126,7 +125,6 @@ pub fn map_deployment(doc: &Node, cx: &Context<'_>) -> Mapped {
     if let Err(e) = check_team(team) {
         return Mapped::Refused(e);
     }
-    let mut notes = Notes(Vec::new());
 
     // ---- metadata ----
     let mut m = Map::new();
@@ -291,12 +289,19 @@ pub fn map_deployment(doc: &Node, cx: &Context<'_>) -> Mapped {
     for e in &entries {
         let field = format!("spec.flinkConfiguration.{}", e.key);
         if crate::secrets::config_value_is_secret(&e.key, &e.text()) {
+            // A sample's blank (`<jks-password>`) is no credential written down, but the value
+            // it stands for is one: it goes where the credential would ([`crate::facts::placeholder`]).
+            let what = if crate::facts::placeholder::unfilled(&e.text()) {
+                "a placeholder left to fill in (`<…>`) for a credential"
+            } else {
+                "a credential in plain text"
+            };
             match credentials::config_credential(&e.key) {
                 ConfigCredential::Env { var, key } => {
                     let key = credentials::unique_key(&key, &e.text(), &mut taken);
                     notes.replaced(
                         &field,
-                        format!("a credential in plain text: now environment variable {var} of both roles, from key `{key}` of Secret `{secret}`, which you create in namespace `{name}`"),
+                        format!("{what}: now environment variable {var} of both roles, from key `{key}` of Secret `{secret}`, which you create in namespace `{name}`"),
                     );
                     if !secret_env.iter().any(|(v, _)| *v == var) {
                         secret_env.push((var, key.clone()));
@@ -309,7 +314,7 @@ pub fn map_deployment(doc: &Node, cx: &Context<'_>) -> Mapped {
                 }
                 ConfigCredential::Unsupported { key } => notes.lost(
                     &field,
-                    format!("a credential in plain text, dropped: Flink reads this option only from its configuration, which cannot refer to a Secret; put the value in key `{key}` of a Secret `{secret}` and have the job read it (an environment variable through `secrets`, or a file through `secrets[].mountPath`)"),
+                    format!("{what}, dropped: Flink reads this option only from its configuration, which cannot refer to a Secret; put the value in key `{key}` of a Secret `{secret}` and have the job read it (an environment variable through `secrets`, or a file through `secrets[].mountPath`)"),
                 ),
             }
             continue;
@@ -559,6 +564,51 @@ pub fn map_deployment(doc: &Node, cx: &Context<'_>) -> Mapped {
         spec: map(doc_out),
         notes: notes.0,
         secrets: secret_keys,
+    }
+}
+
+/// The service's name: `--name` when given, else the manifest's `metadata.name`. A name that
+/// holds a `${…}` placeholder is a template's, filled in by whatever deployed it (envsubst,
+/// Flux's post-build substitution); a service needs its name now, and flinkform will not guess
+/// one (the name is the namespace, the storage paths and the state's identity), so it is refused
+/// with the way out: `--name`.
+fn service_name<'a>(
+    manifest: Option<&'a str>,
+    given: Option<&'a str>,
+    notes: &mut Notes,
+) -> Result<&'a str, String> {
+    let placeholder = manifest.is_some_and(crate::facts::placeholder::has_placeholder);
+    match (given, manifest) {
+        (Some(given), _) => {
+            check_service_name(given).map_err(|e| format!("--name: {e}"))?;
+            match manifest {
+                Some(m) if m == given => {}
+                Some(m) if placeholder => notes.info(
+                    "metadata.name",
+                    format!(
+                        "`{}` is a placeholder; the service is named `{given}` (--name)",
+                        crate::excerpt::quote(m)
+                    ),
+                ),
+                Some(m) => notes.replaced(
+                    "metadata.name",
+                    format!(
+                        "the FlinkDeployment `{}` becomes service `{given}` (--name): a new deployment, which does not take over the running job or its state",
+                        crate::excerpt::quote(m)
+                    ),
+                ),
+                None => {}
+            }
+            Ok(given)
+        }
+        (None, Some(m)) if placeholder => Err(format!(
+            "its metadata.name `{}` is a placeholder that a template step (envsubst, Flux's post-build substitution) fills in, and a service needs a name of its own: import it again with --name NAME",
+            crate::excerpt::quote(m)
+        )),
+        (None, Some(m)) => check_service_name(m).map(|()| m).map_err(|e| {
+            format!("{e}; rename it in the manifest or pass --name NAME, then import it again")
+        }),
+        (None, None) => Err("it has no metadata.name: pass --name NAME".into()),
     }
 }
 
@@ -964,6 +1014,23 @@ fn missing(cx: &Context<'_>, notes: &mut Notes, field: &str, before: &str) {
 
 /// Leaves to the platform what it would give anyway, and lists what its defaults set where
 /// the manifest set nothing (see [`super::defaults`]).
+/// Whether the spec's `flinkConfiguration` sets the option a native field at `path` is rendered
+/// as (a manifest value kept there as written, such as a `${…}` placeholder): the spec's
+/// `flinkConfiguration` is rendered over the native field, so the field's default is not what
+/// applies.
+fn set_in_configuration(out: &Map, path: &[String]) -> bool {
+    use crate::flink::config_keys::canonical;
+    let keys = config::native_field_keys(path);
+    !keys.is_empty()
+        && out
+            .get("flinkConfiguration")
+            .and_then(Node::as_map)
+            .is_some_and(|c| {
+                c.keys()
+                    .any(|k| keys.iter().any(|n| canonical(n) == canonical(k)))
+            })
+}
+
 fn against_defaults(out: &mut Map, cx: &Context<'_>, notes: &mut Notes) {
     use super::defaults::{self as d, Leaf};
     let per_env: Vec<(&str, Vec<Leaf>)> = cx
@@ -997,7 +1064,7 @@ fn against_defaults(out: &mut Map, cx: &Context<'_>, notes: &mut Notes) {
     let mut listed: Vec<(String, String, Vec<&str>)> = Vec::new();
     for (env, defaults) in &per_env {
         for (path, value) in defaults {
-            if d::at(&as_written, path).is_some() {
+            if d::at(&as_written, path).is_some() || set_in_configuration(out, path) {
                 continue;
             }
             if let [fc, key] = path.as_slice()

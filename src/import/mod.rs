@@ -77,6 +77,54 @@ pub struct Imported {
     /// The vendor whose distribution of the operator the manifest was written for, if any
     /// ([`crate::facts::dialect::Dialect::vendor`]).
     pub dialect: Option<&'static str>,
+    /// The spec's values that hold a `${…}` placeholder, kept as written: flinkform does not
+    /// substitute them, so the platform deploys them literally ([`crate::facts::placeholder`]).
+    pub placeholders: Vec<Literal>,
+}
+
+/// A value of the spec holding a `${…}` placeholder, which is deployed as written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Literal {
+    /// Where in the spec, e.g. `spec.image`, `spec.job.args[1]`.
+    pub field: String,
+    /// The text as written (a key, for a placeholder in a key).
+    pub text: String,
+}
+
+/// Every value (and key) of `node` that holds a `${…}` placeholder, in document order, with
+/// its path below `at`. Recursion is bounded by the tree's depth, which the YAML loader limits.
+pub fn placeholders(node: &Node, at: &str, out: &mut Vec<Literal>) {
+    use crate::facts::placeholder::has_placeholder;
+    let join = |key: &str| {
+        if at.is_empty() {
+            key.to_string()
+        } else {
+            format!("{at}.{key}")
+        }
+    };
+    if let Some(m) = node.as_map() {
+        for e in m.iter() {
+            let field = join(&e.key);
+            if has_placeholder(&e.key) {
+                out.push(Literal {
+                    field: field.clone(),
+                    text: e.key.clone(),
+                });
+            }
+            placeholders(&e.value, &field, out);
+        }
+    } else if let Some(items) = node.as_seq() {
+        for (i, item) in items.iter().enumerate() {
+            placeholders(item, &format!("{at}[{i}]"), out);
+        }
+    } else if let Some(text) = node.as_str()
+        && has_placeholder(text)
+    {
+        out.push(Literal {
+            field: at.to_string(),
+            text: text.to_string(),
+        });
+    }
 }
 
 /// A document that produced no spec.
@@ -97,6 +145,11 @@ pub struct Outcome {
 }
 
 impl Outcome {
+    /// Whether a spec keeps a `${…}` placeholder, which the platform deploys as written.
+    pub fn has_placeholders(&self) -> bool {
+        self.imported.iter().any(|i| !i.placeholders.is_empty())
+    }
+
     /// Whether anything could not be carried over.
     pub fn lost_anything(&self) -> bool {
         self.skipped.iter().any(|s| s.lost)
@@ -109,8 +162,24 @@ impl Outcome {
 
 pub struct Options<'a> {
     pub team: Option<&'a str>,
+    /// The service's name (`--name`): for a manifest whose `metadata.name` is a template's
+    /// placeholder, or to rename. The CLI allows it only when one deployment is imported.
+    pub name: Option<&'a str>,
     /// Where the service runs; must exist in the platform.
     pub environments: &'a [String],
+}
+
+/// How many documents are Flink deployments `import` turns into specs (FlinkDeployment,
+/// FlinkBlueGreenDeployment of the Apache operator's API): `--name` names exactly one.
+pub fn deployments(docs: &[Document<'_>]) -> usize {
+    docs.iter()
+        .filter(|d| {
+            matches!(
+                text_at(d.node, &["kind"]),
+                "FlinkDeployment" | "FlinkBlueGreenDeployment"
+            ) && text_at(d.node, &["apiVersion"]).starts_with("flink.apache.org/")
+        })
+        .count()
 }
 
 fn text_at<'a>(n: &'a Node, path: &[&str]) -> &'a str {
@@ -125,6 +194,7 @@ pub fn import(docs: &[Document<'_>], platform: &Platform, options: &Options<'_>)
     let cx = Context {
         platform,
         team: options.team,
+        name: options.name,
         environments: options.environments,
     };
     for d in docs {
@@ -181,14 +251,16 @@ pub fn import(docs: &[Document<'_>], platform: &Platform, options: &Options<'_>)
                 continue;
             }
         }
-        if outcome.imported.iter().any(|i| i.name == name) {
-            outcome.skipped.push(skip(
-                format!("a FlinkDeployment named `{name}` was imported from an earlier document"),
-                true,
-            ));
-            continue;
-        }
         match deployment::map_deployment(template.as_ref().unwrap_or(d.node), &cx) {
+            Mapped::Spec { name, .. } if outcome.imported.iter().any(|i| i.name == name) => {
+                outcome.skipped.push(skip(
+                    format!(
+                        "a FlinkDeployment named `{}` was imported from an earlier document",
+                        crate::excerpt::quote(&name)
+                    ),
+                    true,
+                ));
+            }
             Mapped::Spec {
                 name,
                 mut spec,
@@ -198,6 +270,8 @@ pub fn import(docs: &[Document<'_>], platform: &Platform, options: &Options<'_>)
                 if template.is_some() {
                     blue_green::add_settings(&mut spec, d.node, &mut notes);
                 }
+                let mut literals = Vec::new();
+                placeholders(&spec, "", &mut literals);
                 outcome.imported.push(Imported {
                     source: d.source.to_string(),
                     kind: if template.is_some() {
@@ -213,6 +287,7 @@ pub fn import(docs: &[Document<'_>], platform: &Platform, options: &Options<'_>)
                         &crate::facts::view::FlinkView::new(d.node),
                     )
                     .vendor(),
+                    placeholders: literals,
                 })
             }
             Mapped::Refused(reason) => outcome.skipped.push(skip(reason, true)),
@@ -243,6 +318,20 @@ pub fn spec_text(imported: &Imported, modeline: &str) -> String {
             t.push_str(&format!("#   {}: {}\n", line(&n.field), line(&n.message)));
         }
     }
+    if !imported.placeholders.is_empty() {
+        t.push_str(&format!("# {PLACEHOLDERS_HEADING}:\n"));
+        for p in &imported.placeholders {
+            t.push_str(&format!(
+                "#   {}: {}\n",
+                line(&p.field),
+                line(&crate::excerpt::quote(&p.text))
+            ));
+        }
+    }
     t.push_str(&crate::yaml::emit_ordered(&imported.spec));
     t
 }
+
+/// What the report and the spec's comment say above the list of [`Imported::placeholders`].
+pub const PLACEHOLDERS_HEADING: &str =
+    "Placeholders deployed as written (flinkform substitutes no `${…}`: write the values here)";

@@ -19,8 +19,8 @@ crate::declare_rule! {
     /// or a `file://` path on a PersistentVolumeClaim mounted in the pod template of the
     /// JobManager and the TaskManagers; not another `file://` or local path. (A missing
     /// directory is `checkpoint-dir-required`.) In a hand-written manifest a `${…}`
-    /// placeholder is left alone; in `check` it is reported, since flinkform deploys it as
-    /// written.
+    /// placeholder (in the interval or the directory) is left alone; in `check` it is
+    /// reported, since flinkform deploys it as written.
     ///
     /// A FlinkSessionJob is checked the same way, with its own `flinkConfiguration` over its
     /// session cluster's (the operator merges them so), when `lint` is given the cluster too;
@@ -87,6 +87,9 @@ impl Rule for CheckpointingEnabled {
         let pods = cluster.as_ref().map_or(v.object, |c| c.object);
         let mode = v.upgrade_mode();
         match conf.get(CHECKPOINT_INTERVAL_KEY) {
+            // A `${…}` interval is not judged as a duration: unknown in `lint`, deployed as
+            // written in `check` (which says so).
+            Some(e) if admission::placeholder_stops(t, e.origin(), &e.key, &e.value, out) => {}
             Some(e) => match parse_duration(&e.value, DurationGrammar::for_key(&e.key, conf.flink_version())) {
                 Ok(d) if !d.is_zero() => {}
                 Ok(_) => out.push(

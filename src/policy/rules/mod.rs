@@ -81,6 +81,7 @@ registry! {
     spec_not_discovered::SpecNotDiscovered,
     stateful_upgrade_mode::StatefulUpgradeMode,
     template_invalid::TemplateInvalid,
+    unfilled_placeholder::UnfilledPlaceholder,
     unknown_config_key::UnknownConfigKey,
     unsafe_path::UnsafePath,
     waiver_date_invalid::WaiverDateInvalid,

@@ -12,7 +12,9 @@ crate::declare_rule! {
     /// * `flinkConfiguration` keys that name a secret (`*password*`, `*secret*`, `*token*`,
     ///   `*access-key*`/`*access.key*`, `*api-key*`, `*private-key*`, `*account-key*` (Azure's
     ///   `fs.azure.account.key.<account>…`), `*credentials*`, `*.jaas.config` with a
-    ///   `password=`), unless the value is a file path or a reference (`${…}`, `$(…)`);
+    ///   `password=`), unless the value is a file path or a reference (`${…}`, `$(…)`), or
+    ///   wholly a placeholder left to fill in (`<jks-password>`, reported by
+    ///   `unfilled-placeholder`; the shape is strict: `<Xk9#pw>` is a value);
     /// * container environment variables with such names and a literal `value` (in the pod
     ///   templates, which is also where a service's `env` goes);
     /// * job arguments, and containers' `args` and `command`, such as `--password=…` or
@@ -97,6 +99,15 @@ fn finding(at: Origin, what: String) -> Finding {
 impl Rule for NoPlaintextSecrets {
     fn check(&self, t: &Target<'_>, out: &mut Vec<Finding>) {
         for site in secrets::sites(t.view.object) {
+            // Wholly `<jks-password>`: a sample's blank for the reader's value, not a credential
+            // written down; `unfilled-placeholder` reports it. Anything more is judged here.
+            if site
+                .node
+                .as_str()
+                .is_some_and(crate::facts::placeholder::unfilled)
+            {
+                continue;
+            }
             let what = match &site.kind {
                 SiteKind::Config(key) => format!(
                     "flinkConfiguration `{}` holds a credential in plain text",
