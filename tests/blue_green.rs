@@ -193,6 +193,53 @@ fn a_blue_green_service_renders_its_deployment_as_the_template() {
     assert!(!exprs.contains("lifecycleState"), "{exprs}");
 }
 
+/// The spec's `ingress` becomes the FlinkBlueGreenDeployment's own `spec.ingress`, which the
+/// operator points at the active child (`render::blue_green`), not its template's, which would
+/// give each child an address of its own; a FlinkDeployment keeps it.
+#[test]
+fn the_ingress_follows_the_active_child() {
+    let ingress = "  ingress:\n    template: \"{{name}}.{{namespace}}.flink.example.com\"\n    className: nginx\n";
+    let tmp = repo("orders", &format!("{ingress}{BLUE_GREEN}"), "1.15");
+    render(tmp.path());
+    let text = fs::read_to_string(tmp.path().join("rendered/prod-eu-1/orders/manifests.yaml"))
+        .expect("manifests");
+    let spec_at = text
+        .find("kind: FlinkBlueGreenDeployment\n")
+        .and_then(|k| text[k..].find("\nspec:\n").map(|s| k + s + 1))
+        .expect("the FlinkBlueGreenDeployment's spec");
+    assert!(
+        text[spec_at..].starts_with(
+            "spec:\n  configuration:\n    kubernetes.operator.bluegreen.abort.grace-period: 15 min\n    kubernetes.operator.bluegreen.deployment-deletion.delay: 2 min\n  ingress:\n    className: nginx\n    template: \"{{name}}.{{namespace}}.flink.example.com\"\n  template:\n    spec:\n"
+        ),
+        "{}",
+        &text[spec_at..]
+    );
+    assert_eq!(text.matches("className: nginx").count(), 1, "{text}");
+    let bg = load(&text)
+        .into_iter()
+        .find(|o| kind(o) == "FlinkBlueGreenDeployment")
+        .expect("blue/green");
+    assert!(bg.path(&["spec", "template", "spec", "ingress"]).is_none());
+    assert_eq!(
+        flinkform::crd::CrdCatalog::builtin()
+            .violations(&bg.to_json())
+            .expect("the builtin catalogue covers the kind"),
+        []
+    );
+    // Staging runs a FlinkDeployment, whose own ingress it is.
+    let staging = objects(tmp.path(), "staging-eu-1", "orders");
+    let fd = staging
+        .iter()
+        .find(|o| kind(o) == "FlinkDeployment")
+        .expect("a FlinkDeployment");
+    assert_eq!(
+        flinkform::yaml::emit(fd.path(&["spec", "ingress"]).expect("ingress")),
+        "className: nginx\ntemplate: \"{{name}}.{{namespace}}.flink.example.com\"\n"
+    );
+    let (code, json) = run(tmp.path(), &["check", "--format", "json"]);
+    assert_eq!((code, findings(&json)), (0, vec![]));
+}
+
 #[test]
 fn the_rendered_blue_green_deployment_matches_the_operator_crd() {
     let tmp = repo("orders", BLUE_GREEN, "1.15");

@@ -13,6 +13,9 @@
 //!   the first child, at run time).
 //! * During a switch both children run: the old one is deleted only after the new one runs
 //!   (plus `deployment-deletion.delay`).
+//! * `spec.ingress` (beside `template`) is one Ingress named after the FlinkBlueGreenDeployment
+//!   that the operator points at the active child; a template's ingress gives each child one
+//!   of its own (see `render::blue_green`).
 //! * The operator's admission webhook does not validate this kind at all.
 //!
 //! [`DurationGrammar::Flink1`]: crate::flink::duration::DurationGrammar::Flink1
