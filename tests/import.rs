@@ -1385,7 +1385,7 @@ spec:
         .expect("rendered");
     assert!(
         text.contains(
-            "  ingress:\n    className: nginx\n    template: \"{{name}}.{{namespace}}.flink.example.com\"\n  template:\n    spec:\n"
+            "  ingress:\n    className: nginx\n    template: \"{{name}}.{{namespace}}.flink.example.com\"\n  template:\n    metadata:\n"
         ),
         "{text}"
     );

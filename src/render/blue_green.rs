@@ -3,8 +3,10 @@
 //! under the same name and metadata, and the spec's blue/green settings its `configuration`
 //! (only those the spec sets: the operator's defaults apply to the others).
 //!
-//! `template.metadata` is left out: the operator gives the children their own metadata and
-//! ignores it (see [`crate::facts::blue_green`]).
+//! `template.metadata` holds only the digest of `template.spec`
+//! ([`crate::facts::blue_green::TEMPLATE_DIGEST_ANNOTATION`]): the operator gives the children
+//! their own metadata and ignores it, but records it with the spec it takes, which is how the
+//! Flux health check knows that the operator has seen a new template (`render::health`).
 //!
 //! The spec's `ingress` goes to the parent's `spec.ingress`, not into the template. What the
 //! operator does with each (the same code in tags `release-1.14.0`, `release-1.15.0` and
@@ -27,7 +29,7 @@
 //! default true), as for a FlinkDeployment.
 
 use super::context::Ctx;
-use crate::facts::blue_green::KIND;
+use crate::facts::blue_green::{KIND, TEMPLATE_DIGEST_ANNOTATION, template_digest};
 use crate::tree::{Map, Node, Origin};
 
 /// Wraps the rendered FlinkDeployment `deployment` into a FlinkBlueGreenDeployment.
@@ -47,7 +49,17 @@ pub fn wrap(ctx: &Ctx<'_>, deployment: Node) -> Node {
         crate::tree::Value::Map(m) => m.remove("ingress"),
         _ => None,
     };
+    // The mark by which Flux's health check tells that the operator has taken this template
+    // (`render::health`); the children never see it.
+    let mut annotations = Map::new();
+    annotations.insert(
+        TEMPLATE_DIGEST_ANNOTATION,
+        Node::str(template_digest(&template_spec), Origin::NONE),
+    );
+    let mut metadata = Map::new();
+    metadata.insert("annotations", Node::map(annotations, Origin::NONE));
     let mut template = Map::new();
+    template.insert("metadata", Node::map(metadata, Origin::NONE));
     template.insert("spec", template_spec);
     let mut spec = Map::new();
     spec.insert("configuration", Node::map(configuration, Origin::NONE));
