@@ -203,6 +203,7 @@ fn findings_on_load(workspace: &mut Workspace) -> Vec<Diagnostic> {
             &builtin
         }
     };
+    out.extend(flux_health_checks(platform));
     let meta = crate::policy::RuleId::SpecNotDiscovered.meta();
     let Some(severity) = policy::repository_severity(platform, meta) else {
         return out;
@@ -225,6 +226,35 @@ fn findings_on_load(workspace: &mut Workspace) -> Vec<Diagnostic> {
         );
     }
     out
+}
+
+/// `flux-health-checks`, once per run: the platform's Flux is too old for `healthCheckExprs`,
+/// so the rendered Kustomizations have none (`render::flux`) and Flux's generic check decides.
+fn flux_health_checks(platform: &Platform) -> Option<Diagnostic> {
+    let flux = &platform.flux;
+    // A version flinkform cannot target at all is refused by the platform's own check.
+    if flux.has_health_check_exprs()
+        || flux.version.value < crate::spec::platform::FLUX_KUSTOMIZATION_V1
+    {
+        return None;
+    }
+    let meta = crate::policy::RuleId::FluxHealthChecks.meta();
+    let severity = policy::repository_severity(platform, meta)?;
+    let (major, minor) = flux.version.value;
+    let (fix_major, fix_minor) = crate::spec::platform::FLUX_HEALTH_CHECK_EXPRS;
+    Some(
+        Diagnostic::new(
+            meta.name,
+            severity,
+            format!(
+                "Flux {major}.{minor} has no healthCheckExprs: the Kustomizations keep only its generic health check, which calls a FlinkDeployment ready once the operator has read its spec and a FlinkBlueGreenDeployment at once, so a Kustomization's Ready says nothing about the job"
+            ),
+        )
+        .at_opt(flux.version.origin.span(), "no job health checks")
+        .with_help(format!(
+            "Flux {fix_major}.{fix_minor} and later check the job's own state: upgrade Flux and set `version` under `flux` to it (or `flux-health-checks: off` in `policy.rules` to accept the generic check)"
+        )),
+    )
 }
 
 /// The CRD catalogue every command validates against: the built-in CRDs, the platform's

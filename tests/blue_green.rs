@@ -130,7 +130,19 @@ fn a_blue_green_service_renders_its_deployment_as_the_template() {
         "kubernetes.operator.bluegreen.abort.grace-period: 15 min\n\
          kubernetes.operator.bluegreen.deployment-deletion.delay: 2 min\n"
     );
-    assert!(bg.path(&["spec", "template", "metadata"]).is_none());
+    // Template metadata holds only the digest of the template (the mark of the Flux health
+    // check, below); the operator ignores it for the children.
+    let digest = flinkform::facts::blue_green::template_digest(
+        bg.path(&["spec", "template", "spec"])
+            .expect("template spec"),
+    );
+    assert_eq!(
+        flinkform::yaml::emit(
+            bg.path(&["spec", "template", "metadata"])
+                .expect("metadata")
+        ),
+        format!("annotations:\n  flinkform.dev/template-digest: {digest}\n")
+    );
 
     // The template is exactly the FlinkDeployment the service gets without blue/green.
     let plain = repo(
@@ -191,6 +203,97 @@ fn a_blue_green_service_renders_its_deployment_as_the_template() {
         "{exprs}"
     );
     assert!(!exprs.contains("lifecycleState"), "{exprs}");
+    // ... of the template it applied: a status from before the change does not count.
+    let current = spec
+        .path(&["healthCheckExprs"])
+        .and_then(|h| h.as_seq())
+        .and_then(|h| h.first())
+        .and_then(|h| h.get("current"))
+        .and_then(Node::as_str)
+        .expect("current");
+    assert!(
+        current.ends_with("has(status.lastReconciledSpec) && status.lastReconciledSpec.contains('\"flinkform.dev/template-digest\":\"' + spec.template.metadata.annotations['flinkform.dev/template-digest'] + '\"')"),
+        "{current}"
+    );
+
+    // Another template, another digest; the same template, the same one.
+    let other = repo(
+        "orders",
+        &format!("  flinkConfiguration: {{ pipeline.name: other }}\n{BLUE_GREEN}"),
+        "1.15",
+    );
+    render(other.path());
+    let other_bg = objects(other.path(), "prod-eu-1", "orders")
+        .into_iter()
+        .find(|o| kind(o) == "FlinkBlueGreenDeployment")
+        .expect("blue/green");
+    let digest_of = |bg: &Node| {
+        bg.path(&[
+            "spec",
+            "template",
+            "metadata",
+            "annotations",
+            "flinkform.dev/template-digest",
+        ])
+        .and_then(Node::as_str)
+        .map(str::to_string)
+    };
+    assert_ne!(digest_of(&other_bg), digest_of(bg));
+    let again = repo("orders", BLUE_GREEN, "1.15");
+    render(again.path());
+    let again_bg = objects(again.path(), "prod-eu-1", "orders")
+        .into_iter()
+        .find(|o| kind(o) == "FlinkBlueGreenDeployment")
+        .expect("blue/green");
+    assert_eq!(digest_of(&again_bg), digest_of(bg));
+    assert_eq!(digest_of(bg), Some(digest));
+}
+
+/// The spec's `ingress` becomes the FlinkBlueGreenDeployment's own `spec.ingress`, which the
+/// operator points at the active child (`render::blue_green`), not its template's, which would
+/// give each child an address of its own; a FlinkDeployment keeps it.
+#[test]
+fn the_ingress_follows_the_active_child() {
+    let ingress = "  ingress:\n    template: \"{{name}}.{{namespace}}.flink.example.com\"\n    className: nginx\n";
+    let tmp = repo("orders", &format!("{ingress}{BLUE_GREEN}"), "1.15");
+    render(tmp.path());
+    let text = fs::read_to_string(tmp.path().join("rendered/prod-eu-1/orders/manifests.yaml"))
+        .expect("manifests");
+    let spec_at = text
+        .find("kind: FlinkBlueGreenDeployment\n")
+        .and_then(|k| text[k..].find("\nspec:\n").map(|s| k + s + 1))
+        .expect("the FlinkBlueGreenDeployment's spec");
+    assert!(
+        text[spec_at..].starts_with(
+            "spec:\n  configuration:\n    kubernetes.operator.bluegreen.abort.grace-period: 15 min\n    kubernetes.operator.bluegreen.deployment-deletion.delay: 2 min\n  ingress:\n    className: nginx\n    template: \"{{name}}.{{namespace}}.flink.example.com\"\n  template:\n    metadata:\n      annotations:\n        flinkform.dev/template-digest: "
+        ),
+        "{}",
+        &text[spec_at..]
+    );
+    assert_eq!(text.matches("className: nginx").count(), 1, "{text}");
+    let bg = load(&text)
+        .into_iter()
+        .find(|o| kind(o) == "FlinkBlueGreenDeployment")
+        .expect("blue/green");
+    assert!(bg.path(&["spec", "template", "spec", "ingress"]).is_none());
+    assert_eq!(
+        flinkform::crd::CrdCatalog::builtin()
+            .violations(&bg.to_json())
+            .expect("the builtin catalogue covers the kind"),
+        []
+    );
+    // Staging runs a FlinkDeployment, whose own ingress it is.
+    let staging = objects(tmp.path(), "staging-eu-1", "orders");
+    let fd = staging
+        .iter()
+        .find(|o| kind(o) == "FlinkDeployment")
+        .expect("a FlinkDeployment");
+    assert_eq!(
+        flinkform::yaml::emit(fd.path(&["spec", "ingress"]).expect("ingress")),
+        "className: nginx\ntemplate: \"{{name}}.{{namespace}}.flink.example.com\"\n"
+    );
+    let (code, json) = run(tmp.path(), &["check", "--format", "json"]);
+    assert_eq!((code, findings(&json)), (0, vec![]));
 }
 
 #[test]

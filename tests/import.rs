@@ -1706,3 +1706,60 @@ spec:
         )]
     );
 }
+
+/// A FlinkBlueGreenDeployment's own `ingress` (beside `template`) is the spec's `ingress`,
+/// which renders back in the same place; a template's ingress alongside it is dropped, and is
+/// said to be.
+#[test]
+fn a_blue_green_deployments_own_ingress_is_imported() {
+    let repo = example_copy();
+    fs::write(
+        repo.path().join("switch.yaml"),
+        "apiVersion: flink.apache.org/v1beta1
+kind: FlinkBlueGreenDeployment
+metadata: { name: switch, namespace: switch, labels: { team: risk } }
+spec:
+  configuration: {}
+  ingress: { template: \"{{name}}.{{namespace}}.flink.example.com\", className: nginx }
+  template:
+    spec:
+      image: registry.acme.example/flink/switch:1.0.0-flink1.20
+      flinkVersion: v1_20
+      serviceAccount: switch
+      ingress: { template: \"/{{namespace}}/{{name}}(/|$)(.*)\" }
+      job: { jarURI: local:///opt/flink/usrlib/switch.jar, parallelism: 2, upgradeMode: savepoint }
+      jobManager: { resource: { cpu: 1, memory: 2048m } }
+      taskManager: { resource: { cpu: 2, memory: 4096m } }
+",
+    )
+    .expect("write");
+    let (_, stdout, stderr) = run(repo.path(), &["import", "switch.yaml", "--env", "prod"]);
+    assert!(
+        stdout.contains("spec.template.spec.ingress")
+            && stdout.contains("the template's gave each child an Ingress of its own"),
+        "{stdout}{stderr}"
+    );
+    let spec = fs::read_to_string(repo.path().join("services/switch/service.yaml")).expect("spec");
+    let body: String = spec
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    assert!(
+        body.contains(
+            "  ingress:\n    template: \"{{name}}.{{namespace}}.flink.example.com\"\n    className: nginx\n  blueGreen:\n    enabled: true\n"
+        ),
+        "{spec}"
+    );
+    assert!(!body.contains("(/|$)"), "{spec}");
+    let (code, stdout, _) = run(repo.path(), &["render"]);
+    assert_eq!(code, 0, "{stdout}");
+    let text = fs::read_to_string(repo.path().join("rendered/prod-eu-1/switch/manifests.yaml"))
+        .expect("rendered");
+    assert!(
+        text.contains(
+            "  ingress:\n    className: nginx\n    template: \"{{name}}.{{namespace}}.flink.example.com\"\n  template:\n    metadata:\n"
+        ),
+        "{text}"
+    );
+}

@@ -1,5 +1,6 @@
 //! Per-rule fixtures for `lint`: every YAML file under `tests/fixtures/lint/<rule>/` is linted
-//! on its own (environment `prod`, or the one a `# lint-env: NAME` line names); the lines where
+//! on its own (environment `prod`, or the one a `# lint-env: NAME` line names; operator 1.15,
+//! or the release a `# lint-operator: MAJOR.MINOR` line names); the lines where
 //! `<rule>` fires must be exactly the lines marked `# expect: <rule>`. A file without such
 //! marks is a fixture where the rule must not fire. `compliant.yaml` must yield no finding from
 //! any rule.
@@ -20,6 +21,20 @@ fn lint(path: &Path) -> (flinkform::diag::Report, SourceMap) {
         .unwrap_or("prod")
         .trim()
         .to_string();
+    let mut platform = Platform::builtin();
+    if let Some(v) = text
+        .lines()
+        .find_map(|l| l.strip_prefix("# lint-operator: "))
+    {
+        let (major, minor) = v
+            .trim()
+            .split_once('.')
+            .expect("# lint-operator: MAJOR.MINOR");
+        platform.operator.version = flinkform::tree::Sp::made((
+            major.parse().expect("major"),
+            minor.parse().expect("minor"),
+        ));
+    }
     let mut sources = SourceMap::new();
     let options = flinkform::lint::Options {
         env,
@@ -33,7 +48,7 @@ fn lint(path: &Path) -> (flinkform::diag::Report, SourceMap) {
         .into_owned();
     let report = flinkform::lint::lint(
         &[(shown, path.to_path_buf())],
-        &Platform::builtin(),
+        &platform,
         &options,
         &mut sources,
     )

@@ -24,6 +24,7 @@ mod diff;
 mod docs;
 mod documented_commands;
 mod flink_oracle;
+mod flux_version;
 mod focus;
 mod formats;
 mod human_bounds;

@@ -6,13 +6,17 @@
 //! * `spec.configuration` holds only the blue/green options (`kubernetes.operator.bluegreen.*`),
 //!   read with the operator's bundled Flink 1.20 (durations: [`DurationGrammar::Flink1`]).
 //! * `spec.template.spec` is a whole FlinkDeployment spec; `spec.template.metadata` is not
-//!   used: each child gets the name `<name>-blue` or `<name>-green` and only the operator's
+//!   used for the children (flinkform puts only [`TEMPLATE_DIGEST_ANNOTATION`] there): each
+//!   child gets the name `<name>-blue` or `<name>-green` and only the operator's
 //!   own label.
 //! * The children are FlinkDeployments, whose names may have at most 45 characters, so the
 //!   FlinkBlueGreenDeployment's name at most 39 (nothing checks it before the operator creates
 //!   the first child, at run time).
 //! * During a switch both children run: the old one is deleted only after the new one runs
 //!   (plus `deployment-deletion.delay`).
+//! * `spec.ingress` (beside `template`) is one Ingress named after the FlinkBlueGreenDeployment
+//!   that the operator points at the active child; a template's ingress gives each child one
+//!   of its own (see `render::blue_green`).
 //! * The operator's admission webhook does not validate this kind at all.
 //!
 //! [`DurationGrammar::Flink1`]: crate::flink::duration::DurationGrammar::Flink1
@@ -59,6 +63,30 @@ pub const SETTINGS: [Setting; 3] = [
     },
 ];
 
+/// The annotation of `spec.template.metadata` that carries [`template_digest`]: the mark by
+/// which a Flux health check tells that the operator has taken the current template (see
+/// `render::health`). The operator ignores `template.metadata` for the children (they get
+/// the FlinkBlueGreenDeployment's own), but keeps it in `status.lastReconciledSpec`, the
+/// whole spec as JSON, when it takes a new template.
+pub const TEMPLATE_DIGEST_ANNOTATION: &str = "flinkform.dev/template-digest";
+
+/// A digest of a rendered `spec.template.spec`: 16 hex digits of FNV-1a (64 bit) over its
+/// YAML, which is the same bytes for the same tree. It only has to change when the template
+/// does (a mark, not a security measure); hex so that it needs no escaping in JSON.
+pub fn template_digest(template_spec: &Node) -> String {
+    format!(
+        "{:016x}",
+        fnv1a(crate::yaml::emit(template_spec).as_bytes())
+    )
+}
+
+/// FNV-1a, 64 bit.
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, b| {
+        (hash ^ u64::from(*b)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
+}
+
 /// Whether `object` is a FlinkBlueGreenDeployment.
 pub fn is_blue_green(object: &Node) -> bool {
     object.get("kind").and_then(Node::as_str) == Some(KIND)
@@ -96,6 +124,24 @@ pub fn templates(objects: &[&Node]) -> Vec<Option<Node>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_digest_follows_the_template() {
+        let a = Node::str("a", Origin::NONE);
+        let b = Node::str("b", Origin::NONE);
+        assert_eq!(template_digest(&a), template_digest(&a.clone()));
+        assert_ne!(template_digest(&a), template_digest(&b));
+        let d = template_digest(&a);
+        assert_eq!(d.len(), 16);
+        assert!(
+            d.bytes()
+                .all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase())
+        );
+        // FNV-1a's published test vectors.
+        assert_eq!(fnv1a(b""), 0xcbf2_9ce4_8422_2325);
+        assert_eq!(fnv1a(b"a"), 0xaf63_dc4c_8601_ec8c);
+        assert_eq!(fnv1a(b"foobar"), 0x8594_4171_f739_67e8);
+    }
 
     #[test]
     fn the_longest_name_leaves_room_for_green() {

@@ -6,7 +6,8 @@
 //! Sources (project notes `research-operator.md` §2–§4): the tags `release-1.13.0`,
 //! `release-1.14.0`, `release-1.15.0` and `main` at 6e9caeb4 (1.16-SNAPSHOT) of
 //! apache/flink-kubernetes-operator: `helm/flink-kubernetes-operator/crds/`,
-//! `API/spec/FlinkVersion.java`, `OP/validation/DefaultValidator.java`.
+//! `API/spec/FlinkVersion.java`, `OP/validation/DefaultValidator.java`, and for the
+//! autoscaler's checks `flink-autoscaler/…/validation/AutoscalerValidator.java` (1.14.0 on).
 //!
 //! To add a release: add a [`Release`] below (newest last) with what its CRDs and validator
 //! say, and, when its CRDs differ from the embedded ones, embed them (schemas/crds/SOURCES.md).
@@ -16,7 +17,7 @@
 const BLUE_GREEN: &str = "FlinkBlueGreenDeployment";
 
 /// One operator release.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Release {
     /// `major.minor`; main is the next minor (1.16).
     pub version: (u32, u32),
@@ -41,7 +42,156 @@ pub struct Release {
     pub warns_deprecated_flink: bool,
     /// The embedded CRDs rendered and linted objects are validated against (schemas/crds/).
     pub crds: EmbeddedCrds,
+    /// What its validator checks of the autoscaler's options (`autoscaler-options-valid`).
+    pub autoscaler: &'static AutoscalerValidation,
 }
+
+/// What an operator release's validator checks of the autoscaler's options when the
+/// autoscaler is on (`job.autoscaler.enabled`), in its order. `excluded.periods`
+/// (`CalendarUtils.validateExcludedPeriods`) is checked by every release.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct AutoscalerValidation {
+    pub ranges: &'static [AutoscalerRange],
+    /// `job.autoscaler.metrics.window` must not be shorter than
+    /// `kubernetes.operator.reconcile.interval` (`DefaultValidator.validateMetricsWindow`).
+    pub metrics_window_vs_reconcile_interval: bool,
+}
+
+/// One `validateNumber` of the validator: the option `job.autoscaler.<option>` (read from its
+/// current key, else its `deprecated` names, else the legacy `kubernetes.operator.job.autoscaler.`
+/// form of each) must lie in `[min, max]`, only when the feature flag `job.autoscaler.<when>` is
+/// on, if there is one (`validateNumberIfEnabled`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct AutoscalerRange {
+    pub option: &'static str,
+    pub deprecated: &'static [&'static str],
+    pub min: Bound,
+    pub max: Bound,
+    pub when: Option<&'static str>,
+}
+
+/// A bound of an [`AutoscalerRange`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Bound {
+    Fixed(f64),
+    /// The effective `job.autoscaler.utilization.target`.
+    Target,
+    /// None (Java's `null`: printed as `-Infinity` / `+Infinity`).
+    Open,
+}
+
+const fn range(option: &'static str, min: Bound, max: Bound) -> AutoscalerRange {
+    AutoscalerRange {
+        option,
+        deprecated: &[],
+        min,
+        max,
+        when: None,
+    }
+}
+
+const fn concat_ranges<const A: usize, const B: usize, const N: usize>(
+    a: [AutoscalerRange; A],
+    b: [AutoscalerRange; B],
+) -> [AutoscalerRange; N] {
+    let mut out = [range("", Bound::Open, Bound::Open); N];
+    let mut i = 0;
+    while i < A {
+        out[i] = a[i];
+        i += 1;
+    }
+    let mut j = 0;
+    while j < B {
+        out[A + j] = b[j];
+        j += 1;
+    }
+    out
+}
+
+/// The checks every release makes, in the validator's order up to `utilization.min`.
+const COMMON: [AutoscalerRange; 6] = [
+    range("scale-down.max-factor", Bound::Fixed(0.0), Bound::Open),
+    range("scale-up.max-factor", Bound::Fixed(0.0), Bound::Open),
+    AutoscalerRange {
+        deprecated: &["target.utilization"],
+        ..range("utilization.target", Bound::Fixed(0.0), Bound::Fixed(1.0))
+    },
+    range(
+        "target.utilization.boundary",
+        Bound::Fixed(0.0),
+        Bound::Open,
+    ),
+    range("utilization.max", Bound::Target, Bound::Fixed(1.0)),
+    range("utilization.min", Bound::Fixed(0.0), Bound::Target),
+];
+
+/// Releases 1.13.0, 1.14.0 and 1.15.0: the same seven range checks. 1.13.0 has them in
+/// `DefaultValidator.validateAutoScalerFlinkConfiguration`; 1.14.0 moved them, unchanged, to
+/// `flink-autoscaler/…/validation/AutoscalerValidator.validateAutoscalerOptions`.
+/// `observed-scalability.coefficient-min` is checked whether or not the feature is on.
+const RANGES_1_13: [AutoscalerRange; 7] = concat_ranges(
+    COMMON,
+    [range(
+        "observed-scalability.coefficient-min",
+        Bound::Fixed(0.01),
+        Bound::Fixed(1.0),
+    )],
+);
+
+/// `main` at 6e9caeb4 (FLINK-39826, "Strengthen autoscaler configuration validation", commit
+/// 34edcc45): the GC-pressure and heap-usage thresholds, and three options checked only when
+/// their feature is on (`validateNumberIfEnabled`), `coefficient-min` among them.
+const RANGES_MAIN: [AutoscalerRange; 11] = concat_ranges(
+    COMMON,
+    [
+        range(
+            "memory.gc-pressure.threshold",
+            Bound::Fixed(0.0),
+            Bound::Fixed(1.0),
+        ),
+        range(
+            "memory.heap-usage.threshold",
+            Bound::Fixed(0.0),
+            Bound::Fixed(1.0),
+        ),
+        AutoscalerRange {
+            when: Some("observed-scalability.enabled"),
+            ..range(
+                "observed-scalability.coefficient-min",
+                Bound::Fixed(0.01),
+                Bound::Fixed(1.0),
+            )
+        },
+        AutoscalerRange {
+            when: Some("scaling.effectiveness.detection.enabled"),
+            ..range(
+                "scaling.effectiveness.threshold",
+                Bound::Fixed(0.0),
+                Bound::Fixed(1.0),
+            )
+        },
+        AutoscalerRange {
+            when: Some("memory.tuning.enabled"),
+            ..range(
+                "memory.tuning.overhead",
+                Bound::Fixed(0.0),
+                Bound::Fixed(1.0),
+            )
+        },
+    ],
+);
+
+/// 1.13.0 – 1.15.0: no metric-window check.
+const AUTOSCALER_1_13: AutoscalerValidation = AutoscalerValidation {
+    ranges: &RANGES_1_13,
+    metrics_window_vs_reconcile_interval: false,
+};
+
+/// `main`: also `DefaultValidator.validateMetricsWindow` (FLINK-39826).
+const AUTOSCALER_MAIN: AutoscalerValidation = AutoscalerValidation {
+    ranges: &RANGES_MAIN,
+    metrics_window_vs_reconcile_interval: true,
+};
 
 /// The operator CRDs flinkform embeds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -77,6 +227,7 @@ pub const RELEASES: [Release; 4] = [
         newest_flink_in_crd: (2, 2),
         warns_deprecated_flink: false,
         crds: EmbeddedCrds::Release1_15,
+        autoscaler: &AUTOSCALER_1_13,
     },
     Release {
         version: (1, 14),
@@ -89,6 +240,7 @@ pub const RELEASES: [Release; 4] = [
         newest_flink_in_crd: (2, 2),
         warns_deprecated_flink: false,
         crds: EmbeddedCrds::Release1_15,
+        autoscaler: &AUTOSCALER_1_13,
     },
     Release {
         version: (1, 15),
@@ -101,6 +253,7 @@ pub const RELEASES: [Release; 4] = [
         newest_flink_in_crd: (2, 2),
         warns_deprecated_flink: false,
         crds: EmbeddedCrds::Release1_15,
+        autoscaler: &AUTOSCALER_1_13,
     },
     Release {
         version: (1, 16),
@@ -113,6 +266,7 @@ pub const RELEASES: [Release; 4] = [
         newest_flink_in_crd: (2, 4),
         warns_deprecated_flink: true,
         crds: EmbeddedCrds::Main,
+        autoscaler: &AUTOSCALER_MAIN,
     },
 ];
 
@@ -168,6 +322,31 @@ mod tests {
         assert_eq!(since(|r| r.jar_uri_allow_list), Some((1, 15)));
         assert_eq!(since(|r| r.resources_field), Some((1, 16)));
         assert_eq!(since(|r| r.warns_deprecated_flink), Some((1, 16)));
+        let checks = |v| -> Vec<(&str, Option<&str>)> {
+            release(v)
+                .autoscaler
+                .ranges
+                .iter()
+                .map(|r| (r.option, r.when))
+                .collect()
+        };
+        let coefficient = "observed-scalability.coefficient-min";
+        for v in [(1, 13), (1, 14), (1, 15)] {
+            assert_eq!(checks(v).len(), 7, "{v:?}");
+            assert!(checks(v).contains(&(coefficient, None)), "always, {v:?}");
+            assert!(!release(v).autoscaler.metrics_window_vs_reconcile_interval);
+        }
+        let main = checks((1, 16));
+        assert_eq!(main.len(), 11);
+        assert!(main.contains(&(coefficient, Some("observed-scalability.enabled"))));
+        assert!(main.contains(&("memory.gc-pressure.threshold", None)));
+        assert!(
+            release((1, 16))
+                .autoscaler
+                .metrics_window_vs_reconcile_interval
+        );
+        // The validator's order: the checks every release makes come first, the same.
+        assert_eq!(main[..6], checks((1, 13))[..6]);
         // Each release has what the one before it has (nothing was removed).
         for w in RELEASES.windows(2) {
             let (a, b) = (&w[0], &w[1]);

@@ -1,6 +1,10 @@
 //! A FlinkBlueGreenDeployment imported: its template is the FlinkDeployment its children are
 //! made from, so that is what is imported; its `configuration` (the operator's blue/green
-//! settings) becomes the spec's `blueGreen` block, with `enabled: true`.
+//! settings) becomes the spec's `blueGreen` block, with `enabled: true`. Its own `ingress`
+//! (beside `template`) becomes the spec's `ingress`, which flinkform renders there
+//! (`render::blue_green`: the Ingress that follows the active child); a template's ingress,
+//! which gave each child an Ingress of its own, is moved there too, or dropped when the
+//! object has its own.
 
 use super::{Effect, Note};
 use crate::facts::blue_green::SETTINGS;
@@ -27,11 +31,37 @@ pub fn add_settings(doc: &mut Node, object: &Node, notes: &mut Vec<Note>) {
             }),
         }
     }
-    if object.path(&["spec", "ingress"]).is_some() {
+    let own = object.path(&["spec", "ingress"]).filter(|i| !i.is_null());
+    let in_template = object
+        .path(&["spec", "template", "spec", "ingress"])
+        .filter(|i| !i.is_null());
+    // The spec's `ingress` after import: `Some(None)` removes the template's.
+    let mut ingress: Option<Option<Node>> = None;
+    let own_kept = match own {
+        Some(own) if super::deployment::is_operator_ingress(own) => {
+            ingress = Some(Some(own.without_origins()));
+            true
+        }
+        Some(_) => {
+            notes.push(Note {
+                effect: Effect::Lost,
+                field: "spec.ingress".into(),
+                message: "dropped: not an operator ingress (a mapping with a `template` and only `className`, `annotations`, `labels`, `tls`)".into(),
+            });
+            false
+        }
+        None => false,
+    };
+    if in_template.is_some() {
         notes.push(Note {
             effect: Effect::Lost,
-            field: "spec.ingress".into(),
-            message: "dropped: flinkform renders a service's ingress in the template, for each child, not on the FlinkBlueGreenDeployment; set `ingress` in the spec if the job needs one".into(),
+            field: "spec.template.spec.ingress".into(),
+            message: if own_kept {
+                "dropped: flinkform renders one ingress, the FlinkBlueGreenDeployment's own (`spec.ingress`, kept as the spec's `ingress`), which follows the active child; the template's gave each child an Ingress of its own"
+            } else {
+                "moved: the spec's `ingress` is rendered as the FlinkBlueGreenDeployment's own, one Ingress named after it that follows the active child, instead of one per child at a `blue-`/`green-`-prefixed address"
+            }
+            .into(),
         });
     }
     let Value::Map(top) = &mut doc.value else {
@@ -43,16 +73,26 @@ pub fn add_settings(doc: &mut Node, object: &Node, notes: &mut Vec<Note>) {
     let mut block = Some(Node::map(block, Origin::NONE));
     let mut out = Map::new();
     for e in spec.iter() {
-        if e.key == "environments"
-            && let Some(b) = block.take()
-        {
-            out.insert("blueGreen", b);
+        if e.key == "ingress" && ingress.is_some() {
+            // Replaced (or removed) below, before `environments`.
+            continue;
+        }
+        if e.key == "environments" {
+            if let Some(Some(i)) = ingress.take() {
+                out.insert("ingress", i);
+            }
+            if let Some(b) = block.take() {
+                out.insert("blueGreen", b);
+            }
         }
         out.push(Entry {
             key: e.key.clone(),
             key_origin: e.key_origin,
             value: e.value.clone(),
         });
+    }
+    if let Some(Some(i)) = ingress {
+        out.insert("ingress", i);
     }
     if let Some(b) = block {
         out.insert("blueGreen", b);

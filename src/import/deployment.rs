@@ -489,15 +489,7 @@ pub fn map_deployment(doc: &Node, cx: &Context<'_>) -> Mapped {
         Some(other) => notes.lost("spec.mode", format!("`{other}` is not a deployment mode; native mode is used")),
     }
     if let Some(ingress) = spec.get("ingress").filter(|i| !i.is_null()) {
-        let template_ok = ingress
-            .get("template")
-            .and_then(Node::as_str)
-            .is_some_and(|t| !t.is_empty());
-        let fields_ok = ingress.as_map().is_some_and(|m| {
-            m.keys()
-                .all(|k| ["template", "className", "annotations", "labels", "tls"].contains(&k))
-        });
-        if template_ok && fields_ok {
+        if is_operator_ingress(ingress) {
             out.insert("ingress", ingress.without_origins());
         } else {
             notes.lost(
@@ -1153,4 +1145,18 @@ fn valid_label(key: &str, value: &str) -> bool {
         None => name_ok(key),
     };
     key_ok && (value.is_empty() || name_ok(value))
+}
+
+/// Whether `ingress` is what a spec's `ingress` carries: the operator's (a mapping with a
+/// `template` and only `className`, `annotations`, `labels`, `tls`).
+pub(super) fn is_operator_ingress(ingress: &Node) -> bool {
+    let template_ok = ingress
+        .get("template")
+        .and_then(Node::as_str)
+        .is_some_and(|t| !t.is_empty());
+    let fields_ok = ingress.as_map().is_some_and(|m| {
+        m.keys()
+            .all(|k| ["template", "className", "annotations", "labels", "tls"].contains(&k))
+    });
+    template_ok && fields_ok
 }

@@ -4,7 +4,10 @@
 //! depends on the Kustomization that installs the operator (so the FlinkDeployment CRD exists),
 //! and gates on the job itself: generic health checks call a FlinkDeployment healthy as soon as
 //! the operator has seen it, so `healthCheckExprs` (Flux 2.5 and later) read the job's state,
-//! per kind and operator version ([`super::health`]).
+//! per kind and operator version ([`super::health`]). For an older Flux (`flux.version` below
+//! 2.5) they are left out: its Kustomization CRD has no such field (the API server would prune
+//! it), and the generic check stays; the platform is told once what that means
+//! (`flux-health-checks`).
 
 use super::context::Ctx;
 use super::health;
@@ -66,18 +69,21 @@ pub fn build(ctx: &Ctx<'_>, service_path: &str) -> Node {
         .state
         .as_ref()
         .is_some_and(|s| s.value == JobState::Suspended);
-    let exprs = health::exprs(kind, platform.operator.version.value, suspended);
-    let mut expr = Map::new();
-    expr.insert(
-        "apiVersion",
-        Node::str("flink.apache.org/v1beta1", Origin::NONE),
-    );
-    expr.insert("kind", Node::str(kind, Origin::NONE));
-    if let Some(p) = exprs.in_progress {
-        expr.insert("inProgress", Node::str(p, Origin::NONE));
-    }
-    expr.insert("current", Node::str(exprs.current, Origin::NONE));
-    expr.insert("failed", Node::str(exprs.failed, Origin::NONE));
+    let health_check_exprs = flux.has_health_check_exprs().then(|| {
+        let exprs = health::exprs(kind, platform.operator.version.value, suspended);
+        let mut expr = Map::new();
+        expr.insert(
+            "apiVersion",
+            Node::str("flink.apache.org/v1beta1", Origin::NONE),
+        );
+        expr.insert("kind", Node::str(kind, Origin::NONE));
+        if let Some(p) = exprs.in_progress {
+            expr.insert("inProgress", Node::str(p, Origin::NONE));
+        }
+        expr.insert("current", Node::str(exprs.current, Origin::NONE));
+        expr.insert("failed", Node::str(exprs.failed, Origin::NONE));
+        Node::seq(vec![Node::map(expr, Origin::NONE)], Origin::NONE)
+    });
 
     let mut spec = Map::new();
     spec.insert("interval", Node::str(flux.interval.clone(), Origin::NONE));
@@ -96,10 +102,9 @@ pub fn build(ctx: &Ctx<'_>, service_path: &str) -> Node {
         "healthChecks",
         Node::seq(vec![Node::map(target, Origin::NONE)], Origin::NONE),
     );
-    spec.insert(
-        "healthCheckExprs",
-        Node::seq(vec![Node::map(expr, Origin::NONE)], Origin::NONE),
-    );
+    if let Some(exprs) = health_check_exprs {
+        spec.insert("healthCheckExprs", exprs);
+    }
 
     let mut m = Map::new();
     m.insert(

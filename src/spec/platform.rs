@@ -3,7 +3,7 @@
 //! Defaults (also in `docs/spec.md`):
 //! services `services/*/service.yaml`; output `rendered`; operator 1.15 in namespace
 //! `flink-operator`, installed by Flux Kustomization `flink-operator`; Flux namespace
-//! `flux-system`, source `GitRepository/flux-system`, interval `10m`, timeout `5m`; images from
+//! `flux-system`, source `GitRepository/flux-system`, interval `10m`, timeout `5m`, Flux 2.5; images from
 //! the official `flink` repository; monitoring namespace `monitoring`, port 9249, alerts on; JVM DNS TTL at
 //! most 0; environments named `prod` or `production` require HA and stateful upgrades.
 
@@ -80,6 +80,10 @@ pub struct Flux {
     pub interval: String,
     pub retry_interval: Option<String>,
     pub timeout: String,
+    /// The oldest Flux release the clusters run (`flux.version`, `major.minor`); unset:
+    /// [`DEFAULT_FLUX_VERSION`]. It decides whether the Kustomizations get `healthCheckExprs`
+    /// ([`Flux::has_health_check_exprs`]).
+    pub version: Sp<(u32, u32)>,
     /// Where the platform folder (the folder of `flinkform.yaml`) is inside the source's
     /// artifact (`flux.platformPath`): the rendered Kustomizations' `path:` starts with it.
     /// Unset: the compiler fills in [`DEFAULT_PLATFORM_PATH`].
@@ -88,6 +92,20 @@ pub struct Flux {
     pub span: Option<Span>,
 }
 
+/// The first Flux release whose kustomize-controller serves `kustomize.toolkit.fluxcd.io/v1`
+/// (Flux 2.0.0, kustomize-controller 1.0.0): the only API version of the Kustomizations
+/// flinkform renders. Older versions are refused (`flux.version`).
+pub const FLUX_KUSTOMIZATION_V1: (u32, u32) = (2, 0);
+
+/// The first Flux release with `healthCheckExprs` (RFC-0009, "generally available in Flux
+/// v2.5"; fluxcd/pkg `runtime/cel/status_evaluator.go`).
+pub const FLUX_HEALTH_CHECK_EXPRS: (u32, u32) = (2, 5);
+
+/// `flux.version` when the config does not set one: the first release with
+/// `healthCheckExprs`, so an unset version renders what flinkform rendered before the setting
+/// existed (and what every Flux since February 2025 reads).
+pub const DEFAULT_FLUX_VERSION: (u32, u32) = FLUX_HEALTH_CHECK_EXPRS;
+
 /// `flux.platformPath` when the config does not set one: the artifact's root. It never
 /// depends on the machine (a clone or an export of the same files render the same bytes); a
 /// `GitRepository` platform in a subfolder of its git repository must set it (see
@@ -95,6 +113,14 @@ pub struct Flux {
 pub const DEFAULT_PLATFORM_PATH: &str = ".";
 
 impl Flux {
+    /// Whether the clusters' Flux reads `healthCheckExprs` (2.5 and later). An older
+    /// kustomize-controller's CRD has no such field: the API server would prune it, so it is
+    /// not rendered, and the platform is told once what that Flux checks instead
+    /// (`flux-health-checks`).
+    pub fn has_health_check_exprs(&self) -> bool {
+        self.version.value >= FLUX_HEALTH_CHECK_EXPRS
+    }
+
     /// The finding when `flux.platformPath` is unset for a `GitRepository` platform that is
     /// not at the root of its git repository (`in_git`: its path there): the default, the
     /// artifact's root, would point every Kustomization at a folder that does not exist.
@@ -287,6 +313,7 @@ struct RawFlux {
     retry_interval: Option<String>,
     timeout: Option<String>,
     platform_path: Option<Sp<String>>,
+    version: Option<Sp<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -412,20 +439,12 @@ impl Platform {
     ) -> Result<Platform, Diagnostic> {
         let flux_ns = raw.flux.namespace.unwrap_or_else(|| "flux-system".into());
         let version = match raw.operator.version {
-            Some(v) => {
-                let parsed = parse_major_minor(&v.value).ok_or_else(|| {
-                    Diagnostic::error(
-                        crate::policy::RuleId::Schema,
-                        format!("`{}` is not a version", v.value),
-                    )
-                    .at_opt(v.origin.span(), "here")
-                    .with_help(
-                        "write the operator's major.minor as a string, e.g. `version: \"1.15\"`",
-                    )
-                })?;
-                Sp::new(parsed, v.origin)
-            }
+            Some(v) => Sp::new(version_setting(&v, "the operator's", "1.15")?, v.origin),
             None => Sp::made((1, 15)),
+        };
+        let flux_version = match &raw.flux.version {
+            Some(v) => Sp::new(version_setting(v, "Flux's", "2.5")?, v.origin),
+            None => Sp::made(DEFAULT_FLUX_VERSION),
         };
         let source = raw.flux.source_ref.unwrap_or(RawSourceRef {
             kind: "GitRepository".into(),
@@ -477,6 +496,7 @@ impl Platform {
                 retry_interval: raw.flux.retry_interval,
                 timeout: raw.flux.timeout.unwrap_or_else(|| "5m".into()),
                 platform_path: raw.flux.platform_path,
+                version: flux_version,
                 span: spec
                     .get("flux")
                     .and_then(|n| n.origin.span())
@@ -609,6 +629,23 @@ impl Platform {
                     .with_help("write where this folder is inside the source, e.g. `platform`, or `.` for its root"),
                 );
             }
+        }
+        let flux = &self.flux.version;
+        if flux.value < FLUX_KUSTOMIZATION_V1 {
+            let (major, minor) = flux.value;
+            let (need_major, need_minor) = FLUX_KUSTOMIZATION_V1;
+            out.push(
+                Diagnostic::error(
+                    crate::policy::RuleId::Schema,
+                    format!(
+                        "flux.version {major}.{minor} is older than flinkform can target: the Kustomizations it renders are `kustomize.toolkit.fluxcd.io/v1`, which Flux serves from {need_major}.{need_minor}"
+                    ),
+                )
+                .at_opt(flux.origin.span(), "here")
+                .with_help(format!(
+                    "upgrade Flux to {need_major}.{need_minor} or later (2.5 or later also checks the job's health) and set `version` under `flux` to it"
+                )),
+            );
         }
         let dep = &self.operator.flux_kustomization;
         if dep
@@ -773,6 +810,21 @@ pub fn clean_relative(path: &str) -> Result<String, String> {
         return Err("is the repository root; render would overwrite the repository".into());
     }
     Ok(parts.join("/"))
+}
+
+/// A `major.minor` version setting, or the finding at it when it is not one (`whose`: whose
+/// version it is, `example`: a version to show).
+fn version_setting(v: &Sp<String>, whose: &str, example: &str) -> Result<(u32, u32), Diagnostic> {
+    parse_major_minor(&v.value).ok_or_else(|| {
+        Diagnostic::error(
+            crate::policy::RuleId::Schema,
+            format!("`{}` is not a version", crate::excerpt::quote(&v.value)),
+        )
+        .at_opt(v.origin.span(), "here")
+        .with_help(format!(
+            "write {whose} major.minor as a string, e.g. `version: \"{example}\"`"
+        ))
+    })
 }
 
 fn parse_major_minor(s: &str) -> Option<(u32, u32)> {

@@ -2,6 +2,7 @@ use super::admission::{self, Layers, flink_bool};
 use crate::flink::duration::{DurationGrammar, parse_duration};
 use crate::flink::java::{java_double_text, java_parse_double};
 use crate::facts::view::{ConfEntry, FlinkView, Kind};
+use crate::flink::operator::Bound;
 use crate::policy::{Finding, Rule, Target};
 
 crate::declare_rule! {
@@ -17,10 +18,13 @@ crate::declare_rule! {
     /// | `scale-down.max-factor`, `scale-up.max-factor`, `target.utilization.boundary` | ≥ 0 |
     /// | `utilization.target` (deprecated `target.utilization`) | [0, 1] |
     /// | `utilization.max` / `utilization.min` | [target, 1] / [0, target] |
-    /// | `observed-scalability.coefficient-min` | [0.01, 1] |
+    /// | `observed-scalability.coefficient-min` | [0.01, 1] (operators after 1.15: only when `observed-scalability.enabled` is on) |
     /// | `memory.gc-pressure.threshold`, `memory.heap-usage.threshold` | [0, 1] (operators after 1.15) |
     /// | `scaling.effectiveness.threshold`, `memory.tuning.overhead` | [0, 1] when their feature is on (operators after 1.15) |
     /// | `metrics.window` | not shorter than `kubernetes.operator.reconcile.interval` (operators after 1.15; 15 s, the Helm chart's default, when the resource does not set it) |
+    ///
+    /// Which checks apply is the platform's `operator.version`'s: the data, with the operator
+    /// source each comes from, is `Release::autoscaler` in `src/flink/operator.rs`.
     ///
     /// A value that is not a number is reported too ("Invalid value in the autoscaler
     /// config …"). `excluded.periods` is a `;`-separated list; each entry is a daily range
@@ -108,81 +112,6 @@ fn lookup<'v, 'a>(
 
 fn enabled(conf: &Layers<'_, '_>, name: &str) -> bool {
     lookup(conf, name, &[]).is_some_and(|e| flink_bool(&e.value) == Some(true))
-}
-
-#[derive(Clone, Copy)]
-enum Bound {
-    Fixed(f64),
-    /// The effective `utilization.target`.
-    Target,
-    Open,
-}
-
-struct RangeCheck {
-    name: &'static str,
-    deprecated: &'static [&'static str],
-    min: Bound,
-    max: Bound,
-    /// Only when this feature flag (`job.autoscaler.<flag>`) is on.
-    when: Option<&'static str>,
-    /// Only on operators after 1.15 (the `main` branch validator).
-    after_1_15: bool,
-}
-
-const fn check(name: &'static str, min: Bound, max: Bound) -> RangeCheck {
-    RangeCheck {
-        name,
-        deprecated: &[],
-        min,
-        max,
-        when: None,
-        after_1_15: false,
-    }
-}
-
-/// The operator's range checks, in its order.
-fn range_checks(after_1_15: bool) -> Vec<RangeCheck> {
-    use Bound::*;
-    let mut v = vec![
-        check("scale-down.max-factor", Fixed(0.0), Open),
-        check("scale-up.max-factor", Fixed(0.0), Open),
-        RangeCheck {
-            deprecated: &["target.utilization"],
-            ..check("utilization.target", Fixed(0.0), Fixed(1.0))
-        },
-        check("target.utilization.boundary", Fixed(0.0), Open),
-        check("utilization.max", Target, Fixed(1.0)),
-        check("utilization.min", Fixed(0.0), Target),
-        RangeCheck {
-            after_1_15: true,
-            ..check("memory.gc-pressure.threshold", Fixed(0.0), Fixed(1.0))
-        },
-        RangeCheck {
-            after_1_15: true,
-            ..check("memory.heap-usage.threshold", Fixed(0.0), Fixed(1.0))
-        },
-        RangeCheck {
-            // Operator 1.15 checks it always; later ones only with the feature on.
-            when: after_1_15.then_some("observed-scalability.enabled"),
-            ..check(
-                "observed-scalability.coefficient-min",
-                Fixed(0.01),
-                Fixed(1.0),
-            )
-        },
-        RangeCheck {
-            when: Some("scaling.effectiveness.detection.enabled"),
-            after_1_15: true,
-            ..check("scaling.effectiveness.threshold", Fixed(0.0), Fixed(1.0))
-        },
-        RangeCheck {
-            when: Some("memory.tuning.enabled"),
-            after_1_15: true,
-            ..check("memory.tuning.overhead", Fixed(0.0), Fixed(1.0))
-        },
-    ];
-    v.retain(|c| after_1_15 || !c.after_1_15);
-    v
 }
 
 /// A duration in milliseconds as the operator reads it (its bundled Flink's 1.x grammar),
@@ -334,21 +263,22 @@ impl Rule for AutoscalerOptionsValid {
                 return;
             }
         }
-        let after_1_15 = t.platform.operator.version.value > (1, 15);
+        // Which checks apply is the operator release's (src/flink/operator.rs).
+        let validation = t.platform.operator.release().autoscaler;
         let target = match lookup(&conf, "utilization.target", &["target.utilization"]) {
             None => Some(DEFAULT_TARGET),
             Some(e) => java_parse_double(&e.value),
         };
-        for c in range_checks(after_1_15) {
+        for c in validation.ranges {
             if let Some(flag) = c.when
                 && !enabled(&conf, flag)
             {
                 continue;
             }
-            let Some(e) = lookup(&conf, c.name, c.deprecated) else {
+            let Some(e) = lookup(&conf, c.option, c.deprecated) else {
                 continue;
             };
-            let key = format!("{PREFIX}{}", c.name);
+            let key = format!("{PREFIX}{}", c.option);
             let via = if e.key == key {
                 String::new()
             } else {
@@ -416,7 +346,9 @@ impl Rule for AutoscalerOptionsValid {
                 }
             }
         }
-        if after_1_15 && let Some(w) = lookup(&conf, "metrics.window", &[]) {
+        if validation.metrics_window_vs_reconcile_interval
+            && let Some(w) = lookup(&conf, "metrics.window", &[])
+        {
             let interval = conf.get("kubernetes.operator.reconcile.interval");
             let interval_ms = match interval {
                 Some(i) => duration_ms(&i.value),

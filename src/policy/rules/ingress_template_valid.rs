@@ -1,3 +1,4 @@
+use crate::facts::view::FlinkView;
 use crate::policy::{Finding, Rule, Target};
 use crate::tree::Node;
 
@@ -5,7 +6,9 @@ crate::declare_rule! {
     /// An `ingress` has a template that makes a valid URL.
     ///
     /// ## What it checks
-    /// When a FlinkDeployment sets `spec.ingress`:
+    /// When a FlinkDeployment sets `spec.ingress`, and when a FlinkBlueGreenDeployment sets its
+    /// own `spec.ingress` (beside `template`: the Ingress that follows the active child) or
+    /// its template's:
     /// * `ingress.template` is set (the operator rejects an ingress without one);
     /// * the template makes a usable URL once the operator has replaced `{{name}}` and
     ///   `{{namespace}}` (in any case) and put `http://` in front of a template without
@@ -209,38 +212,59 @@ impl Rule for IngressTemplateValid {
         let Some(v) = super::admission::validated_deployment(t) else {
             return;
         };
-        let Some(ingress) = v.spec(&["ingress"]).filter(|n| !n.is_null()) else {
-            return;
-        };
-        let Some(template) = ingress.get("template").filter(|n| !n.is_null()) else {
-            out.push(
-                Finding::new(t.anchor(&["ingress"]), "ingress has no template: the operator rejects the deployment (\"Ingress template must be defined\")")
-                    .label("no template")
-                    .help("set ingress.template, e.g. \"{{name}}.{{namespace}}.flink.example.com\" or \"/{{namespace}}/{{name}}(/|$)(.*)\""),
-            );
-            return;
-        };
-        // A non-string template is the CRD schema's business.
-        let Some(text) = template.as_str() else {
-            return;
-        };
-        let at = template.origin.or(t.anchor(&["ingress", "template"]));
-        if super::admission::placeholder_stops(t, at, "ingress.template", text, out) {
-            return;
+        // A FlinkBlueGreenDeployment's own `spec.ingress` (the one that follows the active
+        // child, `render::blue_green`) goes through the same URL template as a
+        // FlinkDeployment's, with the same name and namespace.
+        let parent = v
+            .blue_green()
+            .and_then(|bg| bg.get("spec")?.as_map()?.entry("ingress"))
+            .filter(|e| !e.value.is_null());
+        if let Some(own) = v.spec(&["ingress"]).filter(|n| !n.is_null()) {
+            check_ingress(t, v, own, t.anchor(&["ingress"]), out);
         }
-        let name = v.name();
-        let namespace = v
-            .namespace()
-            .and_then(Node::as_str)
-            .filter(|s| !s.is_empty())
-            .unwrap_or("default");
-        if let Some(p) = problem(text, name, namespace) {
-            out.push(
-                Finding::new(template.origin.or(t.anchor(&["ingress", "template"])), format!("ingress template `{}` does not make a valid URL: {p}", shorten(text)))
-                    .label("invalid template")
-                    .help("write a host and/or a path, e.g. \"{{name}}.{{namespace}}.flink.example.com\" or \"/{{namespace}}/{{name}}(/|$)(.*)\"; the operator puts http:// in front"),
-            );
+        if let Some(e) = parent {
+            let at = e.key_origin.or(e.value.origin).or(t.blame);
+            check_ingress(t, v, &e.value, at, out);
         }
+    }
+}
+
+/// One `ingress`; `at_ingress`: where a finding about the whole of it points.
+fn check_ingress(
+    t: &Target<'_>,
+    v: &FlinkView<'_>,
+    ingress: &Node,
+    at_ingress: crate::tree::Origin,
+    out: &mut Vec<Finding>,
+) {
+    let Some(template) = ingress.get("template").filter(|n| !n.is_null()) else {
+        out.push(
+            Finding::new(at_ingress, "ingress has no template: the operator rejects the deployment (\"Ingress template must be defined\")")
+                .label("no template")
+                .help("set ingress.template, e.g. \"{{name}}.{{namespace}}.flink.example.com\" or \"/{{namespace}}/{{name}}(/|$)(.*)\""),
+        );
+        return;
+    };
+    // A non-string template is the CRD schema's business.
+    let Some(text) = template.as_str() else {
+        return;
+    };
+    let at = template.origin.or(at_ingress);
+    if super::admission::placeholder_stops(t, at, "ingress.template", text, out) {
+        return;
+    }
+    let name = v.name();
+    let namespace = v
+        .namespace()
+        .and_then(Node::as_str)
+        .filter(|s| !s.is_empty())
+        .unwrap_or("default");
+    if let Some(p) = problem(text, name, namespace) {
+        out.push(
+            Finding::new(at, format!("ingress template `{}` does not make a valid URL: {p}", shorten(text)))
+                .label("invalid template")
+                .help("write a host and/or a path, e.g. \"{{name}}.{{namespace}}.flink.example.com\" or \"/{{namespace}}/{{name}}(/|$)(.*)\"; the operator puts http:// in front"),
+        );
     }
 }
 

@@ -47,6 +47,7 @@ registry! {
     dns_cache_disabled::DnsCacheDisabled,
     duplicate_name::DuplicateName,
     flink_version_supported::FlinkVersionSupported,
+    flux_health_checks::FluxHealthChecks,
     forbidden_config_keys::ForbiddenConfigKeys,
     ha_enabled::HaEnabled,
     health_check_needs_recovery::HealthCheckNeedsRecovery,
