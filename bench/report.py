@@ -106,10 +106,28 @@ for label, value in [
 ]:
     w(f"| {label} | {value} |")
 w("")
+def one_minute_load(text):
+    try:
+        return float((text or "").split()[0])
+    except (IndexError, ValueError):
+        return None
+
+
+loads = [one_minute_load(env.get("load_start")), one_minute_load(env.get("load_end"))]
+if all(l is not None and l < 2 for l in loads):
+    # Said only of a run that had the cores to itself, at its start and at its end.
+    machine = (
+        "The machine is a 2-core VM that ran nothing else of note while this ran (1-minute "
+        "load average below 2 at the start and at the end). Wall "
+    )
+else:
+    machine = (
+        "The machine is a 2-core VM **shared with other builds and test runs** while this ran "
+        "(see the load average: above 2, other processes were competing for the cores). Wall "
+    )
 w(
-    "The machine is a 2-core VM **shared with other builds and test runs** while this ran "
-    "(see the load average: above 2, other processes were competing for the cores). Wall "
-    f"times are the best of {env.get('runs', '?')} runs (one run above 10,000 services and for checkov), with the "
+    machine
+    + f"times are the best of {env.get('runs', '?')} runs (one run above 10,000 services and for checkov), with the "
     "median in parentheses; CPU time (user + system, median) is less sensitive to the "
     "neighbours. Peak memory is the maximum resident set size (`/usr/bin/time`, %M).\n"
 )
