@@ -169,6 +169,17 @@ pub struct Written {
     pub unchanged: usize,
 }
 
+impl Written {
+    /// One file written: an update of a file that `existed`, or a new one.
+    fn add(&mut self, existed: bool) {
+        if existed {
+            self.updated += 1;
+        } else {
+            self.created += 1;
+        }
+    }
+}
+
 /// What one rendered file is, against the output folder.
 #[derive(Debug)]
 enum State {
@@ -477,27 +488,19 @@ impl FolderSync {
             match e.state {
                 State::Unchanged => written.unchanged += 1,
                 State::Missing(f) => {
-                    written.created += 1;
+                    written.add(false);
                     writes.push(Held::Raw(f));
                 }
                 State::Stale(f, _) => {
-                    written.updated += 1;
+                    written.add(true);
                     writes.push(Held::Raw(f));
                 }
                 State::Packed { file, existed } => {
-                    if existed {
-                        written.updated += 1;
-                    } else {
-                        written.created += 1;
-                    }
+                    written.add(existed);
                     writes.push(Held::Packed(file));
                 }
                 State::Deferred { path, existed } => {
-                    if existed {
-                        written.updated += 1;
-                    } else {
-                        written.created += 1;
-                    }
+                    written.add(existed);
                     deferred.insert(path);
                     deferred_specs.extend(e.spec);
                 }

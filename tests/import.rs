@@ -760,12 +760,8 @@ fn dry_run_writes_nothing_and_existing_specs_are_never_overwritten() {
     );
 }
 
-#[test]
-fn a_clean_manifest_imports_cleanly() {
-    let repo = example_copy();
-    fs::write(
-        repo.path().join("clean.yaml"),
-        "apiVersion: flink.apache.org/v1beta1
+/// A FlinkDeployment the example platform takes as it is.
+const CLEAN: &str = "apiVersion: flink.apache.org/v1beta1
 kind: FlinkDeployment
 metadata: { name: clean, namespace: clean, labels: { team: risk } }
 spec:
@@ -775,9 +771,12 @@ spec:
   job: { jarURI: local:///opt/flink/usrlib/clean.jar, parallelism: 2, upgradeMode: savepoint }
   jobManager: { resource: { cpu: 1, memory: 2048m } }
   taskManager: { resource: { cpu: 2, memory: 4096m } }
-",
-    )
-    .expect("write");
+";
+
+#[test]
+fn a_clean_manifest_imports_cleanly() {
+    let repo = example_copy();
+    fs::write(repo.path().join("clean.yaml"), CLEAN).expect("write");
     let (code, stdout, stderr) = run(repo.path(), &["import", "clean.yaml", "--env", "prod"]);
     assert_eq!(code, 0, "{stdout}{stderr}");
     assert!(
@@ -1527,17 +1526,9 @@ fn name_renames_one_deployment_and_is_checked() {
     let repo = example_copy();
     fs::write(
         repo.path().join("clean.yaml"),
-        "apiVersion: flink.apache.org/v1beta1
-kind: FlinkDeployment
-metadata: { name: clean, namespace: renamed, labels: { team: risk } }
-spec:
-  image: registry.acme.example/flink/clean:1.0.0-flink1.20
-  flinkVersion: v1_20
-  serviceAccount: renamed
-  job: { jarURI: local:///opt/flink/usrlib/clean.jar, parallelism: 2, upgradeMode: savepoint }
-  jobManager: { resource: { cpu: 1, memory: 2048m } }
-  taskManager: { resource: { cpu: 2, memory: 4096m } }
-",
+        CLEAN
+            .replace("namespace: clean,", "namespace: renamed,")
+            .replace("serviceAccount: clean", "serviceAccount: renamed"),
     )
     .expect("write");
     let (code, stdout, stderr) = run(
