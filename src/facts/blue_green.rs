@@ -2,7 +2,8 @@
 //! its settings, its children's names, and its `template.spec` seen as the FlinkDeployment it
 //! becomes, so that every rule about a FlinkDeployment applies to it unchanged.
 //!
-//! Facts (operator 1.14.0 – main; project notes `research-operator.md` §4):
+//! Facts (apache/flink-kubernetes-operator, tags `release-1.14.0` to `main`: the
+//! FlinkBlueGreenDeployment CRD and its controller, `BlueGreenUtils` and the state handlers):
 //! * `spec.configuration` holds only the blue/green options (`kubernetes.operator.bluegreen.*`),
 //!   read with the operator's bundled Flink 1.20 (durations: [`DurationGrammar::Flink1`]).
 //! * `spec.template.spec` is a whole FlinkDeployment spec; `spec.template.metadata` is not

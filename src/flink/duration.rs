@@ -21,9 +21,8 @@
 //! are read by the operator's own bundled Flink 1.20, so they use the 1.x grammar whatever the
 //! deployment's version ([`DurationGrammar::for_key`]).
 //!
-//! Sources: release binaries 1.15.4 … 2.3.0, `TimeUtils#parseDuration` (see
-//! `notes/research-flink.md` §1 in the project notes). The test vectors are in
-//! `duration_cases.txt` beside this file.
+//! Sources: release binaries 1.15.4 … 2.3.0, `TimeUtils#parseDuration`. The test vectors,
+//! measured with those binaries, are in `duration_cases.txt` beside this file.
 
 use crate::flink::java::java_trim;
 use crate::flink::version::FlinkVersion;

@@ -3,7 +3,7 @@
 //! these facts; renderers and rules ask [`release`] for the platform's `operator.version`
 //! rather than comparing version numbers themselves.
 //!
-//! Sources (project notes `research-operator.md` §2–§4): the tags `release-1.13.0`,
+//! Sources: the tags `release-1.13.0`,
 //! `release-1.14.0`, `release-1.15.0` and `main` at 6e9caeb4 (1.16-SNAPSHOT) of
 //! apache/flink-kubernetes-operator: `helm/flink-kubernetes-operator/crds/`,
 //! `API/spec/FlinkVersion.java`, `OP/validation/DefaultValidator.java`, and for the

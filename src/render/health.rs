@@ -6,8 +6,9 @@
 //! at once (a FlinkBlueGreenDeployment has neither `observedGeneration` nor conditions), so
 //! the expressions read the job's state. Flux evaluates `inProgress`, then `failed`, then
 //! `current`; none true is "in progress", an evaluation error "unknown" (retried). Every
-//! optional field is guarded with `has()`. What each status field means: project notes
-//! `research-operator.md` §4.6.
+//! optional field is guarded with `has()`. What each status field means: the operator's
+//! `FlinkDeploymentStatus`, `FlinkBlueGreenDeploymentStatus` and `CommonStatus` (tags
+//! `release-1.13.0` to `main`).
 //!
 //! * FlinkDeployment: `lifecycleState` STABLE (or SUSPENDED for a suspended job) **and** the
 //!   job running: the `Running` condition on operators that have it (1.15 and later), else

@@ -141,7 +141,8 @@ impl TransitionRule for MaxParallelismChanged {
 mod tests {
     use super::default_max_parallelism as d;
 
-    /// The values measured with Flink 1.15.4, 2.1.1 and 2.3.0 (research-flink §3.1).
+    /// The values measured with Flink 1.15.4, 2.1.1 and 2.3.0 (`KeyGroupRangeAssignment`
+    /// `#computeDefaultMaxParallelism` of each release).
     #[test]
     fn derived_max_parallelism_matches_flink() {
         for (p, want) in [
