@@ -142,12 +142,12 @@ pub struct Example {
     pub fires: bool,
     pub view: View,
     /// Rules that must fire with this one, for findings that cannot come alone (a second
-    /// JobManager without HA is also HA switched off): `also=ha-enabled` in the fence tag.
+    /// JobManager without HA is also HA switched off): `also-ha-enabled` in the fence tag (no `=`: rustdoc reads the tag too, and warns about one).
     pub also: Vec<String>,
     pub yaml: String,
 }
 
-/// What a fence tag says: `yaml[,spec],fires|passes[,also=rule+rule]`.
+/// What a fence tag says: `yaml[,spec],fires|passes[,also-rule+rule]`.
 fn example_tag(tag: &str) -> Option<(View, bool, Vec<String>)> {
     let mut parts = tag.trim().split(',');
     if parts.next() != Some("yaml") {
@@ -167,7 +167,7 @@ fn example_tag(tag: &str) -> Option<(View, bool, Vec<String>)> {
     };
     let also = match parts.next() {
         Some(a) => a
-            .strip_prefix("also=")?
+            .strip_prefix("also-")?
             .split('+')
             .map(str::to_string)
             .collect(),
@@ -395,4 +395,52 @@ pub fn examples() -> Vec<Example> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fence_tags_name_the_view_the_verdict_and_the_rules_that_come_along() {
+        assert_eq!(
+            example_tag("yaml,spec,fires,also-ha-enabled+unknown-config-key"),
+            Some((
+                View::Spec,
+                true,
+                vec!["ha-enabled".to_string(), "unknown-config-key".to_string()]
+            ))
+        );
+        assert_eq!(
+            example_tag("yaml,passes"),
+            Some((View::Manifest, false, vec![]))
+        );
+        // Not examples: another language, no verdict, an unknown part, the old `also=`.
+        for tag in [
+            "json,fires",
+            "yaml",
+            "yaml,spec",
+            "yaml,fires,extra",
+            "yaml,fires,also=ha-enabled",
+        ] {
+            assert_eq!(example_tag(tag), None, "{tag}");
+        }
+        // Every rule that documents companions has them read (a tag that did not parse would
+        // silently make its block a plain code block).
+        let with_companions: Vec<&str> = examples()
+            .iter()
+            .filter(|e| !e.also.is_empty())
+            .map(|e| e.rule)
+            .collect();
+        for rule in [
+            "config-key-overlap",
+            "jobmanager-replicas-need-ha",
+            "rollback-needs-ha",
+        ] {
+            assert!(
+                with_companions.contains(&rule),
+                "{rule}: {with_companions:?}"
+            );
+        }
+    }
 }

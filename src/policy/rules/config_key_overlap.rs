@@ -32,7 +32,7 @@ crate::declare_rule! {
     ///     fs.s3a.endpoint: https://s3.eu-central-1.amazonaws.com
     ///     fs.s3a.endpoint.region: eu-central-1
     /// ```
-    /// ```yaml,fires,also=unknown-config-key
+    /// ```yaml,fires,also-unknown-config-key
     /// apiVersion: flink.apache.org/v1beta1
     /// kind: FlinkDeployment
     /// metadata: { name: orders, namespace: orders }

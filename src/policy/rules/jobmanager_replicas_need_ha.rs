@@ -16,12 +16,12 @@ crate::declare_rule! {
     /// starting standby JobManagers.").
     ///
     /// ## Example
-    /// ```yaml,spec,fires,also=ha-enabled
+    /// ```yaml,spec,fires,also-ha-enabled
     /// spec:
     ///   highAvailability: false
     ///   jobManager: { replicas: 2 }
     /// ```
-    /// ```yaml,fires,also=ha-enabled
+    /// ```yaml,fires,also-ha-enabled
     /// apiVersion: flink.apache.org/v1beta1
     /// kind: FlinkDeployment
     /// metadata: { name: orders, namespace: orders }

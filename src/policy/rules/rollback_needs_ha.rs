@@ -16,13 +16,13 @@ crate::declare_rule! {
     /// it rejects the resource ("HA must be enabled for rollback support.").
     ///
     /// ## Example
-    /// ```yaml,spec,fires,also=ha-enabled
+    /// ```yaml,spec,fires,also-ha-enabled
     /// spec:
     ///   highAvailability: false
     ///   flinkConfiguration:
     ///     kubernetes.operator.deployment.rollback.enabled: "true"
     /// ```
-    /// ```yaml,fires,also=ha-enabled
+    /// ```yaml,fires,also-ha-enabled
     /// apiVersion: flink.apache.org/v1beta1
     /// kind: FlinkDeployment
     /// metadata: { name: orders, namespace: orders }
