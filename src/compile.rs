@@ -442,8 +442,9 @@ fn rendered_identity(r: &Resolved) -> Identity {
 
 /// Renders the services of the specs at `specs` (repository-relative) once more, handing each
 /// one's files on each cluster to `sink`: for `render`, whose output folder holds at most
-/// [`crate::output_folder::HOLD_LIMIT`] bytes of files while the run decides, and has the
-/// services beyond it rendered again when it writes. Nothing is checked here: the run did.
+/// [`crate::output_folder::HOLD_LIMIT`] bytes of files (compressed) while the run decides, and
+/// has the services beyond it rendered again when it writes. Nothing is checked here: the run
+/// did.
 pub fn render_again(
     workspace: &Workspace,
     specs: &BTreeSet<String>,
