@@ -3,7 +3,7 @@
 
 use crate::common;
 
-use common::{flinkform, shared_reference};
+use common::{flinkform, json_diagnostics, number_of, shared_reference, text_of};
 use std::collections::BTreeSet;
 
 /// Lints `path` and returns (line, rule) of every finding.
@@ -16,18 +16,9 @@ fn findings(path: &std::path::Path) -> (i32, BTreeSet<(u64, String)>) {
         .expect("run");
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(!stderr.contains("panicked"), "{}: {stderr}", path.display());
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("{}: not JSON ({e}): {stderr}", path.display()));
-    let set = json["diagnostics"]
-        .as_array()
-        .expect("diagnostics")
+    let set = json_diagnostics(&out.stdout, &out.stderr)
         .iter()
-        .map(|d| {
-            (
-                d["line"].as_u64().unwrap_or(0),
-                d["rule"].as_str().unwrap_or_default().to_string(),
-            )
-        })
+        .map(|d| (number_of(d, "line"), text_of(d, "rule")))
         .collect();
     (out.status.code().unwrap_or(-1), set)
 }

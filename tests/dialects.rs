@@ -6,7 +6,7 @@
 
 use crate::common;
 
-use common::{copy_dir, example, manifest_dir, run};
+use common::{copy_dir, example, json_diagnostics, manifest_dir, number_of, run, text_of};
 use std::fs;
 
 fn fixture(name: &str) -> String {
@@ -18,17 +18,13 @@ fn lint(text: &str) -> (i32, Vec<(u64, String, String)>) {
     let dir = tempfile::tempdir().expect("tempdir");
     fs::write(dir.path().join("m.yaml"), text).expect("write");
     let (code, stdout, stderr) = run(dir.path(), &["lint", "m.yaml", "--format", "json"]);
-    let json: serde_json::Value =
-        serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {stderr}"));
-    let found = json["diagnostics"]
-        .as_array()
-        .expect("diagnostics")
+    let found = json_diagnostics(stdout.as_bytes(), stderr.as_bytes())
         .iter()
         .map(|d| {
             (
-                d["line"].as_u64().unwrap_or(0),
-                d["rule"].as_str().unwrap_or_default().to_string(),
-                d["message"].as_str().unwrap_or_default().to_string(),
+                number_of(d, "line"),
+                text_of(d, "rule"),
+                text_of(d, "message"),
             )
         })
         .collect();

@@ -4,7 +4,7 @@
 
 use crate::common;
 
-use common::{copy_dir, example, flinkform};
+use common::{copy_dir, example, flinkform, json_diagnostics, number_of, text_of};
 use std::fs;
 use std::path::Path;
 
@@ -51,20 +51,16 @@ fn check(dir: &Path) -> (i32, Vec<Found>) {
         .args(["check", "--format", "json"])
         .output()
         .expect("run");
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
-    let s = |v: &serde_json::Value| v.as_str().unwrap_or_default().to_string();
-    let found = json["diagnostics"]
-        .as_array()
-        .expect("diagnostics")
+    let found = json_diagnostics(&out.stdout, &out.stderr)
         .iter()
         .map(|d| {
             (
-                s(&d["rule"]),
-                s(&d["severity"]),
-                s(&d["file"]),
-                d["line"].as_u64().unwrap_or_default(),
-                d["column"].as_u64().unwrap_or_default(),
-                s(&d["message"]),
+                text_of(d, "rule"),
+                text_of(d, "severity"),
+                text_of(d, "file"),
+                number_of(d, "line"),
+                number_of(d, "column"),
+                text_of(d, "message"),
             )
         })
         .collect();

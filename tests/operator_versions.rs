@@ -4,7 +4,7 @@
 
 use crate::common;
 
-use common::{copy_dir, example, flinkform};
+use common::{copy_dir, example, flinkform, json_diagnostics, number_of, text_of};
 use flinkform::source::{FileId, SourceFile};
 use flinkform::tree::Node;
 use std::fs;
@@ -43,16 +43,13 @@ fn check(dir: &Path) -> (i32, Vec<(String, u64, String)>) {
         .args(["check", "--format", "json"])
         .output()
         .expect("run");
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
-    let found = json["diagnostics"]
-        .as_array()
-        .expect("diagnostics")
+    let found = json_diagnostics(&out.stdout, &out.stderr)
         .iter()
         .map(|d| {
             (
-                d["rule"].as_str().unwrap_or_default().to_string(),
-                d["line"].as_u64().unwrap_or_default(),
-                d["message"].as_str().unwrap_or_default().to_string(),
+                text_of(d, "rule"),
+                number_of(d, "line"),
+                text_of(d, "message"),
             )
         })
         .collect();
@@ -175,18 +172,10 @@ fn the_jar_uri_allow_list_applies_from_1_15() {
             .args(["lint", "--format", "json", "job.yaml"])
             .output()
             .expect("run");
-        let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
-        json["diagnostics"]
-            .as_array()
-            .expect("diagnostics")
+        json_diagnostics(&out.stdout, &out.stderr)
             .iter()
             .filter(|d| d["rule"] == "session-job-jar-uri")
-            .map(|d| {
-                (
-                    d["line"].as_u64().unwrap_or_default(),
-                    d["message"].as_str().unwrap_or_default().to_string(),
-                )
-            })
+            .map(|d| (number_of(d, "line"), text_of(d, "message")))
             .collect::<Vec<_>>()
     };
     assert_eq!(

@@ -4,7 +4,7 @@
 
 use crate::common;
 
-use common::{flinkform, shared_reference};
+use common::{flinkform, json_diagnostics, number_of, shared_reference, text_of};
 use std::fs;
 use std::path::Path;
 
@@ -16,16 +16,13 @@ fn lint(dir: &Path, file: &str) -> (i32, Vec<(String, u64, String)>) {
         .args(["lint", "--format", "json", "--env", "staging", file])
         .output()
         .expect("run flinkform");
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
-    let found = json["diagnostics"]
-        .as_array()
-        .expect("diagnostics")
+    let found = json_diagnostics(&out.stdout, &out.stderr)
         .iter()
         .map(|d| {
             (
-                d["rule"].as_str().unwrap_or_default().to_string(),
-                d["line"].as_u64().unwrap_or_default(),
-                d["severity"].as_str().unwrap_or_default().to_string(),
+                text_of(d, "rule"),
+                number_of(d, "line"),
+                text_of(d, "severity"),
             )
         })
         .collect();

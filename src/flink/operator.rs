@@ -90,6 +90,27 @@ const fn range(option: &'static str, min: Bound, max: Bound) -> AutoscalerRange 
     }
 }
 
+/// A range from 0 to 1 (a fraction or a threshold).
+const fn fraction(option: &'static str) -> AutoscalerRange {
+    range(option, Bound::Fixed(0.0), Bound::Fixed(1.0))
+}
+
+/// `r`, checked only when the feature flag `job.autoscaler.<flag>` is on.
+const fn when(flag: &'static str, r: AutoscalerRange) -> AutoscalerRange {
+    AutoscalerRange {
+        when: Some(flag),
+        ..r
+    }
+}
+
+/// `observed-scalability.coefficient-min`, as every release bounds it (whether the feature
+/// gates the check differs).
+const COEFFICIENT_MIN: AutoscalerRange = range(
+    "observed-scalability.coefficient-min",
+    Bound::Fixed(0.01),
+    Bound::Fixed(1.0),
+);
+
 const fn concat_ranges<const A: usize, const B: usize, const N: usize>(
     a: [AutoscalerRange; A],
     b: [AutoscalerRange; B],
@@ -114,7 +135,7 @@ const COMMON: [AutoscalerRange; 6] = [
     range("scale-up.max-factor", Bound::Fixed(0.0), Bound::Open),
     AutoscalerRange {
         deprecated: &["target.utilization"],
-        ..range("utilization.target", Bound::Fixed(0.0), Bound::Fixed(1.0))
+        ..fraction("utilization.target")
     },
     range(
         "target.utilization.boundary",
@@ -129,14 +150,7 @@ const COMMON: [AutoscalerRange; 6] = [
 /// `DefaultValidator.validateAutoScalerFlinkConfiguration`; 1.14.0 moved them, unchanged, to
 /// `flink-autoscaler/…/validation/AutoscalerValidator.validateAutoscalerOptions`.
 /// `observed-scalability.coefficient-min` is checked whether or not the feature is on.
-const RANGES_1_13: [AutoscalerRange; 7] = concat_ranges(
-    COMMON,
-    [range(
-        "observed-scalability.coefficient-min",
-        Bound::Fixed(0.01),
-        Bound::Fixed(1.0),
-    )],
-);
+const RANGES_1_13: [AutoscalerRange; 7] = concat_ranges(COMMON, [COEFFICIENT_MIN]);
 
 /// `main` at 6e9caeb4 (FLINK-39826, "Strengthen autoscaler configuration validation", commit
 /// 34edcc45): the GC-pressure and heap-usage thresholds, and three options checked only when
@@ -144,40 +158,14 @@ const RANGES_1_13: [AutoscalerRange; 7] = concat_ranges(
 const RANGES_MAIN: [AutoscalerRange; 11] = concat_ranges(
     COMMON,
     [
-        range(
-            "memory.gc-pressure.threshold",
-            Bound::Fixed(0.0),
-            Bound::Fixed(1.0),
+        fraction("memory.gc-pressure.threshold"),
+        fraction("memory.heap-usage.threshold"),
+        when("observed-scalability.enabled", COEFFICIENT_MIN),
+        when(
+            "scaling.effectiveness.detection.enabled",
+            fraction("scaling.effectiveness.threshold"),
         ),
-        range(
-            "memory.heap-usage.threshold",
-            Bound::Fixed(0.0),
-            Bound::Fixed(1.0),
-        ),
-        AutoscalerRange {
-            when: Some("observed-scalability.enabled"),
-            ..range(
-                "observed-scalability.coefficient-min",
-                Bound::Fixed(0.01),
-                Bound::Fixed(1.0),
-            )
-        },
-        AutoscalerRange {
-            when: Some("scaling.effectiveness.detection.enabled"),
-            ..range(
-                "scaling.effectiveness.threshold",
-                Bound::Fixed(0.0),
-                Bound::Fixed(1.0),
-            )
-        },
-        AutoscalerRange {
-            when: Some("memory.tuning.enabled"),
-            ..range(
-                "memory.tuning.overhead",
-                Bound::Fixed(0.0),
-                Bound::Fixed(1.0),
-            )
-        },
+        when("memory.tuning.enabled", fraction("memory.tuning.overhead")),
     ],
 );
 

@@ -128,3 +128,29 @@ pub fn git(dir: &Path, args: &[&str]) {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// The findings of a `--format json` report (its `diagnostics`), failing the test with what came
+/// instead when the output is not such a report.
+pub fn json_diagnostics(stdout: &[u8], stderr: &[u8]) -> Vec<serde_json::Value> {
+    let stdout = String::from_utf8_lossy(stdout);
+    let stderr = String::from_utf8_lossy(stderr);
+    let json: serde_json::Value = serde_json::from_str(&stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {stdout}\n{stderr}"));
+    match json
+        .get("diagnostics")
+        .and_then(serde_json::Value::as_array)
+    {
+        Some(found) => found.clone(),
+        None => panic!("no diagnostics in: {stdout}"),
+    }
+}
+
+/// A text field of a JSON finding (`rule`, `file`, `severity`, `message`): "" when absent.
+pub fn text_of(d: &serde_json::Value, field: &str) -> String {
+    d[field].as_str().unwrap_or_default().to_string()
+}
+
+/// A number field of a JSON finding (`line`, `column`): 0 when absent.
+pub fn number_of(d: &serde_json::Value, field: &str) -> u64 {
+    d[field].as_u64().unwrap_or_default()
+}
