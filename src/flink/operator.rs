@@ -202,61 +202,53 @@ pub const WITH_BLUE_GREEN: [&str; 4] = [
     BLUE_GREEN,
 ];
 
+/// 1.13.0: the base every later release is written against.
+const RELEASE_1_13: Release = Release {
+    version: (1, 13),
+    name: "1.13",
+    kinds: &BASE_KINDS,
+    running_condition: false,
+    resources_field: false,
+    jar_uri_allow_list: false,
+    newest_flink: (2, 2),
+    newest_flink_in_crd: (2, 2),
+    warns_deprecated_flink: false,
+    crds: EmbeddedCrds::Release1_15,
+    autoscaler: &AUTOSCALER_1_13,
+};
+
+/// 1.14.0: what changed since 1.13 (FlinkBlueGreenDeployment).
+const RELEASE_1_14: Release = Release {
+    version: (1, 14),
+    name: "1.14",
+    kinds: &WITH_BLUE_GREEN,
+    ..RELEASE_1_13
+};
+
+/// 1.15.0: what changed since 1.14.
+const RELEASE_1_15: Release = Release {
+    version: (1, 15),
+    name: "1.15",
+    running_condition: true,
+    jar_uri_allow_list: true,
+    newest_flink: (2, 4),
+    ..RELEASE_1_14
+};
+
+/// main: what changed since 1.15.
+const RELEASE_MAIN: Release = Release {
+    version: (1, 16),
+    name: "main (1.16-SNAPSHOT)",
+    resources_field: true,
+    newest_flink_in_crd: (2, 4),
+    warns_deprecated_flink: true,
+    crds: EmbeddedCrds::Main,
+    autoscaler: &AUTOSCALER_MAIN,
+    ..RELEASE_1_15
+};
+
 /// The releases flinkform knows, oldest first.
-pub const RELEASES: [Release; 4] = [
-    Release {
-        version: (1, 13),
-        name: "1.13",
-        kinds: &BASE_KINDS,
-        running_condition: false,
-        resources_field: false,
-        jar_uri_allow_list: false,
-        newest_flink: (2, 2),
-        newest_flink_in_crd: (2, 2),
-        warns_deprecated_flink: false,
-        crds: EmbeddedCrds::Release1_15,
-        autoscaler: &AUTOSCALER_1_13,
-    },
-    Release {
-        version: (1, 14),
-        name: "1.14",
-        kinds: &WITH_BLUE_GREEN,
-        running_condition: false,
-        resources_field: false,
-        jar_uri_allow_list: false,
-        newest_flink: (2, 2),
-        newest_flink_in_crd: (2, 2),
-        warns_deprecated_flink: false,
-        crds: EmbeddedCrds::Release1_15,
-        autoscaler: &AUTOSCALER_1_13,
-    },
-    Release {
-        version: (1, 15),
-        name: "1.15",
-        kinds: &WITH_BLUE_GREEN,
-        running_condition: true,
-        resources_field: false,
-        jar_uri_allow_list: true,
-        newest_flink: (2, 4),
-        newest_flink_in_crd: (2, 2),
-        warns_deprecated_flink: false,
-        crds: EmbeddedCrds::Release1_15,
-        autoscaler: &AUTOSCALER_1_13,
-    },
-    Release {
-        version: (1, 16),
-        name: "main (1.16-SNAPSHOT)",
-        kinds: &WITH_BLUE_GREEN,
-        running_condition: true,
-        resources_field: true,
-        jar_uri_allow_list: true,
-        newest_flink: (2, 4),
-        newest_flink_in_crd: (2, 4),
-        warns_deprecated_flink: true,
-        crds: EmbeddedCrds::Main,
-        autoscaler: &AUTOSCALER_MAIN,
-    },
-];
+pub const RELEASES: [Release; 4] = [RELEASE_1_13, RELEASE_1_14, RELEASE_1_15, RELEASE_MAIN];
 
 /// The release the platform's `operator.version` runs: the newest known one at or below it
 /// (a patch-free `major.minor` between two known ones has the older one's features), the
