@@ -111,6 +111,14 @@ fn parse_flink(line: &str) -> Outcome {
     }
 }
 
+/// A derivation flinkform accepted: its JVM flags and its sizes by Flink's option key.
+fn accepted(jvm: String, sizes: &[(&str, u64)]) -> Outcome {
+    Outcome::Accepted {
+        jvm,
+        sizes: sizes.iter().map(|(k, v)| (k.to_string(), *v)).collect(),
+    }
+}
+
 fn flinkform(case: &Case, version: (u32, u32)) -> Outcome {
     let config = case.config();
     match case.role {
@@ -131,10 +139,7 @@ fn flinkform(case: &Case, version: (u32, u32)) -> Outcome {
                     ("taskmanager.memory.jvm-overhead.min", m.overhead),
                     ("taskmanager.memory.jvm-overhead.max", m.overhead),
                 ];
-                Outcome::Accepted {
-                    jvm: m.jvm().to_string(),
-                    sizes: sizes.iter().map(|(k, v)| (k.to_string(), *v)).collect(),
-                }
+                accepted(m.jvm().to_string(), &sizes)
             }
             Err(e) => Outcome::Refused(e.message),
         },
@@ -147,10 +152,7 @@ fn flinkform(case: &Case, version: (u32, u32)) -> Outcome {
                     ("jobmanager.memory.jvm-overhead.min", m.overhead),
                     ("jobmanager.memory.jvm-overhead.max", m.overhead),
                 ];
-                Outcome::Accepted {
-                    jvm: m.jvm().to_string(),
-                    sizes: sizes.iter().map(|(k, v)| (k.to_string(), *v)).collect(),
-                }
+                accepted(m.jvm().to_string(), &sizes)
             }
             Err(e) => Outcome::Refused(e.message),
         },
