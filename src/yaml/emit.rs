@@ -37,7 +37,7 @@ pub(super) fn emit_with(node: &Node, sorted: bool) -> String {
 
 /// One document as serde-saphyr writes it: the definition of the output, which the fast writer
 /// is tested against.
-pub fn emit_by_serde(node: &Node, sorted: bool) -> String {
+pub(super) fn emit_by_serde(node: &Node, sorted: bool) -> String {
     let mut out = serde_saphyr::to_string_with_options(&Emit { node, sorted }, options())
         .unwrap_or_else(|e| format!("# flinkform could not emit this object: {e}\n"));
     normalize(&mut out);

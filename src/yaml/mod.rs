@@ -14,7 +14,7 @@ mod locate;
 mod ordered;
 mod raw;
 
-pub use emit::{emit, emit_all, emit_by_serde};
+pub use emit::{emit, emit_all};
 pub use locate::{KeyPaths, key_path};
 pub use ordered::{emit_ordered, scalar};
 
