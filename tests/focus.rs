@@ -1,21 +1,38 @@
 //! `check PATH` reads only the named specs: a service's name is its folder's name, so the
 //! discovered paths alone show which specs could share a name with them. Its report must be
 //! exactly what the whole-repository check reports about those files, and it opens no other
-//! spec (shown with strace).
+//! spec (shown with strace). In the usual layout its discovery does not even look into the
+//! folders that cannot matter ([`Focus`]), with the same report.
 
 use crate::common;
 
 use common::{copy_dir, example, flinkform};
 use flinkform::compile::{Options, compile_workspace};
-use flinkform::workspace::Workspace;
+use flinkform::workspace::{Focus, Workspace};
 use std::collections::BTreeSet;
 use std::fs;
 use std::path::Path;
 
-/// The JSON report about `paths`: loading only what the focus needs (`narrow`), or everything.
-fn report(root: &Path, paths: &[String], narrow: bool) -> String {
+/// How much of the repository a report about some specs loads.
+#[derive(Clone, Copy, PartialEq)]
+enum Load {
+    /// Every spec (the whole check), its report cut down to the named specs.
+    Everything,
+    /// Every spec discovered, only the named ones read.
+    Named,
+    /// As `check PATH` does: discovery focused on the named specs, only they read.
+    Focused,
+}
+
+/// The JSON report about `paths`, loading as `load` says.
+fn report(root: &Path, paths: &[String], load: Load) -> String {
     let focus: BTreeSet<String> = paths.iter().cloned().collect();
-    let discovery = Workspace::discover(root).expect("discover");
+    let discovery = match load {
+        Load::Focused => Workspace::discover_then(root, Some(&Focus::new(paths.to_vec())), |_| {}),
+        _ => Workspace::discover(root),
+    }
+    .expect("discover");
+    let narrow = load != Load::Everything;
     let workspace = discovery.load(narrow.then_some(&focus)).expect("load");
     let options = Options {
         only_specs: narrow.then_some(focus),
@@ -70,8 +87,12 @@ fn the_narrow_load_reports_exactly_what_the_full_check_reports() {
     assert_eq!(specs.len(), 11, "{specs:?}");
     for spec in &specs {
         let paths = [spec.clone()];
-        let narrow = report(repo.path(), &paths, true);
-        assert_eq!(narrow, report(repo.path(), &paths, false), "{spec}");
+        let narrow = report(repo.path(), &paths, Load::Named);
+        assert_eq!(
+            narrow,
+            report(repo.path(), &paths, Load::Everything),
+            "{spec}"
+        );
     }
     // Several at once, too.
     let paths = [
@@ -80,8 +101,94 @@ fn the_narrow_load_reports_exactly_what_the_full_check_reports() {
         "services/team-b/fraud-detector/service.yaml".to_string(),
     ];
     assert_eq!(
-        report(repo.path(), &paths, true),
-        report(repo.path(), &paths, false)
+        report(repo.path(), &paths, Load::Named),
+        report(repo.path(), &paths, Load::Everything)
+    );
+}
+
+/// The usual layout under two bases (folder names can clash across them), with every case a
+/// focused discovery must get right: a clash across bases, a copy whose name points at a
+/// folder with a spec, one whose name points at a folder without one, an escaped name, a spec
+/// that does not parse, and a spec that is a link.
+fn two_base_repository() -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    copy_dir(&example(), tmp.path());
+    let platform = tmp.path().join("flinkform.yaml");
+    let text = fs::read_to_string(&platform).expect("read");
+    let two = text.replacen(
+        "spec:\n",
+        "spec:\n  services:\n    include: [services/*/service.yaml, teams/*/service.yaml]\n",
+        1,
+    );
+    assert_ne!(two, text);
+    fs::write(&platform, two).expect("write");
+    let spec =
+        fs::read_to_string(tmp.path().join("services/fraud-detector/service.yaml")).expect("read");
+    let named = |name: &str| spec.replace("  name: fraud-detector", &format!("  name: {name}"));
+    fs::create_dir_all(tmp.path().join("teams/fraud-detector")).expect("mkdir");
+    fs::write(tmp.path().join("teams/fraud-detector/service.yaml"), &spec).expect("write");
+    add_spec(tmp.path(), "zz-copy", &spec);
+    add_spec(tmp.path(), "xx-copy", &named("inventory-sync"));
+    add_spec(tmp.path(), "yy-copy", &named("lonely"));
+    fs::create_dir_all(tmp.path().join("services/lonely")).expect("mkdir");
+    fs::write(
+        tmp.path().join("services/lonely/README.md"),
+        "no spec here\n",
+    )
+    .expect("write");
+    let escaped = spec.replace("  name: fraud-detector", "  name: \"fraud-d\\x65tector\"");
+    add_spec(tmp.path(), "aa-escaped", &escaped);
+    add_spec(tmp.path(), "broken", "metadata: [unclosed\n");
+    fs::create_dir_all(tmp.path().join("services/linked")).expect("mkdir");
+    std::os::unix::fs::symlink(
+        "../fraud-detector/service.yaml",
+        tmp.path().join("services/linked/service.yaml"),
+    )
+    .expect("symlink");
+    tmp
+}
+
+#[test]
+fn the_focused_discovery_reports_exactly_what_the_full_check_reports() {
+    let repo = two_base_repository();
+    let specs = Workspace::discover(repo.path())
+        .expect("discover")
+        .spec_paths;
+    assert_eq!(specs.len(), 13, "{specs:?}");
+    for spec in &specs {
+        let paths = [spec.clone()];
+        let focused = report(repo.path(), &paths, Load::Focused);
+        assert_eq!(
+            focused,
+            report(repo.path(), &paths, Load::Everything),
+            "{spec}"
+        );
+    }
+    // The cases themselves are reported (so the comparison above compares something).
+    let about = |path: &str| report(repo.path(), &[path.to_string()], Load::Focused);
+    assert!(
+        about("teams/fraud-detector/service.yaml")
+            .contains("is also in services/fraud-detector/service.yaml"),
+        "{}",
+        about("teams/fraud-detector/service.yaml")
+    );
+    let lonely = about("services/yy-copy/service.yaml");
+    assert!(
+        lonely.contains("rename its folder to `lonely` (`services/lonely/service.yaml`)"),
+        "{lonely}"
+    );
+    let taken = about("services/xx-copy/service.yaml");
+    assert!(taken.contains("is in folder `xx-copy`"), "{taken}");
+    assert!(!taken.contains("move it"), "the folder has a spec: {taken}");
+    // Several at once, across both bases.
+    let paths = [
+        "services/aa-escaped/service.yaml".to_string(),
+        "services/zz-copy/service.yaml".to_string(),
+        "teams/fraud-detector/service.yaml".to_string(),
+    ];
+    assert_eq!(
+        report(repo.path(), &paths, Load::Focused),
+        report(repo.path(), &paths, Load::Everything)
     );
 }
 
@@ -145,11 +252,17 @@ fn clashes_and_names_that_are_not_their_folders_are_reported_at_the_name() {
 /// The files `flinkform ARGS` opens for reading below `dir` (not folders it lists), traced
 /// with strace.
 fn opened_files(dir: &Path, args: &[&str]) -> BTreeSet<String> {
+    traced_paths(dir, args, "trace=open,openat,openat2")
+}
+
+/// The paths below `dir` that `flinkform ARGS` passes to the system calls `trace` names (an
+/// strace expression), but no folder it opens to list.
+fn traced_paths(dir: &Path, args: &[&str], trace: &str) -> BTreeSet<String> {
     let strace = common::tools::require(&common::tools::STRACE);
     let root = fs::canonicalize(dir).expect("canonical");
     let log = tempfile::NamedTempFile::new().expect("log");
     let status = std::process::Command::new(&strace)
-        .args(["-f", "-qq", "-e", "trace=open,openat,openat2", "-o"])
+        .args(["-f", "-qq", "-e", trace, "-o"])
         .arg(log.path())
         .arg(env!("CARGO_BIN_EXE_flinkform"))
         .args(args)
@@ -220,4 +333,58 @@ fn check_path_opens_only_the_specs_it_checks() {
             all.iter().map(String::as_str).collect::<Vec<_>>()
         );
     }
+}
+
+#[test]
+#[cfg_attr(missing_strace, ignore = "needs strace")]
+fn check_path_looks_only_into_the_folders_it_needs() {
+    let repo = two_base_repository();
+    let looked = |args: &[&str]| -> Vec<String> {
+        traced_paths(
+            repo.path(),
+            args,
+            "trace=stat,lstat,newfstatat,statx,open,openat,openat2",
+        )
+        .into_iter()
+        .filter(|p| p.ends_with("/service.yaml"))
+        .collect()
+    };
+    assert_eq!(
+        looked(&["check", "services/inventory-sync/service.yaml"]),
+        ["services/inventory-sync/service.yaml"]
+    );
+    // Folders of the same name under the other base could clash.
+    assert_eq!(
+        looked(&["check", "teams/fraud-detector/service.yaml"]),
+        [
+            "services/fraud-detector/service.yaml",
+            "teams/fraud-detector/service.yaml"
+        ]
+    );
+    // A spec named after another folder: that folder is looked into once the spec is read.
+    assert_eq!(
+        looked(&["check", "services/xx-copy/service.yaml"]),
+        [
+            "services/inventory-sync/service.yaml",
+            "services/xx-copy/service.yaml"
+        ]
+    );
+    // The whole check looks into every folder (the control: the trace sees them), and so
+    // does naming a base: a spec of any name may be under it, and clash with one under the
+    // other base.
+    let everything = looked(&["check"]);
+    let expected: BTreeSet<String> = Workspace::discover(repo.path())
+        .expect("discover")
+        .spec_paths
+        .into_iter()
+        .chain(
+            [
+                "services/linked/service.yaml",
+                "services/lonely/service.yaml",
+            ]
+            .map(String::from),
+        )
+        .collect();
+    assert_eq!(everything, expected.into_iter().collect::<Vec<_>>());
+    assert_eq!(looked(&["check", "teams"]), everything);
 }

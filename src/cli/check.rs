@@ -10,6 +10,7 @@
 use super::{EXIT_CLEAN, EXIT_FINDINGS, ReportArgs, reporting};
 use flinkform::compile::compile_workspace;
 use flinkform::error::Error;
+use flinkform::workspace::{Focus, Workspace};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
@@ -37,31 +38,42 @@ pub fn run(start: &Path, args: CheckArgs) -> Result<u8, Error> {
             None => return Ok(EXIT_CLEAN),
         }
     };
-    let discovery = flinkform::workspace::Workspace::discover(&root)?;
+    // With paths, discovery looks only into the folders a check of them needs; naming the
+    // platform config (every service depends on it) checks everything.
+    let named_paths = if args.paths.is_empty() {
+        None
+    } else {
+        Some(repository_paths(&root, start, &paths)?)
+    };
+    let focus = named_paths
+        .as_ref()
+        .filter(|named| {
+            !named
+                .iter()
+                .any(|(rel, _)| rel == flinkform::spec::platform::FILE_NAME)
+        })
+        .map(|named| Focus::new(named.iter().map(|(rel, _)| rel.clone()).collect()));
+    // Compiling the CRD schemas a service's objects are validated against is the largest
+    // fixed cost of a small check (`check PATH` in a pre-commit hook): start it on another
+    // core as soon as the platform says which operator release it targets, while the specs
+    // are found and read.
+    let discovery = Workspace::discover_then(&root, focus.as_ref(), |platform| {
+        if let Some(p) = platform {
+            let catalog = flinkform::crd::CrdCatalog::builtin_for(p.operator.release());
+            rayon::spawn(move || {
+                catalog.prepare(&flinkform::render::USUAL_CUSTOM_KINDS);
+            });
+        }
+    })?;
     // With paths, only those specs are read, rendered and checked (names are unique by
     // folder, which the discovered paths show); naming the platform config (every service
     // depends on it) checks everything.
-    let named = if args.paths.is_empty() {
-        None
-    } else {
-        Some(named_specs(
-            &root,
-            start,
-            &paths,
-            &discovery.spec_paths,
-            &discovery.stray_paths,
-        )?)
-    };
+    let named =
+        named_paths.map(|named| named_specs(&named, &discovery.spec_paths, &discovery.stray_paths));
     let only_specs: Option<BTreeSet<String>> = named
         .as_ref()
         .filter(|f| !f.iter().any(|p| p == flinkform::spec::platform::FILE_NAME))
         .map(|f| f.iter().cloned().collect());
-    // The CRD catalogue is needed once the first spec is rendered; build it meanwhile.
-    if !discovery.spec_paths.is_empty() {
-        rayon::spawn(|| {
-            flinkform::crd::CrdCatalog::builtin();
-        });
-    }
     let workspace = discovery.load(only_specs.as_ref())?;
     let options = flinkform::compile::Options {
         only_specs,
@@ -177,16 +189,13 @@ fn platform_of_paths(
     Ok(found)
 }
 
-/// Repository-relative spec paths for the given command-line paths (files or folders),
-/// relative to the directory the command runs in. Files that look like specs but are not
-/// discovered (`strays`) count too: their finding is what the user needs to hear.
-pub fn named_specs(
+/// The command-line paths (files or folders, relative to the directory the command runs in) as
+/// repository-relative paths, each with whether it is a folder.
+fn repository_paths(
     root: &Path,
     start: &Path,
     paths: &[PathBuf],
-    specs: &[String],
-    strays: &[String],
-) -> Result<Vec<String>, Error> {
+) -> Result<Vec<(String, bool)>, Error> {
     let mut out = Vec::new();
     for p in paths {
         let full = if p.is_absolute() {
@@ -205,10 +214,23 @@ pub fn named_specs(
                 root.display()
             ))
         })?;
-        if matches!(
+        let folder = matches!(
             flinkform::io::kind(&canonical),
             Ok(Some(flinkform::io::Kind::Dir))
-        ) {
+        );
+        out.push((rel, folder));
+    }
+    Ok(out)
+}
+
+/// Repository-relative spec paths for the [`repository_paths`] named. Files that look like
+/// specs but are not discovered (`strays`) count too: their finding is what the user needs to
+/// hear.
+fn named_specs(named: &[(String, bool)], specs: &[String], strays: &[String]) -> Vec<String> {
+    let mut out = Vec::new();
+    for (rel, folder) in named {
+        let rel = rel.clone();
+        if *folder {
             let prefix = if rel.is_empty() {
                 String::new()
             } else {
@@ -234,5 +256,5 @@ pub fn named_specs(
     }
     out.sort();
     out.dedup();
-    Ok(out)
+    out
 }

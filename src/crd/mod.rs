@@ -60,6 +60,7 @@
 //! the API server's RE2 has no backtracking features.
 
 mod convert;
+mod embedded;
 mod report;
 
 use crate::excerpt::quote;
@@ -119,7 +120,7 @@ impl fmt::Display for CrdViolation {
 /// against its file.
 struct Entry {
     /// The CRD version's `openAPIV3Schema`.
-    openapi: Value,
+    openapi: Openapi,
     /// Where it comes from, for an error.
     at: String,
     compiled: OnceLock<Result<Compiled, String>>,
@@ -131,11 +132,30 @@ struct Compiled {
     schema: Value,
 }
 
+/// A CRD version's `openAPIV3Schema`, as read or still as text.
+enum Openapi {
+    /// A user's CRD, parsed as its file was read.
+    Parsed(Value),
+    /// A built-in CRD's schema, parsed when first needed: the embedded CRDs are 360 KB of
+    /// JSON, and parsing all of them took a third of the start-up of `check PATH`, which
+    /// needs two of the five kinds.
+    Embedded(&'static serde_json::value::RawValue),
+}
+
 impl Entry {
     fn compiled(&self) -> &Result<Compiled, String> {
         self.compiled.get_or_init(|| {
             let at = &self.at;
-            let schema = convert::object_schema(&self.openapi).map_err(|e| format!("{at}: {e}"))?;
+            let parsed;
+            let openapi = match &self.openapi {
+                Openapi::Parsed(v) => v,
+                Openapi::Embedded(raw) => {
+                    parsed = serde_json::from_str::<Value>(raw.get())
+                        .map_err(|e| format!("{at}: {e}"))?;
+                    &parsed
+                }
+            };
+            let schema = convert::object_schema(openapi).map_err(|e| format!("{at}: {e}"))?;
             let validator = jsonschema::options()
                 .with_draft(jsonschema::Draft::Draft202012)
                 .should_validate_formats(false)
@@ -232,7 +252,7 @@ impl CrdCatalog {
         static BUILTIN_CATALOG: OnceLock<CrdCatalog> = OnceLock::new();
         BUILTIN_CATALOG.get_or_init(|| {
             // The embedded file is fixed at build time and covered by tests.
-            CrdCatalog::from_json(BUILTIN_JSON).expect("embedded CRDs compile")
+            CrdCatalog::embedded(BUILTIN_JSON).expect("embedded CRDs compile")
         })
     }
 
@@ -241,8 +261,8 @@ impl CrdCatalog {
     pub fn builtin_main() -> &'static CrdCatalog {
         static MAIN_CATALOG: OnceLock<CrdCatalog> = OnceLock::new();
         MAIN_CATALOG.get_or_init(|| {
-            let mut c = CrdCatalog::from_json(BUILTIN_JSON).expect("embedded CRDs compile");
-            c.extend(CrdCatalog::from_json(BUILTIN_MAIN_JSON).expect("embedded CRDs compile"));
+            let mut c = CrdCatalog::embedded(BUILTIN_JSON).expect("embedded CRDs compile");
+            c.extend(CrdCatalog::embedded(BUILTIN_MAIN_JSON).expect("embedded CRDs compile"));
             c
         })
     }
@@ -281,13 +301,30 @@ impl CrdCatalog {
         Ok(catalog)
     }
 
-    /// Parses a JSON array of CRD documents (the form [`BUILTIN_JSON`] is stored in); their
-    /// schemas are compiled on first use ([`Entry`]).
-    pub fn from_json(text: &str) -> Result<CrdCatalog, String> {
-        let docs: Vec<Value> = serde_json::from_str(text).map_err(|e| e.to_string())?;
+    /// Reads a JSON array of `apiextensions.k8s.io/v1` CRD documents (the form [`BUILTIN_JSON`]
+    /// is stored in) without parsing their schemas: each is parsed and compiled on first use
+    /// ([`Entry`]). A test checks that it gives the catalogue [`CrdCatalog::from_texts`] gives
+    /// for the upstream files.
+    fn embedded(text: &'static str) -> Result<CrdCatalog, String> {
+        let docs: Vec<embedded::Crd<'static>> =
+            serde_json::from_str(text).map_err(|e| e.to_string())?;
         let mut catalog = CrdCatalog::new();
-        for doc in &docs {
-            catalog.add_crd(doc, false)?;
+        for doc in docs {
+            let name = doc.metadata.name;
+            for version in doc.spec.versions {
+                let Some(schema) = version.schema else {
+                    continue;
+                };
+                catalog.insert(
+                    &format!("{}/{}", doc.spec.group, version.name),
+                    doc.spec.names.kind,
+                    Entry {
+                        openapi: Openapi::Embedded(schema.openapi),
+                        at: format!("CRD `{}` version `{}`", quote(name), quote(version.name)),
+                        compiled: OnceLock::new(),
+                    },
+                );
+            }
         }
         Ok(catalog)
     }
@@ -343,19 +380,24 @@ impl CrdCatalog {
         }
         for (version, openapi) in versions {
             let entry = Entry {
-                openapi: openapi.clone(),
+                openapi: Openapi::Parsed(openapi.clone()),
                 at: format!("CRD `{}` version `{}`", quote(name), quote(version)),
                 compiled: OnceLock::new(),
             };
             if eager {
                 entry.compiled().as_ref().map_err(String::clone)?;
             }
-            self.entries
-                .entry(format!("{group}/{version}"))
-                .or_default()
-                .insert(kind.to_string(), entry);
+            self.insert(&format!("{group}/{version}"), kind, entry);
         }
         Ok(())
+    }
+
+    /// Adds the schema of one group/version/kind; a later one for the same replaces it.
+    fn insert(&mut self, api_version: &str, kind: &str, entry: Entry) {
+        self.entries
+            .entry(api_version.to_string())
+            .or_default()
+            .insert(kind.to_string(), entry);
     }
 
     /// Adds the entries of `other`, replacing those of this catalogue for the same
@@ -383,6 +425,17 @@ impl CrdCatalog {
             .flat_map(BTreeMap::values)
             .filter_map(|e| e.compiled().as_ref().err().cloned())
             .collect()
+    }
+
+    /// Compiles the schemas of these `(apiVersion, kind)` now, those the catalogue covers: for a
+    /// caller that has a core to spare before the first object of those kinds is validated.
+    pub fn prepare(&self, kinds: &[(&str, &str)]) {
+        for (api_version, kind) in kinds {
+            if let Some(entry) = self.entry(api_version, kind) {
+                // An error is reported when an object of the kind is validated.
+                let _ = entry.compiled();
+            }
+        }
     }
 
     /// Whether a CRD covers this `apiVersion` and `kind`.

@@ -241,6 +241,35 @@ fn every_builtin_schema_compiles() {
     }
 }
 
+/// The embedded catalogues, whose schemas stay text until first used, hold exactly what the
+/// general reader makes of the upstream files: the same kinds, the same schemas once converted.
+#[test]
+fn embedded_catalogues_equal_the_upstream_files_read() {
+    for (embedded, files) in [
+        (CrdCatalog::builtin(), &BUILTIN[..]),
+        (
+            &CrdCatalog::embedded(BUILTIN_MAIN_JSON).expect("embedded"),
+            &BUILTIN_MAIN[..],
+        ),
+    ] {
+        let files: Vec<(String, String)> = files
+            .iter()
+            .map(|(p, t)| ((*p).to_string(), (*t).to_string()))
+            .collect();
+        let read = CrdCatalog::from_texts(&files).expect("upstream CRDs");
+        assert_eq!(embedded.kinds(), read.kinds());
+        for kind in read.kinds() {
+            let (api_version, kind) = kind.split_once(' ').expect("two words");
+            let schema = |c: &CrdCatalog| {
+                let entry = c.entry(api_version, kind).expect("covered");
+                let compiled = entry.compiled().as_ref().expect("compiles");
+                (entry.at.clone(), compiled.schema.clone())
+            };
+            assert_eq!(schema(embedded), schema(&read), "{api_version} {kind}");
+        }
+    }
+}
+
 #[test]
 fn builtin_kinds() {
     assert_eq!(

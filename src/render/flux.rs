@@ -9,6 +9,9 @@
 //! it), and the generic check stays; the platform is told once what that means
 //! (`flux-health-checks`).
 
+/// The `apiVersion` of the Flux Kustomizations rendered.
+pub const KUSTOMIZATION_API_VERSION: &str = "kustomize.toolkit.fluxcd.io/v1";
+
 use super::context::Ctx;
 use super::health;
 use crate::spec::fields::JobState;
@@ -109,7 +112,7 @@ pub fn build(ctx: &Ctx<'_>, service_path: &str) -> Node {
     let mut m = Map::new();
     m.insert(
         "apiVersion",
-        Node::str("kustomize.toolkit.fluxcd.io/v1", Origin::NONE),
+        Node::str(KUSTOMIZATION_API_VERSION, Origin::NONE),
     );
     m.insert("kind", Node::str("Kustomization", Origin::NONE));
     m.insert("metadata", Node::map(meta, Origin::NONE));

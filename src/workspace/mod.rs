@@ -7,7 +7,7 @@ pub mod folders;
 mod strays;
 mod unwritten;
 
-pub use discover::{Discovered, Problem, Selector, discover, relative};
+pub use discover::{Deferred, Discovered, Focus, Problem, Selector, discover, relative};
 pub use strays::Stray;
 
 use crate::diag::Diagnostic;
@@ -220,6 +220,18 @@ impl Workspace {
 
     /// Reads the platform config and finds the service specs, without reading them yet.
     pub fn discover(root: &Path) -> Result<Discovery> {
+        Self::discover_then(root, None, |_| {})
+    }
+
+    /// [`Workspace::discover`] for a check of the paths in `focus` (`None`: everything; see
+    /// [`Focus`]), calling `platform_read` with the platform (`None` when its config has
+    /// errors) as soon as it is read, before the specs are found: a caller can start work
+    /// that needs only the platform on another core.
+    pub fn discover_then(
+        root: &Path,
+        focus: Option<&Focus>,
+        platform_read: impl FnOnce(Option<&Platform>),
+    ) -> Result<Discovery> {
         let mut sources = SourceMap::new();
         let repo_root = find_repo_root(root);
         // Machine formats show paths relative to the git repository; human output relative
@@ -230,6 +242,7 @@ impl Workspace {
             cwd: root.to_path_buf(),
         });
         let (platform_file, platform, mut diagnostics) = load_platform(root, &mut sources)?;
+        platform_read(platform.as_ref());
         // With a broken platform config, still check every spec's own schema using the
         // default discovery, so one run shows all the problems.
         let discovery = platform.clone().unwrap_or_else(Platform::builtin);
@@ -237,17 +250,10 @@ impl Workspace {
             paths: spec_paths,
             problems,
             strays,
-        } = discover(root, &discovery)?;
+            deferred,
+        } = discover::discover_focused(root, &discovery, focus)?;
         for p in problems {
-            let id = sources.add(SourceFile::new(p.path.clone(), ""));
-            diagnostics.push(
-                Diagnostic::error(
-                    crate::policy::RuleId::UnsafePath,
-                    format!("`{}` {}", p.path, p.why),
-                )
-                .at(Span::new(id, 0, 0), "")
-                .with_help(p.help),
-            );
+            diagnostics.push(unsafe_path(&mut sources, p));
         }
         let stray_paths = strays.iter().map(|s| s.path.clone()).collect();
         Ok(Discovery {
@@ -259,9 +265,21 @@ impl Workspace {
             spec_paths,
             stray_paths,
             strays,
+            deferred,
             diagnostics,
         })
     }
+}
+
+/// The finding for a path discovery would not read.
+fn unsafe_path(sources: &mut SourceMap, p: discover::Problem) -> Diagnostic {
+    let id = sources.add(SourceFile::new(p.path.clone(), ""));
+    Diagnostic::error(
+        crate::policy::RuleId::UnsafePath,
+        format!("`{}` {}", p.path, p.why),
+    )
+    .at(Span::new(id, 0, 0), "")
+    .with_help(p.help)
 }
 
 /// A repository whose platform config is loaded and whose specs are found, not yet read.
@@ -278,6 +296,8 @@ pub struct Discovery {
     /// `check PATH` reports on them when named).
     pub stray_paths: Vec<String>,
     strays: Vec<Stray>,
+    /// Service folders not looked into ([`Focus`]).
+    deferred: Vec<Deferred>,
     diagnostics: Vec<Diagnostic>,
 }
 
@@ -299,14 +319,16 @@ impl Discovery {
             mut sources,
             platform_file,
             platform,
-            spec_paths,
+            mut spec_paths,
             stray_paths: _,
             strays,
+            deferred,
             mut diagnostics,
         } = self;
         // Every file's share of "did you mean" searches depends on how many the repository
-        // has (not on how many are read), so `check PATH` suggests what `check` does.
-        crate::suggest::plan_run(spec_paths.len() + 1);
+        // has (not on how many are read), so `check PATH` suggests what `check` does. A
+        // folder not looked into counts as holding its spec.
+        crate::suggest::plan_run(spec_paths.len() + deferred.len() + 1);
         let read: Vec<String> = match only_specs {
             None => spec_paths.clone(),
             Some(only) => spec_paths
@@ -324,6 +346,25 @@ impl Discovery {
                 &builtin
             }
         };
+        // A named spec whose `metadata.name` is not its folder's is told where it belongs, and
+        // whether a spec is there already: look into the folders of those names now.
+        let names: BTreeSet<&str> = loaded
+            .iter()
+            .filter_map(|(_, s)| s.service.as_ref())
+            .map(|s| s.name.value.as_str())
+            .collect();
+        let wanted: Vec<&Deferred> = deferred
+            .iter()
+            .filter(|d| names.contains(d.name.as_str()))
+            .collect();
+        if !wanted.is_empty() {
+            let more = discover::confirm(&root, discovery, &wanted)?;
+            spec_paths.extend(more.paths);
+            spec_paths.sort();
+            for p in more.problems {
+                diagnostics.push(unsafe_path(&mut sources, p));
+            }
+        }
         let folders = folders::Folders::new(&spec_paths);
         let mut services = Vec::new();
         for (_, spec) in loaded {
