@@ -101,18 +101,11 @@ impl Catalogs {
             || self.builtin.covers(api_version, kind)
     }
 
-    fn violations(&self, object: &serde_json::Value) -> Option<Vec<crate::crd::CrdViolation>> {
-        let api = object
-            .get("apiVersion")
-            .and_then(|v| v.as_str())
-            .unwrap_or_default();
-        let kind = object
-            .get("kind")
-            .and_then(|v| v.as_str())
-            .unwrap_or_default();
+    fn violations(&self, object: &Node) -> Option<Vec<crate::crd::CrdViolation>> {
+        let text = |k: &str| object.get(k).and_then(Node::as_str).unwrap_or_default();
         match &self.user {
-            Some(u) if u.covers(api, kind) => u.violations(object),
-            _ => self.builtin.violations(object),
+            Some(u) if u.covers(text("apiVersion"), text("kind")) => u.violations_of(object),
+            _ => self.builtin.violations_of(object),
         }
     }
 }
@@ -133,8 +126,7 @@ pub fn check(
         .collect()
 }
 
-/// Validates one object, if a catalogue covers its kind. The JSON form the validator needs is
-/// built only then: most rendered objects (namespaces, RBAC, quotas) have no CRD here.
+/// Validates one object, if a catalogue covers its kind.
 pub fn check_one(
     o: &RenderedObject,
     catalogs: &Catalogs,
@@ -144,7 +136,7 @@ pub fn check_one(
     if !catalogs.covers(text("apiVersion"), text("kind")) {
         return Vec::new();
     }
-    let mut violations = catalogs.violations(&o.node.to_json()).unwrap_or_default();
+    let mut violations = catalogs.violations(&o.node).unwrap_or_default();
     if !catalogs
         .user
         .as_ref()

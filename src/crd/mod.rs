@@ -6,6 +6,11 @@
 //! FlinkSessionJob, FlinkBlueGreenDeployment and FlinkStateSnapshot, Flux Kustomization v1); [`CrdCatalog::from_texts`] reads a user's CRD files
 //! and [`CrdCatalog::extend`] lets them override the built-in ones.
 //!
+//! An object that is surely valid is answered by walking the converted schema with the object
+//! as flinkform holds it ([`fast`]); only the others are converted to JSON and given to
+//! jsonschema, which decides and writes the messages (and whose validator is compiled only
+//! then).
+//!
 //! This module is pure: it reads no files and prints nothing.
 //!
 //! # How a structural schema becomes a JSON Schema (draft 2020-12)
@@ -61,6 +66,7 @@
 
 mod convert;
 mod embedded;
+mod fast;
 mod report;
 
 use crate::excerpt::quote;
@@ -111,25 +117,22 @@ impl fmt::Display for CrdViolation {
     }
 }
 
-/// The schema of one group/version/kind, compiled on first use.
+/// The schema of one group/version/kind, converted and compiled on first use.
 ///
-/// Compiling a CRD's schema is most of a small run's start-up (the built-in catalogue holds
-/// five kinds, and `check` of one spec needs two: FlinkDeployment and Flux's Kustomization), so the built-in CRDs, which tests
-/// compile, are compiled when an object of their kind is first validated. A user's CRDs
-/// (`--crd`) are compiled as they are read, so a schema that does not compile is reported
-/// against its file.
+/// Compiling a CRD's schema with jsonschema is most of a small run's start-up (the built-in
+/// catalogue holds five kinds, and `check` of one spec needs two: FlinkDeployment and Flux's
+/// Kustomization). The converted schema is enough to find a valid object valid ([`fast`]),
+/// so the validator is compiled only when an object of the kind is not surely valid (tests
+/// compile every built-in one). A user's CRDs (`--crd`) are compiled as they are read, so a
+/// schema that does not compile is reported against its file.
 struct Entry {
     /// The CRD version's `openAPIV3Schema`.
     openapi: Openapi,
     /// Where it comes from, for an error.
     at: String,
-    compiled: OnceLock<Result<Compiled, String>>,
-}
-
-struct Compiled {
-    validator: jsonschema::Validator,
-    /// The converted JSON Schema, kept to name the allowed fields in unknown-field messages.
-    schema: Value,
+    /// The converted JSON Schema ([`convert`]).
+    schema: OnceLock<Result<Value, String>>,
+    validator: OnceLock<Result<jsonschema::Validator, String>>,
 }
 
 /// A CRD version's `openAPIV3Schema`, as read or still as text.
@@ -143,8 +146,18 @@ enum Openapi {
 }
 
 impl Entry {
-    fn compiled(&self) -> &Result<Compiled, String> {
-        self.compiled.get_or_init(|| {
+    fn new(openapi: Openapi, at: String) -> Entry {
+        Entry {
+            openapi,
+            at,
+            schema: OnceLock::new(),
+            validator: OnceLock::new(),
+        }
+    }
+
+    /// The converted schema.
+    fn schema(&self) -> &Result<Value, String> {
+        self.schema.get_or_init(|| {
             let at = &self.at;
             let parsed;
             let openapi = match &self.openapi {
@@ -155,16 +168,33 @@ impl Entry {
                     &parsed
                 }
             };
-            let schema = convert::object_schema(openapi).map_err(|e| format!("{at}: {e}"))?;
-            let validator = jsonschema::options()
-                .with_draft(jsonschema::Draft::Draft202012)
-                .should_validate_formats(false)
-                .with_pattern_options(jsonschema::PatternOptions::regex())
-                .build(&schema)
-                .map_err(|e| format!("{at}: the schema does not compile: {e}"))?;
-            Ok(Compiled { validator, schema })
+            convert::object_schema(openapi).map_err(|e| format!("{at}: {e}"))
         })
     }
+
+    /// The converted schema and its jsonschema validator.
+    fn compiled(&self) -> Result<(&Value, &jsonschema::Validator), String> {
+        let schema = self.schema().as_ref().map_err(String::clone)?;
+        let validator = self
+            .validator
+            .get_or_init(|| {
+                validator_options()
+                    .build(schema)
+                    .map_err(|e| format!("{}: the schema does not compile: {e}", self.at))
+            })
+            .as_ref()
+            .map_err(String::clone)?;
+        Ok((schema, validator))
+    }
+}
+
+/// How every schema is compiled: draft 2020-12, `format` not asserted, patterns with the
+/// linear-time `regex` engine.
+fn validator_options() -> jsonschema::ValidationOptions<'static> {
+    jsonschema::options()
+        .with_draft(jsonschema::Draft::Draft202012)
+        .should_validate_formats(false)
+        .with_pattern_options(jsonschema::PatternOptions::regex())
 }
 
 /// CRD schemas by `apiVersion` (`group/version`) and `kind`, compiled for validation.
@@ -318,11 +348,10 @@ impl CrdCatalog {
                 catalog.insert(
                     &format!("{}/{}", doc.spec.group, version.name),
                     doc.spec.names.kind,
-                    Entry {
-                        openapi: Openapi::Embedded(schema.openapi),
-                        at: format!("CRD `{}` version `{}`", quote(name), quote(version.name)),
-                        compiled: OnceLock::new(),
-                    },
+                    Entry::new(
+                        Openapi::Embedded(schema.openapi),
+                        format!("CRD `{}` version `{}`", quote(name), quote(version.name)),
+                    ),
                 );
             }
         }
@@ -379,13 +408,12 @@ impl CrdCatalog {
             }
         }
         for (version, openapi) in versions {
-            let entry = Entry {
-                openapi: Openapi::Parsed(openapi.clone()),
-                at: format!("CRD `{}` version `{}`", quote(name), quote(version)),
-                compiled: OnceLock::new(),
-            };
+            let entry = Entry::new(
+                Openapi::Parsed(openapi.clone()),
+                format!("CRD `{}` version `{}`", quote(name), quote(version)),
+            );
             if eager {
-                entry.compiled().as_ref().map_err(String::clone)?;
+                entry.compiled()?;
             }
             self.insert(&format!("{group}/{version}"), kind, entry);
         }
@@ -423,17 +451,18 @@ impl CrdCatalog {
         self.entries
             .values()
             .flat_map(BTreeMap::values)
-            .filter_map(|e| e.compiled().as_ref().err().cloned())
+            .filter_map(|e| e.compiled().err())
             .collect()
     }
 
-    /// Compiles the schemas of these `(apiVersion, kind)` now, those the catalogue covers: for a
-    /// caller that has a core to spare before the first object of those kinds is validated.
+    /// Reads and converts the schemas of these `(apiVersion, kind)` now, those the catalogue
+    /// covers: for a caller that has a core to spare before the first object of those kinds
+    /// is validated.
     pub fn prepare(&self, kinds: &[(&str, &str)]) {
         for (api_version, kind) in kinds {
             if let Some(entry) = self.entry(api_version, kind) {
                 // An error is reported when an object of the kind is validated.
-                let _ = entry.compiled();
+                let _ = entry.schema();
             }
         }
     }
@@ -452,15 +481,32 @@ impl CrdCatalog {
     pub fn violations(&self, object: &Value) -> Option<Vec<CrdViolation>> {
         let api_version = object.get("apiVersion")?.as_str()?;
         let kind = object.get("kind")?.as_str()?;
+        self.entry_violations(self.entry(api_version, kind)?, object)
+    }
+
+    /// [`CrdCatalog::violations`] of an object as flinkform holds it: an object that is
+    /// surely valid ([`fast`]) is neither converted to JSON nor given to jsonschema.
+    pub fn violations_of(&self, object: &crate::tree::Node) -> Option<Vec<CrdViolation>> {
+        let text = |k: &str| object.get(k).and_then(crate::tree::Node::as_str);
+        let entry = self.entry(text("apiVersion")?, text("kind")?)?;
+        // A built-in schema that does not convert (tests convert every one) covers nothing.
+        let schema = entry.schema().as_ref().ok()?;
+        if fast::surely_valid(schema, object) {
+            return Some(Vec::new());
+        }
+        self.entry_violations(entry, &object.to_json())
+    }
+
+    fn entry_violations(&self, entry: &Entry, object: &Value) -> Option<Vec<CrdViolation>> {
         // A built-in schema that did not compile (tests compile every one) covers nothing.
-        let entry = self.entry(api_version, kind)?.compiled().as_ref().ok()?;
-        if entry.validator.is_valid(object) {
+        let (schema, validator) = entry.compiled().ok()?;
+        if validator.is_valid(object) {
             return Some(Vec::new());
         }
         let mut out = Vec::new();
         let mut budget = crate::suggest::Budget::default();
-        for error in entry.validator.iter_errors(object) {
-            report::push(&mut out, &error, object, &entry.schema, &mut budget);
+        for error in validator.iter_errors(object) {
+            report::push(&mut out, &error, object, schema, &mut budget);
         }
         out.sort();
         out.dedup();

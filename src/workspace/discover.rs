@@ -14,8 +14,9 @@
 //! Two walks give the same answer. The general one reads every directory under the patterns'
 //! prefixes. The usual layout, `services/*/service.yaml`, needs only one directory listing
 //! and one `lstat` per service: reading 10,000 service folders costs about 130 ms on the
-//! benchmark machine, the listing and the `lstat`s about 20 ms, which is most of what `check
-//! PATH` may spend in a pre-commit hook.
+//! benchmark machine, the listing and the `lstat`s about 20 ms. `check PATH` (a pre-commit
+//! hook) skips even the `lstat`s of the folders it does not need ([`Focus`]): the listing
+//! alone is about 7 ms.
 
 use super::strays::{self, Shape, Stray};
 use crate::error::{Error, Result};
