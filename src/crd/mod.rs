@@ -7,7 +7,7 @@
 //! and [`CrdCatalog::extend`] lets them override the built-in ones.
 //!
 //! An object that is surely valid is answered by walking the converted schema with the object
-//! as flinkform holds it ([`fast`]); only the others are converted to JSON and given to
+//! as flinkform holds it (`crd::fast`); only the others are converted to JSON and given to
 //! jsonschema, which decides and writes the messages (and whose validator is compiled only
 //! then).
 //!
@@ -485,7 +485,7 @@ impl CrdCatalog {
     }
 
     /// [`CrdCatalog::violations`] of an object as flinkform holds it: an object that is
-    /// surely valid ([`fast`]) is neither converted to JSON nor given to jsonschema.
+    /// surely valid (`crd::fast`) is neither converted to JSON nor given to jsonschema.
     pub fn violations_of(&self, object: &crate::tree::Node) -> Option<Vec<CrdViolation>> {
         let text = |k: &str| object.get(k).and_then(crate::tree::Node::as_str);
         let entry = self.entry(text("apiVersion")?, text("kind")?)?;
