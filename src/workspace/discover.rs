@@ -75,7 +75,7 @@ pub struct Discovered {
 /// A check of some specs needs, besides the folders it names, every folder that could hold a
 /// service of the same name (a clash, [`super::folders`]): those named like a named folder or
 /// like a named spec's folder. The folder a named spec's `metadata.name` points to is known
-/// only once the spec is read; [`confirm`] looks into it then.
+/// only once the spec is read; `confirm` looks into it then.
 #[derive(Debug, Clone, Default)]
 pub struct Focus {
     paths: Vec<String>,
