@@ -23,52 +23,84 @@
 
 use crate::source::{FileId, SourceFile, Span};
 use crate::tree::{Node, Origin, Value};
+use aho_corasick::AhoCorasick;
+use std::sync::OnceLock;
 
 /// What is shown instead of a secret.
 pub const REDACTED: &str = "<redacted>";
 
-/// Whether a configuration key, variable or property name names a credential.
+/// Whether a configuration key, variable or property name names a credential: after
+/// lower-casing and spelling `_` and `.` as `-`, it contains one of [`SECRET_WORDS`] and does
+/// not end in one of [`POINTER_SUFFIXES`] (a path, a type, a switch). Called for every key of
+/// every rendered object (it was a tenth of `check`), so it searches all the words in one
+/// pass, in place.
 pub fn names_secret(name: &str) -> bool {
     // Flink's own options that *reference* Secrets by name (`kubernetes.secrets: name:/path`,
     // `kubernetes.env.secretKeyRef: env:VAR,secret:name,key:k`).
     if matches!(name, "kubernetes.secrets" | "kubernetes.env.secretKeyRef") {
         return false;
     }
-    let n = name.to_ascii_lowercase().replace(['_', '.'], "-");
-    let pointer = [
-        "-file",
-        "-path",
-        "-location",
-        "-dir",
-        "-type",
-        "-provider",
-        "-class",
-        "-factory",
-        "-enabled",
-        "-length",
-        "-algorithm",
-    ];
-    if pointer.iter().any(|p| n.ends_with(p)) {
+    static WORDS: OnceLock<AhoCorasick> = OnceLock::new();
+    let words = WORDS.get_or_init(|| {
+        // Each word as a name may spell it: `-`, `_` or `.` between its parts.
+        let mut spellings: Vec<String> = SECRET_WORDS
+            .iter()
+            .flat_map(|w| ["-", "_", "."].map(|sep| w.replace('-', sep)))
+            .collect();
+        spellings.sort();
+        spellings.dedup();
+        AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(spellings)
+            .expect("fixed words compile")
+    });
+    if !words.is_match(name) {
         return false;
     }
-    [
-        "password",
-        "passwd",
-        "secret",
-        "token",
-        "access-key",
-        "accesskey",
-        "api-key",
-        "apikey",
-        "private-key",
-        "account-key",
-        "accountkey",
-        "credentials",
-        "credential",
-    ]
-    .iter()
-    .any(|w| n.contains(w))
+    let n = name.as_bytes();
+    !POINTER_SUFFIXES.iter().any(|suffix| {
+        n.len() >= suffix.len()
+            && n[n.len() - suffix.len()..]
+                .iter()
+                .zip(suffix.bytes())
+                .all(|(&b, s)| match b {
+                    b'_' | b'.' => s == b'-',
+                    b => b.to_ascii_lowercase() == s,
+                })
+    })
 }
+
+/// What a name that names a credential contains (spelled lower-case, with `-`).
+const SECRET_WORDS: [&str; 13] = [
+    "password",
+    "passwd",
+    "secret",
+    "token",
+    "access-key",
+    "accesskey",
+    "api-key",
+    "apikey",
+    "private-key",
+    "account-key",
+    "accountkey",
+    "credentials",
+    "credential",
+];
+
+/// How a name that points at a credential, rather than holding it, ends.
+const POINTER_SUFFIXES: [&str; 11] = [
+    "-file",
+    "-path",
+    "-location",
+    "-dir",
+    "-type",
+    "-provider",
+    "-class",
+    "-factory",
+    "-enabled",
+    "-length",
+    "-algorithm",
+];
 
 /// Whether a value is a reference rather than the secret itself: empty, a path, a `file:`
 /// URI, a `${VAR}` placeholder or a Kubernetes `$(VAR)` variable reference.
@@ -90,20 +122,40 @@ pub fn looks_like_secret(value: &str) -> bool {
     if !may_hold_secret(value) {
         return false;
     }
-    let aws = value.split(|c: char| !c.is_ascii_alphanumeric()).any(|w| {
-        w.len() == 20
-            && (w.starts_with("AKIA") || w.starts_with("ASIA"))
-            && w[4..]
-                .chars()
-                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+    // One pass finds what each shape needs (an AWS key ID starts `AKIA` or `ASIA`, a GitHub
+    // token `gh…` or `github_pat_…`, a Slack token `xox…`, a URL has `://`, a pair `=`);
+    // only the shapes whose marks are there are searched.
+    static MARKS: OnceLock<AhoCorasick> = OnceLock::new();
+    const AWS: [&str; 2] = ["AKIA", "ASIA"];
+    const TOKENS: [&str; 3] = ["gh", "github_pat_", "xox"];
+    const PEM: &str = "PRIVATE KEY-----";
+    let marks = MARKS.get_or_init(|| {
+        let all = AWS.iter().chain(&TOKENS).chain(&[PEM, "://", "="]);
+        AhoCorasick::new(all).expect("fixed marks compile")
     });
-    aws || value.contains("PRIVATE KEY-----")
-        || value
+    // Marks never overlap one another, except `AKIA` and `ASIA`, which lead to the same search.
+    let mut seen = [false; 8];
+    for m in marks.find_iter(value) {
+        seen[m.pattern().as_usize()] = true;
+    }
+    let [akia, asia, gh, github, xox, pem, url, pair] = seen;
+    let aws = (akia || asia)
+        && value.split(|c: char| !c.is_ascii_alphanumeric()).any(|w| {
+            w.len() == 20
+                && (w.starts_with("AKIA") || w.starts_with("ASIA"))
+                && w[4..]
+                    .chars()
+                    .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+        });
+    let token = (gh || github || xox)
+        && value
             .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-            .any(is_token)
-        || url_password(value)
+            .any(is_token);
+    aws || pem
+        || token
+        || (url && url_password(value))
         || authorization(value)
-        || secret_assignment(value)
+        || (pair && secret_assignment(value))
 }
 
 /// Whether `value` holds a byte that every credential [`looks_like_secret`] recognises
@@ -141,25 +193,26 @@ fn url_password(value: &str) -> bool {
     })
 }
 
-/// Whether `value` holds an HTTP `Authorization:` header with a value, or a `Bearer` token.
+/// Whether `value` holds an HTTP `Authorization:` header with a value, or a `Bearer` token:
+/// either word (in any case) followed by a word that is not a reference.
 fn authorization(value: &str) -> bool {
-    let bytes = value.as_bytes();
-    // `needle` is lower-case ASCII: a match ends on a character boundary of `value`.
-    let after = |needle: &str| {
-        let n = needle.len();
-        (0..bytes.len().saturating_sub(n - 1)).any(|i| {
-            if !bytes[i..i + n].eq_ignore_ascii_case(needle.as_bytes()) {
-                return false;
-            }
-            let rest = value[i + n..].trim_start();
-            let word = rest
-                .split(|c: char| c.is_whitespace() || c == '"' || c == '\'')
-                .next()
-                .unwrap_or_default();
-            !word.is_empty() && !is_reference(word)
-        })
-    };
-    after("authorization:") || after("bearer ")
+    static HEADERS: OnceLock<AhoCorasick> = OnceLock::new();
+    let headers = HEADERS.get_or_init(|| {
+        AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(["authorization:", "bearer "])
+            .expect("fixed words compile")
+    });
+    // Every occurrence (neither word can overlap itself or the other). The words are ASCII: a
+    // match ends on a character boundary of `value`.
+    headers.find_iter(value).any(|m| {
+        let rest = value[m.end()..].trim_start();
+        let word = rest
+            .split(|c: char| c.is_whitespace() || c == '"' || c == '\'')
+            .next()
+            .unwrap_or_default();
+        !word.is_empty() && !is_reference(word)
+    })
 }
 
 /// Whether `value` holds a `name=value` pair (in a JDBC URL, a JAAS configuration, a
@@ -639,6 +692,54 @@ fn line_ranges(text: &str) -> Vec<(usize, usize)> {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
+    /// The definition [`names_secret`] compares in place: spell the name out, then look.
+    fn names_secret_spelled_out(name: &str) -> bool {
+        if matches!(name, "kubernetes.secrets" | "kubernetes.env.secretKeyRef") {
+            return false;
+        }
+        let n = name.to_ascii_lowercase().replace(['_', '.'], "-");
+        !POINTER_SUFFIXES.iter().any(|p| n.ends_with(p))
+            && SECRET_WORDS.iter().any(|w| n.contains(w))
+    }
+
+    /// The definition [`authorization`] searches in one pass: try every position.
+    fn authorization_at_every_position(value: &str) -> bool {
+        let bytes = value.as_bytes();
+        let after = |needle: &str| {
+            let n = needle.len();
+            (0..bytes.len().saturating_sub(n - 1)).any(|i| {
+                if !bytes[i..i + n].eq_ignore_ascii_case(needle.as_bytes()) {
+                    return false;
+                }
+                let rest = value[i + n..].trim_start();
+                let word = rest
+                    .split(|c: char| c.is_whitespace() || c == '"' || c == '\'')
+                    .next()
+                    .unwrap_or_default();
+                !word.is_empty() && !is_reference(word)
+            })
+        };
+        after("authorization:") || after("bearer ")
+    }
+
+    proptest! {
+        #[test]
+        fn authorization_is_its_definition(
+            value in "(Authorization:|AUTHORIZATION:|bearer |Bearer|BEARER  |authorization: bearer |\\$\\{X\\}|\\$\\(Y\\)|/p|x|é| |\"|'|:){0,8}"
+        ) {
+            prop_assert_eq!(authorization(&value), authorization_at_every_position(&value), "{}", value);
+        }
+
+        #[test]
+        fn names_secret_is_its_definition(
+            name in "([a-zA-Z]{0,4}|PASS|pass|word|WORD|Secret|token|Key|key|api|API|access|ACCOUNT|cred|ential|s|File|PATH|type|é|_|\\.|-){0,8}"
+        ) {
+            prop_assert_eq!(names_secret(&name), names_secret_spelled_out(&name), "{}", name);
+        }
+    }
+
     use super::*;
 
     #[test]
