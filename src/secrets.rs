@@ -205,14 +205,50 @@ fn authorization(value: &str) -> bool {
     });
     // Every occurrence (neither word can overlap itself or the other). The words are ASCII: a
     // match ends on a character boundary of `value`.
+    let mut ends = WordEnds::new(value, |c| c.is_whitespace() || c == '"' || c == '\'');
     headers.find_iter(value).any(|m| {
         let rest = value[m.end()..].trim_start();
-        let word = rest
-            .split(|c: char| c.is_whitespace() || c == '"' || c == '\'')
-            .next()
-            .unwrap_or_default();
+        let start = value.len() - rest.len();
+        let word = &value[start..ends.end(start)];
         !word.is_empty() && !is_reference(word)
     })
+}
+
+/// Where the word at a position ends (at the first delimiter, or the end of the text), asked
+/// at positions that only grow. The delimiter found last is kept, so a text holding many
+/// headers or pairs is searched once in all: a hostile value of a million `password=/` in a
+/// row, searched to its end once per pair, would take minutes.
+struct WordEnds<'a> {
+    text: &'a str,
+    delimiter: fn(char) -> bool,
+    /// The last search: where it started, and the first delimiter at or after that.
+    last: Option<(usize, usize)>,
+}
+
+impl<'a> WordEnds<'a> {
+    fn new(text: &'a str, delimiter: fn(char) -> bool) -> Self {
+        WordEnds {
+            text,
+            delimiter,
+            last: None,
+        }
+    }
+
+    /// The end of the word starting at `start` (a character boundary, at or after the last
+    /// one asked).
+    fn end(&mut self, start: usize) -> usize {
+        match self.last {
+            // No delimiter between the last start and the one found: none from `start` either.
+            Some((from, found)) if from <= start && start <= found => found,
+            _ => {
+                let found = self.text[start..]
+                    .find(self.delimiter)
+                    .map_or(self.text.len(), |p| start + p);
+                self.last = Some((start, found));
+                found
+            }
+        }
+    }
 }
 
 /// Whether `value` holds a `name=value` pair (in a JDBC URL, a JAAS configuration, a
@@ -221,6 +257,9 @@ fn authorization(value: &str) -> bool {
 fn secret_assignment(value: &str) -> bool {
     let bytes = value.as_bytes();
     let name_char = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-');
+    let mut ends = WordEnds::new(value, |c| {
+        c.is_whitespace() || matches!(c, ';' | '&' | ',' | '"' | '\'')
+    });
     value.match_indices('=').any(|(i, _)| {
         let start = bytes[..i]
             .iter()
@@ -231,10 +270,8 @@ fn secret_assignment(value: &str) -> bool {
             return false;
         }
         let rest = value[i + 1..].trim_start_matches(['"', '\'']);
-        let v = &rest[..rest
-            .find(|c: char| c.is_whitespace() || matches!(c, ';' | '&' | ',' | '"' | '\''))
-            .unwrap_or(rest.len())];
-        !is_reference(v)
+        let start = value.len() - rest.len();
+        !is_reference(&value[start..ends.end(start)])
     })
 }
 
@@ -722,6 +759,25 @@ mod tests {
             })
         };
         after("authorization:") || after("bearer ")
+    }
+
+    /// A value of a million bytes made of headers or pairs is judged in one pass (searched to
+    /// its end once per pair, this test would not finish). Each is judged as written: every
+    /// word after a header or pair is a reference, except the last.
+    #[test]
+    fn a_hostile_value_of_many_pairs_is_judged_in_one_pass() {
+        for unit in ["authorization:/", "bearer /", "password=/", "x.password='/"] {
+            let many = unit.repeat((1 << 20) / unit.len());
+            // Every word is the rest of the text up to its end: a path, a reference.
+            assert!(!looks_like_secret(&many), "{unit}");
+            assert!(
+                looks_like_secret(&format!(
+                    "{many} {}hunter2",
+                    unit.trim_end_matches(['/', '\''])
+                )),
+                "{unit}"
+            );
+        }
     }
 
     proptest! {

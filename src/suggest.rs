@@ -10,9 +10,11 @@
 //!   an early stop);
 //! * each file (or object) gets a [`Budget`] of searches: [`SUGGESTIONS_PER_FILE`] in a run of
 //!   up to 50 files, fewer in a larger run so that the run makes at most [`SEARCHES_PER_RUN`]
-//!   (but every file at least one: [`plan_run`]). The share depends only on the number of
-//!   files, never on which thread gets there first, so the same repository gets the same
-//!   suggestions every time. After that a file's findings say that suggestions stopped;
+//!   (but every file at least one: [`plan_run`]). The share depends only on the repository's
+//!   size (its specs, or its service folders in the usual layout, counted alike by `check`
+//!   and `check PATH`), never on which thread gets there first, so the same repository gets
+//!   the same suggestions every time. After that a file's findings say that suggestions
+//!   stopped;
 //! * a search is remembered by its input and candidates ([`memo`]), so the same unknown key
 //!   in a thousand specs (or in the FlinkDeployment of every cluster) is searched once. A
 //!   remembered search still spends the budget, so which findings get a suggestion does not

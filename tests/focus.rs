@@ -388,3 +388,50 @@ fn check_path_looks_only_into_the_folders_it_needs() {
     assert_eq!(everything, expected.into_iter().collect::<Vec<_>>());
     assert_eq!(looked(&["check", "teams"]), everything);
 }
+
+/// The repository's size, which sets each file's share of "did you mean" searches, is counted
+/// alike by a focused discovery and a whole one: with folders that hold no spec, and with the
+/// repository's root as the base (where `.git`, `target` and the output folder are not service
+/// folders).
+#[test]
+fn focused_and_whole_discovery_count_the_repository_alike() {
+    let two_bases = two_base_repository();
+    let root_base = tempfile::tempdir().expect("tempdir");
+    copy_dir(&example(), root_base.path());
+    let platform = root_base.path().join("flinkform.yaml");
+    let text = fs::read_to_string(&platform).expect("read");
+    fs::write(
+        &platform,
+        text.replacen(
+            "spec:\n",
+            "spec:\n  services:\n    include: [\"*/service.yaml\"]\n",
+            1,
+        ),
+    )
+    .expect("write");
+    for folder in ["fraud-detector", "order-audit"] {
+        fs::rename(
+            root_base.path().join("services").join(folder),
+            root_base.path().join(folder),
+        )
+        .expect("move");
+    }
+    for folder in [".git", "target", "node_modules", "rendered", "docs"] {
+        fs::create_dir_all(root_base.path().join(folder)).expect("mkdir");
+    }
+    for (repo, folders) in [(two_bases.path(), 15), (root_base.path(), 4)] {
+        let mut sources = flinkform::source::SourceMap::new();
+        let (_, platform, _) =
+            flinkform::compile::load_platform(repo, &mut sources).expect("platform");
+        let platform = platform.expect("a sound platform");
+        let whole = flinkform::workspace::discover(repo, &platform).expect("discover");
+        assert_eq!(whole.folders, folders, "{}", repo.display());
+        for spec in &whole.paths {
+            let focus = Focus::new(vec![spec.clone()]);
+            let focused = flinkform::workspace::discover_focused(repo, &platform, Some(&focus))
+                .expect("discover");
+            assert_eq!(focused.folders, whole.folders, "{spec}");
+            assert!(focused.paths.len() < whole.paths.len(), "{spec}");
+        }
+    }
+}

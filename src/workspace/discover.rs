@@ -64,6 +64,10 @@ pub struct Discovered {
     pub strays: Vec<Stray>,
     /// Service folders a focused discovery did not look into ([`Focus`]), sorted.
     pub deferred: Vec<Deferred>,
+    /// The size of the repository, the same whether discovery is focused or not: in the usual
+    /// layout the service folders it lists (each once, with its spec or not), otherwise the
+    /// specs it finds.
+    pub folders: usize,
 }
 
 /// The paths a `check PATH` names (repository-relative `/` paths; a folder names everything
@@ -185,17 +189,22 @@ pub fn discover_focused(
             Err(e) => found.problems.push(Problem::failed(base, &e)),
         }
     }
-    let walked = match one_level_layout(&include, &all) {
+    let (walked, counted_folders) = match one_level_layout(&include, &all) {
         Some(layout) => {
             let layout: Vec<_> = layout
                 .into_iter()
                 .filter(|(b, _)| bases.contains(b))
                 .collect();
-            filter.listed(&layout, focus)
+            let (walked, folders) = filter.listed(&layout, focus);
+            (walked, Some(folders))
         }
-        None => filter.walked(&bases),
+        None => (filter.walked(&bases), None),
     };
     let walked = filter.finish(walked);
+    found.folders = match counted_folders {
+        Some(n) => n,
+        None => walked.paths.len(),
+    };
     found.paths = walked.paths;
     found.strays = walked.strays;
     found.deferred = walked.deferred;
@@ -456,8 +465,11 @@ impl<'a> Filter<'a> {
     /// The one-level walk: list each base, look for the file in each folder. Only folders
     /// without their spec are walked further, for files that look like specs. With a focus,
     /// the folders it does not need are deferred, not looked into.
-    fn listed(&self, layout: &[(String, String)], focus: Option<&Focus>) -> Walked {
+    /// Also counts the service folders listed (see [`Discovered::folders`]).
+    fn listed(&self, layout: &[(String, String)], focus: Option<&Focus>) -> (Walked, usize) {
         let mut found = Walked::default();
+        let mut folders = 0;
+        let mut counted = BTreeSet::new();
         // A named path that holds a base can hold a service of any name, which could clash
         // with one under another base: then every base is looked into in full.
         let focus: Option<Vec<_>> =
@@ -474,6 +486,7 @@ impl<'a> Filter<'a> {
                     continue;
                 }
             };
+            let count_here = counted.insert(base.as_str());
             let mut candidates = Vec::new();
             for entry in entries {
                 let entry = match entry {
@@ -483,12 +496,15 @@ impl<'a> Filter<'a> {
                         continue;
                     }
                 };
+                let service_folder =
+                    entry.kind == Kind::Dir && self.enters_in(base, &entry.name.to_string_lossy());
+                folders += usize::from(service_folder && count_here);
                 if let Some(wanted) = &wanted
                     && !entry.name.to_str().is_some_and(|n| wanted.contains(n))
                 {
                     // A folder the check does not need (a name that is not UTF-8 names no
                     // service); anything else here concerns no spec it checks.
-                    if let (Kind::Dir, Some(name)) = (entry.kind, entry.name.to_str()) {
+                    if let (true, Some(name)) = (service_folder, entry.name.to_str()) {
                         found.found.deferred.push(Deferred {
                             name: name.to_string(),
                             folder: entry.path.clone(),
@@ -510,7 +526,25 @@ impl<'a> Filter<'a> {
             }
             self.look_into(&candidates, file, &mut found);
         }
-        found
+        (found, folders)
+    }
+
+    /// [`Filter::enters`] for the folder `name` of `base`, without building its path (asked
+    /// of every folder of a base).
+    fn enters_in(&self, base: &str, name: &str) -> bool {
+        if matches!(name, ".git" | "target" | "node_modules") {
+            return false;
+        }
+        let Some(out) = &self.output else {
+            return true;
+        };
+        let is_output = if base.is_empty() {
+            out == name
+        } else {
+            out.strip_prefix(base).and_then(|r| r.strip_prefix('/')) == Some(name)
+        };
+        let in_output = !base.is_empty() && (base == out || base.starts_with(&format!("{out}/")));
+        !(is_output || in_output)
     }
 
     /// Looks for `file` in each of `folders` (one `lstat` each, on every core); a folder
@@ -775,7 +809,7 @@ mod tests {
                 Filter::new(root, &include, &platform.services_exclude, &platform).expect("filter");
             let bases = outermost_bases(&include);
             let layout = one_level_layout(&include, &bases).expect("shortcut");
-            let listed = filter.finish(filter.listed(&layout, None));
+            let listed = filter.finish(filter.listed(&layout, None).0);
             let walked = filter.finish(filter.walked(&bases));
             assert_eq!(listed, walked, "{include:?}");
             assert!(!walked.paths.is_empty());

@@ -7,7 +7,9 @@ pub mod folders;
 mod strays;
 mod unwritten;
 
-pub use discover::{Deferred, Discovered, Focus, Problem, Selector, discover, relative};
+pub use discover::{
+    Deferred, Discovered, Focus, Problem, Selector, discover, discover_focused, relative,
+};
 pub use strays::Stray;
 
 use crate::diag::Diagnostic;
@@ -251,6 +253,7 @@ impl Workspace {
             problems,
             strays,
             deferred,
+            folders,
         } = discover::discover_focused(root, &discovery, focus)?;
         for p in problems {
             diagnostics.push(unsafe_path(&mut sources, p));
@@ -266,6 +269,7 @@ impl Workspace {
             stray_paths,
             strays,
             deferred,
+            folders,
             diagnostics,
         })
     }
@@ -298,6 +302,8 @@ pub struct Discovery {
     strays: Vec<Stray>,
     /// Service folders not looked into ([`Focus`]).
     deferred: Vec<Deferred>,
+    /// The repository's size ([`Discovered::folders`]).
+    folders: usize,
     diagnostics: Vec<Diagnostic>,
 }
 
@@ -323,12 +329,13 @@ impl Discovery {
             stray_paths: _,
             strays,
             deferred,
+            folders,
             mut diagnostics,
         } = self;
-        // Every file's share of "did you mean" searches depends on how many the repository
-        // has (not on how many are read), so `check PATH` suggests what `check` does. A
-        // folder not looked into counts as holding its spec.
-        crate::suggest::plan_run(spec_paths.len() + deferred.len() + 1);
+        // Every file's share of "did you mean" searches depends on the repository's size, the
+        // same whether discovery was focused or not (not on how many files are read), so
+        // `check PATH` suggests what `check` does.
+        crate::suggest::plan_run(folders + 1);
         let read: Vec<String> = match only_specs {
             None => spec_paths.clone(),
             Some(only) => spec_paths
