@@ -78,31 +78,36 @@ fn clashing_repository() -> tempfile::TempDir {
     tmp
 }
 
+/// For every spec of `repo` alone, and for `together` at once: the report made as `load` says
+/// equals the whole check's (`specs`: how many the repository has).
+fn assert_like_the_whole_check(repo: &Path, load: Load, specs: usize, together: &[&str]) {
+    let all = Workspace::discover(repo).expect("discover").spec_paths;
+    assert_eq!(all.len(), specs, "{all:?}");
+    let groups = all
+        .iter()
+        .map(|spec| vec![spec.clone()])
+        .chain([together.iter().map(|p| p.to_string()).collect()]);
+    for paths in groups {
+        assert_eq!(
+            report(repo, &paths, load),
+            report(repo, &paths, Load::Everything),
+            "{paths:?}"
+        );
+    }
+}
+
 #[test]
 fn the_narrow_load_reports_exactly_what_the_full_check_reports() {
     let repo = clashing_repository();
-    let specs = Workspace::discover(repo.path())
-        .expect("discover")
-        .spec_paths;
-    assert_eq!(specs.len(), 11, "{specs:?}");
-    for spec in &specs {
-        let paths = [spec.clone()];
-        let narrow = report(repo.path(), &paths, Load::Named);
-        assert_eq!(
-            narrow,
-            report(repo.path(), &paths, Load::Everything),
-            "{spec}"
-        );
-    }
-    // Several at once, too.
-    let paths = [
-        "services/aa-escaped/service.yaml".to_string(),
-        "services/inventory-sync/service.yaml".to_string(),
-        "services/team-b/fraud-detector/service.yaml".to_string(),
-    ];
-    assert_eq!(
-        report(repo.path(), &paths, Load::Named),
-        report(repo.path(), &paths, Load::Everything)
+    assert_like_the_whole_check(
+        repo.path(),
+        Load::Named,
+        11,
+        &[
+            "services/aa-escaped/service.yaml",
+            "services/inventory-sync/service.yaml",
+            "services/team-b/fraud-detector/service.yaml",
+        ],
     );
 }
 
@@ -151,19 +156,17 @@ fn two_base_repository() -> tempfile::TempDir {
 #[test]
 fn the_focused_discovery_reports_exactly_what_the_full_check_reports() {
     let repo = two_base_repository();
-    let specs = Workspace::discover(repo.path())
-        .expect("discover")
-        .spec_paths;
-    assert_eq!(specs.len(), 13, "{specs:?}");
-    for spec in &specs {
-        let paths = [spec.clone()];
-        let focused = report(repo.path(), &paths, Load::Focused);
-        assert_eq!(
-            focused,
-            report(repo.path(), &paths, Load::Everything),
-            "{spec}"
-        );
-    }
+    // Each spec alone, and three at once across both bases.
+    assert_like_the_whole_check(
+        repo.path(),
+        Load::Focused,
+        13,
+        &[
+            "services/aa-escaped/service.yaml",
+            "services/zz-copy/service.yaml",
+            "teams/fraud-detector/service.yaml",
+        ],
+    );
     // The cases themselves are reported (so the comparison above compares something).
     let about = |path: &str| report(repo.path(), &[path.to_string()], Load::Focused);
     assert!(
@@ -180,16 +183,6 @@ fn the_focused_discovery_reports_exactly_what_the_full_check_reports() {
     let taken = about("services/xx-copy/service.yaml");
     assert!(taken.contains("is in folder `xx-copy`"), "{taken}");
     assert!(!taken.contains("move it"), "the folder has a spec: {taken}");
-    // Several at once, across both bases.
-    let paths = [
-        "services/aa-escaped/service.yaml".to_string(),
-        "services/zz-copy/service.yaml".to_string(),
-        "teams/fraud-detector/service.yaml".to_string(),
-    ];
-    assert_eq!(
-        report(repo.path(), &paths, Load::Focused),
-        report(repo.path(), &paths, Load::Everything)
-    );
 }
 
 /// `check PATH` in `repo`, as the GitHub format: (exit code, annotations).
