@@ -45,18 +45,19 @@ pub fn run(start: &Path, args: CheckArgs) -> Result<u8, Error> {
     } else {
         Some(repository_paths(&root, start, &paths)?)
     };
+    let names_platform = named_paths.as_ref().is_some_and(|named| {
+        named
+            .iter()
+            .any(|(rel, _)| rel == flinkform::spec::platform::FILE_NAME)
+    });
     let focus = named_paths
         .as_ref()
-        .filter(|named| {
-            !named
-                .iter()
-                .any(|(rel, _)| rel == flinkform::spec::platform::FILE_NAME)
-        })
+        .filter(|_| !names_platform)
         .map(|named| Focus::new(named.iter().map(|(rel, _)| rel.clone()).collect()));
-    // Compiling the CRD schemas a service's objects are validated against is the largest
-    // fixed cost of a small check (`check PATH` in a pre-commit hook): start it on another
-    // core as soon as the platform says which operator release it targets, while the specs
-    // are found and read.
+    // Reading the CRD schemas a service's objects are validated against is a large fixed
+    // cost of a small check (`check PATH` in a pre-commit hook): start it on another core as
+    // soon as the platform says which operator release it targets, while the specs are found
+    // and read.
     let discovery = Workspace::discover_then(&root, focus.as_ref(), |platform| {
         if let Some(p) = platform {
             let catalog = flinkform::crd::CrdCatalog::builtin_for(p.operator.release());
@@ -72,7 +73,7 @@ pub fn run(start: &Path, args: CheckArgs) -> Result<u8, Error> {
         named_paths.map(|named| named_specs(&named, &discovery.spec_paths, &discovery.stray_paths));
     let only_specs: Option<BTreeSet<String>> = named
         .as_ref()
-        .filter(|f| !f.iter().any(|p| p == flinkform::spec::platform::FILE_NAME))
+        .filter(|_| !names_platform)
         .map(|f| f.iter().cloned().collect());
     let workspace = discovery.load(only_specs.as_ref())?;
     let options = flinkform::compile::Options {

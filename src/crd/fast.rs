@@ -187,13 +187,16 @@ fn matches_pattern(pattern: &str, text: &str) -> bool {
     }
     PATTERNS.with(|cache| {
         let mut cache = cache.borrow_mut();
-        let validator = cache.entry(pattern.to_string()).or_insert_with(|| {
-            super::validator_options()
+        // Looked up by reference: a pattern is copied once, not once per string judged.
+        if !cache.contains_key(pattern) {
+            let validator = super::validator_options()
                 .build(&serde_json::json!({ "pattern": pattern }))
-                .ok()
-        });
-        validator
-            .as_ref()
+                .ok();
+            cache.insert(pattern.to_string(), validator);
+        }
+        cache
+            .get(pattern)
+            .and_then(Option::as_ref)
             .is_some_and(|v| v.is_valid(&Value::String(text.to_string())))
     })
 }

@@ -30,6 +30,7 @@
 
 use super::context::Ctx;
 use crate::facts::blue_green::{KIND, TEMPLATE_DIGEST_ANNOTATION, template_digest};
+use crate::facts::dialect::APACHE_API_VERSION;
 use crate::tree::{Map, Node, Origin};
 
 /// Wraps the rendered FlinkDeployment `deployment` into a FlinkBlueGreenDeployment.
@@ -71,7 +72,7 @@ pub fn wrap(ctx: &Ctx<'_>, deployment: Node) -> Node {
     obj.insert(
         "apiVersion",
         fd.remove("apiVersion")
-            .unwrap_or_else(|| Node::str("flink.apache.org/v1beta1", Origin::NONE)),
+            .unwrap_or_else(|| Node::str(APACHE_API_VERSION, Origin::NONE)),
     );
     obj.insert("kind", Node::str(KIND, Origin::NONE));
     obj.insert("metadata", fd.remove("metadata").unwrap_or_else(Node::null));

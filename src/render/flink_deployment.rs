@@ -24,6 +24,7 @@
 use super::context::Ctx;
 use super::pod_template;
 use crate::diag::Diagnostic;
+use crate::facts::dialect::APACHE_API_VERSION;
 use crate::flink::operator_keys::{PERIODIC_SAVEPOINT_INTERVAL, SAVEPOINT_ON_DELETION};
 use crate::flink::spec_memory;
 use crate::flink::version::{CHECKPOINT_INTERVAL_KEY, FlinkVersion, HA_STORAGE_KEY};
@@ -81,10 +82,7 @@ pub fn build(ctx: &Ctx<'_>, diags: &mut Vec<Diagnostic>) -> Node {
     s.insert("job", job(ctx));
 
     let mut obj = Map::new();
-    obj.insert(
-        "apiVersion",
-        Node::str("flink.apache.org/v1beta1", Origin::NONE),
-    );
+    obj.insert("apiVersion", Node::str(APACHE_API_VERSION, Origin::NONE));
     obj.insert("kind", Node::str("FlinkDeployment", Origin::NONE));
     obj.insert("metadata", Node::map(ctx.metadata(ctx.name), Origin::NONE));
     obj.insert("spec", Node::map(s, Origin::NONE));

@@ -9,15 +9,16 @@
 //! it), and the generic check stays; the platform is told once what that means
 //! (`flux-health-checks`).
 
-/// The `apiVersion` of the Flux Kustomizations rendered.
-pub const KUSTOMIZATION_API_VERSION: &str = "kustomize.toolkit.fluxcd.io/v1";
-
 use super::context::Ctx;
 use super::health;
+use crate::facts::dialect::APACHE_API_VERSION;
 use crate::spec::fields::JobState;
 use crate::tree::{Map, Node, Origin};
 
 use crate::layout::FLUX_KUSTOMIZATION_PREFIX as KUSTOMIZATION_PREFIX;
+
+/// The `apiVersion` of the Flux Kustomizations rendered.
+pub const KUSTOMIZATION_API_VERSION: &str = "kustomize.toolkit.fluxcd.io/v1";
 
 /// The name of a service's Flux Kustomization.
 pub fn kustomization_name(service: &str) -> String {
@@ -58,10 +59,7 @@ pub fn build(ctx: &Ctx<'_>, service_path: &str) -> Node {
         "FlinkDeployment"
     };
     let mut target = Map::new();
-    target.insert(
-        "apiVersion",
-        Node::str("flink.apache.org/v1beta1", Origin::NONE),
-    );
+    target.insert("apiVersion", Node::str(APACHE_API_VERSION, Origin::NONE));
     target.insert("kind", Node::str(kind, Origin::NONE));
     target.insert("name", ctx.name_node());
     target.insert("namespace", ctx.name_node());
@@ -75,10 +73,7 @@ pub fn build(ctx: &Ctx<'_>, service_path: &str) -> Node {
     let health_check_exprs = flux.has_health_check_exprs().then(|| {
         let exprs = health::exprs(kind, platform.operator.version.value, suspended);
         let mut expr = Map::new();
-        expr.insert(
-            "apiVersion",
-            Node::str("flink.apache.org/v1beta1", Origin::NONE),
-        );
+        expr.insert("apiVersion", Node::str(APACHE_API_VERSION, Origin::NONE));
         expr.insert("kind", Node::str(kind, Origin::NONE));
         if let Some(p) = exprs.in_progress {
             expr.insert("inProgress", Node::str(p, Origin::NONE));

@@ -321,6 +321,9 @@ fn one_level_layout(patterns: &[String], outermost: &[String]) -> Option<Vec<(St
     Some(layout)
 }
 
+/// Folders no walk enters, wherever they are.
+const NEVER_ENTERED: [&str; 3] = [".git", "target", "node_modules"];
+
 /// What decides whether a path found by either walk is a spec.
 struct Filter<'a> {
     root: &'a Path,
@@ -395,10 +398,7 @@ impl<'a> Filter<'a> {
 
     /// Whether a walk descends into this directory (one below a base or deeper).
     fn enters(&self, name: &str, rel: Option<&str>) -> bool {
-        if name == ".git" || name == "target" || name == "node_modules" {
-            return false;
-        }
-        !self.is_output(rel)
+        !NEVER_ENTERED.contains(&name) && !self.is_output(rel)
     }
 
     fn is_output(&self, rel: Option<&str>) -> bool {
@@ -487,6 +487,8 @@ impl<'a> Filter<'a> {
                 }
             };
             let count_here = counted.insert(base.as_str());
+            // A base inside the output folder holds no service folder (no walk enters it).
+            let base_in_output = !base.is_empty() && self.is_output(Some(base));
             let mut candidates = Vec::new();
             for entry in entries {
                 let entry = match entry {
@@ -496,8 +498,9 @@ impl<'a> Filter<'a> {
                         continue;
                     }
                 };
-                let service_folder =
-                    entry.kind == Kind::Dir && self.enters_in(base, &entry.name.to_string_lossy());
+                let service_folder = entry.kind == Kind::Dir
+                    && !base_in_output
+                    && self.enters_in(base, &entry.name.to_string_lossy());
                 folders += usize::from(service_folder && count_here);
                 if let Some(wanted) = &wanted
                     && !entry.name.to_str().is_some_and(|n| wanted.contains(n))
@@ -529,22 +532,17 @@ impl<'a> Filter<'a> {
         (found, folders)
     }
 
-    /// [`Filter::enters`] for the folder `name` of `base`, without building its path (asked
-    /// of every folder of a base).
+    /// [`Filter::enters`] for the folder `name` of `base`, without building its path: asked of
+    /// every folder of a base (whether the base itself is in the output folder is asked once).
     fn enters_in(&self, base: &str, name: &str) -> bool {
-        if matches!(name, ".git" | "target" | "node_modules") {
-            return false;
-        }
-        let Some(out) = &self.output else {
-            return true;
-        };
-        let is_output = if base.is_empty() {
-            out == name
-        } else {
-            out.strip_prefix(base).and_then(|r| r.strip_prefix('/')) == Some(name)
-        };
-        let in_output = !base.is_empty() && (base == out || base.starts_with(&format!("{out}/")));
-        !(is_output || in_output)
+        let is_output = self.output.as_deref().is_some_and(|out| {
+            if base.is_empty() {
+                out == name
+            } else {
+                out.strip_prefix(base).and_then(|r| r.strip_prefix('/')) == Some(name)
+            }
+        });
+        !NEVER_ENTERED.contains(&name) && !is_output
     }
 
     /// Looks for `file` in each of `folders` (one `lstat` each, on every core); a folder
