@@ -6,7 +6,7 @@
 
 use crate::common;
 
-use common::{copy_dir, example, json_diagnostics, manifest_dir, number_of, run, text_of};
+use common::{copy_dir, example, json_findings, manifest_dir, number_of, run, text_of};
 use std::fs;
 
 fn fixture(name: &str) -> String {
@@ -17,8 +17,8 @@ fn fixture(name: &str) -> String {
 fn lint(text: &str) -> (i32, Vec<(u64, String, String)>) {
     let dir = tempfile::tempdir().expect("tempdir");
     fs::write(dir.path().join("m.yaml"), text).expect("write");
-    let (code, stdout, stderr) = run(dir.path(), &["lint", "m.yaml", "--format", "json"]);
-    let found = json_diagnostics(stdout.as_bytes(), stderr.as_bytes())
+    let (code, found) = json_findings(dir.path(), &["lint", "m.yaml", "--format", "json"]);
+    let found = found
         .iter()
         .map(|d| {
             (

@@ -4,7 +4,7 @@
 
 use crate::common;
 
-use common::{copy_dir, example, flinkform, json_diagnostics, number_of, text_of};
+use common::{copy_dir, example, flinkform, json_findings, number_of, render_ok, text_of};
 use std::fs;
 use std::path::Path;
 
@@ -46,12 +46,8 @@ type Found = (String, String, String, u64, u64, String);
 /// `check --format json`: exit code and (rule, severity, file, line, column, message) of each
 /// finding.
 fn check(dir: &Path) -> (i32, Vec<Found>) {
-    let out = flinkform()
-        .current_dir(dir)
-        .args(["check", "--format", "json"])
-        .output()
-        .expect("run");
-    let found = json_diagnostics(&out.stdout, &out.stderr)
+    let (code, found) = json_findings(dir, &["check", "--format", "json"]);
+    let found = found
         .iter()
         .map(|d| {
             (
@@ -64,22 +60,12 @@ fn check(dir: &Path) -> (i32, Vec<Found>) {
             )
         })
         .collect();
-    (out.status.code().unwrap_or(-1), found)
+    (code, found)
 }
 
 /// `render`, then the Flux Kustomization of `orders` on prod-eu-1.
 fn kustomization(dir: &Path) -> String {
-    let out = flinkform()
-        .current_dir(dir)
-        .arg("render")
-        .output()
-        .expect("run");
-    assert!(
-        out.status.success(),
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
+    render_ok(dir);
     fs::read_to_string(dir.join("rendered/flux/prod-eu-1/orders.yaml")).expect("rendered")
 }
 

@@ -43,6 +43,27 @@ fn report(root: &Path, paths: &[String], load: Load) -> String {
     flinkform::diag::json::render(&c.report, &c.workspace.sources)
 }
 
+/// A copy of the example whose platform takes the specs `services.include` names (a YAML list).
+fn example_including(patterns: &str) -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    copy_dir(&example(), tmp.path());
+    let platform = tmp.path().join("flinkform.yaml");
+    let text = fs::read_to_string(&platform).expect("read");
+    let including = text.replacen(
+        "spec:\n",
+        &format!("spec:\n  services:\n    include: {patterns}\n"),
+        1,
+    );
+    assert_ne!(including, text);
+    fs::write(&platform, including).expect("write");
+    tmp
+}
+
+/// The text of the example's `fraud-detector` spec in `root`.
+fn fraud_detector(root: &Path) -> String {
+    fs::read_to_string(root.join("services/fraud-detector/service.yaml")).expect("read")
+}
+
 fn add_spec(root: &Path, folder: &str, text: &str) {
     fs::create_dir_all(root.join("services").join(folder)).expect("mkdir");
     fs::write(
@@ -56,19 +77,8 @@ fn add_spec(root: &Path, folder: &str, text: &str) {
 /// one whose name is spelled with a YAML escape, a spec that does not parse, and (the include
 /// patterns allowing a nested layout) a second folder named `fraud-detector`.
 fn clashing_repository() -> tempfile::TempDir {
-    let tmp = tempfile::tempdir().expect("tempdir");
-    copy_dir(&example(), tmp.path());
-    let platform = tmp.path().join("flinkform.yaml");
-    let text = fs::read_to_string(&platform).expect("read");
-    let nested = text.replacen(
-        "spec:\n",
-        "spec:\n  services:\n    include: [services/*/service.yaml, services/*/*/service.yaml]\n",
-        1,
-    );
-    assert_ne!(nested, text);
-    fs::write(&platform, nested).expect("write");
-    let spec =
-        fs::read_to_string(tmp.path().join("services/fraud-detector/service.yaml")).expect("read");
+    let tmp = example_including("[services/*/service.yaml, services/*/*/service.yaml]");
+    let spec = fraud_detector(tmp.path());
     add_spec(tmp.path(), "zz-copy", &spec);
     let escaped = spec.replace("  name: fraud-detector", "  name: \"fraud-d\\x65tector\"");
     assert!(escaped.contains("\\x65"));
@@ -116,19 +126,8 @@ fn the_narrow_load_reports_exactly_what_the_full_check_reports() {
 /// folder with a spec, one whose name points at a folder without one, an escaped name, a spec
 /// that does not parse, and a spec that is a link.
 fn two_base_repository() -> tempfile::TempDir {
-    let tmp = tempfile::tempdir().expect("tempdir");
-    copy_dir(&example(), tmp.path());
-    let platform = tmp.path().join("flinkform.yaml");
-    let text = fs::read_to_string(&platform).expect("read");
-    let two = text.replacen(
-        "spec:\n",
-        "spec:\n  services:\n    include: [services/*/service.yaml, teams/*/service.yaml]\n",
-        1,
-    );
-    assert_ne!(two, text);
-    fs::write(&platform, two).expect("write");
-    let spec =
-        fs::read_to_string(tmp.path().join("services/fraud-detector/service.yaml")).expect("read");
+    let tmp = example_including("[services/*/service.yaml, teams/*/service.yaml]");
+    let spec = fraud_detector(tmp.path());
     let named = |name: &str| spec.replace("  name: fraud-detector", &format!("  name: {name}"));
     fs::create_dir_all(tmp.path().join("teams/fraud-detector")).expect("mkdir");
     fs::write(tmp.path().join("teams/fraud-detector/service.yaml"), &spec).expect("write");
@@ -389,19 +388,7 @@ fn check_path_looks_only_into_the_folders_it_needs() {
 #[test]
 fn focused_and_whole_discovery_count_the_repository_alike() {
     let two_bases = two_base_repository();
-    let root_base = tempfile::tempdir().expect("tempdir");
-    copy_dir(&example(), root_base.path());
-    let platform = root_base.path().join("flinkform.yaml");
-    let text = fs::read_to_string(&platform).expect("read");
-    fs::write(
-        &platform,
-        text.replacen(
-            "spec:\n",
-            "spec:\n  services:\n    include: [\"*/service.yaml\"]\n",
-            1,
-        ),
-    )
-    .expect("write");
+    let root_base = example_including("[\"*/service.yaml\"]");
     for folder in ["fraud-detector", "order-audit"] {
         fs::rename(
             root_base.path().join("services").join(folder),

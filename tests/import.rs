@@ -700,9 +700,7 @@ fn example_copy() -> tempfile::TempDir {
 
 #[test]
 fn a_rich_manifest_imports_natively_and_reports_the_rest() {
-    let repo = example_copy();
-    fs::write(repo.path().join("orders.yaml"), MANIFEST).expect("write manifest");
-    let (code, stdout, stderr) = run(repo.path(), &["import", "orders.yaml"]);
+    let (repo, (code, stdout, stderr)) = import_example("orders.yaml", MANIFEST, &[]);
     assert_eq!(code, 1, "{stdout}{stderr}");
     let spec = fs::read_to_string(repo.path().join("services/orders/service.yaml")).expect("spec");
     insta::assert_snapshot!("imported_spec", spec);
@@ -775,9 +773,7 @@ spec:
 
 #[test]
 fn a_clean_manifest_imports_cleanly() {
-    let repo = example_copy();
-    fs::write(repo.path().join("clean.yaml"), CLEAN).expect("write");
-    let (code, stdout, stderr) = run(repo.path(), &["import", "clean.yaml", "--env", "prod"]);
+    let (repo, (code, stdout, stderr)) = import_example("clean.yaml", CLEAN, &["--env", "prod"]);
     assert_eq!(code, 0, "{stdout}{stderr}");
     assert!(
         stdout.contains("1 of 1 Flink resource imported\n"),
@@ -911,9 +907,8 @@ fn usage_errors_exit_2() {
 
 #[test]
 fn machine_formats_keep_stdout_parseable() {
-    let repo = example_copy();
-    fs::write(repo.path().join("orders.yaml"), MANIFEST).expect("write manifest");
-    let (code, stdout, stderr) = run(repo.path(), &["import", "orders.yaml", "--format", "json"]);
+    let (_repo, (code, stdout, stderr)) =
+        import_example("orders.yaml", MANIFEST, &["--format", "json"]);
     assert_eq!(code, 1);
     let json: serde_json::Value = serde_json::from_str(&stdout).expect("stdout is JSON");
     assert_eq!(json["version"], 1);
@@ -1368,13 +1363,33 @@ spec:
   taskManager: { resource: { cpu: 2, memory: 4096m } }
 "#;
 
+/// `import FILE ARGS` of `text`, written as `file` into a copy of the example: the copy, and
+/// (exit code, stdout, stderr).
+fn import_example(
+    file: &str,
+    text: &str,
+    args: &[&str],
+) -> (tempfile::TempDir, (i32, String, String)) {
+    let repo = example_copy();
+    fs::write(repo.path().join(file), text).expect("write");
+    let mut all = vec!["import", file];
+    all.extend_from_slice(args);
+    let out = run(repo.path(), &all);
+    (repo, out)
+}
+
+/// `import job.yaml --env prod ARGS` of [`TEMPLATE`] (see [`import_example`]).
+fn import_template(args: &[&str]) -> (tempfile::TempDir, (i32, String, String)) {
+    let mut all = vec!["--env", "prod"];
+    all.extend_from_slice(args);
+    import_example("job.yaml", TEMPLATE, &all)
+}
+
 /// A `${…}` name cannot be a service's: without `--name` the deployment is not imported, and
 /// the report says why and what to do (exit 1, nothing written).
 #[test]
 fn a_template_whose_name_is_a_placeholder_needs_a_name() {
-    let repo = example_copy();
-    fs::write(repo.path().join("job.yaml"), TEMPLATE).expect("write");
-    let (code, stdout, stderr) = run(repo.path(), &["import", "job.yaml", "--env", "prod"]);
+    let (repo, (code, stdout, stderr)) = import_template(&[]);
     assert_eq!(code, 1, "{stdout}{stderr}");
     assert_eq!(
         stdout,
@@ -1396,19 +1411,7 @@ fn a_template_whose_name_is_a_placeholder_needs_a_name() {
 /// written and listed (report, spec comment, JSON) as deployed literally, and the exit is 1.
 #[test]
 fn a_template_imports_with_a_name_and_lists_its_placeholders() {
-    let repo = example_copy();
-    fs::write(repo.path().join("job.yaml"), TEMPLATE).expect("write");
-    let (code, stdout, stderr) = run(
-        repo.path(),
-        &[
-            "import",
-            "job.yaml",
-            "--env",
-            "prod",
-            "--name",
-            "orders-cdc",
-        ],
-    );
+    let (repo, (code, stdout, stderr)) = import_template(&["--name", "orders-cdc"]);
     assert_eq!(code, 1, "{stdout}{stderr}");
     let listed = "  Placeholders deployed as written (flinkform substitutes no `${…}`: write the values here):
     spec.image: ${FLINK_IMAGE}
@@ -1455,22 +1458,8 @@ fn a_template_imports_with_a_name_and_lists_its_placeholders() {
     assert!(!spec.contains("secrets:"), "{spec}");
 
     // The same, as the dry run's JSON document says it.
-    let repo = example_copy();
-    fs::write(repo.path().join("job.yaml"), TEMPLATE).expect("write");
-    let (code, stdout, stderr) = run(
-        repo.path(),
-        &[
-            "import",
-            "job.yaml",
-            "--env",
-            "prod",
-            "--name",
-            "orders-cdc",
-            "--dry-run",
-            "--format",
-            "json",
-        ],
-    );
+    let (repo, (code, stdout, stderr)) =
+        import_template(&["--name", "orders-cdc", "--dry-run", "--format", "json"]);
     assert_eq!(code, 1, "{stderr}");
     let json: serde_json::Value = serde_json::from_str(&stdout).expect("one JSON document");
     let spec = &json["specs"][0];

@@ -4,7 +4,7 @@
 
 use crate::common;
 
-use common::{copy_dir, example, flinkform, json_diagnostics, number_of, text_of};
+use common::{copy_dir, example, json_findings, number_of, render_ok, text_of};
 use flinkform::source::{FileId, SourceFile};
 use flinkform::tree::Node;
 use std::fs;
@@ -38,12 +38,8 @@ fn repo(operator: &str, extra: &str) -> tempfile::TempDir {
 
 /// `check --format json`: exit code and (rule, line, message) of each finding.
 fn check(dir: &Path) -> (i32, Vec<(String, u64, String)>) {
-    let out = flinkform()
-        .current_dir(dir)
-        .args(["check", "--format", "json"])
-        .output()
-        .expect("run");
-    let found = json_diagnostics(&out.stdout, &out.stderr)
+    let (code, found) = json_findings(dir, &["check", "--format", "json"]);
+    let found = found
         .iter()
         .map(|d| {
             (
@@ -53,21 +49,12 @@ fn check(dir: &Path) -> (i32, Vec<(String, u64, String)>) {
             )
         })
         .collect();
-    (out.status.code().unwrap_or(-1), found)
+    (code, found)
 }
 
 /// Renders and returns the FlinkDeployment and the Flux Kustomization of `orders`.
 fn rendered(dir: &Path) -> (Node, Node) {
-    let out = flinkform()
-        .current_dir(dir)
-        .arg("render")
-        .output()
-        .expect("run");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stdout)
-    );
+    render_ok(dir);
     let load = |p: &str| {
         let text = fs::read_to_string(dir.join(p)).expect("rendered file");
         flinkform::yaml::load_all(FileId(0), &SourceFile::new(p, &text)).expect("YAML")
@@ -167,12 +154,8 @@ fn the_jar_uri_allow_list_applies_from_1_15() {
     let lint = |operator: &str| {
         let tmp = repo(operator, "");
         fs::write(tmp.path().join("job.yaml"), manifest).expect("write");
-        let out = flinkform()
-            .current_dir(tmp.path())
-            .args(["lint", "--format", "json", "job.yaml"])
-            .output()
-            .expect("run");
-        json_diagnostics(&out.stdout, &out.stderr)
+        json_findings(tmp.path(), &["lint", "--format", "json", "job.yaml"])
+            .1
             .iter()
             .filter(|d| d["rule"] == "session-job-jar-uri")
             .map(|d| (number_of(d, "line"), text_of(d, "message")))

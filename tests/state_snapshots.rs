@@ -4,19 +4,15 @@
 
 use crate::common;
 
-use common::{flinkform, json_diagnostics, number_of, shared_reference, text_of};
+use common::{json_findings, number_of, shared_reference, text_of};
 use std::fs;
 use std::path::Path;
 
 /// (rule, line, severity) of each finding of `lint --env staging FILE` in `dir`, and the exit
 /// code.
 fn lint(dir: &Path, file: &str) -> (i32, Vec<(String, u64, String)>) {
-    let out = flinkform()
-        .current_dir(dir)
-        .args(["lint", "--format", "json", "--env", "staging", file])
-        .output()
-        .expect("run flinkform");
-    let found = json_diagnostics(&out.stdout, &out.stderr)
+    let (code, found) = json_findings(dir, &["lint", "--format", "json", "--env", "staging", file]);
+    let found = found
         .iter()
         .map(|d| {
             (
@@ -26,7 +22,7 @@ fn lint(dir: &Path, file: &str) -> (i32, Vec<(String, u64, String)>) {
             )
         })
         .collect();
-    (out.status.code().unwrap_or(-1), found)
+    (code, found)
 }
 
 /// The operator's snapshot examples: the savepoints that name their job and leave

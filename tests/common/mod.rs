@@ -38,6 +38,19 @@ pub fn run(dir: &Path, args: &[&str]) -> (i32, String, String) {
     )
 }
 
+/// Runs `flinkform render` in `dir`, failing the test with what it printed unless it succeeds.
+pub fn render_ok(dir: &Path) {
+    let (code, stdout, stderr) = run(dir, &["render"]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+}
+
+/// Runs flinkform in `dir` with arguments that ask for a `--format json` report: the exit code
+/// and the report's findings.
+pub fn json_findings(dir: &Path, args: &[&str]) -> (i32, Vec<serde_json::Value>) {
+    let (code, stdout, stderr) = run(dir, args);
+    (code, json_diagnostics(stdout.as_bytes(), stderr.as_bytes()))
+}
+
 pub fn flinkform() -> assert_cmd::Command {
     let mut c = assert_cmd::Command::new(env!("CARGO_BIN_EXE_flinkform"));
     c.env_remove("NO_COLOR").env("COLUMNS", "100");
