@@ -10,6 +10,7 @@
 
 mod block_writer;
 mod emit;
+mod events;
 mod locate;
 mod ordered;
 mod raw;
@@ -28,6 +29,7 @@ fn options() -> serde_saphyr::Options {
         merge_keys: serde_saphyr::MergeKeyPolicy::Error,
         duplicate_keys: serde_saphyr::DuplicateKeyPolicy::Error,
         with_snippet: false,
+        emit_comments: false,
         budget: serde_saphyr::budget! {
             max_depth: 64,
             max_documents: 1000,
@@ -37,7 +39,19 @@ fn options() -> serde_saphyr::Options {
 
 /// Loads a file that must hold exactly one document (a service spec, the platform config).
 /// An empty file or one holding only comments loads as `null`.
+///
+/// Most documents are read straight from the parser's events ([`events`]); what that loader
+/// declines goes through serde-saphyr's deserializer, which defines the result and words every
+/// error.
 pub fn load(id: FileId, file: &SourceFile) -> Result<Node, Diagnostic> {
+    if let Some(node) = events::load(id, file, options) {
+        return Ok(node);
+    }
+    load_with_serde(id, file)
+}
+
+/// [`load`] by serde-saphyr's deserializer alone.
+fn load_with_serde(id: FileId, file: &SourceFile) -> Result<Node, Diagnostic> {
     serde_saphyr::from_str_with_options::<raw::Raw>(&file.text, options())
         .map(|raw| raw.into_node(id, file))
         .map_err(|e| error_diagnostic(&e, id, file))

@@ -105,8 +105,13 @@ fn span_of(loc: Location, id: FileId, file: &SourceFile) -> Origin {
         .map(|b| b as usize)
         .unwrap_or_else(|| file.offset_of(loc.line() as usize, loc.column() as usize));
     let len = s.byte_len().unwrap_or(0) as usize;
-    // The parser ends a block scalar (`|`, `>`) where the next token starts: after its last
-    // line break and the next line's indentation. The value ends with its last line.
+    origin_at(start, len, id, file)
+}
+
+/// The origin of the parser's span of `len` bytes at `start`: a block scalar (`|`, `>`) ends
+/// with its last line, not where the parser ends it (after its last line break and the next
+/// line's indentation, where the next token starts).
+pub(super) fn origin_at(start: usize, len: usize, id: FileId, file: &SourceFile) -> Origin {
     let end = match file.text.get(start..start + len) {
         Some(text) if text.contains('\n') => {
             start + text.trim_end_matches([' ', '\t', '\r', '\n']).len()
@@ -114,6 +119,21 @@ fn span_of(loc: Location, id: FileId, file: &SourceFile) -> Origin {
         _ => start + len,
     };
     Origin::at(Span::new(id, start, end))
+}
+
+/// How serde-saphyr reads a plain scalar's `text` on its own (as a document of that one
+/// scalar): its null, boolean, number or string. `None` when the text does not read back as
+/// one scalar of the same text (it would mean something else alone, such as `--- 1`).
+pub(super) fn resolve_alone(text: &str, options: serde_saphyr::Options) -> Option<Value> {
+    let raw = serde_saphyr::from_str_with_options::<RawValue>(text, options).ok()?;
+    match raw {
+        RawValue::Null => Some(Value::Null),
+        RawValue::Bool(b) => Some(Value::Bool(b)),
+        RawValue::Int(i) => Some(Value::Int(i)),
+        RawValue::Float(f) => Some(Value::Float(f)),
+        RawValue::Str(s) if s == text => Some(Value::Str(s)),
+        RawValue::Str(_) | RawValue::Seq(_) | RawValue::Map(_) => None,
+    }
 }
 
 fn convert(sp: Spanned<RawValue>, id: FileId, file: &SourceFile) -> Node {
