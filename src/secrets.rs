@@ -301,12 +301,14 @@ fn named_value_is_secret(name: &str, value: &str) -> bool {
 /// Whether JVM options (or any space-separated text) set a secret system property:
 /// `-Djavax.net.ssl.keyStorePassword=…`.
 fn sets_secret_property(value: &str) -> bool {
-    value.split_whitespace().any(|token| {
-        token
-            .strip_prefix("-D")
-            .and_then(|d| d.split_once('='))
-            .is_some_and(|(name, v)| names_secret(name) && !is_reference(v))
-    })
+    // Most values hold no `-D` at all: one search rules them out before the split.
+    memchr::memmem::find(value.as_bytes(), b"-D").is_some()
+        && value.split_whitespace().any(|token| {
+            token
+                .strip_prefix("-D")
+                .and_then(|d| d.split_once('='))
+                .is_some_and(|(name, v)| names_secret(name) && !is_reference(v))
+        })
 }
 
 /// Whether the `flinkConfiguration` entry `key: value` (flattened key, value as the operator
@@ -364,9 +366,14 @@ pub const POD_TEMPLATES: [&[&str]; 3] = [
 /// `spec.job.args`, in that order, then every other value anywhere in the object that
 /// [`looks_like_secret`].
 pub fn sites(object: &Node) -> Vec<Site<'_>> {
-    let mut out = object.get("spec").map(section_sites).unwrap_or_default();
+    let spec = object.get("spec");
+    let mut out = spec.map(section_sites).unwrap_or_default();
     let mut others = Vec::new();
-    lookalikes(object, &mut others);
+    // A string of `flinkConfiguration` (reached through mappings, not a list, whose items the
+    // operator joins) has been judged as a configuration value already, by a test that holds
+    // `looks_like_secret`: a lookalike there would be the same site again.
+    let config = spec.and_then(|s| s.get("flinkConfiguration"));
+    lookalikes_outside(object, config, &mut others);
     for node in others {
         if !out.iter().any(|s| std::ptr::eq(s.node, node)) {
             out.push(Site {
@@ -616,6 +623,33 @@ pub fn shown_spans(
 }
 
 /// Every string in `n` that [`looks_like_secret`], wherever it is.
+/// [`lookalikes`], except the strings that `judged` (a `flinkConfiguration`) holds through
+/// mappings.
+fn lookalikes_outside<'a>(n: &'a Node, judged: Option<&Node>, out: &mut Vec<&'a Node>) {
+    if judged.is_some_and(|j| std::ptr::eq(j, n)) {
+        return config_lookalikes(n, out);
+    }
+    match &n.value {
+        Value::Str(s) if looks_like_secret(s) => out.push(n),
+        Value::Seq(items) => items
+            .iter()
+            .for_each(|i| lookalikes_outside(i, judged, out)),
+        Value::Map(m) => m
+            .iter()
+            .for_each(|e| lookalikes_outside(&e.value, judged, out)),
+        _ => {}
+    }
+}
+
+/// The lookalikes of a `flinkConfiguration` that its own test has not judged: those in lists.
+fn config_lookalikes<'a>(n: &'a Node, out: &mut Vec<&'a Node>) {
+    match &n.value {
+        Value::Seq(_) => lookalikes(n, out),
+        Value::Map(m) => m.iter().for_each(|e| config_lookalikes(&e.value, out)),
+        _ => {}
+    }
+}
+
 fn lookalikes<'a>(n: &'a Node, out: &mut Vec<&'a Node>) {
     match &n.value {
         Value::Str(s) if looks_like_secret(s) => out.push(n),

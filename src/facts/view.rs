@@ -20,6 +20,8 @@ pub struct FlinkView<'a> {
     pub object: &'a Node,
     /// The FlinkBlueGreenDeployment `object` is the template of.
     blue_green: Option<&'a Node>,
+    /// The object's `spec`, found once: the rules read it some hundred times per object.
+    spec: Option<&'a Node>,
     conf: Vec<ConfEntry<'a>>,
     /// The effective configuration, computed on first use ([`FlinkView::effective`]).
     effective: OnceLock<EffectiveConfig<'a>>,
@@ -36,13 +38,15 @@ pub enum Kind {
 
 impl<'a> FlinkView<'a> {
     pub fn new(object: &'a Node) -> FlinkView<'a> {
-        let conf = object
-            .path(&["spec", "flinkConfiguration"])
+        let spec = object.get("spec");
+        let conf = spec
+            .and_then(|s| s.get("flinkConfiguration"))
             .map(flatten_config)
             .unwrap_or_default();
         FlinkView {
             object,
             blue_green: None,
+            spec,
             conf,
             effective: OnceLock::new(),
         }
@@ -89,7 +93,7 @@ impl<'a> FlinkView<'a> {
 
     /// A node under `spec`.
     pub fn spec(&self, path: &[&str]) -> Option<&'a Node> {
-        self.object.get("spec")?.path(path)
+        self.spec?.path(path)
     }
 
     pub fn spec_str(&self, path: &[&str]) -> Option<&'a str> {

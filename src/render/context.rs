@@ -12,9 +12,23 @@ pub struct Ctx<'a> {
     pub env: &'a Environment,
     /// The service name: also its namespace, service account and FlinkDeployment name.
     pub name: &'a str,
+    /// [`Ctx::labels`], built once: every object of the bundle carries them.
+    labels: Node,
 }
 
 impl<'a> Ctx<'a> {
+    pub fn new(resolved: &'a Resolved, platform: &'a Platform, env: &'a Environment) -> Ctx<'a> {
+        let mut ctx = Ctx {
+            resolved,
+            platform,
+            env,
+            name: &resolved.service.name.value,
+            labels: Node::null(),
+        };
+        ctx.labels = ctx.build_labels();
+        ctx
+    }
+
     pub fn namespace(&self) -> &str {
         self.name
     }
@@ -25,12 +39,16 @@ impl<'a> Ctx<'a> {
 
     /// `app.kubernetes.io/{name,part-of,managed-by}`, `team`, and the service's own labels.
     pub fn labels(&self) -> Node {
+        self.labels.clone()
+    }
+
+    fn build_labels(&self) -> Node {
         let mut m = Map::new();
         for (k, v) in &self.resolved.service.labels {
             m.insert(k.clone(), Node::str(v.value.clone(), v.origin));
         }
-        for e in self.own_labels().iter() {
-            m.insert(e.key.clone(), e.value.clone());
+        for e in self.own_labels().into_entries() {
+            m.insert(e.key, e.value);
         }
         Node::map(m, Origin::NONE)
     }

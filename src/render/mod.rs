@@ -243,12 +243,7 @@ fn header(source: &str) -> String {
 /// Renders one service on one cluster.
 pub fn bundle(platform: &Platform, r: &Resolved, output: &str) -> Option<Bundle> {
     let env = platform.environment(&r.env.value)?;
-    let ctx = Ctx {
-        resolved: r,
-        platform,
-        env,
-        name: &r.service.name.value,
-    };
+    let ctx = Ctx::new(r, platform, env);
     let mut diagnostics = Vec::new();
     // Apply order: the namespace, then what lives in it and what the job runs as, then the
     // custom resources (their CRDs come with the operator, which the Flux Kustomization

@@ -147,7 +147,15 @@ impl Map {
     fn position(&self, key: &str) -> Option<usize> {
         match &self.index {
             Some(index) => index.find(&self.entries, key),
-            None => self.entries.iter().position(|e| e.key == key),
+            // Lengths and first bytes first: they tell most keys apart without a call to
+            // `memcmp`, which a map of a few short keys otherwise makes for every entry.
+            None => {
+                let wanted = key.as_bytes();
+                self.entries.iter().position(|e| {
+                    let have = e.key.as_bytes();
+                    have.len() == wanted.len() && have.first() == wanted.first() && have == wanted
+                })
+            }
         }
     }
 
