@@ -25,7 +25,10 @@
 //!   `$internal.pipeline.job-id`, …). Setting one by hand overrides what the operator computes, so
 //!   they are reported as [`KeyStatus::Unknown`], never with a suggestion.
 
-use std::collections::{HashMap, HashSet};
+// hashbrown's default hasher (foldhash) instead of std's SipHash: every configuration key of
+// every service is looked up here. The tables are fixed when the catalogue is built, so a
+// hostile key can only be looked up, never inserted to make the tables' keys collide.
+use hashbrown::{HashMap, HashSet};
 use std::sync::OnceLock;
 
 const FLINK: &str = include_str!("config_keys/flink.txt");

@@ -221,8 +221,18 @@ pub fn build(ctx: &Ctx<'_>, diags: &mut Vec<Diagnostic>) -> Option<Node> {
         m.insert("expr", Node::str(expr.clone(), Origin::NONE));
         rules.push(Node::map(m, Origin::NONE));
     }
+    // Every rule of a route has the same labels: built once per route.
+    let mut labels: Vec<(Route, Node)> = Vec::new();
     for (rule, route) in routed {
-        match alert_node(ctx, rule, route) {
+        let route_labels = match labels.iter().find(|(r, _)| *r == route) {
+            Some((_, l)) => l.clone(),
+            None => {
+                let l = route_labels(ctx, route);
+                labels.push((route, l.clone()));
+                l
+            }
+        };
+        match alert_node(ctx, rule, route_labels) {
             Ok(n) => rules.push(n),
             Err(d) => {
                 diags.push(d);
@@ -493,9 +503,9 @@ fn alert_rules(ctx: &Ctx<'_>, lag_record: Option<&str>, diags: &mut Vec<Diagnost
     out
 }
 
-/// The rule's node: expression, `for:`, labels (the spec's extra labels, then the route's,
-/// then flinkform's own, which win) and annotations. Values from specs are template-escaped.
-fn alert_node(ctx: &Ctx<'_>, rule: Rule, route: Route) -> Result<Node, Diagnostic> {
+/// The labels of a rule with `route`: the spec's extra labels, then the route's, then
+/// flinkform's own, which win. The same for every rule of a route.
+fn route_labels(ctx: &Ctx<'_>, route: Route) -> Node {
     let a = &ctx.resolved.spec.alerts;
     let r = ctx.resolved;
     let mut labels: BTreeMap<String, (String, Origin)> = BTreeMap::new();
@@ -534,7 +544,14 @@ fn alert_node(ctx: &Ctx<'_>, rule: Rule, route: Route) -> Result<Node, Diagnosti
     for (k, (v, origin)) in labels {
         label_map.insert(k, Node::str(template_literal(&v), origin));
     }
+    Node::map(label_map, Origin::NONE)
+}
 
+/// The rule's node: expression, `for:`, its route's `labels` ([`route_labels`]) and
+/// annotations. Values from specs are template-escaped.
+fn alert_node(ctx: &Ctx<'_>, rule: Rule, labels: Node) -> Result<Node, Diagnostic> {
+    let a = &ctx.resolved.spec.alerts;
+    let r = ctx.resolved;
     let runbook = match &a.runbook_url {
         Some(t) => {
             let vars = [
@@ -567,7 +584,7 @@ fn alert_node(ctx: &Ctx<'_>, rule: Rule, route: Route) -> Result<Node, Diagnosti
     if let Some(f) = rule.for_ {
         m.insert("for", Node::str(f, Origin::NONE));
     }
-    m.insert("labels", Node::map(label_map, Origin::NONE));
+    m.insert("labels", labels);
     m.insert("annotations", Node::map(annotations, Origin::NONE));
     Ok(Node::map(m, Origin::NONE))
 }
