@@ -123,39 +123,67 @@ pub fn looks_like_secret(value: &str) -> bool {
         return false;
     }
     // One pass finds what each shape needs (an AWS key ID starts `AKIA` or `ASIA`, a GitHub
-    // token `gh…` or `github_pat_…`, a Slack token `xox…`, a URL has `://`, a pair `=`);
-    // only the shapes whose marks are there are searched.
+    // token `gh…` or `github_pat_…`, a Slack token `xox…`, a URL has `://`, a pair `=`, a
+    // header `Authorization:` or `Bearer `); only the shapes whose marks are there are
+    // searched. The pass ignores case, as the header words do: a mark found in another case
+    // only costs its shape's own (case-sensitive) search.
     static MARKS: OnceLock<AhoCorasick> = OnceLock::new();
-    const AWS: [&str; 2] = ["AKIA", "ASIA"];
-    const TOKENS: [&str; 3] = ["gh", "github_pat_", "xox"];
-    const PEM: &str = "PRIVATE KEY-----";
     let marks = MARKS.get_or_init(|| {
-        let all = AWS.iter().chain(&TOKENS).chain(&[PEM, "://", "="]);
-        AhoCorasick::new(all).expect("fixed marks compile")
+        AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(MARK_WORDS)
+            .expect("fixed marks compile")
     });
-    // Marks never overlap one another, except `AKIA` and `ASIA`, which lead to the same search.
-    let mut seen = [false; 8];
-    for m in marks.find_iter(value) {
+    // Overlapping, so that no mark hides another (`Authorization://`).
+    let mut seen = [false; MARK_WORDS.len()];
+    for m in marks.find_overlapping_iter(value) {
         seen[m.pattern().as_usize()] = true;
     }
-    let [akia, asia, gh, github, xox, pem, url, pair] = seen;
-    let aws = (akia || asia)
-        && value.split(|c: char| !c.is_ascii_alphanumeric()).any(|w| {
-            w.len() == 20
-                && (w.starts_with("AKIA") || w.starts_with("ASIA"))
-                && w[4..]
-                    .chars()
-                    .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
-        });
-    let token = (gh || github || xox)
-        && value
-            .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-            .any(is_token);
-    aws || pem
+    let [akia, asia, gh, github, xox, pem, url, pair, header, bearer] = seen;
+    let aws = (akia || asia) && aws_key_id(value);
+    let token = (gh || github || xox) && has_token(value);
+    (pem && value.contains(PEM))
+        || aws
         || token
         || (url && url_password(value))
-        || authorization(value)
+        || ((header || bearer) && authorization(value))
         || (pair && secret_assignment(value))
+}
+
+/// What [`looks_like_secret`] looks for first, in the order of its marks.
+const MARK_WORDS: [&str; 10] = [
+    "AKIA",
+    "ASIA",
+    "gh",
+    "github_pat_",
+    "xox",
+    PEM,
+    "://",
+    "=",
+    "authorization:",
+    "bearer ",
+];
+
+/// The end of a PEM private key's header.
+const PEM: &str = "PRIVATE KEY-----";
+
+/// Whether a word of `value` is an AWS access key ID: `AKIA` or `ASIA` and 16 upper-case
+/// letters or digits.
+fn aws_key_id(value: &str) -> bool {
+    value.split(|c: char| !c.is_ascii_alphanumeric()).any(|w| {
+        w.len() == 20
+            && (w.starts_with("AKIA") || w.starts_with("ASIA"))
+            && w[4..]
+                .chars()
+                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+    })
+}
+
+/// Whether a word of `value` is a GitHub or Slack token ([`is_token`]).
+fn has_token(value: &str) -> bool {
+    value
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .any(is_token)
 }
 
 /// Whether `value` holds a byte that every credential [`looks_like_secret`] recognises
@@ -775,6 +803,16 @@ mod tests {
             && SECRET_WORDS.iter().any(|w| n.contains(w))
     }
 
+    /// [`looks_like_secret`] without its first passes: every shape searched on every value.
+    fn looks_like_secret_ungated(value: &str) -> bool {
+        value.contains(PEM)
+            || aws_key_id(value)
+            || has_token(value)
+            || url_password(value)
+            || authorization(value)
+            || secret_assignment(value)
+    }
+
     /// The definition [`authorization`] searches in one pass: try every position.
     fn authorization_at_every_position(value: &str) -> bool {
         let bytes = value.as_bytes();
@@ -820,6 +858,15 @@ mod tests {
             value in "(Authorization:|AUTHORIZATION:|bearer |Bearer|BEARER  |authorization: bearer |\\$\\{X\\}|\\$\\(Y\\)|/p|x|é| |\"|'|:){0,8}"
         ) {
             prop_assert_eq!(authorization(&value), authorization_at_every_position(&value), "{}", value);
+        }
+
+        /// The first passes (bytes, then marks in any case) only skip shapes that cannot
+        /// match: the alphabet is every shape's pieces, in both cases, with overlaps.
+        #[test]
+        fn looks_like_secret_is_every_shape_searched(
+            value in "(AKIA|akia|ASIA|IOSFODNN7EXAMPLE|ghp_|GHP_|github_pat_|xoxb|XOXB|-----BEGIN |PRIVATE KEY-----|private key-----|Authorization:|AUTHORIZATION://|bearer |Bearer|s3://|u:pw@h|password=|PASSWORD=|pw|\\$\\{X\\}|0123456789|é| |:|=|_|/|-|\"){0,8}"
+        ) {
+            prop_assert_eq!(looks_like_secret(&value), looks_like_secret_ungated(&value), "{}", value);
         }
 
         #[test]
