@@ -506,6 +506,32 @@ mod tests {
         );
     }
 
+    /// Near serde-saphyr's budgets the loader steps aside, so that serde-saphyr's own limits
+    /// and messages apply, and a hostile document costs at most one partial read more.
+    #[test]
+    fn declines_deep_and_huge_documents() {
+        // serde-saphyr's recursion, unoptimised, needs more than a test thread's 2 MiB at
+        // this depth (an optimised build, as `check` runs, does not).
+        std::thread::Builder::new()
+            .stack_size(64 << 20)
+            .spawn(deep_and_huge)
+            .expect("thread")
+            .join()
+            .expect("no failure");
+    }
+
+    fn deep_and_huge() {
+        let nested = |depth: usize| format!("{}{}", "[".repeat(depth), "]".repeat(depth));
+        assert!(agrees(&nested(MAX_DEPTH)));
+        assert!(!agrees(&nested(MAX_DEPTH + 2)));
+        let file = SourceFile::new("t.yaml", &nested(100));
+        let d = super::super::load(FileId(0), &file).expect_err("past the depth budget");
+        assert!(d.message.contains("limits"), "{}", d.message);
+        let items = |n: usize| format!("[{}]", vec!["a"; n].join(","));
+        assert!(agrees(&items(MAX_NODES - 1)));
+        assert!(!agrees(&items(MAX_NODES)));
+    }
+
     #[test]
     fn plain_scalars_resolve_like_yaml_1_2_with_strict_booleans() {
         assert_eq!(plain(""), Some(Value::Null));
