@@ -650,7 +650,6 @@ pub fn shown_spans(
     file_spans(shown, sources)
 }
 
-/// Every string in `n` that [`looks_like_secret`], wherever it is.
 /// [`lookalikes`], except the strings that `judged` (a `flinkConfiguration`) holds through
 /// mappings.
 fn lookalikes_outside<'a>(n: &'a Node, judged: Option<&Node>, out: &mut Vec<&'a Node>) {
@@ -678,6 +677,7 @@ fn config_lookalikes<'a>(n: &'a Node, out: &mut Vec<&'a Node>) {
     }
 }
 
+/// Every string in `n` that [`looks_like_secret`], wherever it is.
 fn lookalikes<'a>(n: &'a Node, out: &mut Vec<&'a Node>) {
     match &n.value {
         Value::Str(s) if looks_like_secret(s) => out.push(n),

@@ -30,8 +30,7 @@ pub fn has_placeholder(s: &str) -> bool {
     let bytes = s.as_bytes();
     if bytes.len() <= SHORT {
         // Most strings are short (names, quantities, paths), where setting up the vectorised
-        // search costs more than the search: a fold without an early exit, which the compiler
-        // vectorises, rules out a `$` first.
+        // search costs more than the search: a scan a word at a time rules out a `$` first.
         return has_dollar(bytes) && bytes.windows(2).any(|pair| pair == b"${");
     }
     memchr::memchr_iter(b'$', bytes).any(|i| bytes.get(i + 1) == Some(&b'{'))

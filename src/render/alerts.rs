@@ -222,17 +222,17 @@ pub fn build(ctx: &Ctx<'_>, diags: &mut Vec<Diagnostic>) -> Option<Node> {
         rules.push(Node::map(m, Origin::NONE));
     }
     // Every rule of a route has the same labels: built once per route.
-    let mut labels: Vec<(Route, Node)> = Vec::new();
+    let mut by_route: Vec<(Route, Node)> = Vec::new();
     for (rule, route) in routed {
-        let route_labels = match labels.iter().find(|(r, _)| *r == route) {
+        let labels = match by_route.iter().find(|(r, _)| *r == route) {
             Some((_, l)) => l.clone(),
             None => {
                 let l = route_labels(ctx, route);
-                labels.push((route, l.clone()));
+                by_route.push((route, l.clone()));
                 l
             }
         };
-        match alert_node(ctx, rule, route_labels) {
+        match alert_node(ctx, rule, labels) {
             Ok(n) => rules.push(n),
             Err(d) => {
                 diags.push(d);

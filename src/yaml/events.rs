@@ -16,9 +16,11 @@
 //! * a key that is not quoted or a plain word (a letter, a non-ASCII character, `/` or `$`
 //!   first), which covers merge keys (`<<`), null, boolean and number keys, and complex keys;
 //! * a key repeated in its mapping (serde-saphyr reports it, or decides it is not a repeat);
-//! * a plain value that needs YAML's number grammar beyond a plain decimal integer, which is
-//!   resolved by serde-saphyr reading that value alone ([`super::raw::resolve_alone`]), and
-//!   declined if it would not read back as the same one scalar alone;
+//! * a plain value that starts like a number and holds only what numbers hold (`1.5`, `+1`,
+//!   `0x1f`, `1_000`, `.inf`) is resolved by serde-saphyr reading that value alone
+//!   ([`super::raw::resolve_alone`]), and declined if it would not read back as the same one
+//!   scalar alone (plain decimal integers, and quantities and durations such as `16Gi` or
+//!   `2m`, which no number grammar reads, are resolved here);
 //! * nesting or node counts near serde-saphyr's budgets (depth 64, 250,000 nodes).
 //!
 //! A test compares the two loaders on every YAML file of the repository and of the public

@@ -7,6 +7,10 @@
 //! * merge keys (`<<`) are errors: a spec should say what it means in one place;
 //! * the parser's budgets (events, nodes, depth ≤ 64, alias expansion) bound time and memory
 //!   on hostile input such as alias bombs or deeply nested brackets.
+//!
+//! A one-document file is read from the parser's events (`events`) when it uses nothing that
+//! needs serde-saphyr's deserializer to read it the same way, and by that deserializer
+//! otherwise.
 
 mod block_writer;
 mod emit;
