@@ -21,7 +21,8 @@
 //!   ([`super::raw::resolve_alone`]), and declined if it would not read back as the same one
 //!   scalar alone (plain decimal integers, and quantities and durations such as `16Gi` or
 //!   `2m`, which no number grammar reads, are resolved here);
-//! * nesting or node counts near serde-saphyr's budgets (depth 64, 250,000 nodes).
+//! * nesting or node counts near serde-saphyr's budgets (depth 64, 250,000 nodes), and more
+//!   than [`MAX_ALONE`] values to resolve alone.
 //!
 //! A test compares the two loaders on every YAML file of the repository and of the public
 //! manifests, and on thousands of mutations of them: whenever this one loads a document,
@@ -41,6 +42,11 @@ const MAX_DEPTH: usize = 60;
 /// 1,000,000 events.
 const MAX_NODES: usize = 200_000;
 
+/// More plain values resolved alone than this, and the whole document is left to
+/// serde-saphyr: each costs a parser of its own, and a hostile file of 100,000 `1.5`s should
+/// cost one read, not 100,000.
+const MAX_ALONE: usize = 1_000;
+
 /// The document of `file` as serde-saphyr with `options` would load it, or `None` when this
 /// loader declines it (see the module documentation).
 pub(super) fn load(
@@ -54,6 +60,7 @@ pub(super) fn load(
         file,
         options,
         nodes: 0,
+        alone: 0,
     };
     let (Event::StreamStart, _) = loader.next()? else {
         return None;
@@ -84,6 +91,8 @@ struct Loader<'a> {
     file: &'a SourceFile,
     options: fn() -> serde_saphyr::Options,
     nodes: usize,
+    /// Plain values resolved by serde-saphyr alone so far.
+    alone: usize,
 }
 
 impl<'a> Loader<'a> {
@@ -156,7 +165,7 @@ impl<'a> Loader<'a> {
 
     /// A scalar value as serde-saphyr resolves it with strict booleans: a quoted or block
     /// scalar is a string; a plain one is null, a boolean, a number or a string.
-    fn scalar(&self, text: Cow<'a, str>, style: ScalarStyle) -> Option<Value> {
+    fn scalar(&mut self, text: Cow<'a, str>, style: ScalarStyle) -> Option<Value> {
         if style != ScalarStyle::Plain {
             return Some(Value::Str(text.into_owned()));
         }
@@ -166,6 +175,10 @@ impl<'a> Loader<'a> {
         // Alone, `--- 1` and `... 1` would start or end a document, and a value of several
         // lines would fold otherwise.
         if text.starts_with("---") || text.starts_with("...") || text.contains('\n') {
+            return None;
+        }
+        self.alone += 1;
+        if self.alone > MAX_ALONE {
             return None;
         }
         resolve_alone(&text, (self.options)())
@@ -529,9 +542,12 @@ mod tests {
         let file = SourceFile::new("t.yaml", &nested(100));
         let d = super::super::load(FileId(0), &file).expect_err("past the depth budget");
         assert!(d.message.contains("limits"), "{}", d.message);
-        let items = |n: usize| format!("[{}]", vec!["a"; n].join(","));
-        assert!(agrees(&items(MAX_NODES - 1)));
-        assert!(!agrees(&items(MAX_NODES)));
+        let items = |item: &str, n: usize| format!("[{}]", vec![item; n].join(","));
+        assert!(agrees(&items("a", MAX_NODES - 1)));
+        assert!(!agrees(&items("a", MAX_NODES)));
+        // Values serde-saphyr resolves alone: a bounded number of them per document.
+        assert!(agrees(&items("1.5", MAX_ALONE)));
+        assert!(!agrees(&items("1.5", MAX_ALONE + 1)));
     }
 
     #[test]
