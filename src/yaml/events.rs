@@ -550,6 +550,40 @@ mod tests {
         assert!(!agrees(&items("1.5", MAX_ALONE + 1)));
     }
 
+    /// Documents at the edges of the stream grammar: whether the loader takes each (and when
+    /// it does, serde-saphyr reads it alike). No node at all, a second document, a tag or a
+    /// directive go to serde-saphyr.
+    #[test]
+    fn agrees_on_the_edges_of_a_stream() {
+        for (text, taken) in [
+            ("", false),
+            ("\n", false),
+            ("# only a comment\n", false),
+            ("...\n", false),
+            ("a: 1\n---\n", false),
+            ("a: !!null\n", false),
+            ("%YAML 1.2\n---\na: 1\n", false),
+            ("---\n", true),
+            ("--- # c\n", true),
+            ("---\n...\n", true),
+            ("~\n", true),
+            ("--- a\n", true),
+            ("a: 1\n...\n", true),
+            ("\u{feff}a: 1\n", true),
+            ("a: 1\r\nb: 2\r\n", true),
+            ("? a\n: 1\n", true),
+            ("a:\n", true),
+            ("- \n-\n", true),
+            ("{}", true),
+            ("[]", true),
+            ("'a': \"b\"", true),
+            ("a: 1 # c\nb: |\n  x\n\n", true),
+            ("a: >-\n  x\n  y\n", true),
+        ] {
+            assert_eq!(agrees(text), taken, "{text:?}");
+        }
+    }
+
     #[test]
     fn plain_scalars_resolve_like_yaml_1_2_with_strict_booleans() {
         assert_eq!(plain(""), Some(Value::Null));
