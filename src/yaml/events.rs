@@ -21,8 +21,8 @@
 //!   ([`super::raw::resolve_alone`]), and declined if it would not read back as the same one
 //!   scalar alone (plain decimal integers, and quantities and durations such as `16Gi` or
 //!   `2m`, which no number grammar reads, are resolved here);
-//! * nesting or node counts near serde-saphyr's budgets (depth 64, 250,000 nodes), and more
-//!   than [`MAX_ALONE`] values to resolve alone.
+//! * nesting or node counts (keys included) near serde-saphyr's budgets (depth 64, 250,000
+//!   nodes), and more than [`MAX_ALONE`] values to resolve alone.
 //!
 //! A test compares the two loaders on every YAML file of the repository and of the public
 //! manifests, and on thousands of mutations of them: whenever this one loads a document,
@@ -38,8 +38,8 @@ use std::borrow::Cow;
 /// Nesting deeper than this is left to serde-saphyr, whose budget stops at 64.
 const MAX_DEPTH: usize = 60;
 
-/// More nodes than this are left to serde-saphyr, whose budgets stop at 250,000 nodes and
-/// 1,000,000 events.
+/// More nodes (keys, values and collections) than this are left to serde-saphyr, whose
+/// budgets stop at 250,000 nodes and 1,000,000 events.
 const MAX_NODES: usize = 200_000;
 
 /// More plain values resolved alone than this, and the whole document is left to
@@ -144,7 +144,9 @@ impl<'a> Loader<'a> {
                         }
                         _ => return None,
                     };
-                    if map.get(&key).is_some() {
+                    // A key is a node too, as serde-saphyr's budget counts them.
+                    self.nodes += 1;
+                    if self.nodes > MAX_NODES || map.get(&key).is_some() {
                         return None;
                     }
                     let key_origin = self.origin(&key_span)?;
@@ -545,6 +547,14 @@ mod tests {
         let items = |item: &str, n: usize| format!("[{}]", vec![item; n].join(","));
         assert!(agrees(&items("a", MAX_NODES - 1)));
         assert!(!agrees(&items("a", MAX_NODES)));
+        // Keys count as nodes, as they do for serde-saphyr: 125,500 keys with empty values
+        // (under 1 MiB) are over its budget of 250,000 nodes.
+        let keys = |n: usize| (0..n).map(|i| format!("k{i}:\n")).collect::<String>();
+        assert!(agrees(&keys(MAX_NODES / 2 - 1)));
+        assert!(!agrees(&keys(125_500)));
+        let file = SourceFile::new("t.yaml", &keys(125_500));
+        let d = super::super::load(FileId(0), &file).expect_err("past the node budget");
+        assert!(d.message.contains("limits"), "{}", d.message);
         // Values serde-saphyr resolves alone: a bounded number of them per document.
         assert!(agrees(&items("1.5", MAX_ALONE)));
         assert!(!agrees(&items("1.5", MAX_ALONE + 1)));
