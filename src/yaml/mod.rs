@@ -5,6 +5,7 @@
 //! * booleans are only `true`/`false` (YAML 1.2), so `yes`, `on`, `y` stay strings;
 //! * duplicate keys are errors;
 //! * merge keys (`<<`) are errors: a spec should say what it means in one place;
+//! * comments are not read (nothing keeps them);
 //! * the parser's budgets (events, nodes, depth ≤ 64, alias expansion) bound time and memory
 //!   on hostile input such as alias bombs or deeply nested brackets.
 //!
@@ -27,6 +28,9 @@ use crate::diag::Diagnostic;
 use crate::source::{FileId, SourceFile, Span};
 use crate::tree::Node;
 
+/// How deep a document may nest: serde-saphyr's budget, and where [`events`] steps aside.
+const MAX_DEPTH: usize = 64;
+
 fn options() -> serde_saphyr::Options {
     serde_saphyr::options! {
         strict_booleans: true,
@@ -35,7 +39,7 @@ fn options() -> serde_saphyr::Options {
         with_snippet: false,
         emit_comments: false,
         budget: serde_saphyr::budget! {
-            max_depth: 64,
+            max_depth: MAX_DEPTH,
             max_documents: 1000,
         },
     }
@@ -48,7 +52,7 @@ fn options() -> serde_saphyr::Options {
 /// declines goes through serde-saphyr's deserializer, which defines the result and words every
 /// error.
 pub fn load(id: FileId, file: &SourceFile) -> Result<Node, Diagnostic> {
-    if let Some(node) = events::load(id, file, options) {
+    if let Some(node) = events::load(id, file) {
         return Ok(node);
     }
     load_with_serde(id, file)
